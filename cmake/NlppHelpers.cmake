@@ -1,0 +1,32 @@
+# Warnings and the one way to declare an nlpp library target.
+
+set(NLPP_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wold-style-cast
+    -Wcast-align -Wnon-virtual-dtor -Woverloaded-virtual -Wimplicit-fallthrough)
+if(NLPP_WERROR)
+  list(APPEND NLPP_WARNINGS -Werror)
+endif()
+
+# nlpp_warnings(target): the project's warning set on a target of ours.
+function(nlpp_warnings target)
+  target_compile_options(${target} PRIVATE ${NLPP_WARNINGS})
+endfunction()
+
+# nlpp_library(layer SOURCES ... DEPENDS ...): target nlpp_<layer>, alias
+# nlpp::<layer>, library file libnlpp_<layer>.so.<major>.
+function(nlpp_library layer)
+  cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC;PRIVATE" ${ARGN})
+  set(target nlpp_${layer})
+  add_library(${target} ${ARG_SOURCES})
+  add_library(nlpp::${layer} ALIAS ${target})
+  set_target_properties(${target} PROPERTIES
+    EXPORT_NAME ${layer}
+    VERSION ${PROJECT_VERSION}
+    SOVERSION ${PROJECT_VERSION_MAJOR})
+  target_include_directories(${target} PUBLIC
+    $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
+    $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+  target_compile_features(${target} PUBLIC cxx_std_20)
+  target_link_libraries(${target} PUBLIC ${ARG_PUBLIC} PRIVATE ${ARG_PRIVATE})
+  nlpp_warnings(${target})
+  set_property(GLOBAL APPEND PROPERTY NLPP_LIBRARIES ${target})
+endfunction()

@@ -1,0 +1,108 @@
+// nlpp/core/error.hpp: errors as values.
+//
+// Every fallible nlpp function returns nlpp::result<T>, an expected-style
+// value that holds either a T or an nlpp::error. An error carries:
+//   - code:     an errno (std::system_category) or an nlpp::errc,
+//   - context:  what nlpp was doing, outermost first ("dump links: ..."),
+//   - extack:   the kernel's extended ACK message, offset and, where a
+//               policy table was known, the offending attribute's path.
+//
+// Example:
+//   nlpp::result<std::uint32_t> mtu = attr.get_u32();
+//   if (!mtu)
+//       std::cerr << mtu.error().what() << '\n';   // "attribute 4: u32 needs 4 bytes, has 2"
+//   if (r.error().code == std::errc::permission_denied) ...
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <utility>
+
+#include <tl/expected.hpp>
+
+#include <nlpp/core/export.hpp>
+
+namespace nlpp {
+
+// Library error codes, in their own error_category ("nlpp").
+enum class errc : int {
+    truncated = 1,        // a length field points past the end of the bytes
+    malformed,            // a length or header is impossible (too small, bad alignment)
+    message_size,         // the builder ran out of room or an attribute grew past 64 KiB
+    dump_interrupted,     // NLM_F_DUMP_INTR: the dump was inconsistent, retry it
+    unexpected_message,   // a message the protocol does not allow here
+    port_mismatch,        // a reply addressed to another port id
+    attr_missing,         // a required attribute is absent
+    attr_invalid,         // an attribute has the wrong length or value
+    timeout,              // no reply within the socket's timeout
+    would_block,          // non-blocking socket has nothing to read now
+    family_not_found,     // generic netlink family unknown to this kernel
+    invalid_argument,     // the caller passed something unusable
+};
+
+NLPP_API const std::error_category& nlpp_category() noexcept;
+
+}  // namespace nlpp
+
+template <>
+struct std::is_error_code_enum<nlpp::errc> : std::true_type {};
+
+namespace nlpp {
+
+inline std::error_code make_error_code(errc e) noexcept {
+    return {static_cast<int>(e), nlpp_category()};
+}
+
+// What the kernel said in an extended ACK (NLMSGERR_ATTR_*).
+struct extack_info {
+    std::string message;                     // NLMSGERR_ATTR_MSG
+    std::optional<std::uint32_t> offset;     // NLMSGERR_ATTR_OFFS, from the request's start
+    std::optional<std::uint32_t> missing_type; // NLMSGERR_ATTR_MISS_TYPE
+    std::optional<std::uint32_t> missing_nest; // NLMSGERR_ATTR_MISS_NEST (offset)
+    std::string attr_path;     // ".service.port": the attribute at offset, by name
+    std::string missing_path;  // ".service.af": the missing attribute, by name
+};
+
+class NLPP_API error {
+public:
+    error() = default;
+    error(std::error_code c, std::string ctx) : code(c), context(std::move(ctx)) {}
+    error(errc e, std::string ctx) : code(make_error_code(e)), context(std::move(ctx)) {}
+
+    // An errno value from the kernel or a system call.
+    static error from_errno(int err, std::string ctx) {
+        return {std::error_code(err, std::system_category()), std::move(ctx)};
+    }
+
+    std::error_code code;
+    std::string context;
+    extack_info extack;
+
+    // The errno, or 0 when the code is a library code.
+    int errno_value() const noexcept {
+        return code.category() == std::system_category() ? code.value() : 0;
+    }
+    bool is(errc e) const noexcept { return code == make_error_code(e); }
+
+    // Prefixes context: error("parse reply").wrap("get family") -> "get family: parse reply".
+    error&& wrap(std::string_view outer) &&;
+
+    // One line: "context: reason (kernel: 'msg', bad attribute: .a.b)".
+    std::string what() const;
+};
+
+template <class T>
+using result = tl::expected<T, error>;
+
+using tl::unexpected;
+
+// Shorthand for returning a failure: `return fail(errc::truncated, "what")`.
+inline tl::unexpected<error> fail(errc e, std::string context) {
+    return tl::unexpected<error>(error(e, std::move(context)));
+}
+inline tl::unexpected<error> fail(error e) { return tl::unexpected<error>(std::move(e)); }
+
+}  // namespace nlpp
+

@@ -1,0 +1,72 @@
+// nlpp/core/extack.hpp: acknowledgements, extended ACK and attribute names.
+//
+// NLMSG_ERROR carries an errno (0 = ACK), the request's header (only the
+// header with NETLINK_CAP_ACK, the whole request otherwise) and, when
+// NLM_F_ACK_TLVS is set, TLVs: a message, the offset of the offending
+// attribute in the request, the type of a missing attribute and the nest it
+// was missing from. NLMSG_DONE carries an int status and the same TLVs.
+//
+//   NLMSG_ERROR: | nlmsghdr | int error | request nlmsghdr [+ request] | TLVs... |
+//   NLMSG_DONE:  | nlmsghdr | int status | TLVs... |
+//
+// An attr_set names attribute types, nested sets included, so that an
+// offset becomes a path like ".linkinfo.kind".
+//
+// Example:
+//   nlpp::result<nlpp::ack> a = nlpp::parse_ack(msg);
+//   if (a && a->error != 0) {
+//       nlpp::error e = a->to_error("add link");
+//       e.extack.attr_path = nlpp::attr_path(request, sizeof(ifinfomsg), *e.extack.offset, &link_attrs);
+//   }
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <nlpp/core/message.hpp>
+
+namespace nlpp {
+
+// Names for the attribute types of one attribute set, indexed by type.
+struct attr_set;
+struct attr_name {
+    std::string_view name;
+    const attr_set* nested = nullptr;  // for nests: the set inside
+};
+struct attr_set {
+    std::string_view name;
+    std::span<const attr_name> attrs;  // attrs[type]; empty names are unknown
+    const attr_name* find(std::uint16_t type) const noexcept {
+        return type < attrs.size() && !attrs[type].name.empty() ? &attrs[type] : nullptr;
+    }
+};
+
+// A decoded NLMSG_ERROR or NLMSG_DONE.
+struct ack {
+    int error = 0;          // 0 = success, else a positive errno
+    bool done = false;      // from NLMSG_DONE
+    std::uint32_t request_seq = 0;  // NLMSG_ERROR only: the request's seq
+    extack_info extack;
+    // An nlpp::error with errno and extack; context says what was requested.
+    nlpp::error to_error(std::string context) const;
+};
+
+// Decodes an NLMSG_ERROR or NLMSG_DONE message. A DONE without payload is a
+// plain success.
+NLPP_API result<ack> parse_ack(message_view m);
+
+// The names of the attributes that contain `offset` in a request, outermost
+// first: ".service.port". `offset` counts from the request's nlmsghdr.
+// Unknown types are rendered as numbers; empty when the offset is not at or
+// inside an attribute.
+NLPP_API std::string attr_path(bytes request, std::size_t fixed_header, std::uint32_t offset,
+                               const attr_set* names);
+// The path of a missing attribute: the nest at `nest_offset` (or the top
+// level when absent) followed by the missing type's name.
+NLPP_API std::string missing_attr_path(bytes request, std::size_t fixed_header,
+                                       std::optional<std::uint32_t> nest_offset,
+                                       std::uint32_t missing_type, const attr_set* names);
+
+}  // namespace nlpp

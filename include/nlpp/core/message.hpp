@@ -1,0 +1,134 @@
+// nlpp/core/message.hpp: netlink messages as bounds-checked, zero-copy views.
+//
+//   |<------------- 16 bytes: struct nlmsghdr ------------->|
+//   +-----------+--------+---------+-----------+-----------+----------------+-------------+
+//   | nlmsg_len |  type  |  flags  | nlmsg_seq | nlmsg_pid | family header  | attributes  |
+//   |    u32    |  u16   |   u16   |    u32    |    u32    | (e.g. genl, 4) |  (attr.hpp) |
+//   +-----------+--------+---------+-----------+-----------+----------------+-------------+
+//   nlmsg_len covers the header and payload; the next message starts at NLMSG_ALIGN(len).
+//
+// message_range walks a received datagram; each step checks that a header
+// fits, that nlmsg_len >= 16 and that nlmsg_len does not run past the end.
+// On a malformed message the range ends and error() says where.
+//
+// Example:
+//   nlpp::message_range msgs(datagram);
+//   for (nlpp::message_view m : msgs) {
+//       auto attrs = m.attrs(sizeof(ifinfomsg));
+//       if (!attrs) return nlpp::fail(attrs.error());
+//       ...
+//   }
+//   if (auto e = msgs.error()) return nlpp::fail(*e);
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+
+#include <nlpp/core/attr.hpp>
+#include <nlpp/core/bytes.hpp>
+#include <nlpp/core/error.hpp>
+
+namespace nlpp {
+
+inline constexpr std::size_t message_header_size = 16;
+
+// Message types and flags from <linux/netlink.h>, for readers of this header.
+inline constexpr std::uint16_t nlmsg_noop = 1, nlmsg_error = 2, nlmsg_done = 3, nlmsg_overrun = 4;
+inline constexpr std::uint16_t nlmsg_min_type = 0x10;
+
+class NLPP_API message_view {
+public:
+    std::uint32_t length() const noexcept { return load<std::uint32_t>(data_); }
+    std::uint16_t type() const noexcept { return load<std::uint16_t>(data_.subspan(4)); }
+    std::uint16_t flags() const noexcept { return load<std::uint16_t>(data_.subspan(6)); }
+    std::uint32_t seq() const noexcept { return load<std::uint32_t>(data_.subspan(8)); }
+    std::uint32_t port() const noexcept { return load<std::uint32_t>(data_.subspan(12)); }
+    // The whole message, exactly nlmsg_len bytes.
+    bytes raw() const noexcept { return data_; }
+    // Everything after the 16-byte header.
+    bytes payload() const noexcept { return data_.subspan(message_header_size); }
+
+    // The attributes after a family header of fixed_header bytes (padded to 4).
+    result<attr_range> attrs(std::size_t fixed_header = 0) const;
+    // A copy of the family header (ifinfomsg, rtmsg, genlmsghdr...).
+    template <class H>
+        requires std::is_trivially_copyable_v<H>
+    result<H> fixed_header() const {
+        if (payload().size() < sizeof(H)) return fail(short_error(sizeof(H)));
+        H h;
+        std::memcpy(&h, payload().data(), sizeof h);
+        return h;
+    }
+
+    // Exactly one message occupying all of `data` (trailing padding allowed).
+    static result<message_view> parse(bytes data);
+
+private:
+    friend class message_range;
+    explicit message_view(bytes data) noexcept : data_(data) {}
+    nlpp::error short_error(std::size_t want) const;
+    bytes data_;
+};
+
+// A forward range of message_view over a datagram.
+class NLPP_API message_range {
+public:
+    message_range() = default;
+    explicit message_range(bytes data) noexcept : data_(data) {}
+
+    class iterator {
+    public:
+        using value_type = message_view;
+        using difference_type = std::ptrdiff_t;
+        using iterator_category = std::input_iterator_tag;
+
+        iterator() = default;
+        message_view operator*() const noexcept { return message_view(bytes(pos_, len_)); }
+        iterator& operator++() noexcept {
+            const std::size_t step = align4(len_);
+            pos_ = (step >= static_cast<std::size_t>(end_ - pos_)) ? end_ : pos_ + step;
+            check();
+            return *this;
+        }
+        iterator operator++(int) noexcept { auto t = *this; ++*this; return t; }
+        bool operator==(const iterator& o) const noexcept { return pos_ == o.pos_; }
+
+    private:
+        friend class message_range;
+        iterator(const message_range* owner, const std::byte* pos, const std::byte* end) noexcept
+            : owner_(owner), pos_(pos), end_(end) { check(); }
+        void check() noexcept {
+            if (pos_ == end_) return;
+            const auto left = static_cast<std::size_t>(end_ - pos_);
+            if (left < message_header_size) return stop("fewer than 16 bytes left for a message header");
+            len_ = load<std::uint32_t>(bytes(pos_, 4));
+            if (len_ < message_header_size) return stop("nlmsg_len is smaller than the message header");
+            if (len_ > left) return stop("nlmsg_len points past the end of the datagram");
+        }
+        void stop(const char* reason) noexcept {
+            owner_->record({errc::truncated, static_cast<std::size_t>(pos_ - owner_->data_.data()), reason});
+            pos_ = end_;
+        }
+        const message_range* owner_ = nullptr;
+        const std::byte* pos_ = nullptr;
+        const std::byte* end_ = nullptr;
+        std::size_t len_ = 0;
+    };
+
+    iterator begin() const noexcept { return {this, data_.data(), data_.data() + data_.size()}; }
+    iterator end() const noexcept { return {this, data_.data() + data_.size(), data_.data() + data_.size()}; }
+
+    std::optional<walk_fault> fault() const noexcept { return fault_; }
+    std::optional<nlpp::error> error() const;
+
+private:
+    void record(walk_fault f) const noexcept {
+        if (!fault_) fault_ = f;
+    }
+    bytes data_{};
+    mutable std::optional<walk_fault> fault_{};
+};
+
+}  // namespace nlpp

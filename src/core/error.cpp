@@ -1,0 +1,58 @@
+// Error values: the nlpp error category and rendering.
+#include <nlpp/core/error.hpp>
+
+#include <fmt/format.h>
+
+namespace nlpp {
+namespace {
+
+class category final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "nlpp"; }
+    std::string message(int v) const override {
+        switch (static_cast<errc>(v)) {
+        case errc::truncated: return "truncated data";
+        case errc::malformed: return "malformed data";
+        case errc::message_size: return "message does not fit";
+        case errc::dump_interrupted: return "dump interrupted (NLM_F_DUMP_INTR): the data changed during the dump, retry it";
+        case errc::unexpected_message: return "unexpected message";
+        case errc::port_mismatch: return "reply addressed to another port id";
+        case errc::attr_missing: return "missing attribute";
+        case errc::attr_invalid: return "invalid attribute";
+        case errc::timeout: return "timed out waiting for the kernel";
+        case errc::would_block: return "no data ready (non-blocking)";
+        case errc::family_not_found: return "netlink family not found";
+        case errc::invalid_argument: return "invalid argument";
+        }
+        return fmt::format("nlpp error {}", v);
+    }
+};
+
+}  // namespace
+
+const std::error_category& nlpp_category() noexcept {
+    static const category c;
+    return c;
+}
+
+error&& error::wrap(std::string_view outer) && {
+    context = context.empty() ? std::string(outer) : fmt::format("{}: {}", outer, context);
+    return std::move(*this);
+}
+
+std::string error::what() const {
+    std::string out = context;
+    if (!out.empty()) out += ": ";
+    out += code.message();
+    std::string k;
+    if (!extack.message.empty()) k = fmt::format("kernel: '{}'", extack.message);
+    auto add = [&k](std::string s) { k += k.empty() ? s : ", " + s; };
+    if (!extack.attr_path.empty()) add("bad attribute: " + extack.attr_path);
+    else if (extack.offset) add(fmt::format("bad attribute at offset {}", *extack.offset));
+    if (!extack.missing_path.empty()) add("missing attribute: " + extack.missing_path);
+    else if (extack.missing_type) add(fmt::format("missing attribute type {}", *extack.missing_type));
+    if (!k.empty()) out += " (" + k + ")";
+    return out;
+}
+
+}  // namespace nlpp
