@@ -52,6 +52,7 @@ std::string error::what() const {
     if (!extack.missing_path.empty()) add("missing attribute: " + extack.missing_path);
     else if (extack.missing_type) add(fmt::format("missing attribute type {}", *extack.missing_type));
     if (!k.empty()) out += " (" + k + ")";
+    if (!hint.empty()) out += "; " + hint;
     return out;
 }
 

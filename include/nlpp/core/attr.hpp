@@ -43,7 +43,7 @@ class attr_range;
 
 // Where and why a walk over TLVs stopped early. Cheap to record; turned into
 // an nlpp::error only when asked.
-struct walk_fault {
+struct NLPP_API walk_fault {
     errc code{};
     std::size_t offset = 0;  // from the start of the walked bytes
     const char* reason = "";

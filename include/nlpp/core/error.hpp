@@ -79,6 +79,7 @@ public:
     std::error_code code;
     std::string context;
     extack_info extack;
+    std::string hint;  // what to do about it ("needs CAP_NET_ADMIN")
 
     // The errno, or 0 when the code is a library code.
     int errno_value() const noexcept {
@@ -89,7 +90,7 @@ public:
     // Prefixes context: error("parse reply").wrap("get family") -> "get family: parse reply".
     error&& wrap(std::string_view outer) &&;
 
-    // One line: "context: reason (kernel: 'msg', bad attribute: .a.b)".
+    // One line: "context: reason (kernel: 'msg', bad attribute: .a.b); hint".
     std::string what() const;
 };
 

@@ -44,7 +44,7 @@ struct attr_set {
 };
 
 // A decoded NLMSG_ERROR or NLMSG_DONE.
-struct ack {
+struct NLPP_API ack {
     int error = 0;          // 0 = success, else a positive errno
     bool done = false;      // from NLMSG_DONE
     std::uint32_t request_seq = 0;  // NLMSG_ERROR only: the request's seq

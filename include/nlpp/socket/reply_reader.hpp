@@ -1,0 +1,73 @@
+// nlpp/socket/reply_reader.hpp: the receive loop's logic as a pure function.
+//
+// A reply_reader follows one request. It is fed every message received
+// after the request was sent, with the multicast group the datagram came
+// from (0 for unicast), and classifies it:
+//   reply         a data message for this request: hand it to the caller
+//   notification  a multicast message: queue it, never drop it
+//   skip          NOOP, or a late reply to an earlier, abandoned request
+//   done          the request is complete (ACK, or NLMSG_DONE of a dump)
+// or returns an error: the kernel's errno with extended ACK (attribute path
+// rendered when names are known), NLM_F_DUMP_INTR as errc::dump_interrupted
+// (reported at the end of the dump, after every message was delivered), a
+// reply addressed to another port id, a malformed ACK or an overrun.
+//
+// It makes no system calls: nlpp::socket drives it with received datagrams,
+// tests drive it with a message-level fake kernel, and event-loop users
+// drive it from their own poll/epoll loop (examples/nonblocking_dump.cpp).
+//
+// Example:
+//   nlpp::reply_reader r(seq, sock.port_id());
+//   for (nlpp::message_view m : nlpp::message_range(datagram)) {
+//       auto v = r.classify(m, group);
+//       if (!v) return nlpp::fail(v.error());
+//       if (*v == nlpp::reply_reader::verdict::reply) use(m);
+//   }
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlpp/core/extack.hpp>
+#include <nlpp/core/message.hpp>
+
+namespace nlpp {
+
+// What a request is, for error messages: context ("add link veth0") and
+// how to name attributes in the request (family header size and set).
+struct request_info {
+    std::string what;
+    std::size_t fixed_header = 0;
+    const attr_set* names = nullptr;
+};
+
+class NLPP_API reply_reader {
+public:
+    enum class verdict { reply, notification, skip, done };
+
+    // `request` is the request as sent (used only to render extack paths).
+    reply_reader(std::uint32_t seq, std::uint32_t port, bytes request = {}, request_info info = {})
+        : seq_(seq), port_(port), request_(request), info_(std::move(info)) {}
+
+    // Classifies one message; `group` is the datagram's multicast group.
+    result<verdict> classify(message_view m, std::uint32_t group = 0);
+
+    bool finished() const noexcept { return finished_; }
+    // Set once any reply carried NLM_F_DUMP_INTR.
+    bool interrupted() const noexcept { return interrupted_; }
+    std::uint32_t seq() const noexcept { return seq_; }
+    // "what" of the request info, or "request seq N".
+    std::string what() const;
+
+private:
+    nlpp::error kernel_error(const ack& a) const;
+
+    std::uint32_t seq_;
+    std::uint32_t port_;
+    bytes request_;
+    request_info info_;
+    bool finished_ = false;
+    bool interrupted_ = false;
+};
+
+}  // namespace nlpp

@@ -1,0 +1,186 @@
+// nlpp/socket/socket.hpp: a move-only netlink socket with a correct
+// request / dump / notification loop.
+//
+// One socket speaks one netlink protocol (NETLINK_ROUTE, NETLINK_GENERIC,
+// NETLINK_NETFILTER...) in the network namespace it was opened in: the
+// caller's, or one given by name (/run/netns/NAME) or by fd. Every socket
+// enables NETLINK_CAP_ACK, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK and
+// NETLINK_PKTINFO (to tell multicast from unicast).
+//
+// The receive loop (reply_reader.hpp) checks seq and port id, queues
+// notifications that arrive during a request, turns NLMSG_ERROR/DONE into
+// values with extended ACK, reports NLM_F_DUMP_INTR as a retryable
+// errc::dump_interrupted after the dump ends, reports a truncated datagram
+// (MSG_TRUNC) as errc::truncated and lost notifications (ENOBUFS) as an
+// errno error, and keeps the socket usable after each. EINTR is retried.
+// A timeout (socket_options::timeout) bounds every wait.
+//
+// Thread safety: a socket is not synchronised. Use one socket per thread,
+// or guard each call with a mutex. Distinct sockets are independent.
+//
+// Example:
+//   auto sock = nlpp::socket::open(NETLINK_ROUTE, {.netns = "blue"});
+//   if (!sock) return sock.error();
+//   nlpp::message_builder b(RTM_GETLINK, 0);
+//   b.put_header(ifinfomsg{});
+//   for (nlpp::message_view m : sock->dump(b)) { ... }   // streamed, constant memory
+//   sock->dump(b, [](nlpp::message_view m) -> nlpp::result<void> { ...; return {}; });
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlpp/core/builder.hpp>
+#include <nlpp/core/message.hpp>
+#include <nlpp/socket/reply_reader.hpp>
+
+namespace nlpp {
+
+struct socket_options {
+    std::string netns;          // a name under /run/netns; empty: the caller's namespace
+    int netns_fd = -1;          // or an open namespace fd (wins over netns)
+    int receive_buffer = 0;     // SO_RCVBUF in bytes; 0: the kernel's default
+    std::size_t read_size = 64 * 1024;  // bytes per recv (the kernel fills ~32 KiB per dump read)
+    std::chrono::milliseconds timeout{0};  // bound on every wait; 0: none
+    bool nonblocking = false;   // receive() returns errc::would_block instead of waiting
+};
+
+// A received message copied out of the receive buffer.
+struct owned_message {
+    std::vector<std::byte> data;
+    message_view view() const { return message_view::parse(data).value(); }
+};
+
+// One datagram as received: its bytes (valid until the next receive) and
+// the multicast group it was sent to (0: unicast).
+struct datagram {
+    bytes data;
+    std::uint32_t group = 0;
+};
+
+using reply_handler = std::function<result<void>(message_view)>;
+
+class socket;
+
+// The replies to one request, received lazily as the range is walked. Each
+// message_view is valid until the iterator advances. After the loop,
+// error() tells whether the request failed (kernel error, interrupted dump,
+// I/O error). Walking it to the end is what keeps the socket in step; a
+// range abandoned early leaves late replies that the next request skips.
+class NLPP_API reply_range {
+public:
+    class iterator {
+    public:
+        using value_type = message_view;
+        using difference_type = std::ptrdiff_t;
+        using iterator_category = std::input_iterator_tag;
+        iterator() = default;
+        message_view operator*() const noexcept { return *r_->current_; }
+        iterator& operator++() {
+            r_->advance();
+            return *this;
+        }
+        void operator++(int) { r_->advance(); }
+        bool operator==(std::default_sentinel_t) const noexcept { return !r_ || !r_->current_; }
+
+    private:
+        friend class reply_range;
+        explicit iterator(reply_range* r) : r_(r) {}
+        reply_range* r_ = nullptr;
+    };
+
+    iterator begin() {
+        if (!started_) {
+            started_ = true;
+            advance();
+        }
+        return iterator(this);
+    }
+    std::default_sentinel_t end() const noexcept { return {}; }
+
+    // The outcome once the walk ended; nullopt means success.
+    const std::optional<nlpp::error>& error() const noexcept { return error_; }
+    // Walks the remaining replies (discarding them) and returns the outcome.
+    result<void> finish();
+
+private:
+    friend class socket;
+    reply_range(socket* s, std::uint32_t seq, request_info info);
+    void advance();
+    void end_with(nlpp::error e);
+
+    socket* s_;
+    reply_reader reader_;
+    bytes datagram_{};
+    std::size_t offset_ = 0;
+    std::uint32_t group_ = 0;
+    std::optional<message_view> current_;
+    std::optional<nlpp::error> error_;
+    bool started_ = false;
+    bool ended_ = false;
+};
+
+class NLPP_API socket {
+public:
+    // Opens, configures and binds a socket of `protocol` (NETLINK_ROUTE...).
+    static result<socket> open(int protocol, const socket_options& options = {});
+
+    socket(socket&& o) noexcept;
+    socket& operator=(socket&& o) noexcept;
+    socket(const socket&) = delete;
+    socket& operator=(const socket&) = delete;
+    ~socket();
+
+    int fd() const noexcept { return fd_; }
+    std::uint32_t port_id() const noexcept { return port_; }
+    int protocol() const noexcept { return protocol_; }
+
+    // A request that expects an ACK; data replies (a "do") go to on_reply.
+    // NLM_F_REQUEST and NLM_F_ACK are added to every message in `b`.
+    result<void> request(message_builder& b, const reply_handler& on_reply = {}, request_info info = {});
+    // A dump: NLM_F_REQUEST | NLM_F_DUMP are added. Streams every message.
+    result<void> dump(message_builder& b, const reply_handler& on_message, request_info info = {});
+    // The same dump as a range: `for (message_view m : sock.dump(b))`.
+    reply_range dump(message_builder& b, request_info info = {});
+
+    // Multicast groups (NETLINK_ADD_MEMBERSHIP; works for group ids > 32).
+    result<void> subscribe(std::uint32_t group);
+    result<void> unsubscribe(std::uint32_t group);
+    // The next notification: queued ones first, then from the socket.
+    // ENOBUFS (as errno) means notifications were lost: resynchronise with
+    // a dump; the socket stays usable.
+    result<owned_message> next_notification();
+    // Notifications queued while requests were running.
+    std::size_t pending_notifications() const noexcept { return pending_.size(); }
+
+    // Low level, for event loops: send a finished builder (flags as built,
+    // seqs assigned; returns the first seq) and receive one datagram.
+    result<std::uint32_t> send(message_builder& b);
+    result<datagram> receive();
+    // Queues a notification met while waiting for a reply.
+    void queue_notification(message_view m);
+
+private:
+    friend class reply_range;
+    socket(int fd, std::uint32_t port, int protocol, const socket_options& o);
+    result<std::uint32_t> send_request(message_builder& b, std::uint16_t add_flags);
+    void close() noexcept;
+
+    int fd_ = -1;
+    std::uint32_t port_ = 0;
+    int protocol_ = 0;
+    std::uint32_t next_seq_ = 1;
+    std::chrono::milliseconds timeout_{0};
+    bool nonblocking_ = false;
+    bool lost_notifications_ = false;
+    std::vector<std::byte> rx_;
+    std::vector<std::byte> sent_;  // the last request, for extack paths
+    std::deque<owned_message> pending_;
+};
+
+}  // namespace nlpp

@@ -1,0 +1,54 @@
+// The pure receive-loop logic.
+#include <nlpp/socket/reply_reader.hpp>
+
+#include <linux/netlink.h>
+
+#include <fmt/format.h>
+
+namespace nlpp {
+
+std::string reply_reader::what() const {
+    return !info_.what.empty() ? info_.what : fmt::format("request seq {}", seq_);
+}
+
+nlpp::error reply_reader::kernel_error(const ack& a) const {
+    nlpp::error e = a.to_error(what());
+    if (!request_.empty()) {
+        if (e.extack.offset)
+            e.extack.attr_path = attr_path(request_, info_.fixed_header, *e.extack.offset, info_.names);
+        if (e.extack.missing_type)
+            e.extack.missing_path = missing_attr_path(request_, info_.fixed_header, e.extack.missing_nest,
+                                                      *e.extack.missing_type, info_.names);
+    }
+    if (e.errno_value() == EPERM) e.hint = "needs CAP_NET_ADMIN";
+    return e;
+}
+
+result<reply_reader::verdict> reply_reader::classify(message_view m, std::uint32_t group) {
+    if (group != 0) return verdict::notification;
+    if (m.seq() == 0 && m.port() == 0 && m.type() >= NLMSG_MIN_TYPE) return verdict::notification;
+    if (m.port() != port_ && m.port() != 0)
+        return fail(errc::port_mismatch,
+                    fmt::format("{}: message type {} addressed to port {}, this socket is {}", what(), m.type(), m.port(), port_));
+    if (m.seq() != seq_ || finished_) return verdict::skip;
+
+    switch (m.type()) {
+    case NLMSG_NOOP: return verdict::skip;
+    case NLMSG_OVERRUN: finished_ = true; return fail(errc::unexpected_message, what() + ": NLMSG_OVERRUN");
+    case NLMSG_ERROR:
+    case NLMSG_DONE: {
+        finished_ = true;
+        auto a = parse_ack(m);
+        if (!a) return fail(std::move(a.error()).wrap(what()));
+        if (a->error != 0) return fail(kernel_error(*a));
+        if (interrupted_ || (m.flags() & NLM_F_DUMP_INTR))
+            return fail(errc::dump_interrupted, what());
+        return verdict::done;
+    }
+    default:
+        if (m.flags() & NLM_F_DUMP_INTR) interrupted_ = true;
+        return verdict::reply;
+    }
+}
+
+}  // namespace nlpp

@@ -1,0 +1,316 @@
+// The netlink socket: system calls around the pure reply_reader.
+#include <nlpp/socket/socket.hpp>
+
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace nlpp {
+namespace {
+
+result<void> set_opt(int fd, int level, int name, int value, const char* what) {
+    if (setsockopt(fd, level, name, &value, sizeof value) < 0)
+        return fail(error::from_errno(errno, fmt::format("setsockopt {}", what)));
+    return {};
+}
+
+// Runs f() with the calling thread inside another network namespace.
+template <class F>
+auto in_netns(int target, const std::string& label, F&& f) -> decltype(f()) {
+    int self = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (self < 0) return fail(error::from_errno(errno, "open /proc/thread-self/ns/net"));
+    if (setns(target, CLONE_NEWNET) < 0) {
+        auto e = error::from_errno(errno, fmt::format("enter network namespace {}", label));
+        if (errno == EPERM) e.hint = "needs CAP_SYS_ADMIN";
+        ::close(self);
+        return fail(std::move(e));
+    }
+    auto r = f();
+    const bool back = setns(self, CLONE_NEWNET) == 0;
+    ::close(self);
+    if (!back) return fail(error::from_errno(errno, "return to the original network namespace"));
+    return r;
+}
+
+result<int> open_raw(int protocol) {
+    int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
+    if (fd < 0) {
+        auto e = error::from_errno(errno, fmt::format("open netlink socket (protocol {})", protocol));
+        if (errno == EPROTONOSUPPORT) e.hint = "this kernel lacks that netlink protocol";
+        return fail(std::move(e));
+    }
+    return fd;
+}
+
+}  // namespace
+
+result<socket> socket::open(int protocol, const socket_options& o) {
+    result<int> fd = [&]() -> result<int> {
+        if (o.netns_fd >= 0) return in_netns(o.netns_fd, fmt::format("fd {}", o.netns_fd), [&] { return open_raw(protocol); });
+        if (!o.netns.empty()) {
+            const std::string path = o.netns.find('/') == std::string::npos ? "/run/netns/" + o.netns : o.netns;
+            int ns = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+            if (ns < 0) return fail(error::from_errno(errno, fmt::format("open network namespace {}", path)));
+            auto r = in_netns(ns, o.netns, [&] { return open_raw(protocol); });
+            ::close(ns);
+            return r;
+        }
+        return open_raw(protocol);
+    }();
+    if (!fd) return fail(fd.error());
+
+    auto cleanup = [&](error e) {
+        ::close(*fd);
+        return fail(std::move(e));
+    };
+    for (auto [opt, name] : {std::pair{NETLINK_CAP_ACK, "NETLINK_CAP_ACK"}, std::pair{NETLINK_EXT_ACK, "NETLINK_EXT_ACK"},
+                             std::pair{NETLINK_GET_STRICT_CHK, "NETLINK_GET_STRICT_CHK"},
+                             std::pair{NETLINK_PKTINFO, "NETLINK_PKTINFO"}})
+        if (auto r = set_opt(*fd, SOL_NETLINK, opt, 1, name); !r) return cleanup(r.error());
+    if (o.receive_buffer > 0)
+        if (auto r = set_opt(*fd, SOL_SOCKET, SO_RCVBUF, o.receive_buffer, "SO_RCVBUF"); !r) return cleanup(r.error());
+
+    sockaddr_nl addr{};
+    addr.nl_family = AF_NETLINK;
+    if (bind(*fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
+        return cleanup(error::from_errno(errno, "bind netlink socket"));
+    socklen_t len = sizeof addr;
+    if (getsockname(*fd, reinterpret_cast<sockaddr*>(&addr), &len) < 0)
+        return cleanup(error::from_errno(errno, "getsockname on netlink socket"));
+    return socket(*fd, addr.nl_pid, protocol, o);
+}
+
+socket::socket(int fd, std::uint32_t port, int protocol, const socket_options& o)
+    : fd_(fd), port_(port), protocol_(protocol), timeout_(o.timeout), nonblocking_(o.nonblocking),
+      rx_(std::max<std::size_t>(o.read_size, 4096)) {}
+
+socket::socket(socket&& o) noexcept
+    : fd_(std::exchange(o.fd_, -1)), port_(o.port_), protocol_(o.protocol_), next_seq_(o.next_seq_),
+      timeout_(o.timeout_), nonblocking_(o.nonblocking_), lost_notifications_(o.lost_notifications_),
+      rx_(std::move(o.rx_)), sent_(std::move(o.sent_)), pending_(std::move(o.pending_)) {}
+
+socket& socket::operator=(socket&& o) noexcept {
+    if (this != &o) {
+        close();
+        fd_ = std::exchange(o.fd_, -1);
+        port_ = o.port_;
+        protocol_ = o.protocol_;
+        next_seq_ = o.next_seq_;
+        timeout_ = o.timeout_;
+        nonblocking_ = o.nonblocking_;
+        lost_notifications_ = o.lost_notifications_;
+        rx_ = std::move(o.rx_);
+        sent_ = std::move(o.sent_);
+        pending_ = std::move(o.pending_);
+    }
+    return *this;
+}
+
+socket::~socket() { close(); }
+
+void socket::close() noexcept {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+}
+
+result<std::uint32_t> socket::send(message_builder& b) {
+    auto wire = b.finish();
+    if (!wire) return fail(wire.error());
+    const std::uint32_t first = next_seq_;
+    for (message_view m : message_range(*wire)) {
+        const auto off = static_cast<std::size_t>(m.raw().data() - wire->data());
+        store<std::uint32_t>(wire->subspan(off + 8), next_seq_++);
+        if (next_seq_ == 0) next_seq_ = 1;
+    }
+    sent_.assign(wire->begin(), wire->end());
+    sockaddr_nl kernel{};
+    kernel.nl_family = AF_NETLINK;
+    for (;;) {
+        const ssize_t n = ::sendto(fd_, wire->data(), wire->size(), 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel);
+        if (n >= 0) return first;
+        if (errno == EINTR) continue;
+        return fail(error::from_errno(errno, fmt::format("send {} bytes", wire->size())));
+    }
+}
+
+result<std::uint32_t> socket::send_request(message_builder& b, std::uint16_t add_flags) {
+    auto wire = b.finish();
+    if (!wire) return fail(wire.error());
+    for (message_view m : message_range(*wire)) {
+        const auto off = static_cast<std::size_t>(m.raw().data() - wire->data());
+        store<std::uint16_t>(wire->subspan(off + 6), static_cast<std::uint16_t>(m.flags() | NLM_F_REQUEST | add_flags));
+    }
+    return send(b);
+}
+
+result<datagram> socket::receive() {
+    for (;;) {
+        if (timeout_.count() > 0 && !nonblocking_) {
+            pollfd p{fd_, POLLIN, 0};
+            const int n = ::poll(&p, 1, static_cast<int>(timeout_.count()));
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) return fail(error::from_errno(errno, "poll netlink socket"));
+            if (n == 0) return fail(errc::timeout, fmt::format("no reply within {} ms", timeout_.count()));
+        }
+        alignas(nl_pktinfo) std::byte control[CMSG_SPACE(sizeof(nl_pktinfo))];
+        sockaddr_nl from{};
+        iovec iov{rx_.data(), rx_.size()};
+        msghdr msg{};
+        msg.msg_name = &from;
+        msg.msg_namelen = sizeof from;
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        const ssize_t n = ::recvmsg(fd_, &msg, MSG_TRUNC | (nonblocking_ ? MSG_DONTWAIT : 0));
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN) return fail(errc::would_block, "receive");
+            auto e = error::from_errno(errno, "receive");
+            if (errno == ENOBUFS) {
+                e.context = "receive: notifications were lost (socket receive buffer overrun)";
+                e.hint = "resynchronise with a dump; the socket stays usable";
+            }
+            return fail(std::move(e));
+        }
+        if (static_cast<std::size_t>(n) > rx_.size() || (msg.msg_flags & MSG_TRUNC))
+            return fail(errc::truncated,
+                        fmt::format("receive: datagram of {} bytes truncated to the {}-byte read buffer (raise read_size)", n,
+                                    rx_.size()));
+        std::uint32_t group = 0;
+        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+            if (c->cmsg_level == SOL_NETLINK && c->cmsg_type == NETLINK_PKTINFO) {
+                nl_pktinfo info;
+                std::memcpy(&info, CMSG_DATA(c), sizeof info);
+                group = info.group;
+            }
+        if (from.nl_pid != 0) continue;  // only the kernel talks to us
+        return datagram{bytes(rx_.data(), static_cast<std::size_t>(n)), group};
+    }
+}
+
+void socket::queue_notification(message_view m) {
+    pending_.push_back(owned_message{std::vector<std::byte>(m.raw().begin(), m.raw().end())});
+}
+
+// Replies.
+
+reply_range::reply_range(socket* s, std::uint32_t seq, request_info info)
+    : s_(s), reader_(seq, s->port_, s->sent_, std::move(info)) {}
+
+void reply_range::end_with(nlpp::error e) {
+    error_ = std::move(e);
+    ended_ = true;
+    started_ = true;
+}
+
+void reply_range::advance() {
+    current_.reset();
+    while (!ended_) {
+        if (offset_ >= datagram_.size()) {
+            auto d = s_->receive();
+            if (!d) {
+                if (d.error().errno_value() == ENOBUFS) {  // lost notifications, not our reply: note and go on
+                    s_->lost_notifications_ = true;
+                    continue;
+                }
+                return end_with(std::move(d.error()).wrap(reader_.what()));
+            }
+            datagram_ = d->data;
+            offset_ = 0;
+            group_ = d->group;
+            continue;
+        }
+        message_range rest(datagram_.subspan(offset_));
+        auto it = rest.begin();
+        if (auto e = rest.error()) return end_with(std::move(*e).wrap(reader_.what()));
+        message_view m = *it;
+        offset_ += align4(m.length());
+        auto v = reader_.classify(m, group_);
+        if (!v) return end_with(std::move(v.error()));
+        switch (*v) {
+        case reply_reader::verdict::reply: current_ = m; return;
+        case reply_reader::verdict::notification: s_->queue_notification(m); break;
+        case reply_reader::verdict::skip: break;
+        case reply_reader::verdict::done: ended_ = true; return;
+        }
+    }
+}
+
+result<void> reply_range::finish() {
+    for ([[maybe_unused]] message_view m : *this) {}
+    if (error_) return fail(*error_);
+    return {};
+}
+
+reply_range socket::dump(message_builder& b, request_info info) {
+    auto seq = send_request(b, NLM_F_DUMP);
+    reply_range r(this, seq ? *seq : 0, std::move(info));
+    if (!seq) r.end_with(std::move(seq.error()).wrap(r.reader_.what()));
+    return r;
+}
+
+namespace {
+result<void> drain(reply_range& r, const reply_handler& on) {
+    for (message_view m : r)
+        if (on)
+            if (auto res = on(m); !res) {
+                (void)r.finish();  // keep the socket in step; the handler's error wins
+                return res;
+            }
+    if (r.error()) return fail(*r.error());
+    return {};
+}
+}  // namespace
+
+result<void> socket::dump(message_builder& b, const reply_handler& on_message, request_info info) {
+    auto r = dump(b, std::move(info));
+    return drain(r, on_message);
+}
+
+result<void> socket::request(message_builder& b, const reply_handler& on_reply, request_info info) {
+    auto seq = send_request(b, NLM_F_ACK);
+    reply_range r(this, seq ? *seq : 0, std::move(info));
+    if (!seq) return fail(std::move(seq.error()).wrap(r.reader_.what()));
+    return drain(r, on_reply);
+}
+
+// Notifications.
+
+result<void> socket::subscribe(std::uint32_t group) {
+    return set_opt(fd_, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, static_cast<int>(group), "NETLINK_ADD_MEMBERSHIP");
+}
+
+result<void> socket::unsubscribe(std::uint32_t group) {
+    return set_opt(fd_, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, static_cast<int>(group), "NETLINK_DROP_MEMBERSHIP");
+}
+
+result<owned_message> socket::next_notification() {
+    if (lost_notifications_) {
+        lost_notifications_ = false;
+        auto e = error::from_errno(ENOBUFS, "receive: notifications were lost (socket receive buffer overrun)");
+        e.hint = "resynchronise with a dump; the socket stays usable";
+        return fail(std::move(e));
+    }
+    while (pending_.empty()) {
+        auto d = receive();
+        if (!d) return fail(d.error());
+        message_range msgs(d->data);
+        for (message_view m : msgs)
+            if (m.type() != NLMSG_NOOP) queue_notification(m);
+        if (auto e = msgs.error()) return fail(std::move(*e).wrap("notification"));
+    }
+    owned_message m = std::move(pending_.front());
+    pending_.pop_front();
+    return m;
+}
+
+}  // namespace nlpp
