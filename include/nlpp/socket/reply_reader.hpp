@@ -36,7 +36,7 @@ namespace nlpp {
 // What a request is, for error messages: context ("add link veth0") and
 // how to name attributes in the request (family header size and set).
 struct request_info {
-    std::string what;
+    std::string what{};
     std::size_t fixed_header = 0;
     const attr_set* names = nullptr;
 };

@@ -42,7 +42,7 @@
 namespace nlpp {
 
 struct socket_options {
-    std::string netns;          // a name under /run/netns; empty: the caller's namespace
+    std::string netns{};        // a name under /run/netns; empty: the caller's namespace
     int netns_fd = -1;          // or an open namespace fd (wins over netns)
     int receive_buffer = 0;     // SO_RCVBUF in bytes; 0: the kernel's default
     std::size_t read_size = 64 * 1024;  // bytes per recv (the kernel fills ~32 KiB per dump read)

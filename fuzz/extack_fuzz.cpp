@@ -1,0 +1,20 @@
+// Fuzz target: NLMSG_ERROR / NLMSG_DONE decoding and attribute paths. The
+// input is one message; its payload doubles as the "request" for paths.
+#include <nlpp/core/extack.hpp>
+
+#include <cstddef>
+#include <cstdint>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    nlpp::bytes in(reinterpret_cast<const std::byte*>(data), size);
+    for (nlpp::message_view m : nlpp::message_range(in)) {
+        if (auto a = nlpp::parse_ack(m)) {
+            auto e = a->to_error("fuzz");
+            if (a->extack.offset) e.extack.attr_path = nlpp::attr_path(in, 4, *a->extack.offset, nullptr);
+            if (a->extack.missing_type)
+                e.extack.missing_path = nlpp::missing_attr_path(in, 4, a->extack.missing_nest, *a->extack.missing_type, nullptr);
+            (void)e.what();
+        }
+    }
+    return 0;
+}

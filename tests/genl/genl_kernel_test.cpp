@@ -1,0 +1,92 @@
+// Generic netlink against the real kernel: families compared with
+// `genl ctrl list`, the per-socket cache, policies, a typed family trait.
+#include "../support/kernel.hpp"
+
+#include <nlpp/genl/genl.hpp>
+
+#include <linux/genetlink.h>
+
+#include <map>
+#include <regex>
+
+namespace {
+
+using nlpp::test::netns;
+
+TEST(genl_kernel, families_match_genl_ctrl_list) {
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    auto c = nlpp::genl::client::open({.netns = ns.name()});
+    ASSERT_TRUE(c) << c.error().what();
+    auto fams = c->families();
+    ASSERT_TRUE(fams) << fams.error().what();
+
+    std::map<std::string, int> theirs;
+    const std::string text = ns.run("genl ctrl list");
+    std::regex re("Name: (\\S+)\\s+ID: (0x[0-9a-f]+)");
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it)
+        theirs[(*it)[1]] = std::stoi((*it)[2], nullptr, 16);
+    ASSERT_FALSE(theirs.empty());
+    std::map<std::string, int> ours;
+    for (const auto& f : *fams) ours[f.name] = f.id;
+    EXPECT_EQ(ours, theirs);
+}
+
+TEST(genl_kernel, resolution_is_cached_and_missing_families_are_clear) {
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    auto c = nlpp::genl::client::open({.netns = ns.name()});
+    ASSERT_TRUE(c);
+    auto a = c->family("nlctrl");
+    ASSERT_TRUE(a) << a.error().what();
+    EXPECT_EQ((*a)->id, nlpp::genl::ctrl_family_id);
+    EXPECT_EQ((*a)->group("notify"), 0x10u);
+    auto b = c->family("nlctrl");
+    EXPECT_EQ(*a, *b);  // the same cached entry
+    auto missing = c->family("IPVS-no-such");
+    ASSERT_FALSE(missing);
+    EXPECT_TRUE(missing.error().is(nlpp::errc::family_not_found));
+    EXPECT_NE(missing.error().what().find("module loaded"), std::string::npos);
+}
+
+TEST(genl_kernel, policy_of_nlctrl) {
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    auto c = nlpp::genl::client::open({.netns = ns.name()});
+    ASSERT_TRUE(c);
+    auto p = c->policy("nlctrl");
+    ASSERT_TRUE(p) << p.error().what();
+    auto idx = p->ops.at(CTRL_CMD_GETFAMILY).do_policy.value();
+    EXPECT_EQ(p->policies.at(idx).at(CTRL_ATTR_FAMILY_NAME).max_length, 15u);
+    auto none = c->policy("no-such-family");
+    ASSERT_FALSE(none);
+    EXPECT_TRUE(none.error().is(nlpp::errc::family_not_found));
+}
+
+struct ctrl_family {
+    static constexpr std::string_view name = "nlctrl";
+    static constexpr std::uint8_t version = 2;
+    static constexpr std::size_t header_size = 0;
+    enum class command : std::uint8_t { get_family = CTRL_CMD_GETFAMILY };
+};
+static_assert(nlpp::genl::family<ctrl_family>);
+
+TEST(genl_kernel, typed_family_trait) {
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    auto c = nlpp::genl::client::open({.netns = ns.name()});
+    ASSERT_TRUE(c);
+    auto b = c->message<ctrl_family>(ctrl_family::command::get_family);
+    ASSERT_TRUE(b) << b.error().what();
+    std::size_t n = 0;
+    auto r = c->raw().dump(*b, [&](nlpp::message_view m) -> nlpp::result<void> {
+        auto f = nlpp::genl::parse_family(m);
+        if (!f) return nlpp::fail(f.error());
+        ++n;
+        return {};
+    });
+    ASSERT_TRUE(r) << r.error().what();
+    EXPECT_GT(n, 5u);
+}
+
+}  // namespace

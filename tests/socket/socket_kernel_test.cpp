@@ -1,0 +1,252 @@
+// nlpp::socket against the real kernel, each test in its own network
+// namespace: link dumps compared with `ip -j link`, do requests, extended
+// ACK from a bad request, notifications (queued during requests and lost
+// to ENOBUFS, then recovered), timeouts and non-blocking reads.
+#include "../support/kernel.hpp"
+
+#include <nlpp/core/builder.hpp>
+#include <nlpp/socket/socket.hpp>
+
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+
+namespace {
+
+using nlpp::test::netns;
+
+constexpr nlpp::attr_name link_names[] = {{}, {"address"}, {"broadcast"}, {"ifname"}, {"mtu"}, {"link"}};
+constexpr nlpp::attr_set link_set{"link-attrs", link_names};
+
+struct link_row {
+    std::string name;
+    std::uint32_t mtu = 0;
+    std::string address;
+};
+
+std::string mac(nlpp::bytes b) {
+    std::string s;
+    for (std::size_t i = 0; i < b.size(); ++i) {
+        char buf[4];
+        std::snprintf(buf, sizeof buf, "%02x", static_cast<unsigned>(b[i]));
+        s += (i ? ":" : "") + std::string(buf);
+    }
+    return s;
+}
+
+std::map<int, link_row> dump_links(nlpp::socket& s) {
+    std::map<int, link_row> out;
+    nlpp::message_builder b(RTM_GETLINK, 0);
+    b.put_header(ifinfomsg{});
+    auto r = s.dump(b, {"dump links"});
+    for (nlpp::message_view m : r) {
+        auto ifi = m.fixed_header<ifinfomsg>().value();
+        link_row row;
+        for (nlpp::attr_view a : m.attrs(sizeof(ifinfomsg)).value()) {
+            if (a.type() == IFLA_IFNAME) row.name = std::string(a.get_string());
+            if (a.type() == IFLA_MTU) row.mtu = a.get<std::uint32_t>().value();
+            if (a.type() == IFLA_ADDRESS) row.address = mac(a.payload());
+        }
+        out[ifi.ifi_index] = row;
+    }
+    EXPECT_FALSE(r.error()) << r.error()->what();
+    return out;
+}
+
+TEST(socket_kernel, dump_of_1000_veth_links_matches_ip) {
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    {
+        std::ofstream batch("/tmp/" + ns.name() + ".batch");
+        for (int i = 0; i < 500; ++i) batch << "link add va" << i << " type veth peer name vb" << i << "\n";
+    }
+    nlpp::test::sh("ip -n " + ns.name() + " -batch /tmp/" + ns.name() + ".batch");
+    std::remove(("/tmp/" + ns.name() + ".batch").c_str());
+
+    auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name()});
+    ASSERT_TRUE(s) << s.error().what();
+    auto ours = dump_links(*s);
+    auto theirs = nlohmann::json::parse(nlpp::test::sh("ip -n " + ns.name() + " -j link show"));
+    ASSERT_EQ(ours.size(), 1001u);
+    ASSERT_EQ(theirs.size(), ours.size());
+    for (const auto& l : theirs) {
+        const auto& row = ours.at(l["ifindex"].get<int>());
+        EXPECT_EQ(row.name, l["ifname"].get<std::string>());
+        EXPECT_EQ(row.mtu, l["mtu"].get<std::uint32_t>());
+        EXPECT_EQ(row.address, l["address"].get<std::string>());
+    }
+}
+
+TEST(socket_kernel, do_request_returns_one_reply_then_ack) {
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name()});
+    ASSERT_TRUE(s) << s.error().what();
+    nlpp::message_builder b(RTM_GETLINK, 0);
+    ifinfomsg ifi{};
+    ifi.ifi_index = 1;
+    b.put_header(ifi);
+    int replies = 0;
+    std::string name;
+    auto r = s->request(b, [&](nlpp::message_view m) -> nlpp::result<void> {
+        ++replies;
+        name = std::string(m.attrs(sizeof(ifinfomsg))->find(IFLA_IFNAME)->get_string());
+        return {};
+    });
+    ASSERT_TRUE(r) << r.error().what();
+    EXPECT_EQ(replies, 1);
+    EXPECT_EQ(name, "lo");
+}
+
+TEST(socket_kernel, extack_from_a_bad_request_names_the_attribute) {
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name()});
+    ASSERT_TRUE(s) << s.error().what();
+    nlpp::message_builder b(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+    b.put_header(ifinfomsg{});
+    b.put_string(IFLA_IFNAME, "veth9");
+    b.put<std::uint16_t>(IFLA_MTU, 1500);  // IFLA_MTU is a u32: policy violation
+    {
+        auto li = b.nest(IFLA_LINKINFO);
+        b.put_string(IFLA_INFO_KIND, "veth");
+    }
+    auto r = s->request(b, {}, {"add link veth9", sizeof(ifinfomsg), &link_set});
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().errno_value(), 0);
+    EXPECT_FALSE(r.error().extack.message.empty()) << r.error().what();
+    EXPECT_EQ(r.error().extack.attr_path, ".mtu") << r.error().what();
+    EXPECT_NE(r.error().what().find("bad attribute: .mtu"), std::string::npos) << r.error().what();
+
+    // The socket is still usable and the same request, fixed, works.
+    nlpp::message_builder ok(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+    ok.put_header(ifinfomsg{});
+    ok.put_string(IFLA_IFNAME, "veth9");
+    ok.put<std::uint32_t>(IFLA_MTU, 1400);
+    {
+        auto li = ok.nest(IFLA_LINKINFO);
+        ok.put_string(IFLA_INFO_KIND, "veth");
+    }
+    auto r2 = s->request(ok, {}, {"add link veth9"});
+    ASSERT_TRUE(r2) << r2.error().what();
+    EXPECT_NE(ns.run("ip link show veth9").find("mtu 1400"), std::string::npos);
+}
+
+TEST(socket_kernel, unknown_link_kind_is_a_clear_error) {
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name()});
+    ASSERT_TRUE(s);
+    nlpp::message_builder b(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+    b.put_header(ifinfomsg{});
+    b.put_string(IFLA_IFNAME, "x0");
+    {
+        auto li = b.nest(IFLA_LINKINFO);
+        b.put_string(IFLA_INFO_KIND, "no-such-kind");
+    }
+    auto r = s->request(b, {}, {"add link x0"});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().errno_value(), EOPNOTSUPP);
+    EXPECT_NE(r.error().what().find("add link x0"), std::string::npos);
+}
+
+nlpp::message_builder add_veth(const std::string& name) {
+    nlpp::message_builder b(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+    b.put_header(ifinfomsg{});
+    b.put_string(IFLA_IFNAME, name);
+    {
+        auto li = b.nest(IFLA_LINKINFO);
+        b.put_string(IFLA_INFO_KIND, "veth");
+    }
+    return b;
+}
+
+TEST(socket_kernel, notifications_during_a_request_are_queued) {
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name(), .timeout = std::chrono::milliseconds(2000)});
+    ASSERT_TRUE(s);
+    ASSERT_TRUE(s->subscribe(RTNLGRP_LINK));
+    auto b = add_veth("v0");
+    ASSERT_TRUE(s->request(b));
+    EXPECT_GE(s->pending_notifications(), 1u);
+    std::vector<std::string> names;  // v0 and its automatically named peer
+    while (s->pending_notifications() > 0) {
+        auto n = s->next_notification();
+        ASSERT_TRUE(n) << n.error().what();
+        EXPECT_EQ(n->view().type(), RTM_NEWLINK);
+        names.emplace_back(n->view().attrs(sizeof(ifinfomsg))->find(IFLA_IFNAME)->get_string());
+    }
+    EXPECT_NE(std::find(names.begin(), names.end(), "v0"), names.end());
+}
+
+TEST(socket_kernel, enobufs_is_reported_and_the_socket_recovers) {
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    auto listener = nlpp::socket::open(NETLINK_ROUTE,
+                                       {.netns = ns.name(), .receive_buffer = 1024, .timeout = std::chrono::milliseconds(2000)});
+    ASSERT_TRUE(listener) << listener.error().what();
+    ASSERT_TRUE(listener->subscribe(RTNLGRP_LINK));
+    {
+        std::ofstream batch("/tmp/" + ns.name() + ".batch");
+        for (int i = 0; i < 200; ++i) batch << "link add d" << i << " type veth peer name e" << i << "\n";
+    }
+    nlpp::test::sh("ip -n " + ns.name() + " -batch /tmp/" + ns.name() + ".batch");
+    std::remove(("/tmp/" + ns.name() + ".batch").c_str());
+
+    bool lost = false;
+    for (int i = 0; i < 300 && !lost; ++i) {
+        auto n = listener->next_notification();
+        if (!n) {
+            ASSERT_EQ(n.error().errno_value(), ENOBUFS) << n.error().what();
+            EXPECT_NE(n.error().what().find("resynchronise"), std::string::npos);
+            lost = true;
+        }
+    }
+    ASSERT_TRUE(lost) << "a 1 KiB buffer should overflow with 400 link notifications";
+    // Resynchronise with a dump on the same socket: complete and correct.
+    ASSERT_TRUE(listener->unsubscribe(RTNLGRP_LINK));
+    auto links = dump_links(*listener);
+    EXPECT_EQ(links.size(), 401u);
+}
+
+TEST(socket_kernel, timeout_and_nonblocking_reads) {
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name(), .timeout = std::chrono::milliseconds(50)});
+    ASSERT_TRUE(s);
+    auto r = s->receive();
+    ASSERT_FALSE(r);
+    EXPECT_TRUE(r.error().is(nlpp::errc::timeout));
+    auto nb = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name(), .nonblocking = true});
+    ASSERT_TRUE(nb);
+    auto r2 = nb->receive();
+    ASSERT_FALSE(r2);
+    EXPECT_TRUE(r2.error().is(nlpp::errc::would_block));
+}
+
+TEST(socket_kernel, missing_namespace_is_a_clear_error) {
+    NLPP_REQUIRE_ROOT();
+    auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = "nlpp-no-such-ns"});
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error().errno_value(), ENOENT);
+    EXPECT_NE(s.error().what().find("/run/netns/nlpp-no-such-ns"), std::string::npos);
+}
+
+TEST(socket_kernel, sockets_move) {
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name()});
+    ASSERT_TRUE(s);
+    nlpp::socket moved = std::move(*s);
+    EXPECT_EQ(s->fd(), -1);
+    EXPECT_EQ(dump_links(moved).size(), 1u);
+}
+
+}  // namespace

@@ -1,0 +1,71 @@
+// Test support for real-kernel tests: a network namespace per test, shell
+// commands inside it, and the skip rule (skip without root, except under
+// CI=true, where a missing capability is a failure).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+
+namespace nlpp::test {
+
+inline bool in_ci() {
+    const char* ci = std::getenv("CI");
+    return ci && std::string(ci) == "true";
+}
+
+// Runs a shell command; returns its stdout. Throws on a non-zero exit.
+inline std::string sh(const std::string& cmd) {
+    std::string out;
+    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+    if (!p) throw std::runtime_error("popen failed: " + cmd);
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    const int rc = ::pclose(p);
+    if (rc != 0) throw std::runtime_error("command failed (" + std::to_string(rc) + "): " + cmd + "\n" + out);
+    return out;
+}
+
+// A fresh, named network namespace, deleted at the end of the test.
+class netns {
+public:
+    netns() : name_("nlpp-t" + std::to_string(::getpid()) + "-" + std::to_string(counter()++)) {
+        sh("ip netns add " + name_);
+        sh("ip -n " + name_ + " link set lo up");
+    }
+    ~netns() {
+        try {
+            sh("ip netns del " + name_);
+        } catch (...) {
+        }
+    }
+    netns(const netns&) = delete;
+    netns& operator=(const netns&) = delete;
+    const std::string& name() const { return name_; }
+    // Runs a command inside the namespace.
+    std::string run(const std::string& cmd) const { return sh("ip netns exec " + name_ + " " + cmd); }
+
+private:
+    static int& counter() {
+        static int c = 0;
+        return c;
+    }
+    std::string name_;
+};
+
+}  // namespace nlpp::test
+
+// Skips a real-kernel test that cannot run here; under CI=true it fails.
+#define NLPP_REQUIRE_ROOT()                                                                 \
+    do {                                                                                    \
+        if (::geteuid() != 0) {                                                             \
+            if (::nlpp::test::in_ci()) FAIL() << "real-kernel test needs root under CI=true"; \
+            GTEST_SKIP() << "real-kernel test needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN)";    \
+        }                                                                                   \
+    } while (0)
