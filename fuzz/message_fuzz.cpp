@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     nlpp::message_range msgs(in);
     for (nlpp::message_view m : msgs) {
         for (std::size_t hdr : {0u, 4u, 16u})
-            if (auto attrs = m.attrs(hdr)) walk(*attrs, 0);
+            walk(m.attrs(hdr), 0);
         (void)nlpp::format_message(m, 4);
     }
     if (auto e = msgs.error()) (void)e->what();

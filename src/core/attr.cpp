@@ -55,9 +55,10 @@ std::optional<nlpp::error> attr_range::error() const {
 
 // Messages.
 
-result<attr_range> message_view::attrs(std::size_t fixed_header) const {
+attr_range message_view::attrs(std::size_t fixed_header) const noexcept {
     auto p = payload();
-    if (p.size() < fixed_header) return fail(short_error(fixed_header));
+    if (p.size() < fixed_header)
+        return attr_range::failed({errc::truncated, 0, "message payload is shorter than its family header"});
     const std::size_t skip = std::min(align4(fixed_header), p.size());
     return attr_range(p.subspan(skip));
 }

@@ -32,7 +32,10 @@ std::string flag_names(std::uint16_t f) {
         {NLM_F_DUMP_INTR, "DUMP_INTR"}, {NLM_F_DUMP_FILTERED, "DUMP_FILTERED"}};
     std::string s;
     for (auto [bit, name] : names)
-        if (f & bit) s += (s.empty() ? "" : ",") + std::string(name);
+        if (f & bit) {
+            if (!s.empty()) s += ',';
+            s += name;
+        }
     return s;
 }
 

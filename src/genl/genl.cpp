@@ -154,11 +154,10 @@ message_builder make_request(std::uint16_t family_id, std::uint8_t cmd, std::uin
 }
 
 result<family_info> parse_family(message_view m) {
-    auto attrs = m.attrs(header_size);
-    if (!attrs) return fail(std::move(attrs.error()).wrap("nlctrl family"));
+    attr_range attrs = m.attrs(header_size);
     family_info f;
     bool have_id = false;
-    for (attr_view a : *attrs) {
+    for (attr_view a : attrs) {
         result<void> r;
         switch (a.type()) {
         case CTRL_ATTR_FAMILY_ID: {
@@ -192,16 +191,15 @@ result<family_info> parse_family(message_view m) {
         default: break;  // newer nlctrl attributes are skipped
         }
     }
-    if (auto c = check(*attrs, "nlctrl family"); !c) return fail(c.error());
+    if (auto c = check(attrs, "nlctrl family"); !c) return fail(c.error());
     if (!have_id || f.name.empty())
         return fail(errc::attr_missing, fmt::format("nlctrl family: reply lacks the family {}", have_id ? "name" : "id"));
     return f;
 }
 
 result<void> parse_policy(message_view m, policy_dump& out) {
-    auto attrs = m.attrs(header_size);
-    if (!attrs) return fail(std::move(attrs.error()).wrap("nlctrl policy"));
-    for (attr_view a : *attrs) {
+    attr_range attrs = m.attrs(header_size);
+    for (attr_view a : attrs) {
         if (a.type() == CTRL_ATTR_FAMILY_ID) {
             auto v = scalar<std::uint16_t>(a, "family id");
             if (!v) return fail(std::move(v.error()).wrap("nlctrl policy"));
@@ -234,7 +232,7 @@ result<void> parse_policy(message_view m, policy_dump& out) {
             if (auto c = check(cmds, "nlctrl op policy"); !c) return fail(c.error());
         }
     }
-    return check(*attrs, "nlctrl policy");
+    return check(attrs, "nlctrl policy");
 }
 
 // The client.

@@ -162,8 +162,11 @@ TEST(message, family_header_must_fit) {
     b.put_header(std::uint16_t{1});
     auto wire = b.finish().value();
     auto m = nlpp::message_view::parse(wire).value();
-    EXPECT_TRUE(m.attrs(4));
-    EXPECT_FALSE(m.attrs(8));
+    EXPECT_FALSE(m.attrs(4).error());
+    auto short_range = m.attrs(8);
+    EXPECT_EQ(short_range.begin(), short_range.end());
+    ASSERT_TRUE(short_range.error());
+    EXPECT_NE(short_range.error()->what().find("shorter than its family header"), std::string::npos);
     EXPECT_FALSE(m.fixed_header<std::uint64_t>());
 }
 

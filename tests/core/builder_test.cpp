@@ -50,7 +50,7 @@ TEST(builder, round_trips_through_the_views) {
     b.put<std::uint64_t>(1, 0x0102030405060708ull);
     b.put<std::int32_t>(2, -5);
     auto m = nlpp::message_view::parse(b.finish().value()).value();
-    auto attrs = m.attrs().value();
+    auto attrs = m.attrs();
     EXPECT_EQ(attrs.find(1)->get<std::uint64_t>().value(), 0x0102030405060708ull);
     EXPECT_EQ(attrs.find(2)->get<std::int32_t>().value(), -5);
     EXPECT_EQ(attrs.find(2)->get_sint().value(), -5);
@@ -110,7 +110,7 @@ TEST(builder, move_keeps_contents) {
     a.put<std::uint32_t>(1, 42);
     nlpp::message_builder b = std::move(a);
     auto m = nlpp::message_view::parse(b.finish().value()).value();
-    EXPECT_EQ(m.attrs()->find(1)->get<std::uint32_t>().value(), 42u);
+    EXPECT_EQ(m.attrs().find(1)->get<std::uint32_t>().value(), 42u);
 }
 
 TEST(dump, annotates_header_and_attributes) {

@@ -44,7 +44,7 @@ void reemit(nlpp::message_builder& b, nlpp::attr_range attrs, const nest_rule& i
 std::vector<std::byte> rebuild(nlpp::message_view m, std::size_t hdr, const nest_rule& is_nest) {
     nlpp::message_builder b(m.type(), m.flags());
     b.put_header(m.payload().first(hdr));
-    reemit(b, m.attrs(hdr).value(), is_nest, 0);
+    reemit(b, m.attrs(hdr), is_nest, 0);
     auto w = b.finish().value();
     nlpp::store<std::uint32_t>(w.subspan(8), m.seq());
     nlpp::store<std::uint32_t>(w.subspan(12), m.port());
@@ -93,7 +93,7 @@ TEST(golden, loopback_link) {
     EXPECT_EQ(m.type(), RTM_NEWLINK);
     auto ifi = m.fixed_header<ifinfomsg>().value();
     EXPECT_EQ(ifi.ifi_index, 1);
-    auto attrs = m.attrs(sizeof(ifinfomsg)).value();
+    auto attrs = m.attrs(sizeof(ifinfomsg));
     EXPECT_EQ(attrs.find(IFLA_IFNAME)->get_string(), "lo");
     EXPECT_EQ(attrs.find(IFLA_MTU)->get<std::uint32_t>().value(), 65536u);
     EXPECT_EQ(attrs.find(IFLA_STATS64)->payload().size(), sizeof(rtnl_link_stats64));

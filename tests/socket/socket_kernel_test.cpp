@@ -48,7 +48,7 @@ std::map<int, link_row> dump_links(nlpp::socket& s) {
     for (nlpp::message_view m : r) {
         auto ifi = m.fixed_header<ifinfomsg>().value();
         link_row row;
-        for (nlpp::attr_view a : m.attrs(sizeof(ifinfomsg)).value()) {
+        for (nlpp::attr_view a : m.attrs(sizeof(ifinfomsg))) {
             if (a.type() == IFLA_IFNAME) row.name = std::string(a.get_string());
             if (a.type() == IFLA_MTU) row.mtu = a.get<std::uint32_t>().value();
             if (a.type() == IFLA_ADDRESS) row.address = mac(a.payload());
@@ -96,7 +96,7 @@ TEST(socket_kernel, do_request_returns_one_reply_then_ack) {
     std::string name;
     auto r = s->request(b, [&](nlpp::message_view m) -> nlpp::result<void> {
         ++replies;
-        name = std::string(m.attrs(sizeof(ifinfomsg))->find(IFLA_IFNAME)->get_string());
+        name = std::string(m.attrs(sizeof(ifinfomsg)).find(IFLA_IFNAME)->get_string());
         return {};
     });
     ASSERT_TRUE(r) << r.error().what();
@@ -181,7 +181,7 @@ TEST(socket_kernel, notifications_during_a_request_are_queued) {
         auto n = s->next_notification();
         ASSERT_TRUE(n) << n.error().what();
         EXPECT_EQ(n->view().type(), RTM_NEWLINK);
-        names.emplace_back(n->view().attrs(sizeof(ifinfomsg))->find(IFLA_IFNAME)->get_string());
+        names.emplace_back(n->view().attrs(sizeof(ifinfomsg)).find(IFLA_IFNAME)->get_string());
     }
     EXPECT_NE(std::find(names.begin(), names.end(), "v0"), names.end());
 }

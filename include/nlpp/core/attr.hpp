@@ -102,6 +102,12 @@ class NLPP_API attr_range {
 public:
     attr_range() = default;
     explicit attr_range(bytes data) noexcept : data_(data) {}
+    // An empty range that reports `fault` (for data too short to hold attributes).
+    static attr_range failed(walk_fault fault) noexcept {
+        attr_range r;
+        r.fault_ = fault;
+        return r;
+    }
 
     class iterator {
     public:

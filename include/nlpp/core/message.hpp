@@ -14,9 +14,9 @@
 // Example:
 //   nlpp::message_range msgs(datagram);
 //   for (nlpp::message_view m : msgs) {
-//       auto attrs = m.attrs(sizeof(ifinfomsg));
-//       if (!attrs) return nlpp::fail(attrs.error());
-//       ...
+//       nlpp::attr_range attrs = m.attrs(sizeof(ifinfomsg));
+//       for (nlpp::attr_view a : attrs) { ... }
+//       if (auto e = attrs.error()) return nlpp::fail(*e);
 //   }
 //   if (auto e = msgs.error()) return nlpp::fail(*e);
 #pragma once
@@ -50,8 +50,10 @@ public:
     // Everything after the 16-byte header.
     bytes payload() const noexcept { return data_.subspan(message_header_size); }
 
-    // The attributes after a family header of fixed_header bytes (padded to 4).
-    result<attr_range> attrs(std::size_t fixed_header = 0) const;
+    // The attributes after a family header of fixed_header bytes (padded to
+    // 4). A payload shorter than the header gives an empty range whose
+    // error() says so, like any other malformed attribute data.
+    attr_range attrs(std::size_t fixed_header = 0) const noexcept;
     // A copy of the family header (ifinfomsg, rtmsg, genlmsghdr...).
     template <class H>
         requires std::is_trivially_copyable_v<H>

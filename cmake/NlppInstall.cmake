@@ -1,0 +1,34 @@
+# Install rules: libraries, headers, tools, the CMake package
+# (find_package(nlpp)) and a pkg-config file.
+include(CMakePackageConfigHelpers)
+
+get_property(_nlpp_libs GLOBAL PROPERTY NLPP_LIBRARIES)
+get_property(_nlpp_programs GLOBAL PROPERTY NLPP_PROGRAMS)
+
+install(TARGETS ${_nlpp_libs} EXPORT nlpp-targets
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} NAMELINK_COMPONENT dev
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/nlpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+if(_nlpp_programs)
+  install(TARGETS ${_nlpp_programs} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
+
+set(NLPP_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/nlpp)
+install(EXPORT nlpp-targets NAMESPACE nlpp:: DESTINATION ${NLPP_CMAKE_DIR})
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/nlpp-config.cmake.in
+  ${PROJECT_BINARY_DIR}/nlpp-config.cmake INSTALL_DESTINATION ${NLPP_CMAKE_DIR})
+# 0.x: minor versions may break the API.
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/nlpp-config-version.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/nlpp-config.cmake ${PROJECT_BINARY_DIR}/nlpp-config-version.cmake
+  DESTINATION ${NLPP_CMAKE_DIR})
+
+set(NLPP_PC_LIBS "")
+foreach(_lib IN LISTS _nlpp_libs)
+  string(PREPEND NLPP_PC_LIBS "-l${_lib} ")
+endforeach()
+# The .pc file finds its prefix relative to itself, so the tree relocates.
+file(RELATIVE_PATH NLPP_PC_TO_PREFIX /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
+configure_file(${PROJECT_SOURCE_DIR}/cmake/nlpp.pc.in ${PROJECT_BINARY_DIR}/nlpp.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/nlpp.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages nlpp needs that are missing (run as root).
+#   scripts/deps.sh [build|test|vm]...   (default: build)
+set -euo pipefail
+build=(cmake ninja-build g++ ccache pkg-config linux-libc-dev iproute2
+       libexpected-dev libfmt-dev libcli11-dev nlohmann-json3-dev libfyaml-dev)
+test=(libgtest-dev libgmock-dev libbenchmark-dev clang-14 libclang-rt-14-dev libmnl-dev python3 bc)
+vm=(qemu-system-x86 busybox-static kmod cpio)
+want=()
+for set in "${@:-build}"; do
+  case $set in
+    build) want+=("${build[@]}") ;;
+    test) want+=("${build[@]}" "${test[@]}") ;;
+    vm) want+=("${vm[@]}") ;;
+    *) echo "deps.sh: unknown set '$set' (build, test, vm)" >&2; exit 2 ;;
+  esac
+done
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "deps.sh: installing ${missing[*]}"
+  if [ "$(id -u)" != 0 ]; then echo "deps.sh: run as root (apt-get install)" >&2; exit 1; fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
