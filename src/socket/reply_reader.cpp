@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+static_assert(NLM_F_DUMP_INTR == 0x10);
+
 namespace nlpp {
 
 std::string reply_reader::what() const {
@@ -24,7 +26,7 @@ nlpp::error reply_reader::kernel_error(const ack& a) const {
     return e;
 }
 
-result<reply_reader::verdict> reply_reader::classify(message_view m, std::uint32_t group) {
+result<reply_reader::verdict> reply_reader::classify_other(message_view m, std::uint32_t group) {
     if (group != 0) return verdict::notification;
     if (m.seq() == 0 && m.port() == 0 && m.type() >= NLMSG_MIN_TYPE) return verdict::notification;
     if (m.port() != port_ && m.port() != 0)

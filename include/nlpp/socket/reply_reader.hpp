@@ -50,7 +50,13 @@ public:
         : seq_(seq), port_(port), request_(request), info_(std::move(info)) {}
 
     // Classifies one message; `group` is the datagram's multicast group.
-    result<verdict> classify(message_view m, std::uint32_t group = 0);
+    result<verdict> classify(message_view m, std::uint32_t group = 0) {
+        // The common case, inline: a data reply to this request.
+        if (group == 0 && m.seq() == seq_ && m.port() == port_ && m.type() >= nlmsg_min_type && !finished_ &&
+            (m.flags() & dump_intr_flag) == 0)
+            return verdict::reply;
+        return classify_other(m, group);
+    }
 
     bool finished() const noexcept { return finished_; }
     // Set once any reply carried NLM_F_DUMP_INTR.
@@ -60,6 +66,8 @@ public:
     std::string what() const;
 
 private:
+    static constexpr std::uint16_t dump_intr_flag = 0x10;  // NLM_F_DUMP_INTR
+    result<verdict> classify_other(message_view m, std::uint32_t group);
     nlpp::error kernel_error(const ack& a) const;
 
     std::uint32_t seq_;
