@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Runs a command inside a QEMU VM that boots a Debian kernel with IPVS, for
+# hosts whose kernel lacks it. The guest mounts this machine's root read-only
+# over 9p (writable tmpfs on /tmp, /run and /var/tmp), chroots into it and
+# runs the command from the current directory, so it sees the binaries just
+# built. The command's output streams to this terminal; its exit status is
+# this script's exit status.
+#
+#   scripts/ipvs-vm.sh [--timeout SECONDS] COMMAND [ARGS...]
+#
+# The kernel and initramfs are cached in $NLPP_VM_CACHE (default
+# /var/cache/nlpp-vm), outside the work tree, and built once. The guest
+# loads ip_vs with its schedulers, veth and dummy; the sysctl
+# net.ipv4.vs.* and the usermode helper (for on-demand schedulers) work.
+set -euo pipefail
+timeout=1800
+if [[ ${1:-} == --timeout ]]; then timeout=$2; shift 2; fi
+(($#)) || { echo "usage: scripts/ipvs-vm.sh [--timeout SECONDS] COMMAND [ARGS...]" >&2; exit 2; }
+here=$(cd "$(dirname "$0")/.." && pwd)
+bash "$here/scripts/deps.sh" vm
+cache=${NLPP_VM_CACHE:-/var/cache/nlpp-vm}
+mkdir -p "$cache"
+
+build_image() {
+  local pkg work ver
+  pkg=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64$' | awk '{print $1}' | sort -V | tail -n 1)
+  [[ -n $pkg ]] || { apt-get update -qq; pkg=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64$' | awk '{print $1}' | sort -V | tail -n 1); }
+  [[ -n $pkg ]] || { echo "ipvs-vm: no linux-image-6.1.0-*-amd64 package found" >&2; exit 1; }
+  echo "ipvs-vm: building the VM image from $pkg (once, cached in $cache)" >&2
+  work=$(mktemp -d)
+  (cd "$work" && apt-get download "$pkg" >/dev/null 2>&1) || { echo "ipvs-vm: apt-get download $pkg failed" >&2; exit 1; }
+  dpkg-deb -x "$work"/*.deb "$work/k"
+  ver=$(ls "$work/k/lib/modules")
+  local r=$work/initramfs
+  mkdir -p "$r"/{bin,sbin,proc,sys,dev,mnt,tmp,lib/modules/$ver/kernel/drivers,lib/modules/$ver/kernel/fs}
+  cp /bin/busybox "$r/bin/busybox"
+  for a in sh mount umount mkdir ln cat echo poweroff modprobe insmod chroot sleep mknod; do ln -s busybox "$r/bin/$a"; done
+  ln -s ../bin/busybox "$r/sbin/modprobe"
+  local m=$work/k/lib/modules/$ver
+  cp -a "$m/kernel/net" "$m/kernel/lib" "$m/kernel/crypto" "$r/lib/modules/$ver/kernel/"
+  for d in fs/9p fs/netfs fs/fscache drivers/virtio drivers/net drivers/char; do
+    [[ -d $m/kernel/$d ]] && mkdir -p "$r/lib/modules/$ver/kernel/$(dirname $d)" && cp -a "$m/kernel/$d" "$r/lib/modules/$ver/kernel/$(dirname $d)/"
+  done
+  cp "$m"/modules.order "$m"/modules.builtin* "$r/lib/modules/$ver/" 2>/dev/null || true
+  depmod -b "$r" "$ver"
+  cat >"$r/init" <<'INIT'
+#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+for m in virtio_pci 9pnet_virtio 9p crc32c_generic ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc \
+         ip_vs_lblcr ip_vs_dh ip_vs_sh ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf ip_vs_mh ip_vs_pe_sip veth dummy; do
+  modprobe $m 2>/dev/null || echo "ipvs-vm: could not load $m"
+done
+echo /sbin/modprobe > /proc/sys/kernel/modprobe
+out=$(sed -n 's/.*nlpp.out=\([^ ]*\).*/\1/p' /proc/cmdline)
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro hostroot /mnt
+for d in tmp run var/tmp; do mount -t tmpfs tmpfs /mnt/$d; done
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 out "/mnt$out"
+mount -t proc proc /mnt/proc
+mount -t sysfs sys /mnt/sys
+mount -t devtmpfs dev /mnt/dev
+ln -s /proc/self/fd /mnt/dev/fd 2>/dev/null
+chroot /mnt /usr/sbin/ip link set lo up
+echo "ipvs-vm: guest up"
+chroot /mnt /bin/sh "$out/cmd.sh"
+echo $? > "/mnt$out/rc"
+sync
+poweroff -f
+INIT
+  chmod +x "$r/init"
+  (cd "$r" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$cache/initrd.img.new"
+  cp "$work/k/boot/vmlinuz-$ver" "$cache/vmlinuz.new"
+  mv "$cache/initrd.img.new" "$cache/initrd.img"
+  mv "$cache/vmlinuz.new" "$cache/vmlinuz"
+  echo "$pkg" >"$cache/package"
+  rm -rf "$work"
+}
+
+[[ -f $cache/vmlinuz && -f $cache/initrd.img ]] || build_image
+
+mkdir -p "$cache/runs"
+out=$(mktemp -d "$cache/runs/run.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+{
+  echo "cd $(printf '%q' "$PWD") || exit 97"
+  echo "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp CI=${CI:-} NLPP_IN_VM=1"
+  [[ -n ${NLPP_SPEC_PATH:-} ]] && echo "export NLPP_SPEC_PATH=$(printf '%q' "$NLPP_SPEC_PATH")"
+  printf 'exec'
+  printf ' %q' "$@"
+  echo
+} >"$out/cmd.sh"
+
+timeout --foreground "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m 2048 -smp 2 -nographic -no-reboot \
+  -kernel "$cache/vmlinuz" -initrd "$cache/initrd.img" \
+  -append "console=ttyS0 quiet panic=-1 nlpp.out=$out" \
+  -virtfs local,path=/,mount_tag=hostroot,security_model=passthrough,readonly=on,multidevs=remap \
+  -virtfs local,path="$out",mount_tag=out,security_model=passthrough,multidevs=remap </dev/null 2>&1 |
+  tee "$out/console.log" | awk 'up { sub(/\r$/, ""); print; fflush(); next } /ipvs-vm: guest up/ { up = 1 }' || true
+if [[ ! -f $out/rc ]]; then
+  echo "ipvs-vm: the VM did not report an exit status (boot failure or timeout after ${timeout}s); console:" >&2
+  tail -n 30 "$out/console.log" >&2
+  exit 1
+fi
+exit "$(cat "$out/rc")"
