@@ -13,14 +13,14 @@ std::string reply_reader::what() const {
     return !info_.what.empty() ? info_.what : fmt::format("request seq {}", seq_);
 }
 
-nlpp::error reply_reader::kernel_error(const ack& a) const {
-    nlpp::error e = a.to_error(what());
-    if (!request_.empty()) {
+nlpp::error reply_reader::kernel_error(const ack& a, bytes request, const request_info& info) {
+    nlpp::error e = a.to_error(info.what);
+    if (!request.empty()) {
         if (e.extack.offset)
-            e.extack.attr_path = attr_path(request_, info_.fixed_header, *e.extack.offset, info_.names);
+            e.extack.attr_path = attr_path(request, info.fixed_header, *e.extack.offset, info.names);
         if (e.extack.missing_type)
-            e.extack.missing_path = missing_attr_path(request_, info_.fixed_header, e.extack.missing_nest,
-                                                      *e.extack.missing_type, info_.names);
+            e.extack.missing_path =
+                missing_attr_path(request, info.fixed_header, e.extack.missing_nest, *e.extack.missing_type, info.names);
     }
     if (e.errno_value() == EPERM) e.hint = "needs CAP_NET_ADMIN";
     return e;
@@ -42,7 +42,11 @@ result<reply_reader::verdict> reply_reader::classify_other(message_view m, std::
         finished_ = true;
         auto a = parse_ack(m);
         if (!a) return fail(std::move(a.error()).wrap(what()));
-        if (a->error != 0) return fail(kernel_error(*a));
+        if (a->error != 0) {
+            auto e = kernel_error(*a, request_, info_);
+            e.context = what();
+            return fail(std::move(e));
+        }
         if (interrupted_ || (m.flags() & NLM_F_DUMP_INTR))
             return fail(errc::dump_interrupted, what());
         return verdict::done;

@@ -283,6 +283,75 @@ result<void> socket::request(message_builder& b, const reply_handler& on_reply, 
     return drain(r, on_reply);
 }
 
+// Pipelined batches.
+
+result<std::vector<std::optional<nlpp::error>>> socket::request_batch(
+    message_builder& b, const std::function<request_info(std::size_t)>& describe, std::size_t chunk_bytes) {
+    auto wire = b.finish();
+    if (!wire) return fail(wire.error());
+    // Offsets of every message, flags and seqs set.
+    std::vector<std::size_t> starts;
+    message_range all(*wire);
+    for (message_view m : all) {
+        const auto off = static_cast<std::size_t>(m.raw().data() - wire->data());
+        starts.push_back(off);
+        store<std::uint16_t>(wire->subspan(off + 6), static_cast<std::uint16_t>(m.flags() | NLM_F_REQUEST | NLM_F_ACK));
+        store<std::uint32_t>(wire->subspan(off + 8), next_seq_++);
+        if (next_seq_ == 0) next_seq_ = 1;
+    }
+    if (auto e = all.error()) return fail(std::move(*e).wrap("batch"));
+    std::vector<std::optional<nlpp::error>> out(starts.size());
+    const std::uint32_t first_seq = starts.empty() ? 0 : load<std::uint32_t>(wire->subspan(starts[0] + 8));
+    auto message_bytes = [&](std::size_t i) {
+        const std::size_t end = i + 1 < starts.size() ? starts[i + 1] : wire->size();
+        return wire->subspan(starts[i], end - starts[i]);
+    };
+    sockaddr_nl kernel{};
+    kernel.nl_family = AF_NETLINK;
+    for (std::size_t i = 0; i < starts.size();) {
+        std::size_t j = i + 1;  // messages [i, j) form this chunk
+        while (j < starts.size() && starts[j] - starts[i] + message_bytes(j).size() <= chunk_bytes) ++j;
+        const std::size_t end = j < starts.size() ? starts[j] : wire->size();
+        for (;;) {
+            const ssize_t n = ::sendto(fd_, wire->data() + starts[i], end - starts[i], 0,
+                                       reinterpret_cast<sockaddr*>(&kernel), sizeof kernel);
+            if (n >= 0) break;
+            if (errno == EINTR) continue;
+            return fail(error::from_errno(errno, fmt::format("send batch of {} messages", j - i)));
+        }
+        std::size_t pending = j - i;
+        while (pending > 0) {
+            auto d = receive();
+            if (!d) {
+                if (d.error().errno_value() == ENOBUFS) {
+                    lost_notifications_ = true;
+                    continue;
+                }
+                return fail(std::move(d.error()).wrap(fmt::format("batch: waiting for {} ACKs", pending)));
+            }
+            message_range msgs(d->data);
+            for (message_view m : msgs) {
+                if (d->group != 0 || (m.seq() == 0 && m.port() == 0)) {
+                    queue_notification(m);
+                    continue;
+                }
+                const std::uint32_t k = m.seq() - first_seq;
+                if (m.type() != NLMSG_ERROR || k < i || k >= j) continue;  // stale or data: skip
+                auto a = parse_ack(m);
+                if (!a) return fail(std::move(a.error()).wrap("batch ACK"));
+                if (a->error != 0) {
+                    request_info info = describe ? describe(k) : request_info{fmt::format("batch message {}", k)};
+                    out[k] = reply_reader::kernel_error(*a, message_bytes(k), info);
+                }
+                --pending;
+            }
+            if (auto e = msgs.error()) return fail(std::move(*e).wrap("batch ACKs"));
+        }
+        i = j;
+    }
+    return out;
+}
+
 // Notifications.
 
 result<void> socket::subscribe(std::uint32_t group) {

@@ -65,10 +65,13 @@ public:
     // "what" of the request info, or "request seq N".
     std::string what() const;
 
+    // The kernel's error for `request` as an nlpp::error: errno, extack with
+    // the attribute path rendered through info.names, and a hint for EPERM.
+    static nlpp::error kernel_error(const ack& a, bytes request, const request_info& info);
+
 private:
     static constexpr std::uint16_t dump_intr_flag = 0x10;  // NLM_F_DUMP_INTR
     result<verdict> classify_other(message_view m, std::uint32_t group);
-    nlpp::error kernel_error(const ack& a) const;
 
     std::uint32_t seq_;
     std::uint32_t port_;

@@ -148,6 +148,16 @@ public:
     // The same dump as a range: `for (message_view m : sock.dump(b))`.
     reply_range dump(message_builder& b, request_info info = {});
 
+    // Pipelined requests: every message of `b` (a batch built with begin())
+    // gets NLM_F_REQUEST | NLM_F_ACK; they are sent in chunks of up to
+    // chunk_bytes and each chunk's ACKs are read before the next is sent,
+    // so the receive buffer never overflows. Returns one outcome per
+    // message, in order (nullopt: success); `describe(i)` names message i
+    // in its error. Fails as a whole only on I/O errors.
+    result<std::vector<std::optional<nlpp::error>>> request_batch(
+        message_builder& b, const std::function<request_info(std::size_t)>& describe = {},
+        std::size_t chunk_bytes = 32 * 1024);
+
     // Multicast groups (NETLINK_ADD_MEMBERSHIP; works for group ids > 32).
     result<void> subscribe(std::uint32_t group);
     result<void> unsubscribe(std::uint32_t group);

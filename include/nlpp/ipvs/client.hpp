@@ -1,0 +1,104 @@
+// nlpp/ipvs/client.hpp: the complete IPVS family over one long-lived socket.
+//
+// Every IPVS command: services (add, edit, delete, get one, list),
+// destinations (add, edit, delete, list per service), sync daemons (start,
+// stop, list), timeouts (set, get), info, zero (all or one service), flush,
+// and SET_INFO (which the kernel answers with EOPNOTSUPP: it has no
+// handler). Requests are checked before they are sent where the kernel
+// would only say EINVAL, and kernel errors name their cause ("no such
+// service" for ESRCH, "no such destination" or "no such scheduler" for
+// ENOENT, "needs CAP_NET_ADMIN" for EPERM). A missing family means the
+// ip_vs module is not loaded.
+//
+// snapshot() reads every service with its destinations (one dump plus one
+// per service, as the kernel offers no more); apply() sends many changes
+// pipelined (a batch of requests per send, then their ACKs), reporting the
+// outcome of each.
+//
+// The client acts in the network namespace its socket was opened in.
+// Thread safety: as nlpp::socket, one client per thread.
+//
+// Example:
+//   auto ipvs = nlpp::ipvs::client::open({.netns = "lb"});
+//   if (!ipvs) return fail(ipvs.error());          // "... ip_vs module not loaded"
+//   nlpp::ipvs::service web{.key = nlpp::ipvs::virtual_service{nlpp::ipvs::protocol::tcp, vip, 80}, .scheduler = "rr"};
+//   ipvs->add_service(web);
+//   ipvs->add_dest(web.key, {.address = backend, .port = 8080, .fwd = nlpp::ipvs::forwarding::masq});
+//   for (const auto& entry : ipvs->snapshot().value()) ...
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlpp/genl/genl.hpp>
+#include <nlpp/ipvs/types.hpp>
+#include <nlpp/ipvs/wire.hpp>
+
+namespace nlpp::ipvs {
+
+// One change, for apply() and reconcile plans.
+struct operation {
+    enum class kind { add_service, edit_service, del_service, add_dest, edit_dest, del_dest };
+    kind op = kind::add_service;
+    ipvs::service service;                       // for dest ops: the service's key is what counts
+    std::optional<ipvs::destination> dest;
+    // "add service TCP 10.0.0.1:80 (rr)", "del dest TCP 10.0.0.1:80 -> 192.0.2.1:80"
+    NLPP_API std::string describe() const;
+};
+
+// Checks what the kernel would reject with a bare EINVAL/ERANGE, and says why.
+NLPP_API result<void> validate(const service& s);
+NLPP_API result<void> validate(const service_key& k, const destination& d);
+
+class NLPP_API client {
+public:
+    static result<client> open(const socket_options& options = {});
+
+    // Services.
+    result<void> add_service(const service& s);
+    result<void> edit_service(const service& s);
+    result<void> del_service(const service_key& key);
+    result<service> get_service(const service_key& key);
+    result<std::vector<service>> services();
+
+    // Destinations of a service.
+    result<void> add_dest(const service_key& key, const destination& d);
+    result<void> edit_dest(const service_key& key, const destination& d);
+    result<void> del_dest(const service_key& key, const destination& d);  // by address and port
+    result<std::vector<destination>> dests(const service_key& key);
+
+    // Connection synchronisation daemons.
+    result<void> start_daemon(const sync_daemon& d);
+    result<void> stop_daemon(daemon_state state);
+    result<std::vector<sync_daemon>> daemons();
+
+    // Global settings and state.
+    result<void> set_timeouts(const timeouts& t);
+    result<timeouts> get_timeouts();
+    result<info> get_info();
+    result<void> set_info();                            // the kernel has no handler: EOPNOTSUPP
+    result<void> zero(const std::optional<service_key>& key = std::nullopt);  // counters of one or all
+    result<void> flush();                               // every service and destination
+
+    // Every service with its destinations.
+    result<std::vector<service_entry>> snapshot();
+    // Sends the operations pipelined and returns one outcome per operation
+    // (nullopt: done). Fails as a whole only when the socket does.
+    result<std::vector<std::optional<error>>> apply(std::span<const operation> ops);
+
+    genl::client& genl() noexcept { return gc_; }
+    std::uint16_t family_id() const noexcept { return family_id_; }
+
+private:
+    client(genl::client gc, std::uint16_t id) : gc_(std::move(gc)), family_id_(id) {}
+    message_builder request(command c) const;
+    result<void> exec(command c, message_builder& b, std::string what);
+    void encode(message_builder& b, const operation& op) const;
+
+    genl::client gc_;
+    std::uint16_t family_id_;
+};
+
+}  // namespace nlpp::ipvs

@@ -1,0 +1,376 @@
+// The IPVS client: requests, errors that name their cause, snapshots, batches.
+#include <nlpp/ipvs/client.hpp>
+
+#include <linux/ip_vs.h>
+#include <linux/netlink.h>
+#include <sys/socket.h>
+
+#include <climits>
+
+#include <fmt/format.h>
+
+namespace nlpp::ipvs {
+namespace {
+
+bool is_service_cmd(command c) {
+    return c == command::new_service || c == command::set_service || c == command::del_service ||
+           c == command::get_service || c == command::zero;
+}
+bool is_dest_cmd(command c) { return c == command::new_dest || c == command::set_dest || c == command::del_dest; }
+
+// Names the real cause of a kernel errno for this command.
+error explain(error e, command c) {
+    switch (e.errno_value()) {
+    case ESRCH:
+        e.hint = (c == command::del_daemon) ? "no such sync daemon running" : "no such service";
+        break;
+    case ENOENT:
+        e.hint = is_dest_cmd(c) ? "no such destination"
+                 : (c == command::new_service || c == command::set_service)
+                     ? "no such scheduler or persistence engine (is its ip_vs_* module available?)"
+                     : "no such object";
+        break;
+    case EEXIST:
+        e.hint = is_dest_cmd(c) ? "destination already exists"
+                 : c == command::new_daemon ? "sync daemon already running"
+                                            : "service already exists";
+        break;
+    case EPERM: e.hint = "needs CAP_NET_ADMIN (in the initial user namespace)"; break;
+    case EOPNOTSUPP: e.hint = fmt::format("the kernel does not support {} this way", command_name(c)); break;
+    case EAFNOSUPPORT: e.hint = "address family not supported (kernel without IPv6 IPVS?)"; break;
+    case ERANGE:
+        if (is_dest_cmd(c)) e.hint = "weight or thresholds out of range (lower threshold above upper?)";
+        break;
+    case EINVAL:
+        if (is_dest_cmd(c)) e.hint = "invalid destination (address not unicast or local, or mixed address families without tunnelling?)";
+        else if (is_service_cmd(c)) e.hint = "invalid service arguments";
+        else if (c == command::new_daemon) e.hint = "invalid sync daemon arguments (multicast group?)";
+        else if (c == command::set_config) e.hint = "timeout out of range";
+        break;
+    default: break;
+    }
+    return e;
+}
+
+
+}  // namespace
+
+std::string operation::describe() const {
+    static constexpr const char* verbs[] = {"add service", "edit service", "del service", "add dest", "edit dest", "del dest"};
+    std::string s = fmt::format("{} {}", verbs[static_cast<int>(op)], key_string(service.key));
+    if (dest) {
+        const auto& d = *dest;
+        s += d.address.is_v6() ? fmt::format(" -> [{}]:{}", d.address.to_string(), d.port)
+                               : fmt::format(" -> {}:{}", d.address.to_string(), d.port);
+        if (op != kind::del_dest) s += fmt::format(" ({}, weight {})", forwarding_name(d.fwd), d.weight);
+    } else if (op != kind::del_service) {
+        s += fmt::format(" ({})", service.scheduler);
+    }
+    return s;
+}
+
+result<void> validate(const service& s) {
+    const auto what = key_string(s.key);
+    if (s.scheduler.empty() || s.scheduler.size() >= IP_VS_SCHEDNAME_MAXLEN)
+        return fail(errc::invalid_argument, fmt::format("service {}: scheduler name '{}' must be 1 to {} characters", what,
+                                                        s.scheduler, IP_VS_SCHEDNAME_MAXLEN - 1));
+    if (s.pe_name.size() >= IP_VS_PENAME_MAXLEN)
+        return fail(errc::invalid_argument, fmt::format("service {}: persistence engine name is too long", what));
+    const std::uint16_t af = key_family(s.key);
+    if (af != AF_INET && af != AF_INET6)
+        return fail(errc::invalid_argument, fmt::format("service {}: address family {} is neither IPv4 nor IPv6", what, af));
+    if (s.netmask > (af == AF_INET6 ? 128 : 32))
+        return fail(errc::invalid_argument, fmt::format("service {}: netmask /{} is longer than the address", what, s.netmask));
+    if (const auto* f = std::get_if<firewall_mark>(&s.key); f && f->mark == 0)
+        return fail(errc::invalid_argument, fmt::format("service {}: a firewall mark must not be 0", what));
+    return {};
+}
+
+result<void> validate(const service_key& k, const destination& d) {
+    const auto what = fmt::format("destination {} of {}", d.address.to_string(), key_string(k));
+    if (d.weight > static_cast<std::uint32_t>(INT_MAX))
+        return fail(errc::invalid_argument, fmt::format("{}: weight {} is above {}", what, d.weight, INT_MAX));
+    if (d.lower_threshold > d.upper_threshold)
+        return fail(errc::invalid_argument, fmt::format("{}: lower threshold {} is above upper threshold {} (the kernel "
+                                                        "rejects this even when the upper threshold is 0)",
+                                                        what, d.lower_threshold, d.upper_threshold));
+    if (d.fwd == forwarding::tunnel && d.tun_type == tunnel_type::gue && d.tun_port == 0)
+        return fail(errc::invalid_argument, fmt::format("{}: GUE tunnelling needs a tunnel port", what));
+    if (d.address.family != key_family(k) && d.fwd != forwarding::tunnel)
+        return fail(errc::invalid_argument,
+                    fmt::format("{}: a destination of another address family needs tunnel forwarding", what));
+    return {};
+}
+
+result<client> client::open(const socket_options& options) {
+    auto gc = genl::client::open(options);
+    if (!gc) return fail(gc.error());
+    auto f = gc->family(family::name);
+    if (!f) {
+        if (f.error().is(errc::family_not_found)) {
+            error e(errc::family_not_found, "IPVS generic netlink family");
+            e.hint = "ip_vs module not loaded (modprobe ip_vs)";
+            return fail(std::move(e));
+        }
+        return fail(f.error());
+    }
+    const auto id = (*f)->id;
+    return client(std::move(*gc), id);
+}
+
+message_builder client::request(command c) const { return genl::make_request(family_id_, cmd(c), family::version); }
+
+result<void> client::exec(command c, message_builder& b, std::string what) {
+    auto r = gc_.raw().request(b, {}, {std::move(what), genl::header_size, &attr_names()});
+    if (!r) return fail(explain(std::move(r.error()), c));
+    return {};
+}
+
+result<void> client::add_service(const service& s) {
+    if (auto v = validate(s); !v) return v;
+    auto b = request(command::new_service);
+    put_service(b, s);
+    return exec(command::new_service, b, "add service " + key_string(s.key));
+}
+
+result<void> client::edit_service(const service& s) {
+    if (auto v = validate(s); !v) return v;
+    auto b = request(command::set_service);
+    put_service(b, s);
+    return exec(command::set_service, b, "edit service " + key_string(s.key));
+}
+
+result<void> client::del_service(const service_key& key) {
+    auto b = request(command::del_service);
+    put_service_key(b, key);
+    return exec(command::del_service, b, "delete service " + key_string(key));
+}
+
+result<service> client::get_service(const service_key& key) {
+    auto b = request(command::get_service);
+    put_service_key(b, key);
+    std::optional<service> found;
+    auto r = gc_.raw().request(
+        b,
+        [&](message_view m) -> result<void> {
+            auto s = parse_service(m);
+            if (!s) return fail(s.error());
+            found = std::move(*s);
+            return {};
+        },
+        {"get service " + key_string(key), genl::header_size, &attr_names()});
+    if (!r) return fail(explain(std::move(r.error()), command::get_service));
+    if (!found) return fail(errc::attr_missing, "get service " + key_string(key) + ": no reply");
+    return *found;
+}
+
+result<std::vector<service>> client::services() {
+    auto b = request(command::get_service);
+    std::vector<service> out;
+    auto r = gc_.raw().dump(
+        b,
+        [&](message_view m) -> result<void> {
+            auto s = parse_service(m);
+            if (!s) return fail(s.error());
+            out.push_back(std::move(*s));
+            return {};
+        },
+        {"list services", genl::header_size, &attr_names()});
+    if (!r) return fail(explain(std::move(r.error()), command::get_service));
+    return out;
+}
+
+result<void> client::add_dest(const service_key& key, const destination& d) {
+    if (auto v = validate(key, d); !v) return v;
+    auto b = request(command::new_dest);
+    put_service_key(b, key);
+    put_dest(b, d, true);
+    return exec(command::new_dest, b, fmt::format("add destination {} to {}", d.address.to_string(), key_string(key)));
+}
+
+result<void> client::edit_dest(const service_key& key, const destination& d) {
+    if (auto v = validate(key, d); !v) return v;
+    auto b = request(command::set_dest);
+    put_service_key(b, key);
+    put_dest(b, d, true);
+    return exec(command::set_dest, b, fmt::format("edit destination {} of {}", d.address.to_string(), key_string(key)));
+}
+
+result<void> client::del_dest(const service_key& key, const destination& d) {
+    auto b = request(command::del_dest);
+    put_service_key(b, key);
+    put_dest(b, d, false);
+    return exec(command::del_dest, b, fmt::format("delete destination {} of {}", d.address.to_string(), key_string(key)));
+}
+
+result<std::vector<destination>> client::dests(const service_key& key) {
+    auto b = request(command::get_dest);
+    put_service_key(b, key);
+    std::vector<destination> out;
+    const auto af = key_family(key);
+    auto r = gc_.raw().dump(
+        b,
+        [&](message_view m) -> result<void> {
+            auto d = parse_dest(m, af);
+            if (!d) return fail(d.error());
+            out.push_back(std::move(*d));
+            return {};
+        },
+        {"list destinations of " + key_string(key), genl::header_size, &attr_names()});
+    if (!r) return fail(explain(std::move(r.error()), command::get_dest));
+    return out;
+}
+
+result<void> client::start_daemon(const sync_daemon& d) {
+    if (d.mcast_ifn.empty() || d.mcast_ifn.size() >= IP_VS_IFNAME_MAXLEN)
+        return fail(errc::invalid_argument, fmt::format("sync daemon: interface name '{}' must be 1 to {} characters",
+                                                        d.mcast_ifn, IP_VS_IFNAME_MAXLEN - 1));
+    auto b = request(command::new_daemon);
+    put_daemon(b, d);
+    return exec(command::new_daemon, b,
+                fmt::format("start {} sync daemon", d.state == daemon_state::backup ? "backup" : "master"));
+}
+
+result<void> client::stop_daemon(daemon_state state) {
+    auto b = request(command::del_daemon);
+    put_daemon_state(b, state);
+    return exec(command::del_daemon, b,
+                fmt::format("stop {} sync daemon", state == daemon_state::backup ? "backup" : "master"));
+}
+
+result<std::vector<sync_daemon>> client::daemons() {
+    auto b = request(command::get_daemon);
+    std::vector<sync_daemon> out;
+    auto r = gc_.raw().dump(
+        b,
+        [&](message_view m) -> result<void> {
+            auto d = parse_daemon(m);
+            if (!d) return fail(d.error());
+            out.push_back(std::move(*d));
+            return {};
+        },
+        {"list sync daemons", genl::header_size, &attr_names()});
+    if (!r) return fail(explain(std::move(r.error()), command::get_daemon));
+    return out;
+}
+
+result<void> client::set_timeouts(const timeouts& t) {
+    auto b = request(command::set_config);
+    put_timeouts(b, t);
+    return exec(command::set_config, b, "set timeouts");
+}
+
+result<timeouts> client::get_timeouts() {
+    auto b = request(command::get_config);
+    std::optional<timeouts> got;
+    auto r = gc_.raw().request(
+        b,
+        [&](message_view m) -> result<void> {
+            auto t = parse_timeouts(m);
+            if (!t) return fail(t.error());
+            got = *t;
+            return {};
+        },
+        {"get timeouts", genl::header_size, &attr_names()});
+    if (!r) return fail(explain(std::move(r.error()), command::get_config));
+    if (!got) return fail(errc::attr_missing, "get timeouts: no reply");
+    return *got;
+}
+
+result<info> client::get_info() {
+    auto b = request(command::get_info);
+    std::optional<info> got;
+    auto r = gc_.raw().request(
+        b,
+        [&](message_view m) -> result<void> {
+            auto i = parse_info(m);
+            if (!i) return fail(i.error());
+            got = *i;
+            return {};
+        },
+        {"get info", genl::header_size, &attr_names()});
+    if (!r) return fail(explain(std::move(r.error()), command::get_info));
+    if (!got) return fail(errc::attr_missing, "get info: no reply");
+    return *got;
+}
+
+result<void> client::set_info() {
+    auto b = request(command::set_info);
+    return exec(command::set_info, b, "set info");
+}
+
+result<void> client::zero(const std::optional<service_key>& key) {
+    auto b = request(command::zero);
+    if (key) put_service_key(b, *key);
+    return exec(command::zero, b, key ? "zero counters of " + key_string(*key) : "zero all counters");
+}
+
+result<void> client::flush() {
+    auto b = request(command::flush);
+    return exec(command::flush, b, "flush");
+}
+
+result<std::vector<service_entry>> client::snapshot() {
+    auto svcs = services();
+    if (!svcs) return fail(svcs.error());
+    std::vector<service_entry> out;
+    out.reserve(svcs->size());
+    for (auto& s : *svcs) {
+        auto d = dests(s.key);
+        if (!d) return fail(std::move(d.error()).wrap("snapshot"));
+        out.push_back({std::move(s), std::move(*d)});
+    }
+    return out;
+}
+
+void client::encode(message_builder& b, const operation& op) const {
+    using k = operation::kind;
+    static constexpr command cmds[] = {command::new_service, command::set_service, command::del_service,
+                                       command::new_dest,    command::set_dest,    command::del_dest};
+    b.put_header(genl::header{cmd(cmds[static_cast<int>(op.op)]), family::version, 0});
+    switch (op.op) {
+    case k::add_service:
+    case k::edit_service: put_service(b, op.service); break;
+    case k::del_service: put_service_key(b, op.service.key); break;
+    case k::add_dest:
+    case k::edit_dest:
+    case k::del_dest:
+        put_service_key(b, op.service.key);
+        put_dest(b, op.dest.value_or(destination{}), op.op != k::del_dest);
+        break;
+    }
+}
+
+result<std::vector<std::optional<error>>> client::apply(std::span<const operation> ops) {
+    std::vector<std::optional<error>> out(ops.size());
+    // Invalid operations are answered here and not sent; the rest go in one batch.
+    std::vector<std::size_t> sent;
+    message_builder b(family_id_, 0, std::size_t{1} << 30);
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+        const auto& op = ops[i];
+        result<void> v;
+        if (op.op == operation::kind::add_service || op.op == operation::kind::edit_service) v = validate(op.service);
+        else if (op.dest && op.op != operation::kind::del_dest) v = validate(op.service.key, *op.dest);
+        else if (!op.dest && op.op >= operation::kind::add_dest)
+            v = fail(errc::invalid_argument, op.describe() + ": no destination given");
+        if (!v) {
+            out[i] = v.error();
+            continue;
+        }
+        if (!sent.empty()) b.begin(family_id_, 0);
+        encode(b, op);
+        sent.push_back(i);
+    }
+    if (sent.empty()) return out;
+    static constexpr command cmds[] = {command::new_service, command::set_service, command::del_service,
+                                       command::new_dest,    command::set_dest,    command::del_dest};
+    auto results = gc_.raw().request_batch(b, [&](std::size_t k) {
+        return request_info{ops[sent[k]].describe(), genl::header_size, &attr_names()};
+    });
+    if (!results) return fail(results.error());
+    for (std::size_t k = 0; k < sent.size(); ++k)
+        if ((*results)[k]) out[sent[k]] = explain(std::move(*(*results)[k]), cmds[static_cast<int>(ops[sent[k]].op)]);
+    return out;
+}
+
+}  // namespace nlpp::ipvs
