@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds every configuration and runs every test:
 #   1. g++ with -Werror: unit, golden-byte, fake-kernel and real-kernel tests,
-#      fuzz corpora, examples, install + find_package consumer
+#      fuzz corpora, examples, install + find_package consumer; then the
+#      IPVS suite inside one boot of a QEMU VM with an IPVS kernel
 #   2. g++ with ASan+UBSan: the unit suite and fuzz corpora
 #   3. clang 14 with -Werror and libFuzzer: the unit suite, and a short run
 #      of each fuzz target
 # Real-kernel tests need root; under CI=true nothing may skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/deps.sh test
+bash scripts/deps.sh test vm
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/nlpp-ccache}
 jobs=$(nproc)
 common=(-G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache -DNLPP_WERROR=ON)
@@ -18,7 +19,9 @@ step "gcc build"
 cmake -S . -B build/ci-gcc "${common[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNLPP_BENCH=ON >/dev/null
 cmake --build build/ci-gcc -j "$jobs"
 step "gcc tests"
-(cd build/ci-gcc && ctest --output-on-failure -j 1)
+(cd build/ci-gcc && ctest --output-on-failure -j 1 -LE ipvs)
+step "IPVS tests in the QEMU VM (one boot)"
+bash scripts/ipvs-vm.sh --timeout 2400 ctest --test-dir build/ci-gcc -L ipvs --output-on-failure
 
 step "gcc ASan+UBSan build"
 cmake -S . -B build/ci-asan "${common[@]}" -DCMAKE_BUILD_TYPE=Debug -DNLPP_SANITIZE=ON -DNLPP_TOOLS=OFF \

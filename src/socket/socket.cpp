@@ -95,7 +95,7 @@ socket::socket(int fd, std::uint32_t port, int protocol, const socket_options& o
 socket::socket(socket&& o) noexcept
     : fd_(std::exchange(o.fd_, -1)), port_(o.port_), protocol_(o.protocol_), next_seq_(o.next_seq_),
       timeout_(o.timeout_), nonblocking_(o.nonblocking_), lost_notifications_(o.lost_notifications_),
-      rx_(std::move(o.rx_)), sent_(std::move(o.sent_)), pending_(std::move(o.pending_)) {}
+      subscriptions_(o.subscriptions_), rx_(std::move(o.rx_)), sent_(std::move(o.sent_)), pending_(std::move(o.pending_)) {}
 
 socket& socket::operator=(socket&& o) noexcept {
     if (this != &o) {
@@ -107,6 +107,7 @@ socket& socket::operator=(socket&& o) noexcept {
         timeout_ = o.timeout_;
         nonblocking_ = o.nonblocking_;
         lost_notifications_ = o.lost_notifications_;
+        subscriptions_ = o.subscriptions_;
         rx_ = std::move(o.rx_);
         sent_ = std::move(o.sent_);
         pending_ = std::move(o.pending_);
@@ -218,7 +219,7 @@ void reply_range::advance() {
         if (offset_ >= datagram_.size()) {
             auto d = s_->receive();
             if (!d) {
-                if (d.error().errno_value() == ENOBUFS) {  // lost notifications, not our reply: note and go on
+                if (d.error().errno_value() == ENOBUFS && s_->subscriptions_ > 0) {  // lost notifications: note, go on
                     s_->lost_notifications_ = true;
                     continue;
                 }
@@ -286,7 +287,8 @@ result<void> socket::request(message_builder& b, const reply_handler& on_reply, 
 // Pipelined batches.
 
 result<std::vector<std::optional<nlpp::error>>> socket::request_batch(
-    message_builder& b, const std::function<request_info(std::size_t)>& describe, std::size_t chunk_bytes) {
+    message_builder& b, const std::function<request_info(std::size_t)>& describe, std::size_t chunk_messages) {
+    constexpr std::size_t chunk_bytes = 32 * 1024;
     auto wire = b.finish();
     if (!wire) return fail(wire.error());
     // Offsets of every message, flags and seqs set.
@@ -310,7 +312,8 @@ result<std::vector<std::optional<nlpp::error>>> socket::request_batch(
     kernel.nl_family = AF_NETLINK;
     for (std::size_t i = 0; i < starts.size();) {
         std::size_t j = i + 1;  // messages [i, j) form this chunk
-        while (j < starts.size() && starts[j] - starts[i] + message_bytes(j).size() <= chunk_bytes) ++j;
+        while (j < starts.size() && j - i < chunk_messages && starts[j] - starts[i] + message_bytes(j).size() <= chunk_bytes)
+            ++j;
         const std::size_t end = j < starts.size() ? starts[j] : wire->size();
         for (;;) {
             const ssize_t n = ::sendto(fd_, wire->data() + starts[i], end - starts[i], 0,
@@ -323,10 +326,8 @@ result<std::vector<std::optional<nlpp::error>>> socket::request_batch(
         while (pending > 0) {
             auto d = receive();
             if (!d) {
-                if (d.error().errno_value() == ENOBUFS) {
-                    lost_notifications_ = true;
-                    continue;
-                }
+                if (d.error().errno_value() == ENOBUFS)
+                    d.error().context = "batch: ACKs were lost (socket receive buffer overrun); outcomes unknown";
                 return fail(std::move(d.error()).wrap(fmt::format("batch: waiting for {} ACKs", pending)));
             }
             message_range msgs(d->data);
@@ -355,11 +356,15 @@ result<std::vector<std::optional<nlpp::error>>> socket::request_batch(
 // Notifications.
 
 result<void> socket::subscribe(std::uint32_t group) {
-    return set_opt(fd_, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, static_cast<int>(group), "NETLINK_ADD_MEMBERSHIP");
+    auto r = set_opt(fd_, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, static_cast<int>(group), "NETLINK_ADD_MEMBERSHIP");
+    if (r) ++subscriptions_;
+    return r;
 }
 
 result<void> socket::unsubscribe(std::uint32_t group) {
-    return set_opt(fd_, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, static_cast<int>(group), "NETLINK_DROP_MEMBERSHIP");
+    auto r = set_opt(fd_, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, static_cast<int>(group), "NETLINK_DROP_MEMBERSHIP");
+    if (r && subscriptions_ > 0) --subscriptions_;
+    return r;
 }
 
 result<owned_message> socket::next_notification() {

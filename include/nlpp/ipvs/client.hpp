@@ -42,8 +42,8 @@ namespace nlpp::ipvs {
 struct operation {
     enum class kind { add_service, edit_service, del_service, add_dest, edit_dest, del_dest };
     kind op = kind::add_service;
-    ipvs::service service;                       // for dest ops: the service's key is what counts
-    std::optional<ipvs::destination> dest;
+    ipvs::service service{};                     // for dest ops: the service's key is what counts
+    std::optional<ipvs::destination> dest{};
     // "add service TCP 10.0.0.1:80 (rr)", "del dest TCP 10.0.0.1:80 -> 192.0.2.1:80"
     NLPP_API std::string describe() const;
 };

@@ -48,7 +48,7 @@ NLPP_API std::string_view protocol_name(protocol p) noexcept;  // "TCP", "UDP", 
 
 struct virtual_service {
     ipvs::protocol protocol = protocol::tcp;
-    ipvs::address address;
+    ipvs::address address{};
     std::uint16_t port = 0;
     auto operator<=>(const virtual_service&) const = default;
 };
@@ -79,9 +79,9 @@ struct stats {
 };
 
 struct service {
-    service_key key;
+    service_key key{};
     std::string scheduler = "wlc";
-    std::string pe_name;            // persistence engine ("sip"); empty: none
+    std::string pe_name{};          // persistence engine ("sip"); empty: none
     std::uint32_t flags = 0;        // service_flags
     std::uint32_t flags_mask = 0xffffffff;  // which flags a set changes (sent as ip_vs_flags.mask)
     std::uint32_t timeout = 0;      // persistence timeout, seconds
@@ -101,7 +101,7 @@ inline constexpr std::uint16_t nocsum = 0, csum = 1 << 0, remcsum = 1 << 1;
 }
 
 struct destination {
-    ipvs::address address;
+    ipvs::address address{};
     std::uint16_t port = 0;
     forwarding fwd = forwarding::masq;
     std::uint32_t weight = 1;
@@ -118,10 +118,10 @@ struct destination {
 enum class daemon_state : std::uint32_t { none = 0, master = 1, backup = 2 };
 struct sync_daemon {
     daemon_state state = daemon_state::master;
-    std::string mcast_ifn;
+    std::string mcast_ifn{};
     std::uint32_t sync_id = 0;
     std::uint16_t sync_maxlen = 0;              // 0: the kernel's default
-    std::optional<ipvs::address> mcast_group;   // IPv4 or IPv6 multicast group
+    std::optional<ipvs::address> mcast_group{};   // IPv4 or IPv6 multicast group
     std::uint16_t mcast_port = 0;               // 0: default
     std::uint8_t mcast_ttl = 0;                 // 0: default
 };
@@ -130,7 +130,7 @@ struct timeouts {
     std::uint32_t tcp = 0, tcp_fin = 0, udp = 0;  // seconds; 0 in a set: leave unchanged
 };
 
-struct info {
+struct NLPP_API info {
     std::uint32_t version = 0;        // 0x010201 = 1.2.1
     std::uint32_t conn_tab_size = 0;
     std::string version_string() const;
@@ -138,8 +138,8 @@ struct info {
 
 // A service with its destinations: one entry of a snapshot.
 struct service_entry {
-    ipvs::service service;
-    std::vector<destination> destinations;
+    ipvs::service service{};
+    std::vector<destination> destinations{};
 };
 
 }  // namespace nlpp::ipvs

@@ -149,14 +149,16 @@ public:
     reply_range dump(message_builder& b, request_info info = {});
 
     // Pipelined requests: every message of `b` (a batch built with begin())
-    // gets NLM_F_REQUEST | NLM_F_ACK; they are sent in chunks of up to
-    // chunk_bytes and each chunk's ACKs are read before the next is sent,
-    // so the receive buffer never overflows. Returns one outcome per
-    // message, in order (nullopt: success); `describe(i)` names message i
-    // in its error. Fails as a whole only on I/O errors.
+    // gets NLM_F_REQUEST | NLM_F_ACK; they are sent in chunks of at most
+    // chunk_messages messages and 32 KiB, and each chunk's ACKs are read
+    // before the next is sent, so that the ACKs fit the receive buffer (the
+    // kernel charges about 1 KiB of buffer per ACK). Returns one outcome
+    // per message, in order (nullopt: success); `describe(i)` names message
+    // i in its error. Fails as a whole only on I/O errors, including ACKs
+    // lost to a receive buffer overrun.
     result<std::vector<std::optional<nlpp::error>>> request_batch(
         message_builder& b, const std::function<request_info(std::size_t)>& describe = {},
-        std::size_t chunk_bytes = 32 * 1024);
+        std::size_t chunk_messages = 64);
 
     // Multicast groups (NETLINK_ADD_MEMBERSHIP; works for group ids > 32).
     result<void> subscribe(std::uint32_t group);
@@ -188,6 +190,7 @@ private:
     std::chrono::milliseconds timeout_{0};
     bool nonblocking_ = false;
     bool lost_notifications_ = false;
+    std::size_t subscriptions_ = 0;
     std::vector<std::byte> rx_;
     std::vector<std::byte> sent_;  // the last request, for extack paths
     std::deque<owned_message> pending_;

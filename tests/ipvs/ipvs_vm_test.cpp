@@ -1,0 +1,294 @@
+// nlpp::ipvs against a real IPVS kernel (run inside scripts/ipvs-vm.sh; on a
+// host without IPVS these tests skip, and under CI=true they fail). Each
+// test works in its own network namespace with a dummy interface so that
+// masquerading destinations are routable.
+#include "../support/kernel.hpp"
+
+#include <nlpp/ipvs/client.hpp>
+
+#include <linux/ip_vs.h>
+
+#include <sys/socket.h>
+
+#include <algorithm>
+
+namespace {
+
+using namespace nlpp::ipvs;
+using nlpp::test::netns;
+
+address ip(const char* s) { return address::parse(s).value(); }
+
+class ipvs_vm : public ::testing::Test {
+protected:
+    void SetUp() override {
+        NLPP_REQUIRE_ROOT();
+        ns_.emplace();
+        ns_->run("ip link add dum0 type dummy");
+        ns_->run("ip addr add 192.0.2.1/24 dev dum0");
+        ns_->run("ip addr add 2001:db8::1/64 dev dum0 nodad");
+        ns_->run("ip link set dum0 up");
+        auto c = client::open({.netns = ns_->name()});
+        if (!c && c.error().is(nlpp::errc::family_not_found)) {
+            if (nlpp::test::in_ci() && std::getenv("NLPP_IN_VM")) FAIL() << c.error().what();
+            GTEST_SKIP() << "IPVS is not available in this kernel (" << c.error().what()
+                         << "); run the IPVS tests through scripts/ipvs-vm.sh";
+        }
+        ASSERT_TRUE(c) << c.error().what();
+        ipvs_.emplace(std::move(*c));
+    }
+    std::string ipvsadm(const std::string& args) { return ns_->run("ipvsadm " + args); }
+
+    std::optional<netns> ns_;
+    std::optional<client> ipvs_;
+};
+
+service web(const char* vip = "10.0.0.1", std::uint16_t port = 80) {
+    return service{.key = virtual_service{protocol::tcp, ip(vip), port}, .scheduler = "rr"};
+}
+
+TEST_F(ipvs_vm, info_and_timeouts) {
+    auto i = ipvs_->get_info();
+    ASSERT_TRUE(i) << i.error().what();
+    EXPECT_EQ(i->version_string(), "1.2.1");
+    EXPECT_GT(i->conn_tab_size, 0u);
+    ASSERT_TRUE(ipvs_->set_timeouts({.tcp = 900, .tcp_fin = 100, .udp = 200}));
+    auto t = ipvs_->get_timeouts();
+    ASSERT_TRUE(t) << t.error().what();
+    EXPECT_EQ(t->tcp, 900u);
+    EXPECT_EQ(t->tcp_fin, 100u);
+    EXPECT_EQ(t->udp, 200u);
+    EXPECT_NE(ipvsadm("-L --timeout").find("900 100 200"), std::string::npos);
+}
+
+TEST_F(ipvs_vm, set_info_has_no_kernel_handler) {
+    auto r = ipvs_->set_info();
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().errno_value(), EOPNOTSUPP);
+}
+
+TEST_F(ipvs_vm, service_lifecycle_and_ipvsadm_agrees) {
+    auto s = web();
+    s.flags = service_flags::persistent;
+    s.timeout = 300;
+    s.netmask = 24;
+    ASSERT_TRUE(ipvs_->add_service(s)) << ipvs_->add_service(s).error().what();
+    auto got = ipvs_->get_service(s.key);
+    ASSERT_TRUE(got) << got.error().what();
+    EXPECT_EQ(got->scheduler, "rr");
+    EXPECT_EQ(got->timeout, 300u);
+    EXPECT_EQ(got->netmask, 24);
+    EXPECT_TRUE(got->flags & service_flags::persistent);
+    const auto listing = ipvsadm("-Ln");
+    EXPECT_NE(listing.find("TCP  10.0.0.1:80 rr persistent 300 mask 255.255.255.0"), std::string::npos) << listing;
+
+    s.scheduler = "wlc";
+    ASSERT_TRUE(ipvs_->edit_service(s));
+    EXPECT_EQ(ipvs_->get_service(s.key)->scheduler, "wlc");
+    ASSERT_TRUE(ipvs_->del_service(s.key));
+    EXPECT_TRUE(ipvs_->services()->empty());
+}
+
+TEST_F(ipvs_vm, errors_name_their_cause) {
+    auto s = web();
+    auto missing = ipvs_->del_service(s.key);
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().errno_value(), ESRCH);
+    EXPECT_NE(missing.error().what().find("no such service"), std::string::npos) << missing.error().what();
+
+    ASSERT_TRUE(ipvs_->add_service(s));
+    auto dup = ipvs_->add_service(s);
+    ASSERT_FALSE(dup);
+    EXPECT_EQ(dup.error().errno_value(), EEXIST);
+    EXPECT_NE(dup.error().what().find("service already exists"), std::string::npos);
+
+    auto bad_sched = web("10.0.0.2");
+    bad_sched.scheduler = "nosuch";
+    auto r = ipvs_->add_service(bad_sched);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().errno_value(), ENOENT);
+    EXPECT_NE(r.error().what().find("no such scheduler"), std::string::npos);
+
+    destination d{.address = ip("192.0.2.10"), .port = 80};
+    auto nodest = ipvs_->del_dest(s.key, d);
+    ASSERT_FALSE(nodest);
+    EXPECT_EQ(nodest.error().errno_value(), ENOENT);
+    EXPECT_NE(nodest.error().what().find("no such destination"), std::string::npos);
+
+    ASSERT_TRUE(ipvs_->add_dest(s.key, d));
+    auto dupd = ipvs_->add_dest(s.key, d);
+    ASSERT_FALSE(dupd);
+    EXPECT_EQ(dupd.error().errno_value(), EEXIST);
+
+    // The kernel's EINVAL for a non-unicast masquerading destination.
+    auto notlocal = ipvs_->add_dest(s.key, {.address = ip("224.0.0.1"), .port = 80});
+    ASSERT_FALSE(notlocal);
+    EXPECT_EQ(notlocal.error().errno_value(), EINVAL);
+
+    // Checked before sending: what the kernel would only call ERANGE/EINVAL.
+    auto thresh = ipvs_->add_dest(s.key, {.address = ip("192.0.2.11"), .port = 80, .lower_threshold = 5});
+    ASSERT_FALSE(thresh);
+    EXPECT_NE(thresh.error().what().find("lower threshold 5 is above upper threshold 0"), std::string::npos);
+
+    auto missing_get = ipvs_->get_service(web("10.9.9.9").key);
+    ASSERT_FALSE(missing_get);
+    EXPECT_EQ(missing_get.error().errno_value(), ESRCH);
+    // GET_DEST of a missing service is an empty dump, not an error.
+    auto none = ipvs_->dests(web("10.9.9.9").key);
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->empty());
+}
+
+TEST_F(ipvs_vm, every_forwarding_method_and_tunnel_option) {
+    auto s = web();
+    ASSERT_TRUE(ipvs_->add_service(s));
+    std::vector<destination> ds = {
+        {.address = ip("192.0.2.10"), .port = 80, .fwd = forwarding::masq, .weight = 1},
+        {.address = ip("192.0.2.11"), .port = 80, .fwd = forwarding::route, .weight = 2},
+        {.address = ip("192.0.2.1"), .port = 80, .fwd = forwarding::local, .weight = 3},
+        {.address = ip("192.0.2.13"), .port = 80, .fwd = forwarding::tunnel, .weight = 4,
+         .upper_threshold = 100, .lower_threshold = 10},
+        {.address = ip("192.0.2.14"), .port = 80, .fwd = forwarding::tunnel, .weight = 5,
+         .tun_type = tunnel_type::gue, .tun_port = 6080, .tun_flags = tunnel_flags::csum},
+        {.address = ip("192.0.2.15"), .port = 80, .fwd = forwarding::tunnel, .weight = 6,
+         .tun_type = tunnel_type::gre, .tun_flags = tunnel_flags::remcsum},
+        {.address = ip("2001:db8::10"), .port = 80, .fwd = forwarding::tunnel, .weight = 7},  // mixed family
+    };
+    for (const auto& d : ds) ASSERT_TRUE(ipvs_->add_dest(s.key, d)) << ipvs_->add_dest(s.key, d).error().what();
+    auto got = ipvs_->dests(s.key);
+    ASSERT_TRUE(got) << got.error().what();
+    ASSERT_EQ(got->size(), ds.size());
+    for (const auto& want : ds) {
+        auto it = std::find_if(got->begin(), got->end(), [&](const destination& d) { return d.address == want.address; });
+        ASSERT_NE(it, got->end()) << want.address.to_string();
+        EXPECT_EQ(it->fwd, want.fwd);
+        EXPECT_EQ(it->weight, want.weight);
+        EXPECT_EQ(it->upper_threshold, want.upper_threshold);
+        EXPECT_EQ(it->lower_threshold, want.lower_threshold);
+        if (want.fwd == forwarding::tunnel) {
+            EXPECT_EQ(it->tun_type, want.tun_type);
+            EXPECT_EQ(it->tun_port, want.tun_port);
+            EXPECT_EQ(it->tun_flags, want.tun_flags);
+        }
+    }
+    const auto listing = ipvsadm("-Ln --tun-info");
+    EXPECT_NE(listing.find("192.0.2.14:80"), std::string::npos) << listing;
+    EXPECT_NE(listing.find("gue"), std::string::npos) << listing;
+    EXPECT_NE(listing.find("[2001:db8::10]:80"), std::string::npos) << listing;
+
+    // Drain and edit.
+    auto drained = ds[0];
+    drained.weight = 0;
+    ASSERT_TRUE(ipvs_->edit_dest(s.key, drained));
+    auto after = ipvs_->dests(s.key).value();
+    auto it = std::find_if(after.begin(), after.end(), [&](const destination& d) { return d.address == ds[0].address; });
+    EXPECT_EQ(it->weight, 0u);
+    ASSERT_TRUE(ipvs_->del_dest(s.key, ds[1]));
+    EXPECT_EQ(ipvs_->dests(s.key)->size(), ds.size() - 1);
+}
+
+TEST_F(ipvs_vm, ipv6_and_fwmark_services) {
+    service v6{.key = virtual_service{protocol::udp, ip("2001:db8::100"), 53}, .scheduler = "sh"};
+    v6.flags = service_flags::sh_fallback | service_flags::sh_port | service_flags::persistent;
+    v6.timeout = 60;
+    v6.netmask = 64;
+    ASSERT_TRUE(ipvs_->add_service(v6)) << ipvs_->add_service(v6).error().what();
+    service fwm{.key = firewall_mark{42, AF_INET}, .scheduler = "wrr"};
+    ASSERT_TRUE(ipvs_->add_service(fwm));
+    service fwm6{.key = firewall_mark{43, AF_INET6}, .scheduler = "mh"};
+    fwm6.flags = service_flags::mh_port;
+    ASSERT_TRUE(ipvs_->add_service(fwm6)) << ipvs_->add_service(fwm6).error().what();
+    ASSERT_TRUE(ipvs_->add_dest(v6.key, {.address = ip("2001:db8::20"), .port = 53, .fwd = forwarding::route}));
+    ASSERT_TRUE(ipvs_->add_dest(fwm.key, {.address = ip("192.0.2.30"), .port = 0, .fwd = forwarding::route}));
+
+    auto all = ipvs_->snapshot();
+    ASSERT_TRUE(all) << all.error().what();
+    ASSERT_EQ(all->size(), 3u);
+    auto find = [&](const service_key& k) {
+        return std::find_if(all->begin(), all->end(), [&](const service_entry& e) { return e.service.key == k; });
+    };
+    auto e6 = find(v6.key);
+    ASSERT_NE(e6, all->end());
+    EXPECT_EQ(e6->service.netmask, 64);
+    EXPECT_EQ(e6->service.flags & service_flags::settable, v6.flags);
+    ASSERT_EQ(e6->destinations.size(), 1u);
+    EXPECT_EQ(e6->destinations[0].address, ip("2001:db8::20"));
+    EXPECT_NE(find(fwm.key), all->end());
+    EXPECT_EQ(find(fwm6.key)->service.flags & service_flags::settable, service_flags::mh_port);
+    const auto listing = ipvsadm("-Ln");
+    EXPECT_NE(listing.find("FWM  42 wrr"), std::string::npos) << listing;
+    EXPECT_NE(listing.find("UDP  [2001:db8::100]:53 sh"), std::string::npos) << listing;
+
+    ASSERT_TRUE(ipvs_->zero(v6.key));
+    ASSERT_TRUE(ipvs_->zero());
+    ASSERT_TRUE(ipvs_->flush());
+    EXPECT_TRUE(ipvs_->services()->empty());
+}
+
+TEST_F(ipvs_vm, state_made_by_ipvsadm_reads_back) {
+    ipvsadm("-A -t 10.0.0.5:443 -s wlc -p 120");
+    ipvsadm("-a -t 10.0.0.5:443 -r 192.0.2.40:8443 -m -w 5 -x 50 -y 5");
+    ipvsadm("-A -f 7 -6 -s rr");
+    auto all = ipvs_->snapshot();
+    ASSERT_TRUE(all) << all.error().what();
+    ASSERT_EQ(all->size(), 2u);
+    for (const auto& e : *all) {
+        if (std::holds_alternative<virtual_service>(e.service.key)) {
+            EXPECT_EQ(e.service.scheduler, "wlc");
+            EXPECT_EQ(e.service.timeout, 120u);
+            ASSERT_EQ(e.destinations.size(), 1u);
+            EXPECT_EQ(e.destinations[0].port, 8443);
+            EXPECT_EQ(e.destinations[0].weight, 5u);
+            EXPECT_EQ(e.destinations[0].upper_threshold, 50u);
+            EXPECT_EQ(e.destinations[0].lower_threshold, 5u);
+        } else {
+            EXPECT_EQ(std::get<firewall_mark>(e.service.key).family, AF_INET6);
+        }
+    }
+}
+
+TEST_F(ipvs_vm, sync_daemons_start_list_stop) {
+    sync_daemon master{.state = daemon_state::master, .mcast_ifn = "dum0", .sync_id = 7, .sync_maxlen = 1400,
+                       .mcast_group = ip("239.1.2.3"), .mcast_port = 8850, .mcast_ttl = 2};
+    ASSERT_TRUE(ipvs_->start_daemon(master)) << ipvs_->start_daemon(master).error().what();
+    sync_daemon backup{.state = daemon_state::backup, .mcast_ifn = "dum0", .sync_id = 8};
+    ASSERT_TRUE(ipvs_->start_daemon(backup)) << ipvs_->start_daemon(backup).error().what();
+    auto again = ipvs_->start_daemon(master);
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().errno_value(), EEXIST);
+    auto ds = ipvs_->daemons();
+    ASSERT_TRUE(ds) << ds.error().what();
+    ASSERT_EQ(ds->size(), 2u);
+    EXPECT_EQ((*ds)[0].state, daemon_state::master);
+    EXPECT_EQ((*ds)[0].sync_id, 7u);
+    EXPECT_EQ((*ds)[0].mcast_group, ip("239.1.2.3"));
+    EXPECT_EQ((*ds)[0].mcast_port, 8850);
+    EXPECT_EQ((*ds)[0].mcast_ttl, 2);
+    EXPECT_EQ((*ds)[1].state, daemon_state::backup);
+    EXPECT_NE(ipvsadm("-L --daemon").find("master sync daemon (mcast=dum0, syncid=7"), std::string::npos);
+    ASSERT_TRUE(ipvs_->stop_daemon(daemon_state::master));
+    ASSERT_TRUE(ipvs_->stop_daemon(daemon_state::backup));
+    EXPECT_TRUE(ipvs_->daemons()->empty());
+}
+
+TEST_F(ipvs_vm, batch_apply_reports_each_outcome) {
+    std::vector<operation> ops;
+    for (int i = 0; i < 300; ++i) {
+        auto s = web("10.1.0.0", static_cast<std::uint16_t>(1000 + i));
+        ops.push_back({operation::kind::add_service, s, std::nullopt});
+        ops.push_back({operation::kind::add_dest, s, destination{.address = ip("192.0.2.50"), .port = 80}});
+    }
+    ops.push_back({operation::kind::add_service, web("10.1.0.0", 1000), std::nullopt});  // duplicate: EEXIST
+    auto r = ipvs_->apply(ops);
+    ASSERT_TRUE(r) << r.error().what();
+    for (std::size_t i = 0; i + 1 < r->size(); ++i) EXPECT_FALSE((*r)[i]) << (*r)[i]->what();
+    ASSERT_TRUE(r->back());
+    EXPECT_EQ(r->back()->errno_value(), EEXIST);
+    EXPECT_NE(r->back()->what().find("add service TCP 10.1.0.0:1000"), std::string::npos) << r->back()->what();
+    auto snap = ipvs_->snapshot();
+    ASSERT_TRUE(snap);
+    EXPECT_EQ(snap->size(), 300u);
+    EXPECT_EQ(std::count_if(snap->begin(), snap->end(), [](const service_entry& e) { return e.destinations.size() == 1; }), 300);
+}
+
+}  // namespace
