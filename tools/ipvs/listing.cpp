@@ -1,0 +1,638 @@
+// ipvsadm-compatible text listings and the JSON state schema.
+#include "listing.hpp"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace nlpp::ipvs::cli {
+namespace {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+std::uint16_t proto_number(const service& s) {
+    const auto* v = std::get_if<virtual_service>(&s.key);
+    return v ? static_cast<std::uint16_t>(v->protocol) : 0;  // fwmark services carry no protocol
+}
+
+std::string addr_name(const address& a, bool numeric) {
+    if (!numeric) {
+        const hostent* h = gethostbyaddr(a.bytes.data(), static_cast<socklen_t>(a.size()), a.is_v6() ? AF_INET6 : AF_INET);
+        if (h && h->h_name) return h->h_name;
+    }
+    return a.to_string();
+}
+
+std::string port_name(std::uint16_t port, std::uint16_t proto, bool numeric) {
+    if (!numeric) {
+        const char* p = proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ? "udp" : proto == IPPROTO_SCTP ? "sctp" : nullptr;
+        if (p)
+            if (const servent* s = getservbyport(htons(port), p)) return s->s_name;
+    }
+    return std::to_string(port);
+}
+
+std::string addrport(const address& a, std::uint16_t port, std::uint16_t proto, unsigned format) {
+    const bool numeric = format & fmt_bits::numeric;
+    const std::string s = a.is_v6() ? fmt::format("[{}]:{}", addr_name(a, numeric), port_name(port, proto, numeric))
+                                    : fmt::format("{}:{}", addr_name(a, numeric), port_name(port, proto, numeric));
+    return s.substr(0, 59);  // ipvsadm's 60-byte buffer
+}
+
+std::string largenum(std::uint64_t i, unsigned format) {
+    if (format & fmt_bits::exact) {
+        const auto len = std::to_string(i).size();
+        return fmt::format("{:>{}}", i, len <= 8 ? 9 : len + 1);
+    }
+    if (i < 100000000ull) return fmt::format("{:>9}", i);
+    if (i < 1000000000ull) return fmt::format("{:>8}K", i / 1000);
+    if (i < 100000000000ull) return fmt::format("{:>8}M", i / 1000000);
+    if (i < 100000000000000ull) return fmt::format("{:>8}G", i / 1000000000ull);
+    return fmt::format("{:>8}T", i / 1000000000000ull);
+}
+
+std::string sched_flags(const service& s) {
+    std::vector<const char*> names;
+    if (s.scheduler == "sh") {
+        if (s.flags & service_flags::sh_fallback) names.push_back("sh-fallback");
+        if (s.flags & service_flags::sh_port) names.push_back("sh-port");
+    } else if (s.scheduler == "mh") {
+        if (s.flags & service_flags::mh_fallback) names.push_back("mh-fallback");
+        if (s.flags & service_flags::mh_port) names.push_back("mh-port");
+    } else {
+        if (s.flags & service_flags::sched1) names.push_back("flag-1");
+        if (s.flags & service_flags::sched2) names.push_back("flag-2");
+        if (s.flags & service_flags::sched3) names.push_back("flag-3");
+    }
+    return fmt::format("{}", fmt::join(names, ","));
+}
+
+constexpr std::uint32_t any_sched_flag = service_flags::sched1 | service_flags::sched2 | service_flags::sched3;
+
+// ipvsadm prints a NULL string for Bypass through printf: "(null)".
+std::string fwd_word(forwarding f) { return f == forwarding::bypass ? "(null)" : std::string(forwarding_name(f)); }
+std::string fwd_switch(forwarding f) {
+    switch (f) {
+    case forwarding::masq: return "-m";
+    case forwarding::tunnel: return "-i";
+    case forwarding::local:
+    case forwarding::route: return "-g";
+    default: return "(null)";
+    }
+}
+const char* tun_flag_switch(std::uint16_t f) {
+    static constexpr const char* opts[] = {"--tun-nocsum", "--tun-csum", "--tun-remcsum"};
+    return f < 3 ? opts[f] : "--tun-nocsum";
+}
+const char* tun_flag_short(std::uint16_t f) {
+    static constexpr const char* opts[] = {"-c", "+c", "r+c"};
+    return f < 3 ? opts[f] : "-c";
+}
+
+std::string mask_text(const service& s) {
+    const bool v6 = key_family(s.key) == AF_INET6;
+    if (v6) return s.prefix() != 128 ? fmt::format("{}", s.prefix()) : "";
+    if (s.prefix() >= 32) return "";
+    const std::uint32_t m = s.prefix() == 0 ? 0 : ~((1u << (32 - s.prefix())) - 1);
+    return address::v4(m).to_string();
+}
+
+// libipvs's comparators, overflow and all, so that qsort orders as ipvsadm does.
+int cmp_addr(const address& a, const address& b, bool v6) {
+    for (int w = 0; w < (v6 ? 4 : 1); ++w) {
+        std::uint32_t x = 0, y = 0;
+        for (int i = 0; i < 4; ++i) {
+            x = (x << 8) | a.bytes[static_cast<std::size_t>(w * 4 + i)];
+            y = (y << 8) | b.bytes[static_cast<std::size_t>(w * 4 + i)];
+        }
+        if (const int r = static_cast<int>(x - y)) return r;
+    }
+    return 0;
+}
+
+int cmp_services(const void* pa, const void* pb) {
+    const auto& a = (*static_cast<const service_entry* const*>(pa))->service;
+    const auto& b = (*static_cast<const service_entry* const*>(pb))->service;
+    const auto* fa = std::get_if<firewall_mark>(&a.key);
+    const auto* fb = std::get_if<firewall_mark>(&b.key);
+    if (const int r = static_cast<int>((fa ? fa->mark : 0u) - (fb ? fb->mark : 0u))) return r;
+    if (const int r = key_family(a.key) - key_family(b.key)) return r;
+    if (const int r = proto_number(a) - proto_number(b)) return r;
+    const auto* va = std::get_if<virtual_service>(&a.key);
+    const auto* vb = std::get_if<virtual_service>(&b.key);
+    if (!va || !vb) return 0;
+    if (const int r = cmp_addr(va->address, vb->address, va->address.is_v6())) return r;
+    return va->port - vb->port;
+}
+
+int cmp_dests(const void* pa, const void* pb) {
+    const auto& a = **static_cast<const destination* const*>(pa);
+    const auto& b = **static_cast<const destination* const*>(pb);
+    if (const int r = cmp_addr(a.address, b.address, a.address.is_v6())) return r;
+    return a.port - b.port;
+}
+
+template <class T>
+void qsort_like_ipvsadm(std::vector<T>& v, int (*cmp)(const void*, const void*)) {
+    std::vector<const T*> p;
+    p.reserve(v.size());
+    for (const auto& x : v) p.push_back(&x);
+    std::qsort(p.data(), p.size(), sizeof(const T*), cmp);
+    std::vector<T> out;
+    out.reserve(v.size());
+    for (const T* x : p) out.push_back(*x);
+    v = std::move(out);
+}
+
+}  // namespace
+
+void sort_like_ipvsadm(std::vector<service_entry>& entries) {
+    qsort_like_ipvsadm(entries, cmp_services);
+    for (auto& e : entries) qsort_like_ipvsadm(e.destinations, cmp_dests);
+}
+
+std::string title(unsigned format) {
+    constexpr const char* dest_line = "  -> RemoteAddress:Port\n";
+    if (format & fmt_bits::stats)
+        return fmt::format("{:<33} {:>8} {:>8} {:>8} {:>8} {:>8}\n{}", "Prot LocalAddress:Port", "Conns", "InPkts",
+                           "OutPkts", "InBytes", "OutBytes", dest_line);
+    if (format & fmt_bits::rate)
+        return fmt::format("{:<33} {:>8} {:>8} {:>8} {:>8} {:>8}\n{}", "Prot LocalAddress:Port", "CPS", "InPPS", "OutPPS",
+                           "InBPS", "OutBPS", dest_line);
+    if (format & fmt_bits::thresholds)
+        return fmt::format("{:<33} {:<10} {:<10} {:<10} {:<10}\n{}", "Prot LocalAddress:Port", "Uthreshold", "Lthreshold",
+                           "ActiveConn", "InActConn", dest_line);
+    if (format & fmt_bits::persistent_conn)
+        return fmt::format("{:<33} {:<9} {:<11} {:<10} {:<10}\n{}", "Prot LocalAddress:Port", "Weight", "PersistConn",
+                           "ActiveConn", "InActConn", dest_line);
+    if (format & fmt_bits::tun_info)
+        return "Prot LocalAddress:Port Scheduler Flags\n"
+               "  -> RemoteAddress:Port           Forward TunnelInfo    Weight ActiveConn InActConn\n";
+    if (format & fmt_bits::rule) return "";
+    return "Prot LocalAddress:Port Scheduler Flags\n"
+           "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n";
+}
+
+std::string service_block(const service_entry& e, unsigned format) {
+    const service& s = e.service;
+    const bool rule = format & fmt_bits::rule;
+    const bool v6 = key_family(s.key) == AF_INET6;
+    const std::uint16_t proto = proto_number(s);
+    std::string name;
+    if (const auto* f = std::get_if<firewall_mark>(&s.key)) {
+        name = rule ? fmt::format("-f {}{}", f->mark, v6 ? " -6" : "") : fmt::format("FWM  {}{}", f->mark, v6 ? " IPv6" : "");
+    } else {
+        const auto& v = std::get<virtual_service>(s.key);
+        const std::string vname = addrport(v.address, v.port, proto, format);
+        if (rule) {
+            const char* sw = v.protocol == protocol::tcp ? "-t" : v.protocol == protocol::udp ? "-u"
+                             : v.protocol == protocol::sctp ? "--sctp-service" : "--xxx-service";
+            name = fmt::format("{} {}", sw, vname);
+        } else {
+            const char* p = v.protocol == protocol::tcp ? "TCP" : v.protocol == protocol::udp ? "UDP"
+                            : v.protocol == protocol::sctp ? "SCTP" : "?";
+            name = fmt::format("{:<4} {}", p, vname);
+            if (!v6 && name.size() > 33) name.resize(33);
+        }
+    }
+
+    std::string out;
+    const std::string mask = mask_text(s);
+    if (rule) {
+        out = fmt::format("-A {} -s {}", name, s.scheduler);
+        if (s.flags & service_flags::persistent) {
+            out += fmt::format(" -p {}", s.timeout);
+            if (!mask.empty()) out += " -M " + mask;
+        }
+        if (!s.pe_name.empty()) out += " --pe " + s.pe_name;
+        if (s.flags & service_flags::one_packet) out += " -o";
+        if (s.flags & any_sched_flag) out += " -b " + sched_flags(s);
+    } else if (format & (fmt_bits::stats | fmt_bits::rate)) {
+        const auto& st = s.stats;
+        out = fmt::format("{:<33}", name);
+        const bool stats = format & fmt_bits::stats;
+        for (std::uint64_t v : stats ? std::initializer_list<std::uint64_t>{st.conns, st.inpkts, st.outpkts, st.inbytes, st.outbytes}
+                                     : std::initializer_list<std::uint64_t>{st.cps, st.inpps, st.outpps, st.inbps, st.outbps})
+            out += largenum(v, format);
+    } else {
+        out = fmt::format("{} {}", name, s.scheduler);
+        if (s.flags & any_sched_flag) out += " (" + sched_flags(s) + ")";
+        if (s.flags & service_flags::persistent) {
+            out += fmt::format(" persistent {}", s.timeout);
+            if (!mask.empty()) out += " mask " + mask;
+            if (!s.pe_name.empty()) out += " pe " + s.pe_name;
+        }
+        if (s.flags & service_flags::one_packet) out += " ops";
+    }
+    out += '\n';
+
+    for (const auto& d : e.destinations) {
+        std::string dname = addrport(d.address, d.port, proto, format);
+        if (!rule && !d.address.is_v6() && dname.size() > 28) dname.resize(28);
+        const auto w = static_cast<std::int32_t>(d.weight);
+        if (rule) {
+            out += fmt::format("-a {} -r {} {} -w {}", name, dname, fwd_switch(d.fwd), w);
+            if (d.fwd == forwarding::tunnel) {
+                switch (d.tun_type) {
+                case tunnel_type::gre:
+                    out += fmt::format(" --tun-type gre {}", tun_flag_switch(d.tun_flags));
+                    break;
+                case tunnel_type::gue:
+                    out += fmt::format(" --tun-type gue --tun-port {} {}", d.tun_port, tun_flag_switch(d.tun_flags));
+                    break;
+                case tunnel_type::ipip: out += " --tun-type ipip"; break;
+                }
+            }
+            out += '\n';
+        } else if (format & fmt_bits::stats) {
+            out += fmt::format("  -> {:<28}", dname);
+            for (std::uint64_t v : {d.stats.conns, d.stats.inpkts, d.stats.outpkts, d.stats.inbytes, d.stats.outbytes})
+                out += largenum(v, format);
+            out += '\n';
+        } else if (format & fmt_bits::rate) {
+            out += fmt::format("  -> {:<28} {:>8} {:>8} {:>8}", dname, d.stats.cps, d.stats.inpps, d.stats.outpps);
+            out += largenum(d.stats.inbps, format) + largenum(d.stats.outbps, format) + "\n";
+        } else if (format & fmt_bits::thresholds) {
+            out += fmt::format("  -> {:<28} {:<10} {:<10} {:<10} {:<10}\n", dname, d.upper_threshold, d.lower_threshold,
+                               d.active_conns, d.inactive_conns);
+        } else if (format & fmt_bits::persistent_conn) {
+            out += fmt::format("  -> {:<28} {:<9} {:<11} {:<10} {:<10}\n", dname, d.weight, d.persist_conns,
+                               d.active_conns, d.inactive_conns);
+        } else if (format & fmt_bits::tun_info) {
+            std::string ti = "n/a";
+            if (d.fwd == forwarding::tunnel) {
+                if (d.tun_type == tunnel_type::ipip) ti = "ipip";
+                else if (d.tun_type == tunnel_type::gue) ti = fmt::format("gue:{}:{}", d.tun_port, tun_flag_short(d.tun_flags));
+                else if (d.tun_type == tunnel_type::gre) ti = fmt::format("gre:{}", tun_flag_short(d.tun_flags));
+                if (ti.size() > 15) ti.resize(15);
+            }
+            out += fmt::format("  -> {:<28} {:<7} {:<13} {:<6} {:<10} {:<10}\n", dname, fwd_word(d.fwd), ti, w,
+                               d.active_conns, d.inactive_conns);
+        } else {
+            out += fmt::format("  -> {:<28} {:<7} {:<6} {:<10} {:<10}\n", dname, fwd_word(d.fwd), w, d.active_conns,
+                               d.inactive_conns);
+        }
+    }
+    return out;
+}
+
+std::string listing(const info& i, const std::vector<service_entry>& entries, unsigned format) {
+    std::string out;
+    if (!(format & fmt_bits::rule))
+        out = fmt::format("IP Virtual Server version {} (size={})\n", i.version_string(), i.conn_tab_size);
+    out += title(format);
+    for (const auto& e : entries) out += service_block(e, format);
+    return out;
+}
+
+std::string timeout_line(const timeouts& t) {
+    return fmt::format("Timeout (tcp tcpfin udp): {} {} {}\n", static_cast<std::int32_t>(t.tcp),
+                       static_cast<std::int32_t>(t.tcp_fin), static_cast<std::int32_t>(t.udp));
+}
+
+std::string daemon_lines(const std::vector<sync_daemon>& ds) {
+    std::string out;
+    for (const auto& d : ds) {
+        const auto st = static_cast<std::uint32_t>(d.state);
+        const char* type = (st & 1) ? "master" : (st & 2) ? "backup" : nullptr;
+        if (!type) continue;
+        out += fmt::format("{} sync daemon (mcast={}, syncid={}", type, d.mcast_ifn, static_cast<std::int32_t>(d.sync_id));
+        if (d.sync_maxlen) out += fmt::format(", maxlen={}", d.sync_maxlen);
+        if (d.mcast_group) out += fmt::format(", group={}", d.mcast_group->to_string());
+        if (d.mcast_port) out += fmt::format(", port={}", d.mcast_port);
+        if (d.mcast_ttl) out += fmt::format(", ttl={}", d.mcast_ttl);
+        out += ")\n";
+    }
+    return out;
+}
+
+std::string connections(const std::string& proc_text, unsigned format) {
+    const bool pc = format & fmt_bits::persistent_conn;
+    std::string out = "IPVS connection entries\n";
+    out += pc ? fmt::format("pro expire {:<11} {:<18} {:<18} {:<18} {:<16} {}\n", "state", "source", "virtual",
+                            "destination", "pe name", "pe_data")
+              : fmt::format("pro expire {:<11} {:<18} {:<18} {}\n", "state", "source", "virtual", "destination");
+    std::istringstream in(proc_text);
+    std::string line;
+    std::getline(in, line);  // the header
+    while (std::getline(in, line)) {
+        std::istringstream f(line);
+        std::string proto, c, cp, v, vp, d, dp, state, pe_name, pe_data;
+        unsigned expires = 0;
+        if (!(f >> proto >> c >> cp >> v >> vp >> d >> dp >> state >> expires)) continue;
+        const bool has_pe = static_cast<bool>(f >> pe_name >> pe_data);
+        const std::uint16_t pnum = proto == "TCP" ? IPPROTO_TCP : proto == "UDP" ? IPPROTO_UDP : proto == "SCTP" ? IPPROTO_SCTP : 0;
+        auto parse_addr = [](const std::string& s) {
+            if (auto a = address::parse(s)) return *a;
+            return address::v4(static_cast<std::uint32_t>(std::strtoul(s.c_str(), nullptr, 16)));
+        };
+        auto name = [&](const std::string& a, const std::string& p) {
+            return addrport(parse_addr(a), static_cast<std::uint16_t>(std::strtoul(p.c_str(), nullptr, 16)), pnum, format);
+        };
+        const std::string expire = fmt::format("{:02}:{:02}", expires / 60, expires % 60);
+        if (pc && has_pe)
+            out += fmt::format("{:<3} {:<6} {:<11} {:<18} {:<18} {:<16} {:<18} {}\n", proto, expire, state, name(c, cp),
+                               name(v, vp), name(d, dp), pe_name, pe_data);
+        else
+            out += fmt::format("{:<3} {:<6} {:<11} {:<18} {:<18} {}\n", proto, expire, state, name(c, cp), name(v, vp),
+                               name(d, dp));
+    }
+    return out;
+}
+
+// JSON.
+
+namespace {
+
+ordered_json stats_json(const stats& s) {
+    return {{"conns", s.conns}, {"inpkts", s.inpkts}, {"outpkts", s.outpkts}, {"inbytes", s.inbytes},
+            {"outbytes", s.outbytes}, {"cps", s.cps}, {"inpps", s.inpps}, {"outpps", s.outpps},
+            {"inbps", s.inbps}, {"outbps", s.outbps}};
+}
+
+constexpr std::pair<std::string_view, forwarding> fwd_names[] = {
+    {"masq", forwarding::masq}, {"local", forwarding::local}, {"tunnel", forwarding::tunnel},
+    {"route", forwarding::route}, {"bypass", forwarding::bypass}};
+constexpr std::pair<std::string_view, tunnel_type> tun_names[] = {
+    {"ipip", tunnel_type::ipip}, {"gue", tunnel_type::gue}, {"gre", tunnel_type::gre}};
+constexpr std::pair<std::string_view, std::uint16_t> csum_names[] = {
+    {"none", tunnel_flags::nocsum}, {"csum", tunnel_flags::csum}, {"remcsum", tunnel_flags::remcsum}};
+constexpr std::pair<std::string_view, std::uint32_t> flag_names[] = {
+    {"persistent", service_flags::persistent}, {"hashed", service_flags::hashed},
+    {"one-packet", service_flags::one_packet}, {"sh-fallback", service_flags::sh_fallback},
+    {"sh-port", service_flags::sh_port},       {"mh-fallback", service_flags::mh_fallback},
+    {"mh-port", service_flags::mh_port},       {"flag-1", service_flags::sched1},
+    {"flag-2", service_flags::sched2},         {"flag-3", service_flags::sched3}};
+
+template <class T, std::size_t N>
+std::string_view name_of(const std::pair<std::string_view, T> (&table)[N], T v) {
+    for (const auto& [n, x] : table)
+        if (x == v) return n;
+    return "unknown";
+}
+
+ordered_json flags_json(const service& s) {
+    ordered_json out = ordered_json::array();
+    if (s.flags & service_flags::persistent) out.push_back("persistent");
+    if (s.flags & service_flags::hashed) out.push_back("hashed");
+    if (s.flags & service_flags::one_packet) out.push_back("one-packet");
+    if (s.flags & any_sched_flag) {
+        std::string f = sched_flags(s);
+        std::stringstream ss(f);
+        for (std::string part; std::getline(ss, part, ',');) out.push_back(part);
+    }
+    return out;
+}
+
+// Reads typed fields with JSON-path errors.
+class reader {
+public:
+    explicit reader(std::string path) : path_(std::move(path)) {}
+    error err(const std::string& what) const { return error(errc::invalid_argument, fmt::format("{}: {}", path_, what)); }
+    std::string at(const std::string& key) const { return path_ + "." + key; }
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+};
+
+template <class T>
+result<T> get_uint(const json& o, const char* key, const reader& r, std::uint64_t max, T fallback) {
+    if (!o.contains(key)) return fallback;
+    const auto& v = o.at(key);
+    if (!v.is_number_unsigned() || v.get<std::uint64_t>() > max)
+        return fail(reader(r.at(key)).err(fmt::format("expected an integer from 0 to {}, got {}", max, v.dump())));
+    return static_cast<T>(v.get<std::uint64_t>());
+}
+
+result<std::string> get_string(const json& o, const char* key, const reader& r, std::string fallback) {
+    if (!o.contains(key)) return fallback;
+    if (!o.at(key).is_string()) return fail(reader(r.at(key)).err("expected a string, got " + o.at(key).dump()));
+    return o.at(key).get<std::string>();
+}
+
+result<void> known_keys(const json& o, const reader& r, std::initializer_list<std::string_view> keys) {
+    if (!o.is_object()) return fail(r.err("expected an object, got " + o.dump()));
+    for (const auto& [k, v] : o.items()) {
+        bool ok = false;
+        for (auto name : keys) ok = ok || k == name;
+        if (!ok) return fail(reader(r.at(k)).err("unknown key"));
+    }
+    return {};
+}
+
+template <class T, std::size_t N>
+result<T> get_enum(const json& o, const char* key, const reader& r, const std::pair<std::string_view, T> (&table)[N],
+                   T fallback) {
+    auto s = get_string(o, key, r, std::string(name_of(table, fallback)));
+    if (!s) return fail(s.error());
+    for (const auto& [n, v] : table)
+        if (n == *s) return v;
+    std::string names;
+    for (const auto& [n, v] : table) names += (names.empty() ? "" : ", ") + std::string(n);
+    return fail(reader(r.at(key)).err(fmt::format("'{}' is not one of {}", *s, names)));
+}
+
+result<destination> dest_from_json(const json& o, const reader& r) {
+    if (auto k = known_keys(o, r, {"address", "port", "forwarding", "weight", "upper_threshold", "lower_threshold",
+                                   "tunnel", "active_conns", "inactive_conns", "persistent_conns", "stats"});
+        !k)
+        return fail(k.error());
+    destination d;
+    auto a = get_string(o, "address", r, "");
+    if (!a) return fail(a.error());
+    auto addr = address::parse(*a);
+    if (!addr) return fail(reader(r.at("address")).err(addr.error().context));
+    d.address = *addr;
+    auto port = get_uint<std::uint16_t>(o, "port", r, 65535, 0);
+    auto fwd = get_enum(o, "forwarding", r, fwd_names, forwarding::masq);
+    auto weight = get_uint<std::uint32_t>(o, "weight", r, 2147483647, 1);
+    auto upper = get_uint<std::uint32_t>(o, "upper_threshold", r, 2147483647, 0);
+    auto lower = get_uint<std::uint32_t>(o, "lower_threshold", r, 2147483647, 0);
+    if (!port) return fail(port.error());
+    if (!fwd) return fail(fwd.error());
+    if (!weight) return fail(weight.error());
+    if (!upper) return fail(upper.error());
+    if (!lower) return fail(lower.error());
+    d.port = *port;
+    d.fwd = *fwd;
+    d.weight = *weight;
+    d.upper_threshold = *upper;
+    d.lower_threshold = *lower;
+    if (o.contains("tunnel")) {
+        reader tr(r.at("tunnel"));
+        const auto& t = o.at("tunnel");
+        if (auto k = known_keys(t, tr, {"type", "port", "checksum"}); !k) return fail(k.error());
+        auto type = get_enum(t, "type", tr, tun_names, tunnel_type::ipip);
+        auto tport = get_uint<std::uint16_t>(t, "port", tr, 65535, 0);
+        auto csum = get_enum(t, "checksum", tr, csum_names, tunnel_flags::nocsum);
+        if (!type) return fail(type.error());
+        if (!tport) return fail(tport.error());
+        if (!csum) return fail(csum.error());
+        d.tun_type = *type;
+        d.tun_port = *tport;
+        d.tun_flags = *csum;
+    }
+    return d;
+}
+
+result<service_entry> service_from_json(const json& o, const reader& r) {
+    if (auto k = known_keys(o, r, {"protocol", "address", "port", "fwmark", "family", "scheduler", "persistence_engine",
+                                   "flags", "timeout", "netmask", "stats", "destinations"});
+        !k)
+        return fail(k.error());
+    service_entry e;
+    service& s = e.service;
+    if (o.contains("fwmark")) {
+        auto mark = get_uint<std::uint32_t>(o, "fwmark", r, 0xffffffff, 0);
+        if (!mark) return fail(mark.error());
+        auto fam = get_string(o, "family", r, "ipv4");
+        if (!fam) return fail(fam.error());
+        if (*fam != "ipv4" && *fam != "ipv6") return fail(reader(r.at("family")).err("expected ipv4 or ipv6"));
+        s.key = firewall_mark{*mark, static_cast<std::uint16_t>(*fam == "ipv6" ? AF_INET6 : AF_INET)};
+    } else {
+        auto proto = get_string(o, "protocol", r, "tcp");
+        if (!proto) return fail(proto.error());
+        protocol p;
+        if (*proto == "tcp") p = protocol::tcp;
+        else if (*proto == "udp") p = protocol::udp;
+        else if (*proto == "sctp") p = protocol::sctp;
+        else return fail(reader(r.at("protocol")).err(fmt::format("'{}' is not one of tcp, udp, sctp", *proto)));
+        auto a = get_string(o, "address", r, "");
+        if (!a) return fail(a.error());
+        if (a->empty()) return fail(r.err("a service needs an address (or a fwmark)"));
+        auto addr = address::parse(*a);
+        if (!addr) return fail(reader(r.at("address")).err(addr.error().context));
+        auto port = get_uint<std::uint16_t>(o, "port", r, 65535, 0);
+        if (!port) return fail(port.error());
+        s.key = virtual_service{p, *addr, *port};
+    }
+    auto sched = get_string(o, "scheduler", r, "wlc");
+    auto pe = get_string(o, "persistence_engine", r, "");
+    auto timeout = get_uint<std::uint32_t>(o, "timeout", r, 86400 * 31, 0);
+    auto netmask = get_uint<std::uint8_t>(o, "netmask", r, 128, 0);
+    if (!sched) return fail(sched.error());
+    if (!pe) return fail(pe.error());
+    if (!timeout) return fail(timeout.error());
+    if (!netmask) return fail(netmask.error());
+    s.scheduler = *sched;
+    s.pe_name = *pe;
+    s.timeout = *timeout;
+    s.netmask = *netmask == (key_family(s.key) == AF_INET6 ? 128 : 32) ? 0 : *netmask;
+    if (o.contains("flags")) {
+        const auto& f = o.at("flags");
+        if (!f.is_array()) return fail(reader(r.at("flags")).err("expected an array of flag names"));
+        for (std::size_t i = 0; i < f.size(); ++i) {
+            const auto name = f[i].is_string() ? f[i].get<std::string>() : std::string();
+            std::uint32_t bit = 0;
+            for (const auto& [n, b] : flag_names)
+                if (n == name) bit = b;
+            if (!bit) return fail(reader(fmt::format("{}[{}]", r.at("flags"), i)).err("unknown flag " + f[i].dump()));
+            if (bit != service_flags::hashed) s.flags |= bit;
+        }
+    }
+    if (s.timeout && !(s.flags & service_flags::persistent)) s.flags |= service_flags::persistent;
+    if ((s.flags & service_flags::persistent) && !s.timeout) s.timeout = 300;
+    if (o.contains("destinations")) {
+        const auto& ds = o.at("destinations");
+        if (!ds.is_array()) return fail(reader(r.at("destinations")).err("expected an array"));
+        for (std::size_t i = 0; i < ds.size(); ++i) {
+            auto d = dest_from_json(ds[i], reader(fmt::format("{}[{}]", r.at("destinations"), i)));
+            if (!d) return fail(d.error());
+            e.destinations.push_back(*d);
+        }
+    }
+    return e;
+}
+
+}  // namespace
+
+ordered_json to_json(const std::vector<service_entry>& entries) {
+    ordered_json services = ordered_json::array();
+    for (const auto& e : entries) {
+        const service& s = e.service;
+        ordered_json j;
+        if (const auto* f = std::get_if<firewall_mark>(&s.key)) {
+            j["fwmark"] = f->mark;
+            j["family"] = f->family == AF_INET6 ? "ipv6" : "ipv4";
+        } else {
+            const auto& v = std::get<virtual_service>(s.key);
+            j["protocol"] = v.protocol == protocol::tcp ? "tcp" : v.protocol == protocol::udp ? "udp" : "sctp";
+            j["address"] = v.address.to_string();
+            j["port"] = v.port;
+        }
+        j["scheduler"] = s.scheduler;
+        if (!s.pe_name.empty()) j["persistence_engine"] = s.pe_name;
+        j["flags"] = flags_json(s);
+        j["timeout"] = s.timeout;
+        j["netmask"] = s.prefix();
+        j["stats"] = stats_json(s.stats);
+        ordered_json ds = ordered_json::array();
+        for (const auto& d : e.destinations) {
+            ordered_json dj = {{"address", d.address.to_string()},
+                               {"port", d.port},
+                               {"forwarding", name_of(fwd_names, d.fwd)},
+                               {"weight", d.weight},
+                               {"upper_threshold", d.upper_threshold},
+                               {"lower_threshold", d.lower_threshold}};
+            if (d.fwd == forwarding::tunnel)
+                dj["tunnel"] = {{"type", name_of(tun_names, d.tun_type)},
+                                {"port", d.tun_port},
+                                {"checksum", name_of(csum_names, d.tun_flags)}};
+            dj["active_conns"] = d.active_conns;
+            dj["inactive_conns"] = d.inactive_conns;
+            dj["persistent_conns"] = d.persist_conns;
+            dj["stats"] = stats_json(d.stats);
+            ds.push_back(std::move(dj));
+        }
+        j["destinations"] = std::move(ds);
+        services.push_back(std::move(j));
+    }
+    return {{"services", std::move(services)}};
+}
+
+ordered_json to_json(const timeouts& t) { return {{"tcp", t.tcp}, {"tcp_fin", t.tcp_fin}, {"udp", t.udp}}; }
+
+ordered_json to_json(const std::vector<sync_daemon>& ds) {
+    ordered_json out = ordered_json::array();
+    for (const auto& d : ds) {
+        ordered_json j = {{"state", d.state == daemon_state::master ? "master" : d.state == daemon_state::backup ? "backup" : "none"},
+                          {"mcast_interface", d.mcast_ifn},
+                          {"syncid", d.sync_id},
+                          {"sync_maxlen", d.sync_maxlen}};
+        if (d.mcast_group) j["mcast_group"] = d.mcast_group->to_string();
+        j["mcast_port"] = d.mcast_port;
+        j["mcast_ttl"] = d.mcast_ttl;
+        out.push_back(std::move(j));
+    }
+    return out;
+}
+
+result<std::vector<service_entry>> state_from_json(const json& j) {
+    reader top("$");
+    if (auto k = known_keys(j, top, {"services"}); !k) return fail(k.error());
+    if (!j.contains("services") || !j.at("services").is_array()) return fail(top.err("expected \"services\": [...]"));
+    std::vector<service_entry> out;
+    std::set<service_key> seen;
+    const auto& svcs = j.at("services");
+    for (std::size_t i = 0; i < svcs.size(); ++i) {
+        const auto path = fmt::format("$.services[{}]", i);
+        auto e = service_from_json(svcs[i], reader(path));
+        if (!e) return fail(e.error());
+        if (!seen.insert(e->service.key).second)
+            return fail(reader(path).err("service " + key_string(e->service.key) + " is listed twice"));
+        out.push_back(std::move(*e));
+    }
+    return out;
+}
+
+}  // namespace nlpp::ipvs::cli
