@@ -103,7 +103,12 @@ result<void> validate(const service_key& k, const destination& d) {
 }
 
 result<client> client::open(const socket_options& options) {
-    auto gc = genl::client::open(options);
+    // IPVS messages are small and a snapshot is one dump per service: 4 KiB
+    // reads make the kernel allocate 4 KiB dump buffers instead of 32 KiB,
+    // which makes those dumps about a third faster.
+    socket_options o = options;
+    if (o.read_size == socket_options{}.read_size) o.read_size = 4096;
+    auto gc = genl::client::open(o);
     if (!gc) return fail(gc.error());
     auto f = gc->family(family::name);
     if (!f) {
@@ -208,7 +213,7 @@ result<std::vector<destination>> client::dests(const service_key& key) {
     put_service_key(b, key);
     std::vector<destination> out;
     const auto af = key_family(key);
-    auto r = gc_.raw().dump(
+    auto r = gc_.raw().dump(  // the context is named only on failure: this runs once per service in snapshot()
         b,
         [&](message_view m) -> result<void> {
             auto d = parse_dest(m, af);
@@ -216,8 +221,8 @@ result<std::vector<destination>> client::dests(const service_key& key) {
             out.push_back(std::move(*d));
             return {};
         },
-        {"list destinations of " + key_string(key), genl::header_size, &attr_names()});
-    if (!r) return fail(explain(std::move(r.error()), command::get_dest));
+        {{}, genl::header_size, &attr_names()});
+    if (!r) return fail(explain(std::move(r.error()).wrap("list destinations of " + key_string(key)), command::get_dest));
     return out;
 }
 

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -90,12 +91,17 @@ result<socket> socket::open(int protocol, const socket_options& o) {
 
 socket::socket(int fd, std::uint32_t port, int protocol, const socket_options& o)
     : fd_(fd), port_(port), protocol_(protocol), timeout_(o.timeout), nonblocking_(o.nonblocking),
-      rx_(std::max<std::size_t>(o.read_size, 4096)) {}
+      read_size_(std::max<std::size_t>(o.read_size, 4096)) {
+    const std::size_t batch = std::clamp<std::size_t>(o.read_batch, 1, 64);
+    rx_.resize(read_size_ * batch);
+    slots_.resize(batch);
+}
 
 socket::socket(socket&& o) noexcept
     : fd_(std::exchange(o.fd_, -1)), port_(o.port_), protocol_(o.protocol_), next_seq_(o.next_seq_),
       timeout_(o.timeout_), nonblocking_(o.nonblocking_), lost_notifications_(o.lost_notifications_),
-      subscriptions_(o.subscriptions_), rx_(std::move(o.rx_)), sent_(std::move(o.sent_)), pending_(std::move(o.pending_)) {}
+      subscriptions_(o.subscriptions_), rx_(std::move(o.rx_)), read_size_(o.read_size_), slots_(std::move(o.slots_)),
+      filled_(o.filled_), next_(o.next_), sent_(std::move(o.sent_)), pending_(std::move(o.pending_)) {}
 
 socket& socket::operator=(socket&& o) noexcept {
     if (this != &o) {
@@ -109,6 +115,10 @@ socket& socket::operator=(socket&& o) noexcept {
         lost_notifications_ = o.lost_notifications_;
         subscriptions_ = o.subscriptions_;
         rx_ = std::move(o.rx_);
+        read_size_ = o.read_size_;
+        slots_ = std::move(o.slots_);
+        filled_ = o.filled_;
+        next_ = o.next_;
         sent_ = std::move(o.sent_);
         pending_ = std::move(o.pending_);
     }
@@ -152,7 +162,26 @@ result<std::uint32_t> socket::send_request(message_builder& b, std::uint16_t add
     return send(b);
 }
 
-result<datagram> socket::receive() {
+result<void> socket::fill() {
+    constexpr std::size_t max_batch = 64;
+    struct meta {
+        sockaddr_nl from;
+        alignas(nl_pktinfo) std::byte control[CMSG_SPACE(sizeof(nl_pktinfo))];
+    };
+    const std::size_t batch = slots_.size();
+    meta metas[max_batch];
+    iovec iovs[max_batch];
+    mmsghdr mm[max_batch];
+    for (std::size_t i = 0; i < batch; ++i) {
+        iovs[i] = {rx_.data() + i * read_size_, read_size_};
+        mm[i] = {};
+        mm[i].msg_hdr.msg_name = &metas[i].from;
+        mm[i].msg_hdr.msg_namelen = sizeof metas[i].from;
+        mm[i].msg_hdr.msg_iov = &iovs[i];
+        mm[i].msg_hdr.msg_iovlen = 1;
+        mm[i].msg_hdr.msg_control = metas[i].control;
+        mm[i].msg_hdr.msg_controllen = sizeof metas[i].control;
+    }
     for (;;) {
         if (timeout_.count() > 0 && !nonblocking_) {
             pollfd p{fd_, POLLIN, 0};
@@ -161,17 +190,9 @@ result<datagram> socket::receive() {
             if (n < 0) return fail(error::from_errno(errno, "poll netlink socket"));
             if (n == 0) return fail(errc::timeout, fmt::format("no reply within {} ms", timeout_.count()));
         }
-        alignas(nl_pktinfo) std::byte control[CMSG_SPACE(sizeof(nl_pktinfo))];
-        sockaddr_nl from{};
-        iovec iov{rx_.data(), rx_.size()};
-        msghdr msg{};
-        msg.msg_name = &from;
-        msg.msg_namelen = sizeof from;
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
-        const ssize_t n = ::recvmsg(fd_, &msg, MSG_TRUNC | (nonblocking_ ? MSG_DONTWAIT : 0));
+        // The first datagram waits (unless non-blocking); the rest are taken only if already queued.
+        const int n = ::recvmmsg(fd_, mm, static_cast<unsigned>(batch), MSG_TRUNC | MSG_WAITFORONE | (nonblocking_ ? MSG_DONTWAIT : 0),
+                                 nullptr);
         if (n < 0) {
             if (errno == EINTR) continue;
             if (errno == EAGAIN) return fail(errc::would_block, "receive");
@@ -182,19 +203,38 @@ result<datagram> socket::receive() {
             }
             return fail(std::move(e));
         }
-        if (static_cast<std::size_t>(n) > rx_.size() || (msg.msg_flags & MSG_TRUNC))
+        for (int i = 0; i < n; ++i) {
+            slot& sl = slots_[static_cast<std::size_t>(i)];
+            const msghdr& msg = mm[i].msg_hdr;
+            sl.length = mm[i].msg_len;
+            sl.truncated = sl.length > read_size_ || (msg.msg_flags & MSG_TRUNC);
+            sl.from_kernel = metas[i].from.nl_pid == 0;
+            sl.group = 0;
+            for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(const_cast<msghdr*>(&msg), c))
+                if (c->cmsg_level == SOL_NETLINK && c->cmsg_type == NETLINK_PKTINFO) {
+                    nl_pktinfo info;
+                    std::memcpy(&info, CMSG_DATA(c), sizeof info);
+                    sl.group = info.group;
+                }
+        }
+        filled_ = static_cast<std::size_t>(n);
+        next_ = 0;
+        return {};
+    }
+}
+
+result<datagram> socket::receive() {
+    for (;;) {
+        if (next_ == filled_)
+            if (auto r = fill(); !r) return fail(r.error());
+        const std::size_t i = next_++;
+        const slot& sl = slots_[i];
+        if (!sl.from_kernel) continue;  // only the kernel talks to us
+        if (sl.truncated)
             return fail(errc::truncated,
-                        fmt::format("receive: datagram of {} bytes truncated to the {}-byte read buffer (raise read_size)", n,
-                                    rx_.size()));
-        std::uint32_t group = 0;
-        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-            if (c->cmsg_level == SOL_NETLINK && c->cmsg_type == NETLINK_PKTINFO) {
-                nl_pktinfo info;
-                std::memcpy(&info, CMSG_DATA(c), sizeof info);
-                group = info.group;
-            }
-        if (from.nl_pid != 0) continue;  // only the kernel talks to us
-        return datagram{bytes(rx_.data(), static_cast<std::size_t>(n)), group};
+                        fmt::format("receive: datagram of {} bytes truncated to the {}-byte read buffer (raise read_size)",
+                                    sl.length, read_size_));
+        return datagram{bytes(rx_.data() + i * read_size_, sl.length), sl.group};
     }
 }
 
@@ -297,7 +337,7 @@ result<std::vector<std::optional<nlpp::error>>> socket::request_batch(
     for (message_view m : all) {
         const auto off = static_cast<std::size_t>(m.raw().data() - wire->data());
         starts.push_back(off);
-        store<std::uint16_t>(wire->subspan(off + 6), static_cast<std::uint16_t>(m.flags() | NLM_F_REQUEST | NLM_F_ACK));
+        store<std::uint16_t>(wire->subspan(off + 6), static_cast<std::uint16_t>((m.flags() | NLM_F_REQUEST) & ~NLM_F_ACK));
         store<std::uint32_t>(wire->subspan(off + 8), next_seq_++);
         if (next_seq_ == 0) next_seq_ = 1;
     }
@@ -315,6 +355,11 @@ result<std::vector<std::optional<nlpp::error>>> socket::request_batch(
         while (j < starts.size() && j - i < chunk_messages && starts[j] - starts[i] + message_bytes(j).size() <= chunk_bytes)
             ++j;
         const std::size_t end = j < starts.size() ? starts[j] : wire->size();
+        // Only the chunk's last message asks for an ACK: the kernel handles a
+        // datagram's messages in order and reports every failure anyway, so
+        // that ACK (or error) means the whole chunk is done.
+        auto last = wire->subspan(starts[j - 1]);
+        store<std::uint16_t>(last.subspan(6), static_cast<std::uint16_t>(load<std::uint16_t>(last.subspan(6)) | NLM_F_ACK));
         for (;;) {
             const ssize_t n = ::sendto(fd_, wire->data() + starts[i], end - starts[i], 0,
                                        reinterpret_cast<sockaddr*>(&kernel), sizeof kernel);
@@ -322,13 +367,13 @@ result<std::vector<std::optional<nlpp::error>>> socket::request_batch(
             if (errno == EINTR) continue;
             return fail(error::from_errno(errno, fmt::format("send batch of {} messages", j - i)));
         }
-        std::size_t pending = j - i;
-        while (pending > 0) {
+        bool done = false;
+        while (!done) {
             auto d = receive();
             if (!d) {
                 if (d.error().errno_value() == ENOBUFS)
                     d.error().context = "batch: ACKs were lost (socket receive buffer overrun); outcomes unknown";
-                return fail(std::move(d.error()).wrap(fmt::format("batch: waiting for {} ACKs", pending)));
+                return fail(std::move(d.error()).wrap(fmt::format("batch: waiting for the ACK of messages {}..{}", i, j - 1)));
             }
             message_range msgs(d->data);
             for (message_view m : msgs) {
@@ -344,7 +389,7 @@ result<std::vector<std::optional<nlpp::error>>> socket::request_batch(
                     request_info info = describe ? describe(k) : request_info{fmt::format("batch message {}", k)};
                     out[k] = reply_reader::kernel_error(*a, message_bytes(k), info);
                 }
-                --pending;
+                done = done || k == j - 1;
             }
             if (auto e = msgs.error()) return fail(std::move(*e).wrap("batch ACKs"));
         }

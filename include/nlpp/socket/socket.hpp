@@ -45,7 +45,10 @@ struct socket_options {
     std::string netns{};        // a name under /run/netns; empty: the caller's namespace
     int netns_fd = -1;          // or an open namespace fd (wins over netns)
     int receive_buffer = 0;     // SO_RCVBUF in bytes; 0: the kernel's default
-    std::size_t read_size = 64 * 1024;  // bytes per recv (the kernel fills ~32 KiB per dump read)
+    // Bytes per datagram read. The kernel sizes dump buffers after the
+    // reader's (up to 32 KiB): large for big dumps, 4 KiB for many small ones.
+    std::size_t read_size = 64 * 1024;
+    std::size_t read_batch = 4;  // datagrams per receive system call (recvmmsg)
     std::chrono::milliseconds timeout{0};  // bound on every wait; 0: none
     bool nonblocking = false;   // receive() returns errc::would_block instead of waiting
 };
@@ -148,14 +151,16 @@ public:
     // The same dump as a range: `for (message_view m : sock.dump(b))`.
     reply_range dump(message_builder& b, request_info info = {});
 
-    // Pipelined requests: every message of `b` (a batch built with begin())
-    // gets NLM_F_REQUEST | NLM_F_ACK; they are sent in chunks of at most
-    // chunk_messages messages and 32 KiB, and each chunk's ACKs are read
-    // before the next is sent, so that the ACKs fit the receive buffer (the
-    // kernel charges about 1 KiB of buffer per ACK). Returns one outcome
-    // per message, in order (nullopt: success); `describe(i)` names message
-    // i in its error. Fails as a whole only on I/O errors, including ACKs
-    // lost to a receive buffer overrun.
+    // Pipelined requests that answer with an ACK only (no data replies):
+    // the messages of `b` (a batch built with begin()) are sent in chunks of
+    // at most chunk_messages messages and 32 KiB. Within a chunk only the
+    // last message carries NLM_F_ACK; the kernel reports every failure
+    // regardless, in order, so that ACK closes the chunk, with one system
+    // call each way instead of one receive per message. A chunk's error
+    // reports must fit the receive buffer (the kernel charges about 1 KiB
+    // each). Returns one outcome per message, in order (nullopt: success);
+    // `describe(i)` names message i in its error. Fails as a whole only on
+    // I/O errors, including reports lost to a receive buffer overrun.
     result<std::vector<std::optional<nlpp::error>>> request_batch(
         message_builder& b, const std::function<request_info(std::size_t)>& describe = {},
         std::size_t chunk_messages = 64);
@@ -191,7 +196,17 @@ private:
     bool nonblocking_ = false;
     bool lost_notifications_ = false;
     std::size_t subscriptions_ = 0;
-    std::vector<std::byte> rx_;
+    struct slot {
+        std::size_t length = 0;
+        std::uint32_t group = 0;
+        bool truncated = false;
+        bool from_kernel = true;
+    };
+    result<void> fill();  // one recvmmsg into the slots
+    std::vector<std::byte> rx_;  // read_batch slots of read_size bytes
+    std::size_t read_size_ = 0;
+    std::vector<slot> slots_;
+    std::size_t filled_ = 0, next_ = 0;  // received slots, next one to hand out
     std::vector<std::byte> sent_;  // the last request, for extack paths
     std::deque<owned_message> pending_;
 };
