@@ -5,6 +5,7 @@
 #   load:      ipvsadm -R vs nlpp-ipvs -R (pipelined)
 #   snapshot:  ipvsadm -Sn vs nlpp-ipvs -Sn (one socket, N+1 dumps)
 #   reconcile: nlpp-ipvs apply with 1% of the destinations' weights changed
+# and the same three through the library in one process (nlpp-bench-ipvs).
 # Prints times, ratios and peak RSS (KiB).
 set -euo pipefail
 build=$(readlink -f "$1"); shift
@@ -64,8 +65,15 @@ PY
   ops=$(wc -l <"$work/plan.txt")
   ip netns del "$ns"
 
+  fresh_ns
+  read -r _ lib_load lib_snap lib_rec lib_ops lib_rss < <(ip netns exec "$ns" "$build/bench/nlpp-bench-ipvs" "$n" 2>/dev/null)
+  ip netns del "$ns"
+
   printf "%d services x 2 destinations\n" "$n"
   printf "  load      ipvsadm -R  %7.2f s   nlpp-ipvs -R  %6.2f s   %5.1fx faster\n" "$load_ipvsadm" "$load_nlpp" "$(echo "$load_ipvsadm / $load_nlpp" | bc -l)"
   printf "  snapshot  ipvsadm -Sn %7.2f s   nlpp-ipvs -Sn %6.2f s   %5.1fx faster   peak RSS %d vs %d KiB\n" "$snap_ipvsadm" "$snap_nlpp" "$(echo "$snap_ipvsadm / $snap_nlpp" | bc -l)" "$rss_ipvsadm" "$rss_nlpp"
   printf "  reconcile 1%%: %d operations in %.2f s = %.2fx one nlpp snapshot (peak RSS %d KiB; load peak RSS %d KiB)\n" "$ops" "$rec_nlpp" "$(echo "$rec_nlpp / $snap_nlpp" | bc -l)" "$rss_rec" "$rss_load"
+  printf "  library:  load %.2f s (%.1fx ipvsadm -R), snapshot %.2f s (%.1fx ipvsadm -Sn), reconcile 1%% %d ops %.2f s (%.2fx snapshot), peak RSS %d KiB\n" \
+    "$lib_load" "$(echo "$load_ipvsadm / $lib_load" | bc -l)" "$lib_snap" "$(echo "$snap_ipvsadm / $lib_snap" | bc -l)" \
+    "$lib_ops" "$lib_rec" "$(echo "$lib_rec / $lib_snap" | bc -l)" "$lib_rss"
 done

@@ -90,3 +90,18 @@ TEST(genl_kernel, typed_family_trait) {
 }
 
 }  // namespace
+
+#include <nlpp/ipvs/client.hpp>
+
+namespace {
+// This host kernel has no IPVS: the client says which module is missing.
+TEST(genl_kernel, missing_ipvs_family_names_the_module) {
+    NLPP_REQUIRE_ROOT();
+    if (std::getenv("NLPP_IN_VM")) GTEST_SKIP() << "the VM kernel has IPVS";
+    netns ns;
+    auto c = nlpp::ipvs::client::open({.netns = ns.name()});
+    if (c) GTEST_SKIP() << "this kernel has IPVS";
+    EXPECT_TRUE(c.error().is(nlpp::errc::family_not_found));
+    EXPECT_NE(c.error().what().find("ip_vs module not loaded"), std::string::npos) << c.error().what();
+}
+}  // namespace
