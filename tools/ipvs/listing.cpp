@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <set>
@@ -219,10 +220,10 @@ std::string service_block(const service_entry& e, unsigned format) {
     } else if (format & (fmt_bits::stats | fmt_bits::rate)) {
         const auto& st = s.stats;
         out = fmt::format("{:<33}", name);
-        const bool stats = format & fmt_bits::stats;
-        for (std::uint64_t v : stats ? std::initializer_list<std::uint64_t>{st.conns, st.inpkts, st.outpkts, st.inbytes, st.outbytes}
-                                     : std::initializer_list<std::uint64_t>{st.cps, st.inpps, st.outpps, st.inbps, st.outbps})
-            out += largenum(v, format);
+        const std::array<std::uint64_t, 5> values =
+            (format & fmt_bits::stats) ? std::array<std::uint64_t, 5>{st.conns, st.inpkts, st.outpkts, st.inbytes, st.outbytes}
+                                       : std::array<std::uint64_t, 5>{st.cps, st.inpps, st.outpps, st.inbps, st.outbps};
+        for (std::uint64_t v : values) out += largenum(v, format);
     } else {
         out = fmt::format("{} {}", name, s.scheduler);
         if (s.flags & any_sched_flag) out += " (" + sched_flags(s) + ")";
