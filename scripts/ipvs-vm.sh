@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs a command inside a QEMU VM that boots a Debian kernel with IPVS, for
 # hosts whose kernel lacks it. The guest mounts this machine's root read-only
-# over 9p (writable tmpfs on /tmp, /run and /var/tmp), chroots into it and
-# runs the command from the current directory, so it sees the binaries just
-# built. The command's output streams to this terminal; its exit status is
+# over 9p, the current directory read-write over it (test logs, build
+# trees), tmpfs on /tmp, /run and /var/tmp, chroots into it and runs the
+# command from the current directory, so it sees the binaries just built. The command's output streams to this terminal; its exit status is
 # this script's exit status.
 #
 #   scripts/ipvs-vm.sh [--timeout SECONDS] COMMAND [ARGS...]
@@ -54,13 +54,19 @@ for m in virtio_pci 9pnet_virtio 9p crc32c_generic ip_vs ip_vs_rr ip_vs_wrr ip_v
 done
 echo /sbin/modprobe > /proc/sys/kernel/modprobe
 out=$(sed -n 's/.*nlpp.out=\([^ ]*\).*/\1/p' /proc/cmdline)
+work=$(sed -n 's/.*nlpp.work=\([^ ]*\).*/\1/p' /proc/cmdline)
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro hostroot /mnt
 for d in tmp run var/tmp; do mount -t tmpfs tmpfs /mnt/$d; done
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 out "/mnt$out"
+mkdir -p "/mnt$work" 2>/dev/null
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 work "/mnt$work"
 mount -t proc proc /mnt/proc
 mount -t sysfs sys /mnt/sys
 mount -t devtmpfs dev /mnt/dev
 ln -s /proc/self/fd /mnt/dev/fd 2>/dev/null
+ln -s /proc/self/fd/0 /mnt/dev/stdin 2>/dev/null
+ln -s /proc/self/fd/1 /mnt/dev/stdout 2>/dev/null
+ln -s /proc/self/fd/2 /mnt/dev/stderr 2>/dev/null
 chroot /mnt /usr/sbin/ip link set lo up
 echo "ipvs-vm: guest up"
 chroot /mnt /bin/sh "$out/cmd.sh"
@@ -74,10 +80,13 @@ INIT
   mv "$cache/initrd.img.new" "$cache/initrd.img"
   mv "$cache/vmlinuz.new" "$cache/vmlinuz"
   echo "$pkg" >"$cache/package"
+  echo "$stamp" >"$cache/stamp"
   rm -rf "$work"
 }
 
-[[ -f $cache/vmlinuz && -f $cache/initrd.img ]] || build_image
+# The cached image is rebuilt whenever this recipe changes.
+stamp=$(sed -n '/^build_image()/,/^}/p' "$0" | sha256sum | cut -c1-16)
+[[ -f $cache/vmlinuz && -f $cache/initrd.img && "$(cat "$cache/stamp" 2>/dev/null)" == "$stamp" ]] || build_image
 
 mkdir -p "$cache/runs"
 out=$(mktemp -d "$cache/runs/run.XXXXXX")
@@ -93,9 +102,10 @@ trap 'rm -rf "$out"' EXIT
 
 timeout --foreground "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m 2048 -smp 2 -nographic -no-reboot \
   -kernel "$cache/vmlinuz" -initrd "$cache/initrd.img" \
-  -append "console=ttyS0 quiet panic=-1 nlpp.out=$out" \
+  -append "console=ttyS0 quiet panic=-1 nlpp.out=$out nlpp.work=$PWD" \
   -virtfs local,path=/,mount_tag=hostroot,security_model=passthrough,readonly=on,multidevs=remap \
-  -virtfs local,path="$out",mount_tag=out,security_model=passthrough,multidevs=remap </dev/null 2>&1 |
+  -virtfs local,path="$out",mount_tag=out,security_model=passthrough,multidevs=remap \
+  -virtfs local,path="$PWD",mount_tag=work,security_model=passthrough,multidevs=remap </dev/null 2>&1 |
   tee "$out/console.log" | awk 'up { sub(/\r$/, ""); print; fflush(); next } /ipvs-vm: guest up/ { up = 1 }' || true
 if [[ ! -f $out/rc ]]; then
   echo "ipvs-vm: the VM did not report an exit status (boot failure or timeout after ${timeout}s); console:" >&2

@@ -150,7 +150,7 @@ void qsort_like_ipvsadm(std::vector<T>& v, int (*cmp)(const void*, const void*))
     std::qsort(p.data(), p.size(), sizeof(const T*), cmp);
     std::vector<T> out;
     out.reserve(v.size());
-    for (const T* x : p) out.push_back(*x);
+    for (const T* x : p) out.push_back(std::move(v[static_cast<std::size_t>(x - v.data())]));
     v = std::move(out);
 }
 

@@ -864,6 +864,12 @@ int main(int argc, char** argv) {
             return 2;
         }
         if (is_apply) return apply_file(*ipvs, std::vector<std::string>(args.begin() + 1, args.end()));
+        // ipvsadm starts with GET_INFO and gives up with status 2 when that fails (without CAP_NET_ADMIN, say).
+        if (auto i = ipvs->get_info(); !i) {
+            std::fprintf(stderr, "Can't initialize ipvs: %s\nAre you sure that IP Virtual Server is built in the kernel or as module?\n",
+                         ipvsadm_message(CMD_NONE, i.error()).c_str());
+            return 2;
+        }
         if (!cl) {  // no arguments: list everything
             command_line all;
             all.cmd = LIST;
