@@ -74,6 +74,14 @@ walk_result walk_to(bytes request, std::size_t fixed_header, std::uint32_t offse
     }
 }
 
+// The kernel sends 0 or a negative errno; anything else is malformed.
+result<int> errno_field(bytes p, const char* what) {
+    const auto raw = load<std::int32_t>(p);
+    if (raw > 0 || raw < -4095)
+        return fail(errc::malformed, fmt::format("{}: error field {} is not 0 or a negative errno", what, raw));
+    return -raw;
+}
+
 }  // namespace
 
 result<ack> parse_ack(message_view m) {
@@ -83,7 +91,9 @@ result<ack> parse_ack(message_view m) {
         a.done = true;
         if (p.empty()) return a;
         if (p.size() < 4) return fail(errc::truncated, fmt::format("NLMSG_DONE: {}-byte status", p.size()));
-        a.error = -load<std::int32_t>(p);
+        auto err = errno_field(p, "NLMSG_DONE");
+        if (!err) return fail(err.error());
+        a.error = *err;
         if (m.flags() & NLM_F_ACK_TLVS)
             if (auto r = parse_tlvs(p.subspan(4), a.extack); !r) return fail(std::move(r.error()).wrap("NLMSG_DONE"));
         return a;
@@ -92,7 +102,9 @@ result<ack> parse_ack(message_view m) {
         return fail(errc::unexpected_message, fmt::format("message type {} is neither NLMSG_ERROR nor NLMSG_DONE", m.type()));
     if (p.size() < 4 + message_header_size)
         return fail(errc::truncated, fmt::format("NLMSG_ERROR: payload of {} bytes is shorter than nlmsgerr", p.size()));
-    a.error = -load<std::int32_t>(p);
+    auto err = errno_field(p, "NLMSG_ERROR");
+    if (!err) return fail(err.error());
+    a.error = *err;
     a.request_seq = load<std::uint32_t>(p.subspan(4 + 8));
     std::size_t tlv_start = 4 + message_header_size;
     if (!(m.flags() & NLM_F_CAPPED)) {

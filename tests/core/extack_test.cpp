@@ -60,3 +60,17 @@ TEST(error, what_renders_everything) {
 }
 
 }  // namespace
+
+namespace {
+TEST(ack, error_field_must_be_an_errno) {
+    for (std::int32_t bad : {1, -5000, INT32_MIN}) {
+        auto m = nlpp::test::kmsg(NLMSG_ERROR, NLM_F_CAPPED, 1, 1, [&](nlpp::message_builder& b) {
+            b.put_header(bad);
+            b.put_header(std::array<std::byte, 16>{});
+        });
+        auto a = nlpp::parse_ack(nlpp::message_view::parse(m).value());
+        ASSERT_FALSE(a) << bad;
+        EXPECT_TRUE(a.error().is(nlpp::errc::malformed));
+    }
+}
+}  // namespace
