@@ -3,10 +3,12 @@
 #include <nlpp/core/builder.hpp>
 #include <nlpp/core/dump.hpp>
 #include <nlpp/core/message.hpp>
+#include <nlpp/ynl/spec.hpp>
 
 #include <benchmark/benchmark.h>
 #include <linux/rtnetlink.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -50,5 +52,16 @@ void build_request(benchmark::State& state) {
 BENCHMARK(build_request);
 
 }  // namespace
+
+void load_rt_link_spec(benchmark::State& state) {
+    const char* dir = std::getenv("NLPP_SPEC_PATH");
+    const std::string path = std::string(dir ? dir : NLPP_SHARED_SPECS) + "/rt-link.yaml";
+    for (auto _ : state) {
+        auto s = nlpp::ynl::load_spec(path);
+        if (!s) state.SkipWithError(s.error().what().c_str());
+        benchmark::DoNotOptimize(s);
+    }
+}
+BENCHMARK(load_rt_link_spec)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

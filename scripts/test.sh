@@ -11,6 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh test vm
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/nlpp-ccache}
+# The upstream kernel specs are test data beside the project, never copied into it.
+export NLPP_SPEC_PATH=${NLPP_SPEC_PATH:-$(cd .. && pwd)/shared/specs/kernel}
 jobs=$(nproc)
 common=(-G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache -DNLPP_WERROR=ON)
 step() { echo; echo "=== $* ($(date +%T))"; }
@@ -26,7 +28,7 @@ bash scripts/ipvs-vm.sh --timeout 2400 ctest --test-dir build/ci-gcc -L ipvs --o
 step "gcc ASan+UBSan build"
 cmake -S . -B build/ci-asan "${common[@]}" -DCMAKE_BUILD_TYPE=Debug -DNLPP_SANITIZE=ON -DNLPP_TOOLS=OFF \
   -DNLPP_EXAMPLES=OFF -DNLPP_INSTALL=OFF >/dev/null
-cmake --build build/ci-asan -j "$jobs" --target nlpp_unit_tests fuzz_message_replay fuzz_extack_replay fuzz_nlctrl_replay fuzz_ipvs_replay
+cmake --build build/ci-asan -j "$jobs" --target nlpp_unit_tests fuzz_message_replay fuzz_extack_replay fuzz_nlctrl_replay fuzz_ipvs_replay fuzz_spec_replay
 step "ASan+UBSan unit tests"
 (cd build/ci-asan && ctest --output-on-failure -L unit)
 

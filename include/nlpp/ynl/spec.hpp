@@ -1,0 +1,167 @@
+// nlpp/ynl/spec.hpp: one model for every YNL spec (genetlink, genetlink-c,
+// genetlink-legacy, netlink-raw).
+//
+// load_spec() reads a kernel YAML netlink spec with libfyaml into plain
+// structs: definitions (const, enum, flags, struct), attribute sets
+// (subsets resolved against their parent), operations (with message ids
+// assigned as the kernel's nlspec.py does, unified or directional),
+// multicast groups and sub-messages. Keys the engine does not need (C
+// naming, kernel codegen, docs) are ignored, as are keys it does not know.
+// A malformed spec is an error naming the file, the line and the reason.
+//
+// Example:
+//   auto s = nlpp::ynl::load_spec("/usr/share/ynl/specs/rt-link.yaml");
+//   if (!s) return fail(s.error());            // "rt-link.yaml:120: attribute 'mtu': unknown type 'u33'"
+//   const auto* op = s->find_op("getlink");
+//   const auto* set = s->find_set(op->attribute_set);
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlpp/core/bytes.hpp>
+#include <nlpp/core/error.hpp>
+
+namespace nlpp::ynl {
+
+enum class protocol { genetlink, genetlink_c, genetlink_legacy, netlink_raw };
+
+enum class attr_type {
+    unused, pad, flag, u8, u16, u32, u64, s8, s16, s32, s64, uint, sint, string, binary, nest,
+    indexed_array, nest_type_value, bitfield32, sub_message,
+};
+NLPP_API std::string_view type_name(attr_type t) noexcept;
+// Bytes of a fixed-width integer type (0 for others).
+NLPP_API std::size_t scalar_size(attr_type t) noexcept;
+
+struct enum_entry {
+    std::string name;
+    std::uint64_t value = 0;  // flags: the mask (1 << bit)
+};
+
+struct struct_member {
+    std::string name;
+    attr_type type = attr_type::u8;  // u8..s64, string, binary, pad
+    std::size_t len = 0;             // string/binary/pad bytes (binary with `struct`: that struct's size)
+    byte_order order = byte_order::host;
+    std::string enum_name;
+    bool enum_as_flags = false;
+    std::string display_hint;
+    std::string struct_name;  // nested struct (netlink-raw)
+};
+
+struct NLPP_API definition {
+    enum class kind { constant, enumeration, flags, structure };
+    std::string name;
+    definition::kind kind = kind::constant;
+    std::int64_t value = 0;                // constant
+    std::string string_value;              // constant given as a string
+    std::vector<enum_entry> entries;       // enum, flags
+    std::vector<struct_member> members;    // struct
+    std::size_t size = 0;                  // struct: packed size in bytes
+    const enum_entry* find(std::string_view entry) const noexcept;
+    const enum_entry* find(std::uint64_t v) const noexcept;
+};
+
+struct checks {
+    std::optional<std::int64_t> min, max;
+    std::optional<std::uint64_t> min_len, max_len, exact_len;
+    bool unterminated_ok = false;
+};
+
+struct attribute {
+    std::string name;
+    std::uint16_t value = 0;
+    attr_type type = attr_type::unused;
+    byte_order order = byte_order::host;
+    bool multi_attr = false;
+    std::string nested;        // nested-attributes (set name)
+    std::string enum_name;
+    bool enum_as_flags = false;
+    attr_type sub_type = attr_type::unused;  // indexed-array / binary arrays
+    std::string display_hint;
+    std::string struct_name;   // binary payload that is a struct
+    std::vector<std::string> type_value;  // nest-type-value levels
+    std::string sub_message, selector;
+    ynl::checks checks;
+    std::size_t line = 0;      // where it is defined, for messages
+};
+
+struct NLPP_API attr_set {
+    std::string name;
+    std::string subset_of;
+    std::vector<attribute> attrs;
+    const attribute* find(std::string_view attr) const noexcept;
+    const attribute* find(std::uint16_t type) const noexcept;
+};
+
+struct message_part {
+    std::vector<std::string> attributes;
+};
+
+struct operation {
+    std::string name;
+    std::string attribute_set;
+    std::string fixed_header;  // struct name; empty: none
+    std::optional<std::uint32_t> request_value;  // to the kernel
+    std::optional<std::uint32_t> reply_value;    // from the kernel (replies, notifications, events)
+    std::optional<message_part> do_request, do_reply, dump_request, dump_reply, event;
+    std::string notify;  // a notification reusing that operation's reply
+    std::string mcgrp;
+    std::vector<std::string> flags;  // admin-perm, uns-admin-perm
+    bool has_do() const noexcept { return do_request || do_reply; }
+    bool has_dump() const noexcept { return dump_request || dump_reply; }
+};
+
+struct mcast_group {
+    std::string name;
+    std::optional<std::uint32_t> value;  // netlink-raw: the group number
+};
+
+struct sub_message_format {
+    std::string value;
+    std::string fixed_header;
+    std::string attribute_set;
+};
+struct NLPP_API sub_message {
+    std::string name;
+    std::vector<sub_message_format> formats;
+    const sub_message_format* find(std::string_view v) const noexcept;
+};
+
+struct NLPP_API spec {
+    std::string file;  // the file name it was loaded from
+    std::string name;
+    ynl::protocol protocol = protocol::genetlink;
+    std::uint32_t protonum = 16;  // NETLINK_GENERIC unless netlink-raw says otherwise
+    std::uint32_t version = 1;
+    std::string fixed_header;  // operations-level default
+    std::vector<definition> definitions;
+    std::vector<attr_set> attribute_sets;
+    std::vector<operation> operations;
+    std::vector<mcast_group> mcast_groups;
+    std::vector<sub_message> sub_messages;
+
+    const definition* find_definition(std::string_view n) const noexcept;
+    const attr_set* find_set(std::string_view n) const noexcept;
+    const operation* find_op(std::string_view n) const noexcept;
+    const sub_message* find_sub_message(std::string_view n) const noexcept;
+    // The operation whose reply (or notification) has this id.
+    const operation* find_reply(std::uint32_t value) const noexcept;
+    bool is_genetlink() const noexcept { return protocol != protocol::netlink_raw; }
+};
+
+// Loads and checks a spec; errors read "FILE:LINE: reason".
+NLPP_API result<spec> load_spec(const std::string& path);
+NLPP_API result<spec> parse_spec(std::string_view yaml, const std::string& file_name);
+
+// Finds a spec by family name: NLPP_SPEC_PATH (colon-separated), then the
+// given extra directories, then /usr/local/share/ynl/specs and
+// /usr/share/ynl/specs. Tries NAME.yaml and NAME with '-' as '_'.
+NLPP_API result<std::string> find_spec(std::string_view family, const std::vector<std::string>& extra_dirs = {});
+
+}  // namespace nlpp::ynl

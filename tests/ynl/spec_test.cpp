@@ -1,0 +1,132 @@
+// The YNL spec loader: every upstream kernel spec (found through
+// NLPP_SPEC_PATH, which the test command points at shared/specs/kernel) and
+// the project's own specs load into one model; malformed specs are errors
+// with file, line and reason; unknown keys are ignored.
+#include <nlpp/ynl/spec.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace {
+
+using namespace nlpp::ynl;
+
+std::string kernel_specs() {
+    if (const char* p = std::getenv("NLPP_SPEC_PATH")) {
+        std::string s(p);
+        return s.substr(0, s.find(':'));
+    }
+    return NLPP_SHARED_SPECS;
+}
+
+TEST(ynl_spec, every_kernel_spec_and_ours_loads) {
+    std::vector<std::string> files;
+    for (const auto& e : std::filesystem::directory_iterator(kernel_specs()))
+        if (e.path().extension() == ".yaml") files.push_back(e.path());
+    ASSERT_GE(files.size(), 29u) << "specs in " << kernel_specs();
+    files.push_back(NLPP_OWN_SPECS "/ipvs.yaml");
+    for (const auto& f : files) {
+        auto s = load_spec(f);
+        ASSERT_TRUE(s) << s.error().what();
+        EXPECT_FALSE(s->operations.empty()) << f;
+        EXPECT_FALSE(s->attribute_sets.empty()) << f;
+        for (const auto& op : s->operations)
+            if (!op.attribute_set.empty()) {
+                EXPECT_TRUE(s->find_set(op.attribute_set)) << f << " " << op.name;
+            }
+    }
+}
+
+TEST(ynl_spec, rt_link_model) {
+    auto s = load_spec(kernel_specs() + "/rt-link.yaml");
+    ASSERT_TRUE(s) << s.error().what();
+    EXPECT_EQ(s->protocol, protocol::netlink_raw);
+    EXPECT_EQ(s->protonum, 0u);
+    const operation* get = s->find_op("getlink");
+    ASSERT_TRUE(get);
+    EXPECT_EQ(get->request_value, 18u);  // RTM_GETLINK
+    EXPECT_EQ(get->reply_value, 16u);    // RTM_NEWLINK
+    EXPECT_EQ(get->fixed_header, "ifinfomsg");
+    const attr_set* link = s->find_set(get->attribute_set);
+    ASSERT_TRUE(link);
+    EXPECT_EQ(link->find("ifname")->value, 3);
+    EXPECT_EQ(link->find("mtu")->type, attr_type::u32);
+    const sub_message* data = s->find_sub_message("linkinfo-data-msg");
+    ASSERT_TRUE(data);
+    EXPECT_TRUE(data->find("vlan"));
+    const definition* ifinfo = s->find_definition("ifinfomsg");
+    ASSERT_TRUE(ifinfo);
+    EXPECT_EQ(ifinfo->size, 16u);
+    EXPECT_TRUE(s->find_definition("tc-tbf-qopt") == nullptr);  // lives in tc.yaml
+    auto tc = load_spec(kernel_specs() + "/tc.yaml");
+    ASSERT_TRUE(tc) << tc.error().what();
+    // Structs are packed as the spec declares them: its tc-ratespec is five u8 and a u32 (9 bytes,
+    // where the C struct has 12), so tc-tbf-qopt is 2 * 9 + 3 * 4.
+    EXPECT_EQ(tc->find_definition("tc-ratespec")->size, 9u);
+    EXPECT_EQ(tc->find_definition("tc-tbf-qopt")->size, 30u);
+}
+
+TEST(ynl_spec, genetlink_ids_and_our_ipvs_spec) {
+    auto n = load_spec(kernel_specs() + "/netdev.yaml");
+    ASSERT_TRUE(n) << n.error().what();
+    EXPECT_EQ(n->protocol, protocol::genetlink);
+    ASSERT_TRUE(n->find_op("dev-get"));
+    EXPECT_EQ(n->find_op("dev-get")->request_value, 1u);
+    EXPECT_FALSE(n->mcast_groups.empty());
+
+    auto s = load_spec(NLPP_OWN_SPECS "/ipvs.yaml");
+    ASSERT_TRUE(s) << s.error().what();
+    EXPECT_EQ(s->protocol, protocol::genetlink_legacy);
+    const operation* get = s->find_op("get-service");
+    EXPECT_EQ(get->request_value, 4u);
+    EXPECT_EQ(get->reply_value, 1u);
+    EXPECT_EQ(s->find_op("get-info")->reply_value, 14u);
+    EXPECT_EQ(s->find_op("flush")->request_value, 17u);
+    const attr_set* svc = s->find_set("service-attrs");
+    EXPECT_EQ(svc->find("port")->order, nlpp::byte_order::big);
+    EXPECT_EQ(svc->find("stats64")->value, 12);
+    EXPECT_EQ(s->find_definition("ip-vs-flags")->size, 8u);
+    EXPECT_EQ(s->find_definition("svc-flags")->find("onepacket")->value, 4u);
+}
+
+TEST(ynl_spec, malformed_specs_say_where_and_why) {
+    const std::string head = "# SPDX-License-Identifier: BSD-3-Clause\n";
+    struct tc {
+        std::string yaml, expect;
+    } cases[] = {
+        {head + "doc: x\nattribute-sets: []\noperations: {list: []}\n", "t.yaml:2: the spec has no 'name'"},
+        {head + "name: t\nattribute-sets:\n  - name: a\n    attributes:\n      - name: x\n        type: u33\noperations: {list: []}\n",
+         "t.yaml:6: attribute 'x': unknown type 'u33'"},
+        {head + "name: t\nattribute-sets:\n  - name: a\n    attributes:\n      - name: x\n        type: nest\n        nested-attributes: nope\noperations: {list: []}\n",
+         "t.yaml:6: attribute 'x' of set 'a': unknown nested-attributes 'nope'"},
+        {head + "name: t\nattribute-sets: [\n", "t.yaml:"},
+        {"name: t\nattribute-sets: []\noperations: {list: []}\n", "t.yaml:1: a spec must start with an SPDX license line"},
+        {head + "name: t\nprotocol: carrier-pigeon\nattribute-sets: []\noperations: {list: []}\n", "t.yaml:3: unknown protocol"},
+        {head + "name: t\nprotocol: netlink-raw\nattribute-sets: []\noperations: {list: []}\n", "needs 'protonum'"},
+        {head + "name: t\nattribute-sets: []\noperations:\n  list:\n    - name: a\n      attribute-set: missing\n",
+         "operation 'a': unknown attribute-set 'missing'"},
+    };
+    for (const auto& c : cases) {
+        auto s = parse_spec(c.yaml, "/some/dir/t.yaml");
+        ASSERT_FALSE(s) << c.yaml;
+        EXPECT_NE(s.error().what().find(c.expect), std::string::npos) << s.error().what();
+    }
+    auto ok = parse_spec(head + "name: t\nfuture-key: 1\nattribute-sets: []\noperations: {list: [], future: 2}\n", "t.yaml");
+    EXPECT_TRUE(ok) << ok.error().what();
+}
+
+TEST(ynl_spec, find_by_family_name) {
+    ::setenv("NLPP_SPEC_PATH", (kernel_specs() + ":" + NLPP_OWN_SPECS).c_str(), 1);
+    auto p = find_spec("rt-link");
+    ASSERT_TRUE(p) << p.error().what();
+    EXPECT_NE(p->find("rt-link.yaml"), std::string::npos);
+    EXPECT_TRUE(find_spec("ipvs"));
+    EXPECT_TRUE(find_spec("net-shaper"));  // file net_shaper.yaml
+    auto none = find_spec("no-such-family");
+    ASSERT_FALSE(none);
+    EXPECT_NE(none.error().what().find("NLPP_SPEC_PATH"), std::string::npos);
+}
+
+}  // namespace
