@@ -10,7 +10,7 @@ for bin in "$build"/fuzz/fuzz_*; do
   work=$(mktemp -d)
   cp fuzz/corpus/"$t"/* "$work/"
   log=$(mktemp)
-  if ! "$bin" -max_total_time="$secs" -print_final_stats=1 -rss_limit_mb=2048 "$work" >"$log" 2>&1; then
+  if ! "$bin" -max_total_time="$secs" -timeout=10 -print_final_stats=1 -rss_limit_mb=2048 "$work" >"$log" 2>&1; then
     tail -n 40 "$log"; echo "fuzz $t: FAILED" >&2; exit 1
   fi
   echo "fuzz $t: $(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}') executions in ${secs}s, no findings"

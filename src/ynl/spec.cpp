@@ -540,7 +540,37 @@ const operation* spec::find_reply(std::uint32_t value) const noexcept {
     return found;
 }
 
+namespace {
+
+// What must hold before libfyaml sees the text: the SPDX line the kernel's
+// tools require, valid UTF-8 without NULs, and no YAML directives (no spec
+// uses them, and Debian's libfyaml 0.8 can loop forever on a directive
+// followed by invalid UTF-8, found by fuzzing).
+std::optional<std::string> precheck(std::string_view yaml) {
+    if (yaml.substr(0, 26) != "# SPDX-License-Identifier:") return "1: a spec must start with an SPDX license line";
+    std::size_t line = 1;
+    bool line_start = true;
+    for (std::size_t i = 0; i < yaml.size();) {
+        const auto c = static_cast<unsigned char>(yaml[i]);
+        if (c == 0) return fmt::format("{}: a NUL byte", line);
+        if (line_start && c == '%') return fmt::format("{}: YAML directives are not supported in specs", line);
+        line_start = c == '\n';
+        line += line_start;
+        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        if (n == 0 || c == 0xc0 || c == 0xc1 || c > 0xf4 || i + n > yaml.size())
+            return fmt::format("{}: not valid UTF-8", line);
+        for (std::size_t k = 1; k < n; ++k)
+            if ((static_cast<unsigned char>(yaml[i + k]) & 0xc0) != 0x80) return fmt::format("{}: not valid UTF-8", line);
+        i += n;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 result<spec> parse_spec(std::string_view yaml, const std::string& file_name) {
+    const std::string base = file_name.substr(file_name.rfind('/') + 1);
+    if (auto bad = precheck(yaml)) return fail(errc::malformed, fmt::format("{}:{}", base, *bad));
     fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);
     dcfg.fp = nullptr;
@@ -550,7 +580,6 @@ result<spec> parse_spec(std::string_view yaml, const std::string& file_name) {
     cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_COLLECT_DIAG);
     cfg.diag = diag.get();
     std::unique_ptr<fy_document, doc_deleter> doc(fy_document_build_from_string(&cfg, yaml.data(), yaml.size()));
-    const std::string base = file_name.substr(file_name.rfind('/') + 1);
     if (!doc) {
         std::string why = "not valid YAML";
         std::size_t line = 0;
@@ -562,8 +591,6 @@ result<spec> parse_spec(std::string_view yaml, const std::string& file_name) {
             }
         return fail(errc::malformed, line ? fmt::format("{}:{}: {}", base, line, why) : fmt::format("{}: {}", base, why));
     }
-    if (yaml.substr(0, 26) != "# SPDX-License-Identifier:")
-        return fail(errc::malformed, fmt::format("{}:1: a spec must start with an SPDX license line", base));
     loader l;
     l.s.file = base;
     if (auto r = l.load(node(fy_document_root(doc.get()))); !r) return fail(r.error());

@@ -31,6 +31,7 @@
 
 #include <nlpp/core/bytes.hpp>
 #include <nlpp/core/error.hpp>
+#include <nlpp/core/tlv.hpp>
 
 namespace nlpp {
 
@@ -41,14 +42,9 @@ inline constexpr std::uint16_t attr_type_mask = 0x3fff;
 
 class attr_range;
 
-// Where and why a walk over TLVs stopped early. Cheap to record; turned into
-// an nlpp::error only when asked.
-struct NLPP_API walk_fault {
-    errc code{};
-    std::size_t offset = 0;  // from the start of the walked bytes
-    const char* reason = "";
-    nlpp::error to_error(std::string_view what) const;
-};
+namespace detail {
+struct attr_traits;
+}
 
 // One attribute. Obtained only from an attr_range, so its header and payload
 // are known to lie inside the buffer.
@@ -87,7 +83,7 @@ public:
     attr_range nested() const noexcept;
 
 private:
-    friend class attr_range;
+    friend struct detail::attr_traits;
     attr_view(const std::byte* data, std::size_t length) noexcept : data_(data), length_(length) {}
     std::uint16_t raw_type() const noexcept { return load<std::uint16_t>(bytes(data_ + 2, 2)); }
     nlpp::error size_error(std::size_t want) const;
@@ -96,62 +92,29 @@ private:
     std::size_t length_;
 };
 
-// A forward range of attr_view over bytes. Ends early on a malformed
-// attribute and keeps the fault; error() reports it.
-class NLPP_API attr_range {
+namespace detail {
+struct attr_traits {
+    using view = attr_view;
+    using length_type = std::uint16_t;
+    static constexpr std::size_t header = attr_header_size;
+    static constexpr const char* short_reason = "fewer than 4 bytes left for an attribute header";
+    static constexpr const char* small_reason = "nla_len is smaller than the attribute header";
+    static constexpr const char* long_reason = "nla_len points past the end of the enclosing data";
+    static attr_view make(const std::byte* p, std::size_t len) noexcept { return {p, len}; }
+};
+}  // namespace detail
+
+// A forward range of attr_view over bytes (see tlv.hpp). Ends early on a
+// malformed attribute and keeps the fault; error() reports it.
+class NLPP_API attr_range : public detail::tlv_range<detail::attr_traits> {
 public:
-    attr_range() = default;
-    explicit attr_range(bytes data) noexcept : data_(data) {}
+    using tlv_range::tlv_range;
     // An empty range that reports `fault` (for data too short to hold attributes).
     static attr_range failed(walk_fault fault) noexcept {
         attr_range r;
         r.fault_ = fault;
         return r;
     }
-
-    class iterator {
-    public:
-        using value_type = attr_view;
-        using difference_type = std::ptrdiff_t;
-        using iterator_category = std::input_iterator_tag;
-
-        iterator() = default;
-        attr_view operator*() const noexcept { return {pos_, len_}; }
-        iterator& operator++() noexcept {
-            const std::size_t step = align4(len_);
-            pos_ = (step >= static_cast<std::size_t>(end_ - pos_)) ? end_ : pos_ + step;
-            check();
-            return *this;
-        }
-        iterator operator++(int) noexcept { auto t = *this; ++*this; return t; }
-        bool operator==(const iterator& o) const noexcept { return pos_ == o.pos_; }
-
-    private:
-        friend class attr_range;
-        iterator(const attr_range* owner, const std::byte* pos, const std::byte* end) noexcept
-            : owner_(owner), pos_(pos), end_(end) { check(); }
-        void check() noexcept {
-            if (pos_ == end_) return;
-            const auto left = static_cast<std::size_t>(end_ - pos_);
-            if (left < attr_header_size) return stop("fewer than 4 bytes left for an attribute header");
-            len_ = load<std::uint16_t>(bytes(pos_, 2));
-            if (len_ < attr_header_size) return stop("nla_len is smaller than the attribute header");
-            if (len_ > left) return stop("nla_len points past the end of the enclosing data");
-        }
-        void stop(const char* reason) noexcept {
-            owner_->record({errc::truncated, static_cast<std::size_t>(pos_ - owner_->data_.data()), reason});
-            pos_ = end_;
-        }
-        const attr_range* owner_ = nullptr;
-        const std::byte* pos_ = nullptr;
-        const std::byte* end_ = nullptr;
-        std::size_t len_ = 0;
-    };
-
-    iterator begin() const noexcept { return {this, data_.data(), data_.data() + data_.size()}; }
-    iterator end() const noexcept { return {this, data_.data() + data_.size(), data_.data() + data_.size()}; }
-    bytes data() const noexcept { return data_; }
-    bool empty() const noexcept { return data_.empty(); }
 
     // The first attribute of this type, if any (walks the range).
     std::optional<attr_view> find(std::uint16_t type) const noexcept;
@@ -164,18 +127,7 @@ public:
             if (a.type() < N) tb[a.type()] = a;
         return tb;
     }
-
-    // Set when a walk stopped at a malformed attribute; the offset is from
-    // the start of this range's bytes.
-    std::optional<walk_fault> fault() const noexcept { return fault_; }
     std::optional<nlpp::error> error() const;
-
-private:
-    void record(walk_fault f) const noexcept {
-        if (!fault_) fault_ = f;
-    }
-    bytes data_{};
-    mutable std::optional<walk_fault> fault_{};
 };
 
 inline attr_range attr_view::nested() const noexcept { return attr_range(payload()); }

@@ -38,6 +38,10 @@ inline constexpr std::size_t message_header_size = 16;
 inline constexpr std::uint16_t nlmsg_noop = 1, nlmsg_error = 2, nlmsg_done = 3, nlmsg_overrun = 4;
 inline constexpr std::uint16_t nlmsg_min_type = 0x10;
 
+namespace detail {
+struct message_traits;
+}
+
 class NLPP_API message_view {
 public:
     std::uint32_t length() const noexcept { return load<std::uint32_t>(data_); }
@@ -68,69 +72,29 @@ public:
     static result<message_view> parse(bytes data);
 
 private:
-    friend class message_range;
+    friend struct detail::message_traits;
     explicit message_view(bytes data) noexcept : data_(data) {}
     nlpp::error short_error(std::size_t want) const;
     bytes data_;
 };
 
-// A forward range of message_view over a datagram.
-class NLPP_API message_range {
+namespace detail {
+struct message_traits {
+    using view = message_view;
+    using length_type = std::uint32_t;
+    static constexpr std::size_t header = message_header_size;
+    static constexpr const char* short_reason = "fewer than 16 bytes left for a message header";
+    static constexpr const char* small_reason = "nlmsg_len is smaller than the message header";
+    static constexpr const char* long_reason = "nlmsg_len points past the end of the datagram";
+    static message_view make(const std::byte* p, std::size_t len) noexcept { return message_view(bytes(p, len)); }
+};
+}  // namespace detail
+
+// A forward range of message_view over a datagram (see tlv.hpp).
+class NLPP_API message_range : public detail::tlv_range<detail::message_traits> {
 public:
-    message_range() = default;
-    explicit message_range(bytes data) noexcept : data_(data) {}
-
-    class iterator {
-    public:
-        using value_type = message_view;
-        using difference_type = std::ptrdiff_t;
-        using iterator_category = std::input_iterator_tag;
-
-        iterator() = default;
-        message_view operator*() const noexcept { return message_view(bytes(pos_, len_)); }
-        iterator& operator++() noexcept {
-            const std::size_t step = align4(len_);
-            pos_ = (step >= static_cast<std::size_t>(end_ - pos_)) ? end_ : pos_ + step;
-            check();
-            return *this;
-        }
-        iterator operator++(int) noexcept { auto t = *this; ++*this; return t; }
-        bool operator==(const iterator& o) const noexcept { return pos_ == o.pos_; }
-
-    private:
-        friend class message_range;
-        iterator(const message_range* owner, const std::byte* pos, const std::byte* end) noexcept
-            : owner_(owner), pos_(pos), end_(end) { check(); }
-        void check() noexcept {
-            if (pos_ == end_) return;
-            const auto left = static_cast<std::size_t>(end_ - pos_);
-            if (left < message_header_size) return stop("fewer than 16 bytes left for a message header");
-            len_ = load<std::uint32_t>(bytes(pos_, 4));
-            if (len_ < message_header_size) return stop("nlmsg_len is smaller than the message header");
-            if (len_ > left) return stop("nlmsg_len points past the end of the datagram");
-        }
-        void stop(const char* reason) noexcept {
-            owner_->record({errc::truncated, static_cast<std::size_t>(pos_ - owner_->data_.data()), reason});
-            pos_ = end_;
-        }
-        const message_range* owner_ = nullptr;
-        const std::byte* pos_ = nullptr;
-        const std::byte* end_ = nullptr;
-        std::size_t len_ = 0;
-    };
-
-    iterator begin() const noexcept { return {this, data_.data(), data_.data() + data_.size()}; }
-    iterator end() const noexcept { return {this, data_.data() + data_.size(), data_.data() + data_.size()}; }
-
-    std::optional<walk_fault> fault() const noexcept { return fault_; }
+    using tlv_range::tlv_range;
     std::optional<nlpp::error> error() const;
-
-private:
-    void record(walk_fault f) const noexcept {
-        if (!fault_) fault_ = f;
-    }
-    bytes data_{};
-    mutable std::optional<walk_fault> fault_{};
 };
 
 }  // namespace nlpp
