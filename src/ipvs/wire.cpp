@@ -56,46 +56,62 @@ std::uint32_t v4_mask(std::uint8_t prefix) noexcept {
     return prefix == 0 ? 0 : prefix >= 32 ? 0xffffffffu : ~((1u << (32 - prefix)) - 1);
 }
 
-// Reads a fixed-width scalar or fails naming the attribute.
-template <std::integral T>
-result<T> get(attr_view a, std::string_view what, byte_order o = byte_order::host) {
-    auto v = a.get<T>(o);
-    if (!v) return fail(std::move(v.error()).wrap(what));
-    return *v;
-}
+// Reads fields of one nest; the first problem is kept and reported once at
+// the end, so the common path builds no error objects.
+class fields {
+public:
+    explicit fields(std::string_view what) : what_(what) {}
 
-result<address> get_addr(attr_view a, std::uint16_t family, std::string_view what) {
-    auto p = a.payload();
-    address out;
-    out.family = family;
-    if (p.size() != 4 && p.size() != 16)
-        return fail(errc::attr_invalid, fmt::format("{}: address of {} bytes", what, p.size()));
-    if (family == AF_INET6 && p.size() != 16)
-        return fail(errc::attr_invalid, fmt::format("{}: IPv6 address of {} bytes", what, p.size()));
-    std::memcpy(out.bytes.data(), p.data(), out.size());
-    return out;
-}
+    template <std::integral T>
+    bool read(attr_view a, T& out, std::string_view name, byte_order o = byte_order::host) {
+        if (a.payload().size() == sizeof(T)) {
+            out = load<T>(a.payload(), o);
+            return true;
+        }
+        return bad(fmt::format("{} {}: needs {} bytes, has {}", what_, name, sizeof(T), a.payload().size()));
+    }
+    bool addr(attr_view a, std::uint16_t family, address& out, std::string_view name) {
+        auto p = a.payload();
+        if ((p.size() != 4 && p.size() != 16) || (family == AF_INET6 && p.size() != 16))
+            return bad(fmt::format("{} {}: address of {} bytes", what_, name, p.size()));
+        out.family = family;
+        std::memcpy(out.bytes.data(), p.data(), out.size());
+        return true;
+    }
+    bool bad(std::string why) {
+        if (!err_) err_ = error(errc::attr_invalid, std::move(why));
+        return false;
+    }
+    // The first problem, or the walk's fault, as a failure.
+    result<void> finish(const attr_range& r) {
+        if (err_) return fail(std::move(*err_));
+        if (r.fault()) return fail(std::move(*r.error()).wrap(what_));
+        return {};
+    }
 
-result<void> check(const attr_range& r, std::string_view what) {
-    if (auto e = r.error()) return fail(std::move(*e).wrap(what));
-    return {};
-}
+private:
+    std::string_view what_;
+    std::optional<error> err_;
+};
 
 // STATS (legacy widths) or STATS64 (all u64): both decode into one struct.
 result<stats> get_stats(attr_view nest, bool wide) {
     stats s;
-    std::uint64_t* fields[] = {nullptr,  &s.conns, &s.inpkts, &s.outpkts, &s.inbytes, &s.outbytes,
-                               &s.cps,   &s.inpps, &s.outpps, &s.inbps,   &s.outbps};
+    std::uint64_t* out[] = {nullptr, &s.conns, &s.inpkts, &s.outpkts, &s.inbytes, &s.outbytes,
+                            &s.cps,  &s.inpps, &s.outpps, &s.inbps,   &s.outbps};
+    fields f(wide ? "stats64" : "stats");
     attr_range r = nest.nested();
     for (attr_view a : r) {
-        if (a.type() == 0 || a.type() > IPVS_STATS_ATTR_OUTBPS) continue;  // PAD and newer counters
-        const bool is64 = wide || a.type() == IPVS_STATS_ATTR_INBYTES || a.type() == IPVS_STATS_ATTR_OUTBYTES;
-        auto v = is64 ? get<std::uint64_t>(a, stats_names[a.type()].name)
-                      : get<std::uint32_t>(a, stats_names[a.type()].name).map([](std::uint32_t x) { return std::uint64_t{x}; });
-        if (!v) return fail(v.error());
-        *fields[a.type()] = *v;
+        const auto t = a.type();
+        if (t == 0 || t > IPVS_STATS_ATTR_OUTBPS) continue;  // PAD and newer counters
+        if (wide || t == IPVS_STATS_ATTR_INBYTES || t == IPVS_STATS_ATTR_OUTBYTES) {
+            f.read(a, *out[t], stats_names[t].name);
+        } else {
+            std::uint32_t v = 0;
+            if (f.read(a, v, stats_names[t].name)) *out[t] = v;
+        }
     }
-    if (auto c = check(r, wide ? "stats64" : "stats"); !c) return fail(c.error());
+    if (auto c = f.finish(r); !c) return fail(c.error());
     return s;
 }
 
@@ -105,9 +121,18 @@ result<attr_view> only_nest(message_view m, std::uint16_t type, std::string_view
     std::optional<attr_view> nest;
     for (attr_view a : top)
         if (a.type() == type) nest = a;
-    if (auto c = check(top, what); !c) return fail(c.error());
+    if (top.fault()) return fail(std::move(*top.error()).wrap(what));
     if (!nest) return fail(errc::attr_missing, fmt::format("{}: reply has no {} attribute", what, cmd_names[type].name));
     return *nest;
+}
+
+// Decodes the better of STATS / STATS64 (the kernel sends both).
+result<void> decode_stats(std::optional<attr_view> legacy, std::optional<attr_view> wide, stats& out, std::string_view what) {
+    if (!legacy && !wide) return {};
+    auto st = get_stats(wide ? *wide : *legacy, wide.has_value());
+    if (!st) return fail(std::move(st.error()).wrap(what));
+    out = *st;
+    return {};
 }
 
 }  // namespace
@@ -203,75 +228,49 @@ result<service> parse_service(message_view m) {
     auto nest = only_nest(m, IPVS_CMD_ATTR_SERVICE, "service");
     if (!nest) return fail(nest.error());
     service s;
-    std::optional<std::uint16_t> af, proto, port;
-    std::optional<std::uint32_t> fwmark, netmask;
-    std::optional<attr_view> addr;
-    bool have_stats64 = false;
+    std::uint16_t af = 0, proto = 0, port = 0;
+    std::uint32_t fwmark = 0, netmask = 0;
+    bool have_af = false, have_proto = false, have_port = false, have_netmask = false;
+    std::optional<attr_view> addr, stats_legacy, stats_wide;
+    fields f("service");
     attr_range r = nest->nested();
     for (attr_view a : r) {
-        result<void> ok;
-        auto set16 = [&](std::optional<std::uint16_t>& out, std::string_view what, byte_order o = byte_order::host) {
-            auto v = get<std::uint16_t>(a, what, o);
-            if (!v) return result<void>(fail(v.error()));
-            out = *v;
-            return result<void>();
-        };
-        auto set32 = [&](std::optional<std::uint32_t>& out, std::string_view what, byte_order o = byte_order::host) {
-            auto v = get<std::uint32_t>(a, what, o);
-            if (!v) return result<void>(fail(v.error()));
-            out = *v;
-            return result<void>();
-        };
         switch (a.type()) {
-        case IPVS_SVC_ATTR_AF: ok = set16(af, "service af"); break;
-        case IPVS_SVC_ATTR_PROTOCOL: ok = set16(proto, "service protocol"); break;
+        case IPVS_SVC_ATTR_AF: have_af = f.read(a, af, "af"); break;
+        case IPVS_SVC_ATTR_PROTOCOL: have_proto = f.read(a, proto, "protocol"); break;
         case IPVS_SVC_ATTR_ADDR: addr = a; break;
-        case IPVS_SVC_ATTR_PORT: ok = set16(port, "service port", be); break;
-        case IPVS_SVC_ATTR_FWMARK: ok = set32(fwmark, "service fwmark"); break;
+        case IPVS_SVC_ATTR_PORT: have_port = f.read(a, port, "port", be); break;
+        case IPVS_SVC_ATTR_FWMARK: f.read(a, fwmark, "fwmark"); break;
         case IPVS_SVC_ATTR_SCHED_NAME: s.scheduler = std::string(a.get_string()); break;
         case IPVS_SVC_ATTR_PE_NAME: s.pe_name = std::string(a.get_string()); break;
-        case IPVS_SVC_ATTR_FLAGS: {
-            auto f = a.get_struct<ip_vs_flags>();
-            if (!f) return fail(std::move(f.error()).wrap("service flags"));
-            s.flags = f->flags;
+        case IPVS_SVC_ATTR_FLAGS:
+            if (a.payload().size() >= sizeof(ip_vs_flags)) s.flags = load<std::uint32_t>(a.payload());
+            else f.bad(fmt::format("service flags: needs {} bytes, has {}", sizeof(ip_vs_flags), a.payload().size()));
             break;
-        }
-        case IPVS_SVC_ATTR_TIMEOUT: {
-            auto v = get<std::uint32_t>(a, "service timeout");
-            if (!v) return fail(v.error());
-            s.timeout = *v;
-            break;
-        }
-        case IPVS_SVC_ATTR_NETMASK: netmask = a.get<std::uint32_t>().value_or(0); break;
-        case IPVS_SVC_ATTR_STATS:
-        case IPVS_SVC_ATTR_STATS64: {
-            const bool wide = a.type() == IPVS_SVC_ATTR_STATS64;
-            if (!wide && have_stats64) break;
-            auto st = get_stats(a, wide);
-            if (!st) return fail(std::move(st.error()).wrap("service"));
-            s.stats = *st;
-            have_stats64 = have_stats64 || wide;
-            break;
-        }
+        case IPVS_SVC_ATTR_TIMEOUT: f.read(a, s.timeout, "timeout"); break;
+        case IPVS_SVC_ATTR_NETMASK: have_netmask = f.read(a, netmask, "netmask"); break;
+        case IPVS_SVC_ATTR_STATS: stats_legacy = a; break;
+        case IPVS_SVC_ATTR_STATS64: stats_wide = a; break;
         default: break;
         }
-        if (!ok) return fail(ok.error());
     }
-    if (auto c = check(r, "service"); !c) return fail(c.error());
-    if (!af) return fail(errc::attr_missing, "service: no address family");
-    if (fwmark && *fwmark != 0) {
-        s.key = firewall_mark{*fwmark, *af};
+    if (auto c = f.finish(r); !c) return fail(c.error());
+    if (auto st = decode_stats(stats_legacy, stats_wide, s.stats, "service"); !st) return fail(st.error());
+    if (!have_af) return fail(errc::attr_missing, "service: no address family");
+    if (fwmark != 0) {
+        s.key = firewall_mark{fwmark, af};
     } else {
-        if (!proto || !addr || !port) return fail(errc::attr_missing, "service: neither fwmark nor protocol, address and port");
-        auto a = get_addr(*addr, *af, "service addr");
-        if (!a) return fail(a.error());
-        s.key = virtual_service{static_cast<protocol>(*proto), *a, *port};
+        if (!have_proto || !addr || !have_port)
+            return fail(errc::attr_missing, "service: neither fwmark nor protocol, address and port");
+        address a;
+        if (!f.addr(*addr, af, a, "addr")) return fail(f.finish(r).error());
+        s.key = virtual_service{static_cast<protocol>(proto), a, port};
     }
-    if (netmask) {
+    if (have_netmask) {
         // IPv4: the mask as stored (network order) -> prefix; IPv6: the prefix itself.
-        if (*af == AF_INET6) s.netmask = static_cast<std::uint8_t>(std::min<std::uint32_t>(*netmask, 128));
-        else s.netmask = static_cast<std::uint8_t>(std::countl_one(byteswap(*netmask)));
-        if (s.netmask == (*af == AF_INET6 ? 128 : 32)) s.netmask = 0;
+        if (af == AF_INET6) s.netmask = static_cast<std::uint8_t>(std::min<std::uint32_t>(netmask, 128));
+        else s.netmask = static_cast<std::uint8_t>(std::countl_one(byteswap(netmask)));
+        if (s.netmask == (af == AF_INET6 ? 128 : 32)) s.netmask = 0;
     }
     return s;
 }
@@ -280,81 +279,42 @@ result<destination> parse_dest(message_view m, std::uint16_t service_family) {
     auto nest = only_nest(m, IPVS_CMD_ATTR_DEST, "destination");
     if (!nest) return fail(nest.error());
     destination d;
-    std::optional<attr_view> addr;
-    std::uint16_t af = service_family;
-    bool have_stats64 = false;
+    std::optional<attr_view> addr, stats_legacy, stats_wide;
+    std::uint16_t af = service_family, dest_af = 0;
+    std::uint32_t fwd = 0;
+    std::uint8_t tun_type = 0;
+    fields f("destination");
     attr_range r = nest->nested();
     for (attr_view a : r) {
-        result<void> ok;
-        auto u32 = [&](std::uint32_t& out, std::string_view what) {
-            auto v = get<std::uint32_t>(a, what);
-            if (!v) return result<void>(fail(v.error()));
-            out = *v;
-            return result<void>();
-        };
         switch (a.type()) {
         case IPVS_DEST_ATTR_ADDR: addr = a; break;
-        case IPVS_DEST_ATTR_PORT: {
-            auto v = get<std::uint16_t>(a, "dest port", be);
-            if (!v) return fail(v.error());
-            d.port = *v;
+        case IPVS_DEST_ATTR_PORT: f.read(a, d.port, "port", be); break;
+        case IPVS_DEST_ATTR_FWD_METHOD:
+            if (f.read(a, fwd, "fwd-method")) d.fwd = static_cast<forwarding>(fwd & IP_VS_CONN_F_FWD_MASK);
             break;
-        }
-        case IPVS_DEST_ATTR_FWD_METHOD: {
-            std::uint32_t f = 0;
-            ok = u32(f, "dest fwd-method");
-            d.fwd = static_cast<forwarding>(f & IP_VS_CONN_F_FWD_MASK);
+        case IPVS_DEST_ATTR_WEIGHT: f.read(a, d.weight, "weight"); break;
+        case IPVS_DEST_ATTR_U_THRESH: f.read(a, d.upper_threshold, "u-threshold"); break;
+        case IPVS_DEST_ATTR_L_THRESH: f.read(a, d.lower_threshold, "l-threshold"); break;
+        case IPVS_DEST_ATTR_ACTIVE_CONNS: f.read(a, d.active_conns, "active-conns"); break;
+        case IPVS_DEST_ATTR_INACT_CONNS: f.read(a, d.inactive_conns, "inact-conns"); break;
+        case IPVS_DEST_ATTR_PERSIST_CONNS: f.read(a, d.persist_conns, "persist-conns"); break;
+        case IPVS_DEST_ATTR_ADDR_FAMILY:
+            if (f.read(a, dest_af, "addr-family") && dest_af) af = dest_af;
             break;
-        }
-        case IPVS_DEST_ATTR_WEIGHT: ok = u32(d.weight, "dest weight"); break;
-        case IPVS_DEST_ATTR_U_THRESH: ok = u32(d.upper_threshold, "dest u-threshold"); break;
-        case IPVS_DEST_ATTR_L_THRESH: ok = u32(d.lower_threshold, "dest l-threshold"); break;
-        case IPVS_DEST_ATTR_ACTIVE_CONNS: ok = u32(d.active_conns, "dest active-conns"); break;
-        case IPVS_DEST_ATTR_INACT_CONNS: ok = u32(d.inactive_conns, "dest inact-conns"); break;
-        case IPVS_DEST_ATTR_PERSIST_CONNS: ok = u32(d.persist_conns, "dest persist-conns"); break;
-        case IPVS_DEST_ATTR_ADDR_FAMILY: {
-            auto v = get<std::uint16_t>(a, "dest addr-family");
-            if (!v) return fail(v.error());
-            if (*v) af = *v;
+        case IPVS_DEST_ATTR_TUN_TYPE:
+            if (f.read(a, tun_type, "tun-type")) d.tun_type = static_cast<tunnel_type>(tun_type);
             break;
-        }
-        case IPVS_DEST_ATTR_TUN_TYPE: {
-            auto v = get<std::uint8_t>(a, "dest tun-type");
-            if (!v) return fail(v.error());
-            d.tun_type = static_cast<tunnel_type>(*v);
-            break;
-        }
-        case IPVS_DEST_ATTR_TUN_PORT: {
-            auto v = get<std::uint16_t>(a, "dest tun-port", be);
-            if (!v) return fail(v.error());
-            d.tun_port = *v;
-            break;
-        }
-        case IPVS_DEST_ATTR_TUN_FLAGS: {
-            auto v = get<std::uint16_t>(a, "dest tun-flags");
-            if (!v) return fail(v.error());
-            d.tun_flags = *v;
-            break;
-        }
-        case IPVS_DEST_ATTR_STATS:
-        case IPVS_DEST_ATTR_STATS64: {
-            const bool wide = a.type() == IPVS_DEST_ATTR_STATS64;
-            if (!wide && have_stats64) break;
-            auto st = get_stats(a, wide);
-            if (!st) return fail(std::move(st.error()).wrap("destination"));
-            d.stats = *st;
-            have_stats64 = have_stats64 || wide;
-            break;
-        }
+        case IPVS_DEST_ATTR_TUN_PORT: f.read(a, d.tun_port, "tun-port", be); break;
+        case IPVS_DEST_ATTR_TUN_FLAGS: f.read(a, d.tun_flags, "tun-flags"); break;
+        case IPVS_DEST_ATTR_STATS: stats_legacy = a; break;
+        case IPVS_DEST_ATTR_STATS64: stats_wide = a; break;
         default: break;
         }
-        if (!ok) return fail(ok.error());
     }
-    if (auto c = check(r, "destination"); !c) return fail(c.error());
+    if (auto c = f.finish(r); !c) return fail(c.error());
+    if (auto st = decode_stats(stats_legacy, stats_wide, d.stats, "destination"); !st) return fail(st.error());
     if (!addr) return fail(errc::attr_missing, "destination: no address");
-    auto a = get_addr(*addr, af, "dest addr");
-    if (!a) return fail(a.error());
-    d.address = *a;
+    if (!f.addr(*addr, af, d.address, "addr")) return fail(f.finish(r).error());
     return d;
 }
 
@@ -362,89 +322,58 @@ result<sync_daemon> parse_daemon(message_view m) {
     auto nest = only_nest(m, IPVS_CMD_ATTR_DAEMON, "sync daemon");
     if (!nest) return fail(nest.error());
     sync_daemon d;
+    std::uint32_t state = 0;
+    fields f("sync daemon");
     attr_range r = nest->nested();
     for (attr_view a : r) {
         switch (a.type()) {
-        case IPVS_DAEMON_ATTR_STATE: {
-            auto v = get<std::uint32_t>(a, "daemon state");
-            if (!v) return fail(v.error());
-            d.state = static_cast<daemon_state>(*v);
+        case IPVS_DAEMON_ATTR_STATE:
+            if (f.read(a, state, "state")) d.state = static_cast<daemon_state>(state);
             break;
-        }
         case IPVS_DAEMON_ATTR_MCAST_IFN: d.mcast_ifn = std::string(a.get_string()); break;
-        case IPVS_DAEMON_ATTR_SYNC_ID: {
-            auto v = get<std::uint32_t>(a, "daemon sync-id");
-            if (!v) return fail(v.error());
-            d.sync_id = *v;
-            break;
-        }
-        case IPVS_DAEMON_ATTR_SYNC_MAXLEN: {
-            auto v = get<std::uint16_t>(a, "daemon sync-maxlen");
-            if (!v) return fail(v.error());
-            d.sync_maxlen = *v;
-            break;
-        }
+        case IPVS_DAEMON_ATTR_SYNC_ID: f.read(a, d.sync_id, "sync-id"); break;
+        case IPVS_DAEMON_ATTR_SYNC_MAXLEN: f.read(a, d.sync_maxlen, "sync-maxlen"); break;
         case IPVS_DAEMON_ATTR_MCAST_GROUP:
         case IPVS_DAEMON_ATTR_MCAST_GROUP6: {
-            const bool v6 = a.type() == IPVS_DAEMON_ATTR_MCAST_GROUP6;
-            auto g = get_addr(a, v6 ? AF_INET6 : AF_INET, "daemon mcast-group");
-            if (!g) return fail(g.error());
-            d.mcast_group = *g;
+            address g;
+            if (f.addr(a, a.type() == IPVS_DAEMON_ATTR_MCAST_GROUP6 ? AF_INET6 : AF_INET, g, "mcast-group")) d.mcast_group = g;
             break;
         }
-        case IPVS_DAEMON_ATTR_MCAST_PORT: {
-            auto v = get<std::uint16_t>(a, "daemon mcast-port");
-            if (!v) return fail(v.error());
-            d.mcast_port = *v;
-            break;
-        }
-        case IPVS_DAEMON_ATTR_MCAST_TTL: {
-            auto v = get<std::uint8_t>(a, "daemon mcast-ttl");
-            if (!v) return fail(v.error());
-            d.mcast_ttl = *v;
-            break;
-        }
+        case IPVS_DAEMON_ATTR_MCAST_PORT: f.read(a, d.mcast_port, "mcast-port"); break;
+        case IPVS_DAEMON_ATTR_MCAST_TTL: f.read(a, d.mcast_ttl, "mcast-ttl"); break;
         default: break;
         }
     }
-    if (auto c = check(r, "sync daemon"); !c) return fail(c.error());
+    if (auto c = f.finish(r); !c) return fail(c.error());
     return d;
 }
 
 result<timeouts> parse_timeouts(message_view m) {
     timeouts t;
+    fields f("timeouts");
     attr_range r = m.attrs(genl::header_size);
     for (attr_view a : r) {
-        std::uint32_t* out = a.type() == IPVS_CMD_ATTR_TIMEOUT_TCP       ? &t.tcp
-                             : a.type() == IPVS_CMD_ATTR_TIMEOUT_TCP_FIN ? &t.tcp_fin
-                             : a.type() == IPVS_CMD_ATTR_TIMEOUT_UDP     ? &t.udp
-                                                                         : nullptr;
-        if (!out) continue;
-        auto v = get<std::uint32_t>(a, cmd_names[a.type()].name);
-        if (!v) return fail(v.error());
-        *out = *v;
+        switch (a.type()) {
+        case IPVS_CMD_ATTR_TIMEOUT_TCP: f.read(a, t.tcp, "timeout-tcp"); break;
+        case IPVS_CMD_ATTR_TIMEOUT_TCP_FIN: f.read(a, t.tcp_fin, "timeout-tcp-fin"); break;
+        case IPVS_CMD_ATTR_TIMEOUT_UDP: f.read(a, t.udp, "timeout-udp"); break;
+        default: break;
+        }
     }
-    if (auto c = check(r, "timeouts"); !c) return fail(c.error());
+    if (auto c = f.finish(r); !c) return fail(c.error());
     return t;
 }
 
 result<info> parse_info(message_view m) {
     info i;
     bool have_version = false;
+    fields f("info");
     attr_range r = m.attrs(genl::header_size);
     for (attr_view a : r) {
-        if (a.type() == IPVS_INFO_ATTR_VERSION) {
-            auto v = get<std::uint32_t>(a, "info version");
-            if (!v) return fail(v.error());
-            i.version = *v;
-            have_version = true;
-        } else if (a.type() == IPVS_INFO_ATTR_CONN_TAB_SIZE) {
-            auto v = get<std::uint32_t>(a, "info conn-tab-size");
-            if (!v) return fail(v.error());
-            i.conn_tab_size = *v;
-        }
+        if (a.type() == IPVS_INFO_ATTR_VERSION) have_version = f.read(a, i.version, "version");
+        else if (a.type() == IPVS_INFO_ATTR_CONN_TAB_SIZE) f.read(a, i.conn_tab_size, "conn-tab-size");
     }
-    if (auto c = check(r, "info"); !c) return fail(c.error());
+    if (auto c = f.finish(r); !c) return fail(c.error());
     if (!have_version) return fail(errc::attr_missing, "info: no version");
     return i;
 }
