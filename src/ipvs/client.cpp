@@ -70,35 +70,35 @@ std::string operation::describe() const {
 }
 
 result<void> validate(const service& s) {
-    const auto what = key_string(s.key);
+    const auto what = [&] { return key_string(s.key); };  // named only on failure
     if (s.scheduler.empty() || s.scheduler.size() >= IP_VS_SCHEDNAME_MAXLEN)
-        return fail(errc::invalid_argument, fmt::format("service {}: scheduler name '{}' must be 1 to {} characters", what,
+        return fail(errc::invalid_argument, fmt::format("service {}: scheduler name '{}' must be 1 to {} characters", what(),
                                                         s.scheduler, IP_VS_SCHEDNAME_MAXLEN - 1));
     if (s.pe_name.size() >= IP_VS_PENAME_MAXLEN)
-        return fail(errc::invalid_argument, fmt::format("service {}: persistence engine name is too long", what));
+        return fail(errc::invalid_argument, fmt::format("service {}: persistence engine name is too long", what()));
     const std::uint16_t af = key_family(s.key);
     if (af != AF_INET && af != AF_INET6)
-        return fail(errc::invalid_argument, fmt::format("service {}: address family {} is neither IPv4 nor IPv6", what, af));
+        return fail(errc::invalid_argument, fmt::format("service {}: address family {} is neither IPv4 nor IPv6", what(), af));
     if (s.netmask > (af == AF_INET6 ? 128 : 32))
-        return fail(errc::invalid_argument, fmt::format("service {}: netmask /{} is longer than the address", what, s.netmask));
+        return fail(errc::invalid_argument, fmt::format("service {}: netmask /{} is longer than the address", what(), s.netmask));
     if (const auto* f = std::get_if<firewall_mark>(&s.key); f && f->mark == 0)
-        return fail(errc::invalid_argument, fmt::format("service {}: a firewall mark must not be 0", what));
+        return fail(errc::invalid_argument, fmt::format("service {}: a firewall mark must not be 0", what()));
     return {};
 }
 
 result<void> validate(const service_key& k, const destination& d) {
-    const auto what = fmt::format("destination {} of {}", d.address.to_string(), key_string(k));
+    const auto what = [&] { return fmt::format("destination {} of {}", d.address.to_string(), key_string(k)); };
     if (d.weight > static_cast<std::uint32_t>(INT_MAX))
-        return fail(errc::invalid_argument, fmt::format("{}: weight {} is above {}", what, d.weight, INT_MAX));
+        return fail(errc::invalid_argument, fmt::format("{}: weight {} is above {}", what(), d.weight, INT_MAX));
     if (d.lower_threshold > d.upper_threshold)
         return fail(errc::invalid_argument, fmt::format("{}: lower threshold {} is above upper threshold {} (the kernel "
                                                         "rejects this even when the upper threshold is 0)",
-                                                        what, d.lower_threshold, d.upper_threshold));
+                                                        what(), d.lower_threshold, d.upper_threshold));
     if (d.fwd == forwarding::tunnel && d.tun_type == tunnel_type::gue && d.tun_port == 0)
-        return fail(errc::invalid_argument, fmt::format("{}: GUE tunnelling needs a tunnel port", what));
+        return fail(errc::invalid_argument, fmt::format("{}: GUE tunnelling needs a tunnel port", what()));
     if (d.address.family != key_family(k) && d.fwd != forwarding::tunnel)
         return fail(errc::invalid_argument,
-                    fmt::format("{}: a destination of another address family needs tunnel forwarding", what));
+                    fmt::format("{}: a destination of another address family needs tunnel forwarding", what()));
     return {};
 }
 

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -709,11 +710,24 @@ int restore(client& ipvs, const char* prog) {
         batch.clear();
         lines.clear();
     };
-    std::string line;
-    for (std::size_t n = 1; std::getline(std::cin, line); ++n) {
-        std::istringstream ss(line);
+    // Read all of stdin at once (line-wise iostream reads are slow), then split.
+    std::string input;
+    char chunk[65536];
+    for (std::size_t got; (got = std::fread(chunk, 1, sizeof chunk, stdin)) > 0;) input.append(chunk, got);
+    std::size_t n = 0;
+    for (std::size_t pos = 0; pos < input.size();) {
+        const std::size_t eol = std::min(input.find('\n', pos), input.size());
+        const std::string_view line(input.data() + pos, eol - pos);
+        pos = eol + 1;
+        ++n;
         std::vector<std::string> args;
-        for (std::string w; ss >> w;) args.push_back(w);
+        for (std::size_t i = 0; i < line.size();) {
+            while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+            std::size_t j = i;
+            while (j < line.size() && !std::isspace(static_cast<unsigned char>(line[j]))) ++j;
+            if (j > i) args.emplace_back(line.substr(i, j - i));
+            i = j;
+        }
         if (args.empty() || args[0][0] == '#') continue;
         try {
             command_line cl = parse(args, prog);
