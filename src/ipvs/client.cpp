@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 
 #include <climits>
+#include <functional>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -52,6 +54,44 @@ error explain(error e, command c) {
     return e;
 }
 
+
+// A "do" whose one reply `parse` decodes.
+template <class Parse>
+auto one_reply(socket& sock, message_builder& b, command c, std::string what, Parse parse)
+    -> result<typename std::invoke_result_t<Parse, message_view>::value_type> {
+    using T = typename std::invoke_result_t<Parse, message_view>::value_type;
+    std::optional<T> got;
+    auto r = sock.request(
+        b,
+        [&](message_view m) -> result<void> {
+            auto v = parse(m);
+            if (!v) return fail(v.error());
+            got = std::move(*v);
+            return {};
+        },
+        {what, genl::header_size, &attr_names()});
+    if (!r) return fail(explain(std::move(r.error()), c));
+    if (!got) return fail(errc::attr_missing, what + ": no reply");
+    return std::move(*got);
+}
+
+// A dump whose every reply `parse` decodes. `what` names the request only on failure.
+template <class Parse>
+auto all_replies(socket& sock, message_builder& b, command c, const std::function<std::string()>& what, Parse parse)
+    -> result<std::vector<typename std::invoke_result_t<Parse, message_view>::value_type>> {
+    std::vector<typename std::invoke_result_t<Parse, message_view>::value_type> out;
+    auto r = sock.dump(
+        b,
+        [&](message_view m) -> result<void> {
+            auto v = parse(m);
+            if (!v) return fail(v.error());
+            out.push_back(std::move(*v));
+            return {};
+        },
+        {{}, genl::header_size, &attr_names()});
+    if (!r) return fail(explain(std::move(r.error()).wrap(what()), c));
+    return out;
+}
 
 }  // namespace
 
@@ -154,35 +194,12 @@ result<void> client::del_service(const service_key& key) {
 result<service> client::get_service(const service_key& key) {
     auto b = request(command::get_service);
     put_service_key(b, key);
-    std::optional<service> found;
-    auto r = gc_.raw().request(
-        b,
-        [&](message_view m) -> result<void> {
-            auto s = parse_service(m);
-            if (!s) return fail(s.error());
-            found = std::move(*s);
-            return {};
-        },
-        {"get service " + key_string(key), genl::header_size, &attr_names()});
-    if (!r) return fail(explain(std::move(r.error()), command::get_service));
-    if (!found) return fail(errc::attr_missing, "get service " + key_string(key) + ": no reply");
-    return *found;
+    return one_reply(gc_.raw(), b, command::get_service, "get service " + key_string(key), parse_service);
 }
 
 result<std::vector<service>> client::services() {
     auto b = request(command::get_service);
-    std::vector<service> out;
-    auto r = gc_.raw().dump(
-        b,
-        [&](message_view m) -> result<void> {
-            auto s = parse_service(m);
-            if (!s) return fail(s.error());
-            out.push_back(std::move(*s));
-            return {};
-        },
-        {"list services", genl::header_size, &attr_names()});
-    if (!r) return fail(explain(std::move(r.error()), command::get_service));
-    return out;
+    return all_replies(gc_.raw(), b, command::get_service, [] { return std::string("list services"); }, parse_service);
 }
 
 result<void> client::add_dest(const service_key& key, const destination& d) {
@@ -211,19 +228,10 @@ result<void> client::del_dest(const service_key& key, const destination& d) {
 result<std::vector<destination>> client::dests(const service_key& key) {
     auto b = request(command::get_dest);
     put_service_key(b, key);
-    std::vector<destination> out;
     const auto af = key_family(key);
-    auto r = gc_.raw().dump(  // the context is named only on failure: this runs once per service in snapshot()
-        b,
-        [&](message_view m) -> result<void> {
-            auto d = parse_dest(m, af);
-            if (!d) return fail(d.error());
-            out.push_back(std::move(*d));
-            return {};
-        },
-        {{}, genl::header_size, &attr_names()});
-    if (!r) return fail(explain(std::move(r.error()).wrap("list destinations of " + key_string(key)), command::get_dest));
-    return out;
+    return all_replies(  // runs once per service in snapshot(): the context is named only on failure
+        gc_.raw(), b, command::get_dest, [&] { return "list destinations of " + key_string(key); },
+        [af](message_view m) { return parse_dest(m, af); });
 }
 
 result<void> client::start_daemon(const sync_daemon& d) {
@@ -245,18 +253,7 @@ result<void> client::stop_daemon(daemon_state state) {
 
 result<std::vector<sync_daemon>> client::daemons() {
     auto b = request(command::get_daemon);
-    std::vector<sync_daemon> out;
-    auto r = gc_.raw().dump(
-        b,
-        [&](message_view m) -> result<void> {
-            auto d = parse_daemon(m);
-            if (!d) return fail(d.error());
-            out.push_back(std::move(*d));
-            return {};
-        },
-        {"list sync daemons", genl::header_size, &attr_names()});
-    if (!r) return fail(explain(std::move(r.error()), command::get_daemon));
-    return out;
+    return all_replies(gc_.raw(), b, command::get_daemon, [] { return std::string("list sync daemons"); }, parse_daemon);
 }
 
 result<void> client::set_timeouts(const timeouts& t) {
@@ -267,36 +264,12 @@ result<void> client::set_timeouts(const timeouts& t) {
 
 result<timeouts> client::get_timeouts() {
     auto b = request(command::get_config);
-    std::optional<timeouts> got;
-    auto r = gc_.raw().request(
-        b,
-        [&](message_view m) -> result<void> {
-            auto t = parse_timeouts(m);
-            if (!t) return fail(t.error());
-            got = *t;
-            return {};
-        },
-        {"get timeouts", genl::header_size, &attr_names()});
-    if (!r) return fail(explain(std::move(r.error()), command::get_config));
-    if (!got) return fail(errc::attr_missing, "get timeouts: no reply");
-    return *got;
+    return one_reply(gc_.raw(), b, command::get_config, "get timeouts", parse_timeouts);
 }
 
 result<info> client::get_info() {
     auto b = request(command::get_info);
-    std::optional<info> got;
-    auto r = gc_.raw().request(
-        b,
-        [&](message_view m) -> result<void> {
-            auto i = parse_info(m);
-            if (!i) return fail(i.error());
-            got = *i;
-            return {};
-        },
-        {"get info", genl::header_size, &attr_names()});
-    if (!r) return fail(explain(std::move(r.error()), command::get_info));
-    if (!got) return fail(errc::attr_missing, "get info: no reply");
-    return *got;
+    return one_reply(gc_.raw(), b, command::get_info, "get info", parse_info);
 }
 
 result<void> client::set_info() {
