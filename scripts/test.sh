@@ -3,7 +3,7 @@
 #   1. g++ with -Werror: unit, golden-byte, fake-kernel and real-kernel tests,
 #      fuzz corpora, examples, install + find_package consumer; then the
 #      IPVS suite inside one boot of a QEMU VM with an IPVS kernel
-#   2. g++ with ASan+UBSan: the unit suite and fuzz corpora
+#   2. g++ with ASan+UBSan, static libraries: the unit suite and fuzz corpora
 #   3. clang 14 with -Werror and libFuzzer: the unit suite, and a short run
 #      of each fuzz target
 # Real-kernel tests need root; under CI=true nothing may skip.
@@ -26,7 +26,7 @@ step "IPVS tests in the QEMU VM (one boot)"
 bash scripts/ipvs-vm.sh --timeout 2400 ctest --test-dir build/ci-gcc -L ipvs --output-on-failure
 
 step "gcc ASan+UBSan build"
-cmake -S . -B build/ci-asan "${common[@]}" -DCMAKE_BUILD_TYPE=Debug -DNLPP_SANITIZE=ON -DNLPP_TOOLS=OFF \
+cmake -S . -B build/ci-asan "${common[@]}" -DCMAKE_BUILD_TYPE=Debug -DNLPP_SANITIZE=ON -DBUILD_SHARED_LIBS=OFF -DNLPP_TOOLS=OFF \
   -DNLPP_EXAMPLES=OFF -DNLPP_INSTALL=OFF >/dev/null
 cmake --build build/ci-asan -j "$jobs" --target nlpp_unit_tests fuzz_message_replay fuzz_extack_replay fuzz_nlctrl_replay fuzz_ipvs_replay fuzz_spec_replay
 step "ASan+UBSan unit tests"

@@ -9,7 +9,9 @@
 
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
+#include <fcntl.h>
 #include <net/if.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -237,6 +239,18 @@ TEST(socket_kernel, missing_namespace_is_a_clear_error) {
     ASSERT_FALSE(s);
     EXPECT_EQ(s.error().errno_value(), ENOENT);
     EXPECT_NE(s.error().what().find("/run/netns/nlpp-no-such-ns"), std::string::npos);
+}
+
+TEST(socket_kernel, namespace_by_fd) {
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    ns.run("ip link add vx0 type veth peer name vx1");
+    const int fd = ::open(("/run/netns/" + ns.name()).c_str(), O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns_fd = fd});
+    ::close(fd);
+    ASSERT_TRUE(s) << s.error().what();
+    EXPECT_EQ(dump_links(*s).size(), 3u);  // lo, vx0, vx1: not the caller's namespace
 }
 
 TEST(socket_kernel, sockets_move) {
