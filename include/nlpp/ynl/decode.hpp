@@ -1,0 +1,36 @@
+// nlpp/ynl/decode.hpp: wire bytes to JSON through a YNL spec.
+//
+// decode() turns one reply or notification into a JSON object the way the
+// kernel's pyynl does: fixed-header fields merged into the message object,
+// enum values by name (unknown values kept as numbers), flags as lists of
+// names, display hints applied (hex, mac, ipv4, ipv6, uuid), binary as hex,
+// structs as objects, nests as objects, multi-attr as lists, indexed arrays
+// as lists, bitfield32 as {value, selector}, sub-messages by their
+// selector. Unknown attributes are skipped, or kept as raw hex under their
+// number when asked. Malformed data is an error naming the attribute path.
+//
+// Example:
+//   auto spec = nlpp::ynl::load_spec("rt-link.yaml").value();
+//   const auto* op = spec.find_op("getlink");
+//   for (nlpp::message_view m : sock.dump(request))
+//       std::cout << nlpp::ynl::decode(spec, *op, m).value().dump() << '\n';
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <nlpp/core/message.hpp>
+#include <nlpp/ynl/spec.hpp>
+
+namespace nlpp::ynl {
+
+struct decode_options {
+    bool process_unknown = false;  // keep unknown attributes as "<number>": "hex"
+};
+
+// Decodes a message of `op` (its reply, notification or event): the genl
+// header (genetlink) or nothing is skipped, then the fixed header, then the
+// operation's attribute set.
+NLPP_API result<nlohmann::ordered_json> decode(const spec& s, const operation& op, message_view m,
+                                               const decode_options& options = {});
+
+}  // namespace nlpp::ynl
