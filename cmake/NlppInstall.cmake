@@ -32,3 +32,6 @@ endforeach()
 file(RELATIVE_PATH NLPP_PC_TO_PREFIX /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
 configure_file(${PROJECT_SOURCE_DIR}/cmake/nlpp.pc.in ${PROJECT_BINARY_DIR}/nlpp.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/nlpp.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# The project's own YNL specs (specs/ipvs.yaml...), found by nlpp-ynl.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/specs/ DESTINATION ${CMAKE_INSTALL_DATADIR}/nlpp/specs FILES_MATCHING PATTERN "*.yaml")
