@@ -52,7 +52,7 @@ TEST(ynl_kernel, rt_link_dump_matches_ip) {
             EXPECT_EQ(o["address"].get<std::string>(), l["address"].get<std::string>());
         }
         if (l.contains("linkinfo")) {
-            EXPECT_EQ(o["linkinfo"]["kind"], l["linkinfo"]["info_kind"]) << o.dump();
+            EXPECT_EQ(o["linkinfo"]["kind"].get<std::string>(), l["linkinfo"]["info_kind"].get<std::string>()) << o.dump();
         }
     }
     // The bridge's settings sit in a sub-message chosen by kind = "bridge".
