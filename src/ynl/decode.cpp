@@ -18,6 +18,31 @@ std::string hex(bytes b) {
     return s;
 }
 
+// Kernel strings are bytes: invalid UTF-8 sequences become U+FFFD, so that
+// every decoded value can be printed as JSON.
+std::string utf8(std::string_view in) {
+    std::string out;
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size();) {
+        const auto c = static_cast<unsigned char>(in[i]);
+        const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        bool ok = n != 0 && c != 0xc0 && c != 0xc1 && c <= 0xf4 && i + n <= in.size();
+        for (std::size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(in[i + k]) & 0xc0) == 0x80;
+        if (ok && n > 2) {  // no overlong forms, surrogates or code points above U+10FFFF
+            const auto c1 = static_cast<unsigned char>(in[i + 1]);
+            ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 > 0x9f) && !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 > 0x8f);
+        }
+        if (ok) {
+            out.append(in.substr(i, n));
+            i += n;
+        } else {
+            out += "\xef\xbf\xbd";
+            ++i;
+        }
+    }
+    return out;
+}
+
 class decoder {
 public:
     decoder(const spec& s, const decode_options& o) : s_(s), o_(o) {}
@@ -112,7 +137,7 @@ public:
                 out[m.name] = number(*scalar(m.type, field, m.order), m.type, m.enum_name, m.enum_as_flags, m.display_hint);
             } else if (m.type == attr_type::string) {
                 const auto* c = reinterpret_cast<const char*>(field.data());
-                out[m.name] = std::string(c, strnlen(c, field.size()));
+                out[m.name] = utf8(std::string_view(c, strnlen(c, field.size())));
             } else if (!m.struct_name.empty()) {
                 ordered_json inner = ordered_json::object();
                 auto r = structure(*s_.find_definition(m.struct_name), field, inner, path + "." + m.name);
@@ -140,7 +165,7 @@ public:
         bytes p = v.payload();
         switch (a.type) {
         case attr_type::flag: return ordered_json(true);
-        case attr_type::string: return ordered_json(std::string(v.get_string()));
+        case attr_type::string: return ordered_json(utf8(v.get_string()));
         case attr_type::nest: return attrs(*s_.find_set(a.nested), v.nested(), path, scopes);
         case attr_type::bitfield32:
             if (p.size() != 8) return fail(err(path, fmt::format("bitfield32 of {} bytes", p.size())));
