@@ -132,34 +132,42 @@ void socket::close() noexcept {
     fd_ = -1;
 }
 
-result<std::uint32_t> socket::send(message_builder& b) {
-    auto wire = b.finish();
-    if (!wire) return fail(wire.error());
+result<std::uint32_t> socket::stamp(mutable_bytes wire, std::uint16_t set_flags, std::uint16_t clear_flags,
+                                    std::vector<std::size_t>* starts) {
     const std::uint32_t first = next_seq_;
-    for (message_view m : message_range(*wire)) {
-        const auto off = static_cast<std::size_t>(m.raw().data() - wire->data());
-        store<std::uint32_t>(wire->subspan(off + 8), next_seq_++);
+    message_range msgs(wire);
+    for (message_view m : msgs) {
+        const auto off = static_cast<std::size_t>(m.raw().data() - wire.data());
+        if (starts) starts->push_back(off);
+        store<std::uint16_t>(wire.subspan(off + 6), static_cast<std::uint16_t>((m.flags() | set_flags) & ~clear_flags));
+        store<std::uint32_t>(wire.subspan(off + 8), next_seq_++);
         if (next_seq_ == 0) next_seq_ = 1;
     }
-    sent_.assign(wire->begin(), wire->end());
+    if (auto e = msgs.error()) return fail(std::move(*e).wrap("request"));
+    return first;
+}
+
+result<void> socket::transmit(bytes data, std::string_view what) {
     sockaddr_nl kernel{};
     kernel.nl_family = AF_NETLINK;
     for (;;) {
-        const ssize_t n = ::sendto(fd_, wire->data(), wire->size(), 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel);
-        if (n >= 0) return first;
+        const ssize_t n = ::sendto(fd_, data.data(), data.size(), 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel);
+        if (n >= 0) return {};
         if (errno == EINTR) continue;
-        return fail(error::from_errno(errno, fmt::format("send {} bytes", wire->size())));
+        return fail(error::from_errno(errno, std::string(what)));
     }
 }
+
+result<std::uint32_t> socket::send(message_builder& b) { return send_request(b, 0); }
 
 result<std::uint32_t> socket::send_request(message_builder& b, std::uint16_t add_flags) {
     auto wire = b.finish();
     if (!wire) return fail(wire.error());
-    for (message_view m : message_range(*wire)) {
-        const auto off = static_cast<std::size_t>(m.raw().data() - wire->data());
-        store<std::uint16_t>(wire->subspan(off + 6), static_cast<std::uint16_t>(m.flags() | NLM_F_REQUEST | add_flags));
-    }
-    return send(b);
+    auto first = stamp(*wire, add_flags ? static_cast<std::uint16_t>(NLM_F_REQUEST | add_flags) : 0, 0, nullptr);
+    if (!first) return fail(first.error());
+    sent_.assign(wire->begin(), wire->end());
+    if (auto r = transmit(*wire, fmt::format("send {} bytes", wire->size())); !r) return fail(r.error());
+    return *first;
 }
 
 result<void> socket::fill() {
@@ -333,23 +341,14 @@ result<std::vector<std::optional<nlpp::error>>> socket::request_batch(
     if (!wire) return fail(wire.error());
     // Offsets of every message, flags and seqs set.
     std::vector<std::size_t> starts;
-    message_range all(*wire);
-    for (message_view m : all) {
-        const auto off = static_cast<std::size_t>(m.raw().data() - wire->data());
-        starts.push_back(off);
-        store<std::uint16_t>(wire->subspan(off + 6), static_cast<std::uint16_t>((m.flags() | NLM_F_REQUEST) & ~NLM_F_ACK));
-        store<std::uint32_t>(wire->subspan(off + 8), next_seq_++);
-        if (next_seq_ == 0) next_seq_ = 1;
-    }
-    if (auto e = all.error()) return fail(std::move(*e).wrap("batch"));
+    auto first = stamp(*wire, NLM_F_REQUEST, NLM_F_ACK, &starts);
+    if (!first) return fail(std::move(first.error()).wrap("batch"));
     std::vector<std::optional<nlpp::error>> out(starts.size());
-    const std::uint32_t first_seq = starts.empty() ? 0 : load<std::uint32_t>(wire->subspan(starts[0] + 8));
+    const std::uint32_t first_seq = *first;
     auto message_bytes = [&](std::size_t i) {
         const std::size_t end = i + 1 < starts.size() ? starts[i + 1] : wire->size();
         return wire->subspan(starts[i], end - starts[i]);
     };
-    sockaddr_nl kernel{};
-    kernel.nl_family = AF_NETLINK;
     for (std::size_t i = 0; i < starts.size();) {
         std::size_t j = i + 1;  // messages [i, j) form this chunk
         while (j < starts.size() && j - i < chunk_messages && starts[j] - starts[i] + message_bytes(j).size() <= chunk_bytes)
@@ -360,13 +359,8 @@ result<std::vector<std::optional<nlpp::error>>> socket::request_batch(
         // that ACK (or error) means the whole chunk is done.
         auto last = wire->subspan(starts[j - 1]);
         store<std::uint16_t>(last.subspan(6), static_cast<std::uint16_t>(load<std::uint16_t>(last.subspan(6)) | NLM_F_ACK));
-        for (;;) {
-            const ssize_t n = ::sendto(fd_, wire->data() + starts[i], end - starts[i], 0,
-                                       reinterpret_cast<sockaddr*>(&kernel), sizeof kernel);
-            if (n >= 0) break;
-            if (errno == EINTR) continue;
-            return fail(error::from_errno(errno, fmt::format("send batch of {} messages", j - i)));
-        }
+        if (auto r = transmit(wire->subspan(starts[i], end - starts[i]), fmt::format("send batch of {} messages", j - i)); !r)
+            return fail(r.error());
         bool done = false;
         while (!done) {
             auto d = receive();

@@ -185,7 +185,13 @@ public:
 private:
     friend class reply_range;
     socket(int fd, std::uint32_t port, int protocol, const socket_options& o);
+    // Finishes `b`, adds NLM_F_REQUEST | add_flags (when add_flags is set)
+    // to every message, assigns seqs, keeps a copy for extack paths, sends.
     result<std::uint32_t> send_request(message_builder& b, std::uint16_t add_flags);
+    // Sets flags and seqs of every message in place; returns the first seq.
+    result<std::uint32_t> stamp(mutable_bytes wire, std::uint16_t set_flags, std::uint16_t clear_flags,
+                                std::vector<std::size_t>* starts);
+    result<void> transmit(bytes data, std::string_view what);
     void close() noexcept;
 
     int fd_ = -1;
