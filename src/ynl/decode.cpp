@@ -120,6 +120,11 @@ public:
             const std::string h = hex(p);
             return fmt::format("{}-{}-{}-{}-{}", h.substr(0, 8), h.substr(8, 4), h.substr(12, 4), h.substr(16, 4), h.substr(20));
         }
+        if (hint == "hex") {  // pyynl: bytes.hex(raw, ' ')
+            std::string s;
+            for (std::size_t i = 0; i < p.size(); ++i) s += fmt::format("{}{:02x}", i ? " " : "", static_cast<unsigned>(p[i]));
+            return s;
+        }
         return hex(p);
     }
 
@@ -169,7 +174,8 @@ public:
         case attr_type::nest: return attrs(*s_.find_set(a.nested), v.nested(), path, scopes);
         case attr_type::bitfield32:
             if (p.size() != 8) return fail(err(path, fmt::format("bitfield32 of {} bytes", p.size())));
-            return ordered_json{{"value", load<std::uint32_t>(p)}, {"selector", load<std::uint32_t>(p.subspan(4))}};
+            return ordered_json{{"value", number(load<std::uint32_t>(p), attr_type::u32, a.enum_name, a.enum_as_flags, "")},
+                                {"selector", number(load<std::uint32_t>(p.subspan(4)), attr_type::u32, a.enum_name, a.enum_as_flags, "")}};
         case attr_type::binary: {
             if (!a.struct_name.empty()) {
                 ordered_json obj = ordered_json::object();
@@ -191,10 +197,10 @@ public:
             attr_range items = v.nested();
             for (attr_view item : items) {
                 const std::string ipath = fmt::format("{}[{}]", path, item.type());
-                if (a.sub_type == attr_type::nest) {
+                if (a.sub_type == attr_type::nest) {  // pyynl: {"<index>": {...}}
                     auto r = attrs(*s_.find_set(a.nested), item.nested(), ipath, scopes);
                     if (!r) return fail(r.error());
-                    list.push_back(std::move(*r));
+                    list.push_back(ordered_json{{std::to_string(item.type()), std::move(*r)}});
                 } else if (scalar_size(a.sub_type) || a.sub_type == attr_type::uint || a.sub_type == attr_type::sint) {
                     auto x = scalar(a.sub_type, item.payload(), a.order);
                     if (!x) return fail(err(ipath, fmt::format("{} of {} bytes", type_name(a.sub_type), item.payload().size())));
@@ -207,15 +213,12 @@ public:
             return list;
         }
         case attr_type::nest_type_value: {
-            ordered_json obj = ordered_json::object();
-            attr_range outer = v.nested();
-            for (attr_view level : outer) {
-                auto r = a.type_value.size() > 1 ? value_type_level(a, level, path, scopes, 1) : attrs(*s_.find_set(a.nested), level.nested(), path, scopes);
-                if (!r) return fail(r.error());
-                obj[std::to_string(level.type())] = std::move(*r);
-            }
-            if (auto e = outer.error()) return fail(std::move(*e).wrap(path));
-            return obj;
+            // pyynl's shape: {"<type-value 0>": type, ..., attributes...}; a nest
+            // holding several entries becomes a list of such objects.
+            ordered_json list = ordered_json::array();
+            if (auto r = type_levels(a, v, 0, ordered_json::object(), path, scopes, list); !r) return fail(r.error());
+            if (list.size() == 1) return std::move(list[0]);
+            return list;
         }
         case attr_type::sub_message: {
             const sub_message* sm = s_.find_sub_message(a.sub_message);
@@ -246,16 +249,40 @@ public:
         }
     }
 
-    result<ordered_json> value_type_level(const attribute& a, attr_view level, const std::string& path,
-                                          std::vector<std::pair<const attr_set*, const ordered_json*>>& scopes, std::size_t depth) const {
-        if (depth + 1 >= a.type_value.size()) return attrs(*s_.find_set(a.nested), level.nested(), path, scopes);
-        ordered_json obj = ordered_json::object();
-        for (attr_view inner : level.nested()) {
-            auto r = value_type_level(a, inner, path, scopes, depth + 1);
+    // The entries below nest `v` at type-value level `depth`, flattened into `out`.
+    result<void> type_levels(const attribute& a, attr_view v, std::size_t depth, const ordered_json& ids, const std::string& path,
+                             std::vector<std::pair<const attr_set*, const ordered_json*>>& scopes, ordered_json& out) const {
+        attr_range inner = v.nested();
+        for (attr_view level : inner) {
+            ordered_json here = ids;
+            here[a.type_value[depth]] = level.type();
+            if (depth + 1 < a.type_value.size()) {
+                if (auto r = type_levels(a, level, depth + 1, here, path, scopes, out); !r) return r;
+                continue;
+            }
+            auto r = attrs(*s_.find_set(a.nested), level.nested(), path, scopes, std::move(here));
             if (!r) return fail(r.error());
-            obj[std::to_string(inner.type())] = std::move(*r);
+            out.push_back(std::move(*r));
         }
+        if (auto e = inner.error()) return fail(std::move(*e).wrap(path));
+        return {};
+    }
+
+    // An attribute the spec does not know, as pyynl's --process-unknown shows it.
+    static ordered_json unknown(attr_view v) {
+        if (!v.nested_flag()) return hex(v.payload());
+        ordered_json obj = ordered_json::object();
+        for (attr_view c : v.nested()) add_unknown(obj, c);
         return obj;
+    }
+    static void add_unknown(ordered_json& obj, attr_view v) {
+        const std::string key = fmt::format("UnknownAttr({})", v.type());
+        ordered_json x = unknown(v);
+        if (!obj.contains(key)) obj[key] = std::move(x);
+        else {  // repeated: a list, like pyynl
+            if (!obj[key].is_array()) obj[key] = ordered_json::array({obj[key]});
+            obj[key].push_back(std::move(x));
+        }
     }
 
     result<ordered_json> attrs(const attr_set& set, const attr_range& range, const std::string& path,
@@ -265,7 +292,7 @@ public:
         for (attr_view v : range) {
             const attribute* a = set.find(v.type());
             if (!a || a->type == attr_type::unused) {
-                if (o_.process_unknown) obj[std::to_string(v.type())] = hex(v.payload());
+                if (o_.process_unknown) add_unknown(obj, v);
                 continue;
             }
             if (a->type == attr_type::pad) continue;
