@@ -362,7 +362,14 @@ public:
             auto key = selector(a, scopes, path);
             if (!key) return fail(key.error());
             const sub_message_format* f = s_.find_sub_message(a.sub_message)->find(*key);
-            if (!f) return fail(bad(path, fmt::format("sub-message '{}' has no format for '{}'", a.sub_message, *key)));
+            if (!f && v.is_string()) {  // no format: raw bytes, as decode() shows them
+                auto r = binary(v, "", path);
+                if (!r) return fail(r.error());
+                b_.put(static_cast<std::uint16_t>(a.value | 0x8000), bytes(*r));  // NLA_F_NESTED, as the kernel sends it
+                break;
+            }
+            if (!f)
+                return fail(bad(path, fmt::format("sub-message '{}' has no format for '{}' (give its payload as a hex string)", a.sub_message, *key)));
             const std::string fpath = fmt::format("{}({})", path, *key);
             if (!v.is_object()) return fail(bad(fpath, fmt::format("expected an object, got {}", brief(v))));
             auto n = b_.nest(a.value, !f->attribute_set.empty());

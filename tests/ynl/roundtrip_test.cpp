@@ -103,7 +103,7 @@ TEST_F(ynl_encode, errors_name_the_attribute) {
     EXPECT_EQ(error_of(json::parse(R"({"linkinfo": {"data": {"id": 1}}})")),
               ".linkinfo.data: needs 'kind' (its selector) next to it: invalid argument");
     EXPECT_EQ(error_of(json::parse(R"({"linkinfo": {"kind": "nosuch", "data": {}}})")),
-              ".linkinfo.data: sub-message 'linkinfo-data-msg' has no format for 'nosuch': invalid argument");
+              ".linkinfo.data: sub-message 'linkinfo-data-msg' has no format for 'nosuch' (give its payload as a hex string): invalid argument");
     EXPECT_EQ(error_of(json::parse(R"({"linkinfo": {"kind": "vlan", "data": {"id": 70000}}})")),
               ".linkinfo.data(vlan).id: 70000 does not fit u16: invalid argument");
     EXPECT_EQ(error_of(json::parse(R"({"linkinfo": {"kind": "vlan", "data": {"protocol": "8021x"}}})")),

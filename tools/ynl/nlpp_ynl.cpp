@@ -1,156 +1,314 @@
-// nlpp-ynl: speak any netlink family described by a YNL spec, with JSON out.
+// nlpp-ynl: speak any netlink family described by a YNL spec, JSON in and out.
 //
 //   nlpp-ynl --family rt-link --dump getlink [--output-json] [--netns NAME]
-//   nlpp-ynl --spec FILE --do OP [--json '{}']
-//   nlpp-ynl --family netdev --list-ops | --list-attrs OP
+//   nlpp-ynl --family rt-link --do newlink --create --json '{"ifname": "v0", "linkinfo": {"kind": "veth"}}'
+//   nlpp-ynl --family nftables --multi batch-begin '{"res-id": 10}' --multi newtable '{"name": "t"}' ...
+//   nlpp-ynl --family rt-link --subscribe rtnlgrp-link --duration 5
+//   nlpp-ynl --family netdev --list-ops | --list-msgs | --list-attrs OP | --policy --do dev-get
 //   nlpp-ynl --list-families
 //
-// Specs are found by family name in NLPP_SPEC_PATH, the project's specs
-// (installed share/nlpp/specs, or the source tree's specs/), then
-// /usr/local/share/ynl/specs and /usr/share/ynl/specs. This first version
-// decodes every reply and notification; requests carry only their fixed
-// header (zeroed), so --json must be empty or absent.
+// Options follow the kernel's ynl CLI. Specs are found by family name in
+// NLPP_SPEC_PATH, the project's specs (installed share/nlpp/specs, or the
+// source tree's specs/), then /usr/local/share/ynl/specs and
+// /usr/share/ynl/specs. Output is indented JSON, or with --output-json one
+// compact object per line, streamed as messages arrive.
 #include <nlpp/core/version.hpp>
 #include <nlpp/genl/genl.hpp>
-#include <nlpp/ynl/decode.hpp>
+#include <nlpp/ynl/client.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdio>
 #include <dirent.h>
 #include <iostream>
+#include <poll.h>
 #include <set>
 
 namespace {
+
+using nlohmann::ordered_json;
 
 int report(const nlpp::error& e) {
     std::fprintf(stderr, "nlpp-ynl: %s\n", e.what().c_str());
     return 1;
 }
-
-std::vector<std::string> spec_dirs() {
-    return {NLPP_INSTALLED_SPECS, NLPP_SOURCE_SPECS};
+int usage(const std::string& why) {
+    std::fprintf(stderr, "nlpp-ynl: %s\n", why.c_str());
+    return 2;
 }
+
+std::vector<std::string> search_dirs() {
+    std::vector<std::string> dirs;
+    if (const char* p = std::getenv("NLPP_SPEC_PATH")) {
+        std::string s(p);
+        for (std::size_t pos = 0; pos <= s.size();) {
+            const auto c = std::min(s.find(':', pos), s.size());
+            if (c > pos) dirs.push_back(s.substr(pos, c - pos));
+            pos = c + 1;
+        }
+    }
+    for (const char* d : {NLPP_INSTALLED_SPECS, NLPP_SOURCE_SPECS, "/usr/local/share/ynl/specs", "/usr/share/ynl/specs"}) dirs.push_back(d);
+    return dirs;
+}
+
+int list_families() {
+    std::set<std::string> names;
+    for (const auto& d : search_dirs())
+        if (DIR* dir = opendir(d.c_str())) {
+            while (dirent* e = readdir(dir)) {
+                std::string n = e->d_name;
+                if (n.size() > 5 && n.ends_with(".yaml"))
+                    if (auto s = nlpp::ynl::load_spec(d + "/" + n)) names.insert(s->name);
+            }
+            closedir(dir);
+        }
+    for (const auto& n : names) std::printf("%s\n", n.c_str());
+    return 0;
+}
+
+void list_attrs(const nlpp::ynl::spec& spec, const nlpp::ynl::operation& op) {
+    auto print_part = [&](const char* what, const std::optional<nlpp::ynl::message_part>& part) {
+        if (!part) return;
+        std::printf("%s:\n", what);
+        const auto* set = spec.find_set(op.attribute_set);
+        for (const auto& name : part->attributes) {
+            const auto* a = set ? set->find(name) : nullptr;
+            std::string extra;
+            if (a && !a->enum_name.empty()) extra += " enum " + a->enum_name;
+            if (a && !a->nested.empty()) extra += " nest " + a->nested;
+            if (a && !a->sub_message.empty()) extra += " sub-message " + a->sub_message + " by " + a->selector;
+            if (a && a->multi_attr) extra += " multi";
+            std::printf("  %s: %s%s\n", name.c_str(), a ? std::string(nlpp::ynl::type_name(a->type)).c_str() : "?", extra.c_str());
+        }
+    };
+    if (!op.fixed_header.empty()) std::printf("fixed header: %s\n", op.fixed_header.c_str());
+    print_part("do request", op.do_request);
+    print_part("do reply", op.do_reply);
+    print_part("dump request", op.dump_request);
+    print_part("dump reply", op.dump_reply);
+    print_part("event", op.event);
+    if (!op.notify.empty()) std::printf("notification with the attributes of %s\n", op.notify.c_str());
+    if (!op.mcgrp.empty()) std::printf("multicast group: %s\n", op.mcgrp.c_str());
+}
+
+// The kernel's policy for one operation, attributes named through the spec.
+ordered_json policy_json(const nlpp::genl::policy_dump& p, std::uint32_t index, const nlpp::ynl::spec& spec, const nlpp::ynl::attr_set* set,
+                         int depth) {
+    ordered_json out = ordered_json::object();
+    const auto it = p.policies.find(index);
+    if (it == p.policies.end()) return out;
+    for (const auto& [type, a] : it->second) {
+        const nlpp::ynl::attribute* sa = set ? set->find(static_cast<std::uint16_t>(type)) : nullptr;
+        ordered_json j{{"type", std::string(nlpp::genl::attr_type_name(a.type))}};
+        if (a.min_value_s) j["min-value"] = *a.min_value_s;
+        if (a.max_value_s) j["max-value"] = *a.max_value_s;
+        if (a.min_value_u) j["min-value"] = *a.min_value_u;
+        if (a.max_value_u) j["max-value"] = *a.max_value_u;
+        if (a.min_length) j["min-length"] = *a.min_length;
+        if (a.max_length) j["max-length"] = *a.max_length;
+        if (a.bitfield32_mask) j["bitfield32-mask"] = *a.bitfield32_mask;
+        if (a.mask) j["mask"] = *a.mask;
+        if (a.policy_idx && depth < 8 && *a.policy_idx != index)
+            j["policy"] = policy_json(p, *a.policy_idx, spec, sa && !sa->nested.empty() ? spec.find_set(sa->nested) : nullptr, depth + 1);
+        out[sa ? sa->name : std::to_string(type)] = std::move(j);
+    }
+    return out;
+}
+
+// Prints replies as they come: compact lines, or an indented JSON value
+// (a list for dumps) streamed element by element.
+class printer {
+public:
+    printer(bool lines, bool list) : lines_(lines), list_(list) {}
+    void print(const ordered_json& j) {
+        if (lines_) {
+            std::cout << j.dump() << '\n';
+        } else {
+            std::string s = j.dump(2);
+            if (list_) {  // indent by one level inside the list
+                std::string ind = "  ";
+                for (std::size_t p = 0; (p = s.find('\n', p)) != std::string::npos; p += 3) s.insert(p + 1, ind);
+                std::cout << (count_ ? ",\n  " : "[\n  ") << s;
+            } else {
+                std::cout << (count_ ? "\n" : "") << s;
+            }
+        }
+        ++count_;
+    }
+    void finish() {
+        if (lines_) return;
+        if (list_) std::cout << (count_ ? "\n]\n" : "[]\n");
+        else if (count_) std::cout << '\n';
+    }
+
+private:
+    bool lines_, list_;
+    std::size_t count_ = 0;
+};
 
 }  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"Speak any netlink family described by a YNL spec, with JSON in and out.", "nlpp-ynl"};
     app.set_version_flag("--version", std::string("nlpp-ynl ") + nlpp::version_string);
-    std::string spec_file, family, do_op, dump_op, json_in, list_attrs, netns;
-    bool output_json = false, list_ops = false, list_families = false, process_unknown = false;
-    app.add_option("--spec", spec_file, "the YNL spec file");
-    app.add_option("--family", family, "the family name, looked up in the spec search path");
-    app.add_option("--do", do_op, "run a 'do' operation");
-    app.add_option("--dump", dump_op, "run a 'dump' operation");
-    app.add_option("--json", json_in, "request attributes as JSON (only {} for now)");
+    std::string spec_file, family, do_op, dump_op, json_in, list_attrs_op, netns;
+    std::vector<std::pair<std::string, std::string>> multi;
+    std::vector<std::string> subscribe;
+    double sleep_s = -1, duration_s = -1;
+    bool output_json = false, list_ops = false, list_msgs = false, list_fams = false, process_unknown = false, no_schema = false,
+         policy = false, create = false, excl = false, replace = false, append = false;
+    auto* fam = app.add_option_group("family");
+    fam->add_option("--spec", spec_file, "the YNL spec file");
+    fam->add_option("--family", family, "the family name, looked up in the spec search path");
+    fam->add_flag("--list-families", list_fams, "list the families whose specs are found");
+    fam->require_option(1);
+    auto* ops = app.add_option_group("operation");
+    ops->add_option("--do", do_op, "run a 'do' operation");
+    ops->add_option("--dump", dump_op, "run a 'dump' operation");
+    ops->add_option("--multi", multi, "OP JSON: add a 'do' request to one batch (repeat; nftables transactions)")->expected(1, -1);
+    ops->add_flag("--list-ops", list_ops, "list the spec's operations");
+    ops->add_flag("--list-msgs", list_msgs, "list operations and notifications");
+    ops->add_option("--list-attrs", list_attrs_op, "list the attributes of an operation or notification");
+    app.add_option("--json", json_in, "request attributes and fixed-header fields as one JSON object");
     app.add_flag("--output-json", output_json, "one compact JSON object per line, streamed");
-    app.add_flag("--process-unknown", process_unknown, "keep unknown attributes as raw hex");
-    app.add_flag("--list-ops", list_ops, "list the spec's operations");
-    app.add_option("--list-attrs", list_attrs, "list the attributes of an operation");
-    app.add_flag("--list-families", list_families, "list the families whose specs are found");
+    app.add_flag("--policy", policy, "print the kernel's policy of the --do/--dump operation (genetlink)");
+    app.add_option("--subscribe", subscribe, "join a multicast group and print its notifications");
+    app.add_option("--sleep", sleep_s, "with --subscribe: seconds to listen");
+    app.add_option("--duration", duration_s, "with --subscribe: seconds to listen");
+    app.add_flag("--create", create, "NLM_F_CREATE");
+    app.add_flag("--excl", excl, "NLM_F_EXCL");
+    app.add_flag("--replace", replace, "NLM_F_REPLACE");
+    app.add_flag("--append", append, "NLM_F_APPEND");
+    app.add_flag("--process-unknown", process_unknown, "keep unknown attributes as UnknownAttr(N): raw hex");
+    app.add_flag("--no-schema", no_schema, "accepted for compatibility: specs are checked by the loader, not a JSON schema");
     app.add_option("--netns", netns, "network namespace name (under /run/netns)");
     CLI11_PARSE(app, argc, argv);
 
-    if (list_families) {
-        std::set<std::string> names;
-        std::vector<std::string> dirs;
-        if (const char* p = std::getenv("NLPP_SPEC_PATH")) {
-            std::string s(p);
-            for (std::size_t pos = 0; pos <= s.size();) {
-                const auto c = std::min(s.find(':', pos), s.size());
-                if (c > pos) dirs.push_back(s.substr(pos, c - pos));
-                pos = c + 1;
-            }
-        }
-        for (const auto& d : spec_dirs()) dirs.push_back(d);
-        dirs.push_back("/usr/local/share/ynl/specs");
-        dirs.push_back("/usr/share/ynl/specs");
-        for (const auto& d : dirs)
-            if (DIR* dir = opendir(d.c_str())) {
-                while (dirent* e = readdir(dir)) {
-                    std::string n = e->d_name;
-                    if (n.size() > 5 && n.ends_with(".yaml"))
-                        if (auto s = nlpp::ynl::load_spec(d + "/" + n)) names.insert(s->name);
-                }
-                closedir(dir);
-            }
-        for (const auto& n : names) std::printf("%s\n", n.c_str());
-        return 0;
-    }
-
+    if (list_fams) return list_families();
     if (spec_file.empty()) {
-        if (family.empty()) return std::fprintf(stderr, "nlpp-ynl: give --spec FILE or --family NAME\n"), 2;
-        auto path = nlpp::ynl::find_spec(family, spec_dirs());
+        auto path = nlpp::ynl::find_spec(family, {NLPP_INSTALLED_SPECS, NLPP_SOURCE_SPECS});
         if (!path) return report(path.error());
         spec_file = *path;
     }
     auto spec = nlpp::ynl::load_spec(spec_file);
     if (!spec) return report(spec.error());
 
-    if (list_ops) {
-        for (const auto& op : spec->operations)
-            std::printf("%s%s%s\n", op.name.c_str(), op.has_do() ? " do" : "", op.has_dump() ? " dump" : "");
-        return 0;
-    }
-    if (!list_attrs.empty()) {
-        const auto* op = spec->find_op(list_attrs);
-        if (!op) return std::fprintf(stderr, "nlpp-ynl: no operation '%s' in %s\n", list_attrs.c_str(), spec->file.c_str()), 2;
-        const auto* set = spec->find_set(op->attribute_set);
-        if (set)
-            for (const auto& a : set->attrs)
-                if (a.type != nlpp::ynl::attr_type::unused)
-                    std::printf("%s %s\n", a.name.c_str(), std::string(nlpp::ynl::type_name(a.type)).c_str());
-        return 0;
-    }
-
-    const bool dump = !dump_op.empty();
-    const std::string& op_name = dump ? dump_op : do_op;
-    if (op_name.empty()) return std::fprintf(stderr, "nlpp-ynl: give --do OP or --dump OP (or a --list option)\n"), 2;
-    const auto* op = spec->find_op(op_name);
-    if (!op) return std::fprintf(stderr, "nlpp-ynl: no operation '%s' in %s\n", op_name.c_str(), spec->file.c_str()), 2;
-    if ((dump && !op->has_dump()) || (!dump && !op->has_do()))
-        return std::fprintf(stderr, "nlpp-ynl: operation '%s' has no %s\n", op_name.c_str(), dump ? "dump" : "do"), 2;
-    if (!json_in.empty()) {
-        nlohmann::json j;
-        try {
-            j = nlohmann::json::parse(json_in);
-        } catch (const nlohmann::json::exception& e) {
-            return std::fprintf(stderr, "nlpp-ynl: --json is not valid JSON: %s\n", e.what()), 2;
+    if (list_ops || list_msgs) {
+        for (const auto& op : spec->operations) {
+            const bool ntf = !op.notify.empty() || op.event;
+            if (ntf && !list_msgs) continue;
+            std::string kinds;
+            if (op.has_do()) kinds += " do";
+            if (op.has_dump()) kinds += " dump";
+            if (ntf) kinds += op.event ? " event" : " notify";
+            std::printf("%s%s\n", op.name.c_str(), kinds.c_str());
         }
-        if (!j.is_object() || !j.empty())
-            return std::fprintf(stderr, "nlpp-ynl: request attributes are not supported yet (only --json '{}')\n"), 2;
+        return 0;
     }
-    if (!op->request_value) return std::fprintf(stderr, "nlpp-ynl: operation '%s' has no request id\n", op_name.c_str()), 2;
+    if (!list_attrs_op.empty()) {
+        const auto* op = spec->find_op(list_attrs_op);
+        if (!op) return usage(fmt::format("no operation '{}' in {}", list_attrs_op, spec->file));
+        list_attrs(*spec, *op);
+        return 0;
+    }
 
-    auto sock = nlpp::socket::open(static_cast<int>(spec->protonum), {.netns = netns});
-    if (!sock) return report(sock.error());
-    std::uint16_t type = static_cast<std::uint16_t>(*op->request_value);
-    nlpp::message_builder b(type, 0);
-    if (spec->is_genetlink()) {
-        nlpp::genl::client gc(std::move(*sock));
-        auto f = gc.family(spec->name);
-        if (!f) return report(f.error());
-        b = nlpp::genl::make_request((*f)->id, static_cast<std::uint8_t>(*op->request_value), static_cast<std::uint8_t>(spec->version));
-        *sock = std::move(gc.raw());
-    }
-    if (!op->fixed_header.empty()) {
-        std::vector<std::byte> zeros(spec->find_definition(op->fixed_header)->size);
-        b.put_header(nlpp::bytes(zeros));
-    }
-    nlohmann::ordered_json all = nlohmann::ordered_json::array();
-    const nlpp::ynl::decode_options opts{.process_unknown = process_unknown};
-    auto on_reply = [&](nlpp::message_view m) -> nlpp::result<void> {
-        auto j = nlpp::ynl::decode(*spec, *op, m, opts);
+    const std::uint16_t flags = static_cast<std::uint16_t>((create ? nlpp::ynl::flag_create : 0) | (excl ? nlpp::ynl::flag_excl : 0) |
+                                                           (replace ? nlpp::ynl::flag_replace : 0) | (append ? nlpp::ynl::flag_append : 0));
+    auto parse_json = [](const std::string& text, const std::string& what) -> nlpp::result<ordered_json> {
+        if (text.empty()) return ordered_json::object();
+        try {
+            return ordered_json::parse(text);
+        } catch (const nlohmann::json::exception& e) {
+            return nlpp::fail(nlpp::errc::invalid_argument, fmt::format("{} is not valid JSON: {}", what, e.what()));
+        }
+    };
+    std::vector<nlpp::ynl::request> reqs;
+    auto add = [&](const std::string& name, nlpp::ynl::mode m, const std::string& text) -> nlpp::result<void> {
+        const auto* op = spec->find_op(name);
+        if (!op) return nlpp::fail(nlpp::errc::invalid_argument, fmt::format("no operation '{}' in {}", name, spec->file));
+        auto j = parse_json(text, fmt::format("the JSON of {}", name));
         if (!j) return nlpp::fail(j.error());
-        if (output_json) std::cout << j->dump() << '\n';
-        else all.push_back(std::move(*j));
+        reqs.push_back({op, m, std::move(*j), flags});
         return {};
     };
-    const nlpp::request_info info{fmt::format("{} {}", op_name, dump ? "dump" : "do")};
-    auto r = dump ? sock->dump(b, on_reply, info) : sock->request(b, on_reply, info);
-    if (!r) return report(r.error());
-    if (!output_json) std::cout << (dump ? all.dump(2) : (all.empty() ? std::string("{}") : all[0].dump(2))) << '\n';
-    return 0;
+    nlpp::result<void> added;
+    if (!do_op.empty()) added = add(do_op, nlpp::ynl::mode::do_request, json_in);
+    else if (!dump_op.empty()) added = add(dump_op, nlpp::ynl::mode::dump, json_in);
+    for (const auto& [name, text] : multi)
+        if (added) added = add(name, nlpp::ynl::mode::do_request, text);
+    if (!added) return usage(added.error().context);
+    if (reqs.empty() && subscribe.empty())
+        return usage("give --do OP, --dump OP, --multi OP JSON, --subscribe GROUP or a --list option");
+
+    if (policy) {
+        if (!spec->is_genetlink()) return usage("--policy needs a genetlink family (the kernel reports policies through nlctrl)");
+        if (reqs.size() != 1) return usage("--policy needs --do OP or --dump OP");
+        auto gc = nlpp::genl::client::open({.netns = netns});
+        if (!gc) return report(gc.error());
+        auto p = gc->policy(spec->name);
+        if (!p) return report(p.error());
+        const auto op = p->ops.find(*reqs[0].op->request_value);
+        const auto idx = op == p->ops.end() ? std::nullopt : reqs[0].mode == nlpp::ynl::mode::dump ? op->second.dump_policy : op->second.do_policy;
+        if (!idx) return usage(fmt::format("the kernel reports no {} policy for {}", reqs[0].mode == nlpp::ynl::mode::dump ? "dump" : "do",
+                                           reqs[0].op->name));
+        std::cout << policy_json(*p, *idx, *spec, spec->find_set(reqs[0].op->attribute_set), 0).dump(output_json ? -1 : 2) << '\n';
+        return 0;
+    }
+
+    auto client = nlpp::ynl::client::open(*spec, {.netns = netns});
+    if (!client) return report(client.error());
+    for (const auto& g : subscribe)
+        if (auto r = client->subscribe(g); !r) return report(r.error());
+    const nlpp::ynl::decode_options opts{.process_unknown = process_unknown};
+
+    int status = 0;
+    if (!reqs.empty()) {
+        // A dump prints a list; a do its reply; a batch one value per reply.
+        printer out(output_json, reqs.size() == 1 && reqs[0].mode == nlpp::ynl::mode::dump);
+        auto r = client->run_batch(reqs, [&](std::size_t, ordered_json&& j) -> nlpp::result<void> {
+            out.print(j);
+            return {};
+        }, opts);
+        out.finish();
+        std::cout.flush();
+        if (!r) return report(r.error());
+        for (std::size_t i = 0; i < r->size(); ++i)
+            if ((*r)[i]) {
+                if (reqs.size() > 1) (*r)[i]->context = fmt::format("request {} ({})", i + 1, (*r)[i]->context);
+                status = report(*(*r)[i]);
+            }
+    }
+
+    if (!subscribe.empty()) {
+        const double limit = duration_s >= 0 ? duration_s : sleep_s;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(limit < 0 ? 0 : limit);
+        printer out(true, false);
+        for (;;) {
+            if (client->raw().pending_notifications() == 0) {
+                int wait = -1;
+                if (limit >= 0) {
+                    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+                    if (left <= 0) break;
+                    wait = static_cast<int>(left);
+                }
+                pollfd p{client->raw().fd(), POLLIN, 0};
+                const int n = ::poll(&p, 1, wait);
+                if (n == 0) break;
+                if (n < 0 && errno != EINTR) return report(nlpp::error::from_errno(errno, "poll"));
+                if (n < 0) continue;
+            }
+            auto n = client->next_notification(opts);
+            if (!n) {
+                status = report(n.error());
+                if (n.error().errno_value() == ENOBUFS) continue;  // lost some; go on listening
+                break;
+            }
+            if (output_json) out.print(ordered_json{{"name", n->name}, {"msg", std::move(n->msg)}});
+            else std::cout << ordered_json{{"name", n->name}, {"msg", std::move(n->msg)}}.dump(2) << std::endl;
+            std::cout.flush();
+        }
+    }
+    return status;
 }

@@ -1,0 +1,89 @@
+// nlpp/ynl/client.hpp: speak any family described by a YNL spec.
+//
+// A client opens the spec's socket (NETLINK_GENERIC with the family and its
+// multicast groups resolved through nlctrl, or the raw protocol number),
+// sends requests built from JSON (put_request) and hands every reply to a
+// callback as decoded JSON (decode). One call runs one request or a batch
+// of several in one datagram (nftables' batch-begin ... batch-end), each
+// answered in order; dumps stream, so memory stays flat in dump size.
+// Kernel errors carry the extack message and the offending or missing
+// attribute's path by name, through nests and sub-messages.
+//
+// Example:
+//   auto spec = nlpp::ynl::load_spec(nlpp::ynl::find_spec("rt-link").value()).value();
+//   auto c = nlpp::ynl::client::open(spec, {.netns = "blue"}).value();
+//   nlpp::ynl::request req{spec.find_op("getlink"), nlpp::ynl::mode::dump};
+//   auto r = c.run(req, [](nlohmann::ordered_json&& link) -> nlpp::result<void> {
+//       std::cout << link["ifname"] << '\n';
+//       return {};
+//   });
+//   if (!r) std::cerr << r.error().what() << '\n';
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlpp/socket/socket.hpp>
+#include <nlpp/ynl/decode.hpp>
+#include <nlpp/ynl/encode.hpp>
+
+namespace nlpp::ynl {
+
+enum class mode { do_request, dump };
+
+// NLM_F_* request flags for "new" operations of classic families.
+inline constexpr std::uint16_t flag_replace = 0x100, flag_excl = 0x200, flag_create = 0x400, flag_append = 0x800;
+
+struct request {
+    const operation* op = nullptr;
+    ynl::mode mode = mode::do_request;
+    nlohmann::ordered_json attrs = nlohmann::ordered_json::object();  // fixed-header fields and attributes
+    std::uint16_t flags = 0;                                         // flag_create etc.
+};
+
+struct notification {
+    std::string name;  // the operation it belongs to
+    nlohmann::ordered_json msg;
+};
+
+class NLPP_API client {
+public:
+    // `s` must outlive the client.
+    static result<client> open(const spec& s, const socket_options& options = {});
+
+    const ynl::spec& spec() const noexcept { return *spec_; }
+    socket& raw() noexcept { return sock_; }
+
+    // Every request of `reqs`, in one datagram, answered in order: replies go
+    // to on_reply with the request's index. Returns one outcome per request
+    // (nullopt: success); fails as a whole on bad input or I/O errors.
+    using reply_callback = std::function<result<void>(std::size_t index, nlohmann::ordered_json&& reply)>;
+    result<std::vector<std::optional<nlpp::error>>> run_batch(std::span<const request> reqs, const reply_callback& on_reply,
+                                                             const decode_options& options = {});
+    // One request; its failure is the error.
+    result<void> run(const request& req, const std::function<result<void>(nlohmann::ordered_json&&)>& on_reply = {},
+                     const decode_options& options = {});
+
+    // Appends `req` as one message to `b` (or starts b's first message);
+    // exposed for tests and tools that compare bytes.
+    result<void> build(const request& req, std::optional<message_builder>& b, request_trace* trace = nullptr) const;
+
+    // Notifications: join a multicast group by its spec name, then read.
+    result<void> subscribe(std::string_view group);
+    result<notification> next_notification(const decode_options& options = {});
+
+private:
+    client(const ynl::spec& s, socket sock, std::uint16_t family_id, std::vector<std::pair<std::string, std::uint32_t>> groups)
+        : spec_(&s), sock_(std::move(sock)), family_id_(family_id), groups_(std::move(groups)) {}
+    result<notification> decode_notification(message_view m, const decode_options& options) const;
+
+    const ynl::spec* spec_;
+    socket sock_;
+    std::uint16_t family_id_ = 0;  // genetlink: the family id
+    std::vector<std::pair<std::string, std::uint32_t>> groups_;
+};
+
+}  // namespace nlpp::ynl
