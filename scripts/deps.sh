@@ -4,7 +4,8 @@
 set -euo pipefail
 build=(cmake ninja-build g++ ccache pkg-config linux-libc-dev iproute2
        libexpected-dev libfmt-dev libcli11-dev nlohmann-json3-dev libfyaml-dev)
-test=(libgtest-dev libgmock-dev libbenchmark-dev clang-14 libclang-rt-14-dev libmnl-dev python3 python3-yaml python3-jsonschema bc time)
+test=(libgtest-dev libgmock-dev libbenchmark-dev clang-14 libclang-rt-14-dev libmnl-dev python3 python3-yaml python3-jsonschema bc time
+      nftables ethtool conntrack)
 vm=(qemu-system-x86 busybox-static kmod cpio ipvsadm)
 want=()
 for set in "${@:-build}"; do

@@ -10,6 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh test vm
+# The kernel's own specs and pyynl (the oracle of the spec engine's tests).
+bash scripts/kernel-specs.sh
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/nlpp-ccache}
 # The upstream kernel specs are test data beside the project, never copied into it.
 export NLPP_SPEC_PATH=${NLPP_SPEC_PATH:-$(cd .. && pwd)/shared/specs/kernel}

@@ -23,6 +23,7 @@ public:
         case errc::would_block: return "no data ready (non-blocking)";
         case errc::family_not_found: return "netlink family not found";
         case errc::invalid_argument: return "invalid argument";
+        case errc::not_answered: return "not answered";
         }
         return fmt::format("nlpp error {}", v);
     }

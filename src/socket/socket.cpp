@@ -246,6 +246,12 @@ result<datagram> socket::receive() {
     }
 }
 
+bool socket::readable() const noexcept {
+    if (next_ < filled_) return true;
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, 0) > 0;
+}
+
 void socket::queue_notification(message_view m) {
     pending_.push_back(owned_message{std::vector<std::byte>(m.raw().begin(), m.raw().end())});
 }

@@ -62,6 +62,25 @@ result<std::vector<std::optional<nlpp::error>>> client::run_batch(std::span<cons
     std::vector<bool> done(reqs.size());
     std::size_t remaining = reqs.size();
     while (remaining > 0) {
+        // The kernel answers do requests while they are sent: if nothing is
+        // left to read and no dump is running, the unanswered ones get no
+        // reply (nfnetlink does not ACK batch-end of an aborted batch).
+        const bool dump_running = [&] {
+            for (std::size_t i = 0; i < reqs.size(); ++i)
+                if (!done[i] && reqs[i].mode == mode::dump) return true;
+            return false;
+        }();
+        if (!dump_running && !sock_.readable()) {
+            std::optional<std::size_t> failed;
+            for (std::size_t i = 0; i < reqs.size() && !failed; ++i)
+                if (out[i]) failed = i;
+            for (std::size_t i = 0; i < reqs.size(); ++i)
+                if (!done[i] && failed) {
+                    out[i] = nlpp::error(errc::not_answered, fmt::format("{} {}", reqs[i].op->name, reqs[i].mode == mode::dump ? "dump" : "do"));
+                    out[i]->hint = fmt::format("request {} of the batch failed first", *failed + 1);
+                }
+            break;
+        }
         auto d = sock_.receive();
         if (!d) return fail(d.error());
         message_range msgs(d->data);

@@ -372,8 +372,35 @@ struct loader {
         return {};
     }
 
+    // Known mistakes in upstream specs, corrected while a spec still has
+    // them (found against the kernel; see tests/ynl/kernel_test.py). tc,
+    // through v7.2: struct tc-ratespec lists overhead, cell-align and mpu as
+    // u8, but C's struct tc_ratespec has u16, s16 and u16 (12 bytes, not 9),
+    // so tbf's and htb's parameters misalign; struct tc-u32-sel misses the
+    // padding byte C puts before offmask, so u32 selectors misalign.
+    void fix_known_mistakes() {
+        if (s.name != "tc") return;
+        for (auto& d : s.definitions) {
+            auto& m = d.members;
+            if (d.name == "tc-ratespec" && m.size() == 6 && m[2].type == attr_type::u8 && m[3].type == attr_type::u8 &&
+                m[4].type == attr_type::u8) {
+                m[2].type = attr_type::u16;
+                m[3].type = attr_type::s16;
+                m[4].type = attr_type::u16;
+            }
+            if (d.name == "tc-u32-sel" && m.size() > 3 && m[2].name == "nkeys" && m[3].name == "offmask") {
+                struct_member pad;
+                pad.name = "pad";
+                pad.type = attr_type::pad;
+                pad.len = 1;
+                m.insert(m.begin() + 3, pad);
+            }
+        }
+    }
+
     // Sizes of structs (members may be other structs) and references between parts.
     result<void> check() {
+        fix_known_mistakes();
         for (auto& d : s.definitions) {
             if (d.kind != definition::kind::structure) continue;
             std::size_t size = 0;
@@ -577,7 +604,7 @@ result<spec> parse_spec(std::string_view yaml, const std::string& file_name) {
     dcfg.output_fn = nullptr;
     std::unique_ptr<fy_diag, diag_deleter> diag(fy_diag_create(&dcfg));
     fy_parse_cfg cfg{};
-    cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_COLLECT_DIAG);
+    cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_RESOLVE_DOCUMENT);  // YAML aliases (tc: dump: *getqdisc-do)
     cfg.diag = diag.get();
     std::unique_ptr<fy_document, doc_deleter> doc(fy_document_build_from_string(&cfg, yaml.data(), yaml.size()));
     if (!doc) {

@@ -62,10 +62,13 @@ TEST(ynl_spec, rt_link_model) {
     EXPECT_TRUE(s->find_definition("tc-tbf-qopt") == nullptr);  // lives in tc.yaml
     auto tc = load_spec(kernel_specs() + "/tc.yaml");
     ASSERT_TRUE(tc) << tc.error().what();
-    // Structs are packed as the spec declares them: its tc-ratespec is five u8 and a u32 (9 bytes,
-    // where the C struct has 12), so tc-tbf-qopt is 2 * 9 + 3 * 4.
-    EXPECT_EQ(tc->find_definition("tc-ratespec")->size, 9u);
-    EXPECT_EQ(tc->find_definition("tc-tbf-qopt")->size, 30u);
+    // Upstream's tc-ratespec is five u8 and a u32 (9 bytes) where C's struct has 12, and its
+    // tc-u32-sel lacks C's padding byte: both corrected at load, so tc-tbf-qopt is 2 * 12 + 3 * 4.
+    EXPECT_EQ(tc->find_definition("tc-ratespec")->size, 12u);
+    EXPECT_EQ(tc->find_definition("tc-tbf-qopt")->size, 36u);
+    EXPECT_EQ(tc->find_definition("tc-u32-sel")->size, 16u + 16u);  // with one key
+    // YAML aliases resolve: getqdisc's dump is an alias of its do.
+    EXPECT_TRUE(tc->find_op("getqdisc")->has_dump());
 }
 
 TEST(ynl_spec, genetlink_ids_and_our_ipvs_spec) {

@@ -259,8 +259,11 @@ int main(int argc, char** argv) {
 
     auto client = nlpp::ynl::client::open(*spec, {.netns = netns});
     if (!client) return report(client.error());
-    for (const auto& g : subscribe)
+    for (const auto& g : subscribe) {
         if (auto r = client->subscribe(g); !r) return report(r.error());
+        const double limit = duration_s >= 0 ? duration_s : sleep_s;
+        std::fprintf(stderr, "nlpp-ynl: listening to %s %s\n", g.c_str(), limit >= 0 ? fmt::format("for {} s", limit).c_str() : "until interrupted");
+    }
     const nlpp::ynl::decode_options opts{.process_unknown = process_unknown};
 
     int status = 0;
@@ -276,7 +279,7 @@ int main(int argc, char** argv) {
         if (!r) return report(r.error());
         for (std::size_t i = 0; i < r->size(); ++i)
             if ((*r)[i]) {
-                if (reqs.size() > 1) (*r)[i]->context = fmt::format("request {} ({})", i + 1, (*r)[i]->context);
+                if (reqs.size() > 1) (*r)[i]->context = fmt::format("request {}: {}", i + 1, (*r)[i]->context);
                 status = report(*(*r)[i]);
             }
     }

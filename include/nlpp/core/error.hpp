@@ -40,6 +40,7 @@ enum class errc : int {
     would_block,          // non-blocking socket has nothing to read now
     family_not_found,     // generic netlink family unknown to this kernel
     invalid_argument,     // the caller passed something unusable
+    not_answered,         // the kernel skipped a request of a failed batch
 };
 
 NLPP_API const std::error_category& nlpp_category() noexcept;

@@ -179,6 +179,10 @@ public:
     // seqs assigned; returns the first seq) and receive one datagram.
     result<std::uint32_t> send(message_builder& b);
     result<datagram> receive();
+    // True when receive() would return at once (data buffered or queued in
+    // the kernel). Requests are handled while they are sent, so once a
+    // request's replies are not readable, none are coming (dumps excepted).
+    bool readable() const noexcept;
     // Queues a notification met while waiting for a reply.
     void queue_notification(message_view m);
 
