@@ -3,6 +3,7 @@
 
 #include <libfyaml.h>
 
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -642,11 +643,15 @@ result<std::string> find_spec(std::string_view family, const std::vector<std::st
     dirs.insert(dirs.end(), extra_dirs.begin(), extra_dirs.end());
     dirs.push_back("/usr/local/share/ynl/specs");
     dirs.push_back("/usr/share/ynl/specs");
-    std::string underscored(family);
+    // File names are lower case, with '-' or '_' (rt-link.yaml, rt_link.yaml);
+    // family names may not be (the kernel's IPVS family).
+    std::string lower(family), underscored;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    underscored = lower;
     for (char& c : underscored)
         if (c == '-') c = '_';
     for (const auto& d : dirs)
-        for (const std::string& n : {std::string(family), underscored}) {
+        for (const std::string& n : {std::string(family), lower, underscored}) {
             const std::string path = d + "/" + n + ".yaml";
             struct stat st;
             if (::stat(path.c_str(), &st) == 0) return path;

@@ -5,6 +5,7 @@
 #include "../support/kernel.hpp"
 
 #include <nlpp/ipvs/client.hpp>
+#include <nlpp/ynl/client.hpp>
 
 #include <linux/ip_vs.h>
 
@@ -292,3 +293,65 @@ TEST_F(ipvs_vm, batch_apply_reports_each_outcome) {
 }
 
 }  // namespace
+
+// The spec engine with the project's specs/ipvs.yaml speaks to the same
+// kernel: what it creates the typed layer reads, and its dump decodes the
+// same values.
+TEST_F(ipvs_vm, spec_engine_with_our_ipvs_spec) {
+    auto spec = nlpp::ynl::load_spec(NLPP_OWN_SPECS "/ipvs.yaml");
+    ASSERT_TRUE(spec) << spec.error().what();
+    auto c = nlpp::ynl::client::open(*spec, {.netns = ns_->name()});
+    ASSERT_TRUE(c) << c.error().what();
+    using json = nlohmann::ordered_json;
+    nlpp::ynl::request add{spec->find_op("new-service"), nlpp::ynl::mode::do_request, json::parse(R"({"service": {
+        "af": "inet", "protocol": "tcp", "addr": "0a000001", "port": 8080, "sched-name": "wrr",
+        "flags": {"flags": [], "mask": "0xffffffff"}, "timeout": 0, "netmask": 4294967295}})")};
+    auto made = c->run(add);
+    ASSERT_TRUE(made) << made.error().what();
+    nlpp::ynl::request dest{spec->find_op("new-dest"), nlpp::ynl::mode::do_request, json::parse(R"({
+        "service": {"af": "inet", "protocol": "tcp", "addr": "0a000001", "port": 8080},
+        "dest": {"addr": "c0000202", "port": 80, "addr-family": "inet", "fwd-method": "masq", "weight": 5,
+                 "u-threshold": 0, "l-threshold": 0}})")};
+    auto added = c->run(dest);
+    ASSERT_TRUE(added) << added.error().what();
+    auto typed = ipvs_->get_service(virtual_service{protocol::tcp, ip("10.0.0.1"), 8080});
+    ASSERT_TRUE(typed) << typed.error().what();
+    EXPECT_EQ(typed->scheduler, "wrr");
+    std::vector<json> dumped;
+    ASSERT_TRUE(c->run({spec->find_op("get-service"), nlpp::ynl::mode::dump}, [&](json&& j) -> nlpp::result<void> {
+        dumped.push_back(std::move(j));
+        return {};
+    }));
+    ASSERT_EQ(dumped.size(), 1u);
+    EXPECT_EQ(dumped[0]["service"]["sched-name"], "wrr");
+    EXPECT_EQ(dumped[0]["service"]["port"], 8080);
+    EXPECT_EQ(dumped[0]["service"]["protocol"], "tcp");
+    // A kernel error through the engine names the cause.
+    auto again = c->run(add);
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().errno_value(), EEXIST) << again.error().what();
+}
+
+// rt-link's vlan sub-message against a kernel that has 8021q (the host
+// kernel of the test machine lacks it).
+TEST_F(ipvs_vm, spec_engine_creates_a_vlan) {
+    auto spec = nlpp::ynl::load_spec(NLPP_SHARED_SPECS "/rt-link.yaml");
+    ASSERT_TRUE(spec) << spec.error().what();
+    auto c = nlpp::ynl::client::open(*spec, {.netns = ns_->name()});
+    ASSERT_TRUE(c) << c.error().what();
+    const std::string dum0 = ns_->run("cat /sys/class/net/dum0/ifindex");
+    auto in = nlohmann::ordered_json::parse(R"({"ifname": "vl10", "linkinfo": {"kind": "vlan", "data": {"id": 10, "protocol": "8021q"}}})");
+    in["link"] = std::stoi(dum0);
+    auto r = c->run({spec->find_op("newlink"), nlpp::ynl::mode::do_request, in, nlpp::ynl::flag_create | nlpp::ynl::flag_excl});
+    ASSERT_TRUE(r) << r.error().what();
+    EXPECT_NE(ns_->run("ip -d link show vl10").find("vlan protocol 802.1Q id 10"), std::string::npos);
+    std::vector<nlohmann::ordered_json> links;
+    ASSERT_TRUE(c->run({spec->find_op("getlink"), nlpp::ynl::mode::do_request, nlohmann::ordered_json{{"ifname", "vl10"}}},
+                       [&](nlohmann::ordered_json&& j) -> nlpp::result<void> {
+                           links.push_back(std::move(j));
+                           return {};
+                       }));
+    ASSERT_EQ(links.size(), 1u);
+    EXPECT_EQ(links[0]["linkinfo"]["data"]["id"], 10);
+    EXPECT_EQ(links[0]["linkinfo"]["data"]["protocol"], "8021q");
+}

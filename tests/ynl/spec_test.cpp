@@ -126,6 +126,7 @@ TEST(ynl_spec, find_by_family_name) {
     ASSERT_TRUE(p) << p.error().what();
     EXPECT_NE(p->find("rt-link.yaml"), std::string::npos);
     EXPECT_TRUE(find_spec("ipvs"));
+    EXPECT_TRUE(find_spec("IPVS"));  // the kernel's family name
     EXPECT_TRUE(find_spec("net-shaper"));  // file net_shaper.yaml
     auto none = find_spec("no-such-family");
     ASSERT_FALSE(none);
