@@ -30,7 +30,7 @@ bash scripts/ipvs-vm.sh --timeout 2400 ctest --test-dir build/ci-gcc -L ipvs --o
 step "gcc ASan+UBSan build"
 cmake -S . -B build/ci-asan "${common[@]}" -DCMAKE_BUILD_TYPE=Debug -DNLPP_SANITIZE=ON -DBUILD_SHARED_LIBS=OFF -DNLPP_TOOLS=OFF \
   -DNLPP_EXAMPLES=OFF -DNLPP_INSTALL=OFF >/dev/null
-cmake --build build/ci-asan -j "$jobs" --target nlpp_unit_tests fuzz_message_replay fuzz_extack_replay fuzz_nlctrl_replay fuzz_ipvs_replay fuzz_spec_replay fuzz_decode_replay
+cmake --build build/ci-asan -j "$jobs" --target nlpp_unit_tests fuzz_message_replay fuzz_extack_replay fuzz_nlctrl_replay fuzz_ipvs_replay fuzz_spec_replay fuzz_decode_replay fuzz_encode_replay
 step "ASan+UBSan unit tests"
 (cd build/ci-asan && ctest --output-on-failure -L unit)
 

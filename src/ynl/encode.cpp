@@ -48,7 +48,7 @@ public:
     // An integer from a number, a "0x.." or decimal string, an enum name, a
     // list of flag names or (with an ipv4 hint) a dotted quad. Returned as
     // the 64-bit pattern; `neg` tells a negative signed value.
-    result<std::uint64_t> integer(const ordered_json& v, const std::string& enum_name, bool as_flags, const std::string& hint,
+    result<std::uint64_t> integer(const ordered_json& v, const definition* d, bool as_flags, const std::string& hint,
                                   const std::string& path, bool& neg) const {
         neg = false;
         if (v.is_number_unsigned()) return v.get<std::uint64_t>();
@@ -57,14 +57,14 @@ public:
             neg = x < 0;
             return static_cast<std::uint64_t>(x);
         }
-        const definition* d = enum_name.empty() ? nullptr : s_.find_definition(enum_name);
         const bool flags = d && (d->kind == definition::kind::flags || as_flags);
         auto entry = [&](const ordered_json& e) -> result<std::uint64_t> {
             if (e.is_number_unsigned()) return e.get<std::uint64_t>();
             if (e.is_string() && d)
                 if (const enum_entry* x = d->find(e.get<std::string>()))
                     return d->kind == definition::kind::flags || !as_flags ? x->value : std::uint64_t{1} << x->value;
-            return fail(bad(path, fmt::format("{} is not a value of {} '{}'", brief(e), flags ? "flags" : "enum", enum_name)));
+            return fail(bad(path, d ? fmt::format("{} is not a value of {} '{}'", brief(e), flags ? "flags" : "enum", d->name)
+                                    : fmt::format("expected an integer, got {}", brief(e))));
         };
         if (v.is_array() && flags) {
             std::uint64_t mask = 0;
@@ -87,17 +87,17 @@ public:
         const char* first = t.data() + (hex ? 2 : 0);
         auto [p, ec] = std::from_chars(first, t.data() + t.size(), x, hex ? 16 : 10);
         if (ec == std::errc() && p == t.data() + t.size() && first != p) return x;
-        if (d) return fail(bad(path, fmt::format("'{}' is not a value of {} '{}'", t, flags ? "flags" : "enum", enum_name)));
+        if (d) return fail(bad(path, fmt::format("'{}' is not a value of {} '{}'", t, flags ? "flags" : "enum", d->name)));
         return fail(bad(path, fmt::format("expected an integer, got {}", brief(v))));
     }
 
     // An integer checked against its type's range and the spec's checks,
     // stored in `bytes` bytes.
     result<void> scalar(std::vector<std::byte>& out, attr_type t, std::size_t n, const ordered_json& v, byte_order o,
-                        const std::string& enum_name, bool as_flags, const std::string& hint, const ynl::checks* c,
+                        const definition* e, bool as_flags, const std::string& hint, const ynl::checks* c,
                         const std::string& path) const {
         bool neg = false;
-        auto x = integer(v, enum_name, as_flags, hint, path, neg);
+        auto x = integer(v, e, as_flags, hint, path, neg);
         if (!x) return fail(x.error());
         const range r = range_of(t, n);
         const auto sx = static_cast<std::int64_t>(*x);
@@ -169,11 +169,11 @@ public:
             if (m.type == attr_type::pad) {
                 out.resize(out.size() + m.len);
             } else if (scalar_size(m.type)) {
-                if (auto r = scalar(out, m.type, scalar_size(m.type), given ? *it : zero, m.order, m.enum_name, m.enum_as_flags,
+                if (auto r = scalar(out, m.type, scalar_size(m.type), given ? *it : zero, m.order, m.enum_def, m.enum_as_flags,
                                     m.display_hint, nullptr, mpath); !r)
                     return r;
             } else if (!m.struct_name.empty()) {
-                if (auto r = structure(*s_.find_definition(m.struct_name), given ? *it : empty, out, mpath); !r) return r;
+                if (auto r = structure(*m.struct_def, given ? *it : empty, out, mpath); !r) return r;
             } else {
                 std::vector<std::byte> bytes_in(m.len);
                 if (given) {
@@ -203,8 +203,7 @@ public:
                 if (v == it->second->end())
                     return fail(bad(path, fmt::format("needs '{}' (its selector) next to it", a.selector)));
                 if (v->is_string()) return v->get<std::string>();
-                if (!sa->enum_name.empty())
-                    if (const definition* d = s_.find_definition(sa->enum_name); d && v->is_number_unsigned())
+                if (const definition* d = sa->enum_def; d && v->is_number_unsigned())
                         if (const enum_entry* e = d->find(v->get<std::uint64_t>())) return e->name;
                 return v->dump();
             }
@@ -264,19 +263,19 @@ public:
         }
         case attr_type::nest: {
             auto n = b_.nest(a.value);
-            if (auto r = attrs(*s_.find_set(a.nested), v, path, scopes); !r) return r;
+            if (auto r = attrs(*a.nested_set, v, path, scopes); !r) return r;
             n.end();
-            record(start, path, s_.find_set(a.nested));
+            record(start, path, a.nested_set);
             return {};
         }
         case attr_type::binary:
             if (!a.struct_name.empty()) {
-                if (auto r = structure(*s_.find_definition(a.struct_name), v, p, path); !r) return r;
+                if (auto r = structure(*a.struct_def, v, p, path); !r) return r;
             } else if (v.is_array()) {
                 const std::size_t n = scalar_size(a.sub_type);
                 if (!n) return fail(bad(path, fmt::format("a list needs a scalar sub-type, '{}' has none", a.name)));
                 for (std::size_t i = 0; i < v.size(); ++i)
-                    if (auto r = scalar(p, a.sub_type, n, v[i], a.order, a.enum_name, false, a.display_hint, nullptr,
+                    if (auto r = scalar(p, a.sub_type, n, v[i], a.order, a.enum_def, false, a.display_hint, nullptr,
                                         fmt::format("{}[{}]", path, i));
                         !r)
                         return r;
@@ -292,7 +291,7 @@ public:
             if (!v.is_object() || !v.contains("value") || !v.contains("selector"))
                 return fail(bad(path, fmt::format("bitfield32 is {{\"value\": .., \"selector\": ..}}, got {}", brief(v))));
             for (const char* k : {"value", "selector"})
-                if (auto r = scalar(p, attr_type::u32, 4, v[k], byte_order::host, a.enum_name, a.enum_as_flags, "", nullptr, path + "." + k); !r)
+                if (auto r = scalar(p, attr_type::u32, 4, v[k], byte_order::host, a.enum_def, a.enum_as_flags, "", nullptr, path + "." + k); !r)
                     return r;
             b_.put(a.value, bytes(p));
             break;
@@ -316,14 +315,14 @@ public:
                 const std::size_t istart = b_.size();
                 if (a.sub_type == attr_type::nest) {
                     auto inner = b_.nest(index);
-                    if (auto r = attrs(*s_.find_set(a.nested), *item, ipath, scopes); !r) return r;
+                    if (auto r = attrs(*a.nested_set, *item, ipath, scopes); !r) return r;
                     inner.end();
-                    record(istart, ipath, s_.find_set(a.nested));
+                    record(istart, ipath, a.nested_set);
                     continue;
                 }
                 std::vector<std::byte> e;
                 if (const std::size_t sz = scalar_size(a.sub_type) ? scalar_size(a.sub_type) : 0) {
-                    if (auto r = scalar(e, a.sub_type, sz, *item, a.order, a.enum_name, a.enum_as_flags, a.display_hint, nullptr, ipath); !r)
+                    if (auto r = scalar(e, a.sub_type, sz, *item, a.order, a.enum_def, a.enum_as_flags, a.display_hint, nullptr, ipath); !r)
                         return r;
                 } else {
                     auto r = binary(*item, a.display_hint, ipath);
@@ -346,13 +345,13 @@ public:
                 std::vector<nest_guard> levels;
                 for (const auto& name : a.type_value) {
                     bool neg = false;
-                    auto id = item.contains(name) ? integer(item[name], "", false, "", path + "." + name, neg)
+                    auto id = item.contains(name) ? integer(item[name], nullptr, false, "", path + "." + name, neg)
                                                   : result<std::uint64_t>(fail(bad(path, fmt::format("needs '{}'", name))));
                     if (!id) return fail(id.error());
                     if (*id > 0x3fff) return fail(bad(path + "." + name, fmt::format("{} is not an attribute type", *id)));
                     levels.push_back(b_.nest(static_cast<std::uint16_t>(*id)));
                 }
-                if (auto r = attrs(*s_.find_set(a.nested), item, path, scopes, a.type_value); !r) return r;
+                if (auto r = attrs(*a.nested_set, item, path, scopes, a.type_value); !r) return r;
                 while (!levels.empty()) levels.pop_back();
             }
             n.end();
@@ -361,7 +360,7 @@ public:
         case attr_type::sub_message: {
             auto key = selector(a, scopes, path);
             if (!key) return fail(key.error());
-            const sub_message_format* f = s_.find_sub_message(a.sub_message)->find(*key);
+            const sub_message_format* f = a.sub_message_def->find(*key);
             if (!f && v.is_string()) {  // no format: raw bytes, as decode() shows them
                 auto r = binary(v, "", path);
                 if (!r) return fail(r.error());
@@ -374,11 +373,11 @@ public:
             if (!v.is_object()) return fail(bad(fpath, fmt::format("expected an object, got {}", brief(v))));
             auto n = b_.nest(a.value, !f->attribute_set.empty());
             std::vector<std::string> used;
-            if (!f->fixed_header.empty()) {
-                if (auto r = structure(*s_.find_definition(f->fixed_header), v, p, fpath, &used); !r) return r;
+            if (f->header) {
+                if (auto r = structure(*f->header, v, p, fpath, &used); !r) return r;
                 b_.put_header(bytes(p));
             }
-            const attr_set* inner = f->attribute_set.empty() ? nullptr : s_.find_set(f->attribute_set);
+            const attr_set* inner = f->set;
             if (inner) {
                 if (auto r = attrs(*inner, v, fpath, scopes, used); !r) return r;
             } else if (v.size() != used.size()) {
@@ -392,12 +391,12 @@ public:
             std::size_t n = scalar_size(a.type);
             if (!n) {  // uint / sint: 4 bytes when the value fits, else 8
                 bool neg = false;
-                auto x = integer(v, a.enum_name, a.enum_as_flags, a.display_hint, path, neg);
+                auto x = integer(v, a.enum_def, a.enum_as_flags, a.display_hint, path, neg);
                 if (!x) return fail(x.error());
                 const auto sx = static_cast<std::int64_t>(*x);
                 n = a.type == attr_type::uint ? (*x <= 0xffffffffu ? 4 : 8) : (sx >= INT32_MIN && sx <= INT32_MAX ? 4 : 8);
             }
-            if (auto r = scalar(p, a.type, n, v, a.order, a.enum_name, a.enum_as_flags, a.display_hint, &a.checks, path); !r) return r;
+            if (auto r = scalar(p, a.type, n, v, a.order, a.enum_def, a.enum_as_flags, a.display_hint, &a.checks, path); !r) return r;
             b_.put(a.value, bytes(p));
             break;
         }
@@ -427,13 +426,13 @@ result<void> put_request(const spec& s, const operation& op, const nlohmann::ord
         b.put_header(bytes(reinterpret_cast<const std::byte*>(genl), sizeof genl));
     }
     std::vector<std::string> used;
-    if (!op.fixed_header.empty()) {
-        const definition* h = s.find_definition(op.fixed_header);
+    if (op.header) {
+        const definition* h = op.header;
         std::vector<std::byte> p;
         if (auto r = e.structure(*h, in, p, "", &used); !r) return r;
         b.put_header(bytes(p));
     }
-    const attr_set* set = s.find_set(op.attribute_set);
+    const attr_set* set = op.set;
     if (trace) {
         trace->top = set;
         trace->entries.clear();

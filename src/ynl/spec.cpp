@@ -433,6 +433,64 @@ struct loader {
         for (const auto& op : s.operations)
             if (!op.attribute_set.empty() && !s.find_set(op.attribute_set))
                 return fail(err(0, fmt::format("operation '{}': unknown attribute-set '{}'", op.name, op.attribute_set)));
+        return resolve();
+    }
+
+    // Points every reference at what it names (the engine follows pointers, not names).
+    result<void> resolve() {
+        auto structure = [&](const std::string& name, const std::string& who) -> result<const definition*> {
+            if (name.empty()) return nullptr;
+            const definition* d = s.find_definition(name);
+            if (!d || d->kind != definition::kind::structure) return fail(err(0, fmt::format("{}: unknown struct '{}'", who, name)));
+            return d;
+        };
+        auto enumeration = [&](const std::string& name, const std::string& who) -> result<const definition*> {
+            if (name.empty()) return nullptr;
+            const definition* d = s.find_definition(name);
+            if (!d || (d->kind != definition::kind::enumeration && d->kind != definition::kind::flags))
+                return fail(err(0, fmt::format("{}: unknown enum '{}'", who, name)));
+            return d;
+        };
+        for (auto& d : s.definitions)
+            for (auto& m : d.members) {
+                const std::string who = fmt::format("struct '{}' member '{}'", d.name, m.name);
+                auto e = enumeration(m.enum_name, who);
+                if (!e) return fail(e.error());
+                m.enum_def = *e;
+                auto st = structure(m.struct_name, who);
+                if (!st) return fail(st.error());
+                m.struct_def = *st;
+            }
+        for (auto& set : s.attribute_sets)
+            for (auto& a : set.attrs) {
+                const std::string who = fmt::format("attribute '{}' of set '{}'", a.name, set.name);
+                a.nested_set = a.nested.empty() ? nullptr : s.find_set(a.nested);
+                a.sub_message_def = a.sub_message.empty() ? nullptr : s.find_sub_message(a.sub_message);
+                auto e = enumeration(a.enum_name, who);
+                if (!e) return fail(e.error());
+                a.enum_def = *e;
+                auto st = structure(a.struct_name, who);
+                if (!st) return fail(st.error());
+                a.struct_def = *st;
+                if (a.type == attr_type::indexed_array && a.sub_type == attr_type::nest && !a.nested_set)
+                    return fail(err(a.line, who + ": an indexed-array of nests without nested-attributes"));
+                if (a.type == attr_type::sub_message && a.selector.empty()) return fail(err(a.line, who + ": a sub-message without a selector"));
+            }
+        for (auto& op : s.operations) {
+            op.set = op.attribute_set.empty() ? nullptr : s.find_set(op.attribute_set);
+            auto h = structure(op.fixed_header, fmt::format("operation '{}' fixed-header", op.name));
+            if (!h) return fail(h.error());
+            op.header = *h;
+        }
+        for (auto& sm : s.sub_messages)
+            for (auto& f : sm.formats) {
+                const std::string who = fmt::format("sub-message '{}' format '{}'", sm.name, f.value);
+                f.set = f.attribute_set.empty() ? nullptr : s.find_set(f.attribute_set);
+                if (!f.attribute_set.empty() && !f.set) return fail(err(0, fmt::format("{}: unknown attribute-set '{}'", who, f.attribute_set)));
+                auto h = structure(f.fixed_header, who);
+                if (!h) return fail(h.error());
+                f.header = *h;
+            }
         return {};
     }
 
@@ -532,6 +590,9 @@ const attribute* attr_set::find(std::string_view attr) const noexcept {
     return nullptr;
 }
 const attribute* attr_set::find(std::uint16_t type) const noexcept {
+    // Ids usually follow the list (from 0 with an "unspec" entry, or from 1).
+    if (type < attrs.size() && attrs[type].value == type) return &attrs[type];
+    if (type > 0 && type <= attrs.size() && attrs[type - 1].value == type) return &attrs[type - 1];
     for (const auto& a : attrs)
         if (a.value == type) return &a;
     return nullptr;

@@ -68,11 +68,11 @@ int list_families() {
     return 0;
 }
 
-void list_attrs(const nlpp::ynl::spec& spec, const nlpp::ynl::operation& op) {
+void list_attrs(const nlpp::ynl::operation& op) {
     auto print_part = [&](const char* what, const std::optional<nlpp::ynl::message_part>& part) {
         if (!part) return;
         std::printf("%s:\n", what);
-        const auto* set = spec.find_set(op.attribute_set);
+        const auto* set = op.set;
         for (const auto& name : part->attributes) {
             const auto* a = set ? set->find(name) : nullptr;
             std::string extra;
@@ -111,7 +111,7 @@ ordered_json policy_json(const nlpp::genl::policy_dump& p, std::uint32_t index, 
         if (a.bitfield32_mask) j["bitfield32-mask"] = *a.bitfield32_mask;
         if (a.mask) j["mask"] = *a.mask;
         if (a.policy_idx && depth < 8 && *a.policy_idx != index)
-            j["policy"] = policy_json(p, *a.policy_idx, spec, sa && !sa->nested.empty() ? spec.find_set(sa->nested) : nullptr, depth + 1);
+            j["policy"] = policy_json(p, *a.policy_idx, spec, sa ? sa->nested_set : nullptr, depth + 1);
         out[sa ? sa->name : std::to_string(type)] = std::move(j);
     }
     return out;
@@ -210,7 +210,7 @@ int main(int argc, char** argv) {
     if (!list_attrs_op.empty()) {
         const auto* op = spec->find_op(list_attrs_op);
         if (!op) return usage(fmt::format("no operation '{}' in {}", list_attrs_op, spec->file));
-        list_attrs(*spec, *op);
+        list_attrs(*op);
         return 0;
     }
 
@@ -253,7 +253,7 @@ int main(int argc, char** argv) {
         const auto idx = op == p->ops.end() ? std::nullopt : reqs[0].mode == nlpp::ynl::mode::dump ? op->second.dump_policy : op->second.do_policy;
         if (!idx) return usage(fmt::format("the kernel reports no {} policy for {}", reqs[0].mode == nlpp::ynl::mode::dump ? "dump" : "do",
                                            reqs[0].op->name));
-        std::cout << policy_json(*p, *idx, *spec, spec->find_set(reqs[0].op->attribute_set), 0).dump(output_json ? -1 : 2) << '\n';
+        std::cout << policy_json(*p, *idx, *spec, reqs[0].op->set, 0).dump(output_json ? -1 : 2) << '\n';
         return 0;
     }
 

@@ -43,6 +43,10 @@ struct enum_entry {
     std::uint64_t value = 0;  // flags: the mask (1 << bit)
 };
 
+struct NLPP_API definition;
+struct NLPP_API attr_set;
+struct NLPP_API sub_message;
+
 struct struct_member {
     std::string name;
     attr_type type = attr_type::u8;  // u8..s64, string, binary, pad
@@ -52,6 +56,9 @@ struct struct_member {
     bool enum_as_flags = false;
     std::string display_hint;
     std::string struct_name;  // nested struct (netlink-raw)
+    // Resolved at load: pointers into the same spec.
+    const definition* enum_def = nullptr;
+    const definition* struct_def = nullptr;
 };
 
 struct NLPP_API definition {
@@ -89,6 +96,11 @@ struct attribute {
     std::string sub_message, selector;
     ynl::checks checks;
     std::size_t line = 0;      // where it is defined, for messages
+    // Resolved at load: pointers into the same spec.
+    const attr_set* nested_set = nullptr;
+    const definition* enum_def = nullptr;
+    const definition* struct_def = nullptr;
+    const ynl::sub_message* sub_message_def = nullptr;
 };
 
 struct NLPP_API attr_set {
@@ -113,6 +125,9 @@ struct operation {
     std::string notify;  // a notification reusing that operation's reply
     std::string mcgrp;
     std::vector<std::string> flags;  // admin-perm, uns-admin-perm
+    // Resolved at load: pointers into the same spec.
+    const attr_set* set = nullptr;
+    const definition* header = nullptr;
     bool has_do() const noexcept { return do_request || do_reply; }
     bool has_dump() const noexcept { return dump_request || dump_reply; }
 };
@@ -126,6 +141,9 @@ struct sub_message_format {
     std::string value;
     std::string fixed_header;
     std::string attribute_set;
+    // Resolved at load: pointers into the same spec.
+    const attr_set* set = nullptr;
+    const definition* header = nullptr;
 };
 struct NLPP_API sub_message {
     std::string name;
@@ -133,7 +151,14 @@ struct NLPP_API sub_message {
     const sub_message_format* find(std::string_view v) const noexcept;
 };
 
+// A spec moves but does not copy: its parts point at each other.
 struct NLPP_API spec {
+    spec() = default;
+    spec(spec&&) noexcept = default;
+    spec& operator=(spec&&) noexcept = default;
+    spec(const spec&) = delete;
+    spec& operator=(const spec&) = delete;
+
     std::string file;  // the file name it was loaded from
     std::string name;
     ynl::protocol protocol = protocol::genetlink;
