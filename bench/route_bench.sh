@@ -30,15 +30,15 @@ ip -n "$ns" -batch "$batch"
 rm -f "$batch"
 declare -A best rss
 for ((r = 0; r < runs; r++)); do
-  for w in c nlpp mnl ynl; do
+  for w in c nlpp mnl ynl ynl-tree; do
     read -r _ ms msgs attrs sum kib < <(ip netns exec "$ns" "$bin" "$w")
     if [[ -z ${best[$w]:-} ]] || (($(echo "$ms < ${best[$w]}" | bc -l))); then best[$w]=$ms; fi
     rss[$w]=$kib
   done
 done
 echo "route dump, $routes routes ($msgs messages, $attrs attributes), min of $runs runs:"
-for w in c nlpp mnl ynl; do
-  printf "  %-5s %8.2f ms  %5.2fx C  peak RSS %6d KiB\n" "$w" "${best[$w]}" "$(echo "${best[$w]} / ${best[c]}" | bc -l)" "${rss[$w]}"
+for w in c nlpp mnl ynl ynl-tree; do
+  printf "  %-8s %8.2f ms  %5.2fx C  peak RSS %6d KiB\n" "$w" "${best[$w]}" "$(echo "${best[$w]} / ${best[c]}" | bc -l)" "${rss[$w]}"
 done
 
 # Whole processes writing JSON to /dev/null (wall time, min of runs).

@@ -3,7 +3,8 @@
 //   nlpp   nlpp::socket::dump as a range, every attribute walked
 //   c      hand-written C over a raw socket with the kernel's macros (the floor)
 //   mnl    libmnl's callback API
-//   ynl    the spec engine: rt-route.yaml, every route decoded to JSON values
+//   ynl    the spec engine: rt-route.yaml, every route decoded to JSON text
+//   ynl-tree  the same decoded to nlohmann::ordered_json values
 // Prints: walker, dump milliseconds, messages, attributes, checksum, peak RSS KiB.
 #include "route_walk.h"
 
@@ -40,17 +41,30 @@ int nlpp_walk(nlpp::socket& s, walk_result& out) {
     return routes.error() ? -1 : 0;
 }
 
-int ynl_walk(nlpp::ynl::client& c, walk_result& out) {
+// The spec engine: every route decoded to JSON text (decode_text, what
+// nlpp-ynl --output-json prints), or with `tree` to an ordered_json value.
+int ynl_walk(nlpp::ynl::client& c, walk_result& out, bool tree) {
     const auto& spec = c.spec();
-    nlpp::ynl::request req{spec.find_op("getroute"), nlpp::ynl::mode::dump, nlohmann::ordered_json{{"rtm-family", 2}}};
-    auto r = c.run(req, [&](nlohmann::ordered_json&& route) -> nlpp::result<void> {
+    const auto* op = spec.find_op("getroute");
+    const nlpp::ynl::request req{op, nlpp::ynl::mode::dump, nlohmann::ordered_json{{"rtm-family", 2}}};
+    std::string text;
+    auto r = c.exchange(std::span(&req, 1), [&](std::size_t, nlpp::message_view m) -> nlpp::result<void> {
         ++out.messages;
-        out.attrs += route.size();
-        if (auto it = route.find("table"); it != route.end()) out.checksum ^= it->get<std::uint32_t>();
-        return {};
+        if (tree) {
+            auto j = nlpp::ynl::decode(spec, *op, m);
+            if (!j) return nlpp::fail(j.error());
+            out.attrs += j->size();
+            out.checksum ^= j->value("table", 0u);
+            return {};
+        }
+        text.clear();
+        auto d = nlpp::ynl::decode_text(spec, *op, m, text);
+        out.attrs += text.size();
+        out.checksum ^= static_cast<std::uint32_t>(text.size());
+        return d;
     });
     if (!r) std::fprintf(stderr, "%s\n", r.error().what().c_str());
-    return r ? 0 : -1;
+    return r && !(*r)[0] ? 0 : -1;
 }
 
 }  // namespace
@@ -72,18 +86,18 @@ int main(int argc, char** argv) {
     } else if (mode == "c") {
         int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
         timed([&] { return c_walk(fd, &out); });
-    } else if (mode == "ynl") {
+    } else if (mode == "ynl" || mode == "ynl-tree") {
         auto path = nlpp::ynl::find_spec("rt-route");
         if (!path) return std::fprintf(stderr, "%s\n", path.error().what().c_str()), 1;
         auto spec = nlpp::ynl::load_spec(*path);
         if (!spec) return std::fprintf(stderr, "%s\n", spec.error().what().c_str()), 1;
         auto c = nlpp::ynl::client::open(*spec, {.read_size = 32768});
         if (!c) return std::fprintf(stderr, "%s\n", c.error().what().c_str()), 1;
-        timed([&] { return ynl_walk(*c, out); });
+        timed([&] { return ynl_walk(*c, out, mode == "ynl-tree"); });
     } else if (mode == "mnl") {
         timed([&] { return mnl_walk(&out); });
     } else {
-        std::fprintf(stderr, "usage: nlpp-bench-routes nlpp|c|mnl|ynl\n");
+        std::fprintf(stderr, "usage: nlpp-bench-routes nlpp|c|mnl|ynl|ynl-tree\n");
         return 2;
     }
     if (rc != 0) return std::fprintf(stderr, "%s walk failed\n", mode.c_str()), 1;

@@ -41,6 +41,14 @@ result<void> client::build(const request& req, std::optional<message_builder>& b
 
 result<std::vector<std::optional<nlpp::error>>> client::run_batch(std::span<const request> reqs, const reply_callback& on_reply,
                                                                   const decode_options& options) {
+    return exchange(reqs, [&](std::size_t k, message_view m) -> result<void> {
+        auto j = decode(*spec_, *reqs[k].op, m, options);
+        if (!j) return fail(std::move(j.error()).wrap(fmt::format("{} reply", reqs[k].op->name)));
+        return on_reply ? on_reply(k, std::move(*j)) : result<void>{};
+    });
+}
+
+result<std::vector<std::optional<nlpp::error>>> client::exchange(std::span<const request> reqs, const message_callback& on_message) {
     std::optional<message_builder> b;
     std::vector<request_trace> traces(reqs.size());
     std::vector<std::size_t> starts;
@@ -99,10 +107,8 @@ result<std::vector<std::optional<nlpp::error>>> client::run_batch(std::span<cons
                 if (!done[k]) --remaining;
                 done[k] = true;
             } else if (*v == reply_reader::verdict::reply) {
-                auto j = decode(*spec_, *reqs[k].op, m, options);
-                if (!j) return fail(std::move(j.error()).wrap(fmt::format("{} reply", reqs[k].op->name)));
-                if (on_reply)
-                    if (auto r = on_reply(k, std::move(*j)); !r) return fail(r.error());
+                if (on_message)
+                    if (auto r = on_message(k, m); !r) return fail(r.error());
             } else if (*v == reply_reader::verdict::notification) {
                 sock_.queue_notification(m);
             }

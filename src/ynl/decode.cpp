@@ -6,11 +6,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
 namespace nlpp::ynl {
 namespace {
 
 using nlohmann::ordered_json;
-using scope = std::pair<const attr_set*, const ordered_json*>;
 
 constexpr char hex_digits[] = "0123456789abcdef";
 
@@ -73,20 +76,165 @@ error bad(const where& w, const std::string& why) {
     return error(errc::attr_invalid, fmt::format("{}: {}", path.empty() ? "message" : path, why));
 }
 
-// Appends key: value to an object. A key seen before (a repeated attribute)
-// replaces the earlier value, as in pyynl; `seen` tracks types below 64 so
-// that the common case appends without a search.
-void put(ordered_json& obj, std::string_view key, ordered_json&& v, std::uint16_t type, std::uint64_t& seen) {
-    const bool fresh = type < 64 && !(seen & (std::uint64_t{1} << type));
-    if (type < 64) seen |= std::uint64_t{1} << type;
-    auto& map = obj.get_ref<ordered_json::object_t&>();
-    if (fresh) map.emplace_back(std::string(key), std::move(v));
-    else obj[std::string(key)] = std::move(v);
+// IPv4 as text without printf (inet_ntop formats through vfprintf).
+std::string dotted(const std::byte* p) {
+    char buf[16];
+    char* o = buf;
+    for (int i = 0; i < 4; ++i) {
+        if (i) *o++ = '.';
+        o = std::to_chars(o, buf + sizeof buf, static_cast<unsigned>(p[i])).ptr;
+    }
+    return std::string(buf, o);
 }
 
+// Output: a JSON tree (ordered_json) ...
+class tree_out {
+public:
+    void key(std::string_view k, bool repeated) {
+        key_ = k;
+        repeated_ = repeated;
+    }
+    void key(std::string_view k, const std::string&, bool repeated) { key(k, repeated); }
+    void begin_object() { stack_.push_back(place(ordered_json::object())); }
+    void begin_array() { stack_.push_back(place(ordered_json::array())); }
+    void end() { stack_.pop_back(); }
+    void value(std::uint64_t v) { place(ordered_json(v)); }
+    void value(std::int64_t v) { place(ordered_json(v)); }
+    void value(bool v) { place(ordered_json(v)); }
+    void value(std::string&& v) { place(ordered_json(std::move(v))); }
+    void value(std::string_view v) { place(ordered_json(std::string(v))); }
+    ordered_json take() { return std::move(root_); }
+
+private:
+    ordered_json* place(ordered_json&& v) {
+        if (stack_.empty()) {
+            root_ = std::move(v);
+            return &root_;
+        }
+        ordered_json& top = *stack_.back();
+        if (top.is_array()) {
+            auto& a = top.get_ref<ordered_json::array_t&>();
+            a.push_back(std::move(v));
+            return &a.back();
+        }
+        if (repeated_) {  // a repeated attribute replaces the earlier value, as in pyynl
+            ordered_json& slot = top[std::string(key_)];
+            slot = std::move(v);
+            return &slot;
+        }
+        auto& m = top.get_ref<ordered_json::object_t&>();
+        m.emplace_back(std::string(key_), std::move(v));
+        return &m.back().second;
+    }
+    ordered_json root_;
+    std::vector<ordered_json*> stack_;
+    std::string_view key_;
+    bool repeated_ = false;
+};
+
+// ... or compact JSON text (a repeated attribute appears twice; readers keep the last).
+// Writes through a cursor into a per-thread scratch buffer that only grows
+// (so it is never zero-filled again), then appends the text in one copy.
+class text_out {
+public:
+    text_out() : s_(scratch()) {}
+    void finish(std::string& out) const { out.append(s_.data(), pos_); }
+    void key(std::string_view k, bool) {
+        comma();
+        quote(k);
+        put(':');
+        keyed_ = true;
+    }
+    // A spec name, already quoted with its colon.
+    void key(std::string_view, const std::string& quoted, bool) {
+        comma();
+        append(quoted);
+        keyed_ = true;
+    }
+    void begin_object() { open('{', '}'); }
+    void begin_array() { open('[', ']'); }
+    void end() {
+        put(closers_.back());
+        closers_.pop_back();
+        first_ = false;
+    }
+    void value(std::uint64_t v) { number(v); }
+    void value(std::int64_t v) { number(v); }
+    void value(bool v) {
+        comma();
+        append(v ? std::string_view("true") : std::string_view("false"));
+    }
+    void value(std::string_view v) {
+        comma();
+        quote(v);
+    }
+
+private:
+    static std::vector<char>& scratch() {
+        thread_local std::vector<char> buffer(4096);
+        return buffer;
+    }
+    char* room(std::size_t n) {
+        if (s_.size() - pos_ < n) [[unlikely]]
+            grow(n);
+        return s_.data() + pos_;
+    }
+    [[gnu::noinline]] void grow(std::size_t n) { s_.resize(std::max(s_.size() * 2, pos_ + n)); }
+    void put(char c) { *room(1) = c, ++pos_; }
+    void append(std::string_view v) {
+        std::memcpy(room(v.size()), v.data(), v.size());
+        pos_ += v.size();
+    }
+    void comma() {
+        if (keyed_) keyed_ = false;
+        else if (!first_) put(',');
+        first_ = false;
+    }
+    void open(char c, char closer) {
+        comma();
+        put(c);
+        closers_.push_back(closer);
+        first_ = true;
+    }
+    template <class T>
+    void number(T v) {
+        comma();
+        char* p = room(24);
+        pos_ += static_cast<std::size_t>(std::to_chars(p, p + 24, v).ptr - p);
+    }
+    void quote(std::string_view v) {
+        char* const start = room(v.size() * 6 + 2);
+        char* o = start;
+        *o++ = '"';
+        for (char c : v) {
+            const auto u = static_cast<unsigned char>(c);
+            if (u >= 0x20 && c != '"' && c != '\\') {
+                *o++ = c;
+            } else if (u < 0x20) {
+                *o++ = '\\', *o++ = 'u', *o++ = '0', *o++ = '0', *o++ = hex_digits[u >> 4], *o++ = hex_digits[u & 15];
+            } else {
+                *o++ = '\\', *o++ = c;
+            }
+        }
+        *o++ = '"';
+        pos_ += static_cast<std::size_t>(o - start);
+    }
+    std::vector<char>& s_;
+    std::size_t pos_ = 0;
+    std::string closers_;
+    bool first_ = true, keyed_ = false;
+};
+
+// Decoded values of selector attributes, per nesting level, for sub-messages.
+struct scope {
+    const attr_set* set;
+    std::vector<std::pair<std::string_view, std::string>> selectors;
+};
+
+template <class Out>
 class decoder {
 public:
-    explicit decoder(const decode_options& o) : o_(o) {}
+    decoder(Out& out, const decode_options& o) : out_(out), o_(o) {}
 
     // An integer of a scalar type, or nullopt when the size is wrong.
     static std::optional<std::int64_t> scalar(attr_type t, bytes p, byte_order o) {
@@ -116,37 +264,40 @@ public:
         return t == attr_type::u8 || t == attr_type::u16 || t == attr_type::u32 || t == attr_type::u64 || t == attr_type::uint;
     }
 
-    // A number as JSON: by enum name, as a flag list, with a display hint, or plain.
-    static ordered_json number(std::int64_t v, attr_type t, const definition* d, bool as_flags, const std::string& hint) {
+    // A number: by enum name, as a flag list, with a display hint, or plain.
+    void number(std::int64_t v, attr_type t, const definition* d, bool as_flags, const std::string& hint) {
         const auto u = static_cast<std::uint64_t>(v);
         if (d) {
             if (d->kind == definition::kind::flags || as_flags) {
-                ordered_json list = ordered_json::array();
+                out_.begin_array();
                 for (int bit = 0; bit < 64; ++bit) {
                     const std::uint64_t mask = std::uint64_t{1} << bit;
                     if (!(u & mask)) continue;
                     const enum_entry* e = d->kind == definition::kind::flags ? d->find(mask) : d->find(std::uint64_t(bit));
-                    if (e) list.push_back(e->name);
-                    else list.push_back(mask);
+                    if (e) out_.value(std::string_view(e->name));
+                    else out_.value(mask);
                 }
-                return list;
+                out_.end();
+                return;
             }
-            if (const enum_entry* e = d->find(u)) return e->name;
+            if (const enum_entry* e = d->find(u)) return out_.value(std::string_view(e->name));
         }
         if (!hint.empty()) {
-            if (hint == "hex") return fmt::format("{:#x}", u);
-            if (hint == "ipv4" && t == attr_type::u32) return fmt::format("{}.{}.{}.{}", u >> 24 & 255, u >> 16 & 255, u >> 8 & 255, u & 255);
+            if (hint == "hex") return out_.value(fmt::format("{:#x}", u));
+            if (hint == "ipv4" && t == attr_type::u32) {
+                const std::byte b[4] = {std::byte(u >> 24), std::byte(u >> 16), std::byte(u >> 8), std::byte(u)};
+                return out_.value(dotted(b));
+            }
         }
-        return is_unsigned(t) ? ordered_json(u) : ordered_json(v);
+        if (is_unsigned(t)) out_.value(u);
+        else out_.value(v);
     }
 
-    static ordered_json hinted_bytes(bytes p, const std::string& hint) {
+    static std::string hinted_bytes(bytes p, const std::string& hint) {
         if (hint.empty()) return hex(p);
+        if ((hint == "ipv4" || hint == "ipv4-or-v6") && p.size() == 4) return dotted(p.data());
         char buf[INET6_ADDRSTRLEN];
-        if ((hint == "ipv4" || (hint == "ipv4-or-v6" && p.size() == 4)) && p.size() == 4 && inet_ntop(AF_INET, p.data(), buf, sizeof buf))
-            return std::string(buf);
-        if ((hint == "ipv6" || (hint == "ipv4-or-v6" && p.size() == 16)) && p.size() == 16 && inet_ntop(AF_INET6, p.data(), buf, sizeof buf))
-            return std::string(buf);
+        if ((hint == "ipv6" || hint == "ipv4-or-v6") && p.size() == 16 && inet_ntop(AF_INET6, p.data(), buf, sizeof buf)) return buf;
         if (hint == "mac" || hint == "fddi") return hex(p, ':');
         if (hint == "uuid" && p.size() == 16) {
             const std::string h = hex(p);
@@ -156,9 +307,8 @@ public:
         return hex(p);
     }
 
-    // A struct's members into `out`; returns the bytes consumed.
-    result<std::size_t> structure(const definition& d, bytes p, ordered_json& out, const where& w) const {
-        auto& map = out.get_ref<ordered_json::object_t&>();
+    // A struct's members as keys of the open object; returns the bytes consumed.
+    result<std::size_t> structure(const definition& d, bytes p, const where& w) {
         std::size_t off = 0;
         for (const auto& m : d.members) {
             const std::size_t n = scalar_size(m.type) ? scalar_size(m.type) : m.len;
@@ -166,200 +316,286 @@ public:
             bytes field = p.subspan(off, n);
             off += n;
             if (m.type == attr_type::pad) continue;
+            out_.key(m.name, m.json_key, false);
             if (scalar_size(m.type)) {
-                map.emplace_back(m.name, number(*scalar(m.type, field, m.order), m.type, m.enum_def, m.enum_as_flags, m.display_hint));
+                number(*scalar(m.type, field, m.order), m.type, m.enum_def, m.enum_as_flags, m.display_hint);
             } else if (m.type == attr_type::string) {
                 const auto* c = reinterpret_cast<const char*>(field.data());
-                map.emplace_back(m.name, utf8(std::string_view(c, strnlen(c, field.size()))));
+                out_.value(utf8(std::string_view(c, strnlen(c, field.size()))));
             } else if (m.struct_def) {
-                ordered_json inner = ordered_json::object();
+                out_.begin_object();
                 const where here{&w, m.name};
-                auto r = structure(*m.struct_def, field, inner, here);
+                auto r = structure(*m.struct_def, field, here);
                 if (!r) return fail(r.error());
-                map.emplace_back(m.name, std::move(inner));
+                out_.end();
             } else {
-                map.emplace_back(m.name, hinted_bytes(field, m.display_hint));
+                out_.value(hinted_bytes(field, m.display_hint));
             }
         }
         return off;
     }
 
-    // The decoded value of selector `sel` in the innermost scope that defines it.
-    static const ordered_json* selector(const std::string& sel, const std::vector<scope>& scopes) {
-        for (auto it = scopes.rbegin(); it != scopes.rend(); ++it)
-            if (it->first->find(sel)) {
-                const auto v = it->second->find(sel);
-                return v == it->second->end() ? nullptr : &*v;
+    // The text a selector attribute selects by: strings as they are, enum values by name.
+    static std::string selector_text(const attribute& a, attr_view v) {
+        if (a.type == attr_type::string) return utf8(v.get_string());
+        if (auto x = scalar(a.type, v.payload(), a.order)) {
+            if (a.enum_def)
+                if (const enum_entry* e = a.enum_def->find(static_cast<std::uint64_t>(*x))) return e->name;
+            return is_unsigned(a.type) ? std::to_string(static_cast<std::uint64_t>(*x)) : std::to_string(*x);
+        }
+        return hex(v.payload());
+    }
+
+    // The value of selector `sel` in the innermost scope whose set defines it.
+    const std::string* selector(const std::string& sel) const {
+        for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it)
+            if (it->set->find(sel)) {
+                for (const auto& [name, text] : it->selectors)
+                    if (name == sel) return &text;
+                return nullptr;
             }
         return nullptr;
     }
 
-    result<ordered_json> value(const attribute& a, attr_view v, const where& w, std::vector<scope>& scopes) const {
+    result<void> value(const attribute& a, attr_view v, const where& w) {
         bytes p = v.payload();
         switch (a.type) {
-        case attr_type::flag: return ordered_json(true);
-        case attr_type::string: return ordered_json(utf8(v.get_string()));
-        case attr_type::nest: return attrs(*a.nested_set, v.nested(), w, scopes);
+        case attr_type::flag: out_.value(true); return {};
+        case attr_type::string: out_.value(utf8(v.get_string())); return {};
+        case attr_type::nest: return object(*a.nested_set, v.nested(), w);
         case attr_type::bitfield32:
             if (p.size() != 8) return fail(bad(w, fmt::format("bitfield32 of {} bytes", p.size())));
-            return ordered_json{{"value", number(load<std::uint32_t>(p), attr_type::u32, a.enum_def, a.enum_as_flags, "")},
-                                {"selector", number(load<std::uint32_t>(p.subspan(4)), attr_type::u32, a.enum_def, a.enum_as_flags, "")}};
-        case attr_type::binary: {
+            out_.begin_object();
+            out_.key("value", false);
+            number(load<std::uint32_t>(p), attr_type::u32, a.enum_def, a.enum_as_flags, "");
+            out_.key("selector", false);
+            number(load<std::uint32_t>(p.subspan(4)), attr_type::u32, a.enum_def, a.enum_as_flags, "");
+            out_.end();
+            return {};
+        case attr_type::binary:
             if (a.struct_def) {
-                ordered_json obj = ordered_json::object();
-                auto r = structure(*a.struct_def, p, obj, w);
+                out_.begin_object();
+                auto r = structure(*a.struct_def, p, w);
                 if (!r) return fail(r.error());
-                return obj;
-            }
-            if (scalar_size(a.sub_type)) {
-                ordered_json list = ordered_json::array();
-                const std::size_t n = scalar_size(a.sub_type);
+                out_.end();
+            } else if (const std::size_t n = scalar_size(a.sub_type)) {
+                out_.begin_array();
                 for (std::size_t off = 0; off + n <= p.size(); off += n)
-                    list.push_back(number(*scalar(a.sub_type, p.subspan(off, n), a.order), a.sub_type, a.enum_def, false, a.display_hint));
-                return list;
+                    number(*scalar(a.sub_type, p.subspan(off, n), a.order), a.sub_type, a.enum_def, false, a.display_hint);
+                out_.end();
+            } else {
+                out_.value(hinted_bytes(p, a.display_hint));
             }
-            return hinted_bytes(p, a.display_hint);
-        }
+            return {};
         case attr_type::indexed_array: {
-            ordered_json list = ordered_json::array();
+            out_.begin_array();
             attr_range items = v.nested();
             for (attr_view item : items) {
                 const where here{&w, {}, item.type()};
                 if (a.sub_type == attr_type::nest) {  // pyynl: {"<index>": {...}}
-                    auto r = attrs(*a.nested_set, item.nested(), here, scopes);
-                    if (!r) return fail(r.error());
-                    list.push_back(ordered_json{{std::to_string(item.type()), std::move(*r)}});
+                    out_.begin_object();
+                    const std::string index = std::to_string(item.type());
+                    out_.key(index, false);
+                    if (auto r = object(*a.nested_set, item.nested(), here); !r) return r;
+                    out_.end();
                 } else if (scalar_size(a.sub_type) || a.sub_type == attr_type::uint || a.sub_type == attr_type::sint) {
                     auto x = scalar(a.sub_type, item.payload(), a.order);
                     if (!x) return fail(bad(here, fmt::format("{} of {} bytes", type_name(a.sub_type), item.payload().size())));
-                    list.push_back(number(*x, a.sub_type, a.enum_def, a.enum_as_flags, a.display_hint));
+                    number(*x, a.sub_type, a.enum_def, a.enum_as_flags, a.display_hint);
                 } else {
-                    list.push_back(hinted_bytes(item.payload(), a.display_hint));
+                    out_.value(hinted_bytes(item.payload(), a.display_hint));
                 }
             }
             if (auto e = items.error()) return fail(std::move(*e).wrap(w.str()));
-            return list;
+            out_.end();
+            return {};
         }
         case attr_type::nest_type_value: {
             // pyynl's shape: {"<type-value 0>": type, ..., attributes...}; a nest
             // holding several entries becomes a list of such objects.
-            ordered_json list = ordered_json::array();
-            if (auto r = type_levels(a, v, 0, ordered_json::object(), w, scopes, list); !r) return fail(r.error());
-            if (list.size() == 1) return std::move(list[0]);
-            return list;
+            const std::size_t n = leaves(a, v, 0);
+            if (n != 1) out_.begin_array();
+            std::vector<std::uint16_t> ids;
+            if (auto r = type_levels(a, v, ids, w); !r) return r;
+            if (n != 1) out_.end();
+            return {};
         }
         case attr_type::sub_message: {
-            const ordered_json* sel = selector(a.selector, scopes);
-            if (!sel) return fail(bad(w, fmt::format("no value for selector '{}' before it", a.selector)));
-            const std::string key = sel->is_string() ? sel->get<std::string>() : sel->dump();
-            const sub_message_format* f = a.sub_message_def->find(key);
-            if (!f) return ordered_json(hex(p));  // no format for this value: keep the bytes
+            const std::string* key = selector(a.selector);
+            if (!key) return fail(bad(w, fmt::format("no value for selector '{}' before it", a.selector)));
+            const sub_message_format* f = a.sub_message_def->find(*key);
+            if (!f) {  // no format for this value: keep the bytes
+                out_.value(hex(p));
+                return {};
+            }
             const where here{w.up, w.name, -1, f->value};
-            ordered_json obj = ordered_json::object();
+            out_.begin_object();
             bytes rest = p;
             if (f->header) {
-                auto used = structure(*f->header, rest, obj, here);
+                auto used = structure(*f->header, rest, here);
                 if (!used) return fail(used.error());
                 rest = rest.subspan(std::min(align4(*used), rest.size()));
             }
-            if (f->set) return attrs(*f->set, attr_range(rest), here, scopes, std::move(obj));
-            return obj;
+            if (f->set)
+                if (auto r = attrs(*f->set, attr_range(rest), here); !r) return r;
+            out_.end();
+            return {};
         }
         default: {
             auto x = scalar(a.type, p, a.order);
             if (!x) return fail(bad(w, fmt::format("{} of {} bytes", type_name(a.type), p.size())));
-            return number(*x, a.type, a.enum_def, a.enum_as_flags, a.display_hint);
+            number(*x, a.type, a.enum_def, a.enum_as_flags, a.display_hint);
+            return {};
         }
         }
     }
 
-    // The entries below nest `v` at type-value level `depth`, flattened into `out`.
-    result<void> type_levels(const attribute& a, attr_view v, std::size_t depth, const ordered_json& ids, const where& w,
-                             std::vector<scope>& scopes, ordered_json& out) const {
+    static std::size_t leaves(const attribute& a, attr_view v, std::size_t depth) {
+        std::size_t n = 0;
+        for (attr_view level : v.nested()) n += depth + 1 < a.type_value.size() ? leaves(a, level, depth + 1) : 1;
+        return n;
+    }
+
+    result<void> type_levels(const attribute& a, attr_view v, std::vector<std::uint16_t>& ids, const where& w) {
         attr_range inner = v.nested();
         for (attr_view level : inner) {
-            ordered_json here = ids;
-            here[a.type_value[depth]] = level.type();
-            if (depth + 1 < a.type_value.size()) {
-                if (auto r = type_levels(a, level, depth + 1, here, w, scopes, out); !r) return r;
-                continue;
+            ids.push_back(level.type());
+            if (ids.size() < a.type_value.size()) {
+                if (auto r = type_levels(a, level, ids, w); !r) return r;
+            } else {
+                out_.begin_object();
+                for (std::size_t i = 0; i < ids.size(); ++i) {
+                    out_.key(a.type_value[i], false);
+                    out_.value(std::uint64_t{ids[i]});
+                }
+                if (auto r = attrs(*a.nested_set, level.nested(), w); !r) return r;
+                out_.end();
             }
-            auto r = attrs(*a.nested_set, level.nested(), w, scopes, std::move(here));
-            if (!r) return fail(r.error());
-            out.push_back(std::move(*r));
+            ids.pop_back();
         }
         if (auto e = inner.error()) return fail(std::move(*e).wrap(w.str()));
         return {};
     }
 
     // An attribute the spec does not know, as pyynl's --process-unknown shows it.
-    static ordered_json unknown(attr_view v) {
-        if (!v.nested_flag()) return hex(v.payload());
-        ordered_json obj = ordered_json::object();
-        for (attr_view c : v.nested()) add_unknown(obj, c);
-        return obj;
+    void unknown(attr_view v) {
+        if (!v.nested_flag()) return out_.value(hex(v.payload()));
+        out_.begin_object();
+        unknowns(v.nested(), nullptr);
+        out_.end();
     }
-    static void add_unknown(ordered_json& obj, attr_view v) {
-        const std::string key = fmt::format("UnknownAttr({})", v.type());
-        ordered_json x = unknown(v);
-        if (!obj.contains(key)) obj[key] = std::move(x);
-        else {  // repeated: a list, like pyynl
-            if (!obj[key].is_array()) obj[key] = ordered_json::array({obj[key]});
-            obj[key].push_back(std::move(x));
+    // Every attribute of `range` unknown to `set` as "UnknownAttr(N)" keys; a repeated one becomes a list.
+    void unknowns(const attr_range& range, const attr_set* set) {
+        std::vector<std::uint16_t> done;
+        for (attr_view v : range) {
+            const attribute* a = set ? set->find(v.type()) : nullptr;
+            if (a && a->type != attr_type::unused) continue;
+            if (std::find(done.begin(), done.end(), v.type()) != done.end()) continue;
+            done.push_back(v.type());
+            const std::string key = fmt::format("UnknownAttr({})", v.type());
+            out_.key(key, false);
+            std::size_t n = 0;
+            for (attr_view x : range) n += x.type() == v.type();
+            if (n == 1) {
+                unknown(v);
+                continue;
+            }
+            out_.begin_array();
+            for (attr_view x : range)
+                if (x.type() == v.type()) unknown(x);
+            out_.end();
         }
     }
 
-    result<ordered_json> attrs(const attr_set& set, const attr_range& range, const where& w, std::vector<scope>& scopes,
-                               ordered_json obj = ordered_json::object()) const {
-        scopes.emplace_back(&set, &obj);
+    result<void> object(const attr_set& set, const attr_range& range, const where& w) {
+        out_.begin_object();
+        if (auto r = attrs(set, range, w); !r) return r;
+        out_.end();
+        return {};
+    }
+
+    // The attributes of `range` as keys of the open object.
+    result<void> attrs(const attr_set& set, const attr_range& range, const where& w) {
+        scopes_.push_back({&set, {}});
         std::uint64_t seen = 0;
+        std::vector<std::uint16_t> done;  // multi-attr types already listed
+        bool unknown_seen = false;
         for (attr_view v : range) {
-            const attribute* a = set.find(v.type());
+            const std::uint16_t type = v.type();
+            const attribute* a = set.find(type);
             if (!a || a->type == attr_type::unused) {
-                if (o_.process_unknown) add_unknown(obj, v);
+                unknown_seen = true;
                 continue;
             }
             if (a->type == attr_type::pad) continue;
             const where here{&w, a->name};
-            auto x = value(*a, v, here, scopes);
-            if (!x) {
-                scopes.pop_back();
-                return fail(x.error());
+            if (a->multi_attr) {  // every occurrence in one list, at the first
+                if (std::find(done.begin(), done.end(), type) != done.end()) continue;
+                done.push_back(type);
+                out_.key(a->name, a->json_key, false);
+                out_.begin_array();
+                for (attr_view x : range)
+                    if (x.type() == type)
+                        if (auto r = value(*a, x, here); !r) return r;
+                out_.end();
+                continue;
             }
-            if (a->multi_attr) obj[a->name].push_back(std::move(*x));
-            else put(obj, a->name, std::move(*x), v.type(), seen);
+            const bool repeated = type < 64 ? (seen >> type & 1) != 0 : true;
+            if (type < 64) seen |= std::uint64_t{1} << type;
+            out_.key(a->name, a->json_key, repeated);
+            if (a->is_selector) scopes_.back().selectors.emplace_back(a->name, selector_text(*a, v));
+            if (auto r = value(*a, v, here); !r) return r;
         }
-        scopes.pop_back();
+        if (unknown_seen && o_.process_unknown) unknowns(range, &set);
+        scopes_.pop_back();
         if (auto e = range.error()) {
             const std::string path = w.str();
             return fail(std::move(*e).wrap(path.empty() ? "attributes" : path));
         }
-        return obj;
+        return {};
+    }
+
+    // A whole message: genetlink header skipped, fixed header and attributes in one object.
+    result<void> message(const spec& s, const operation& op, message_view m) {
+        bytes p = m.payload();
+        if (s.is_genetlink()) {
+            if (p.size() < 4) return fail(errc::truncated, "message: no genetlink header");
+            p = p.subspan(4);
+        }
+        const where top;
+        out_.begin_object();
+        if (op.header) {
+            auto used = structure(*op.header, p, top);
+            if (!used) return fail(used.error());
+            p = p.subspan(std::min(align4(*used), p.size()));
+        }
+        if (op.set)
+            if (auto r = attrs(*op.set, attr_range(p), top); !r) return r;
+        out_.end();
+        return {};
     }
 
 private:
+    Out& out_;
     const decode_options& o_;
+    std::vector<scope> scopes_;
 };
 
 }  // namespace
 
 result<nlohmann::ordered_json> decode(const spec& s, const operation& op, message_view m, const decode_options& options) {
-    decoder d(options);
-    bytes p = m.payload();
-    if (s.is_genetlink()) {
-        if (p.size() < 4) return fail(errc::truncated, "message: no genetlink header");
-        p = p.subspan(4);
-    }
-    nlohmann::ordered_json obj = nlohmann::ordered_json::object();
-    const where top;
-    if (op.header) {
-        auto used = d.structure(*op.header, p, obj, top);
-        if (!used) return fail(used.error());
-        p = p.subspan(std::min(align4(*used), p.size()));
-    }
-    if (!op.set) return obj;
-    std::vector<scope> scopes;
-    return d.attrs(*op.set, attr_range(p), top, scopes, std::move(obj));
+    tree_out out;
+    decoder<tree_out> d(out, options);
+    if (auto r = d.message(s, op, m); !r) return fail(r.error());
+    return out.take();
+}
+
+result<void> decode_text(const spec& s, const operation& op, message_view m, std::string& text, const decode_options& options) {
+    text_out out;
+    decoder<text_out> d(out, options);
+    auto r = d.message(s, op, m);
+    if (r) out.finish(text);
+    return r;
 }
 
 }  // namespace nlpp::ynl

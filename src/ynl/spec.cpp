@@ -16,6 +16,18 @@
 namespace nlpp::ynl {
 namespace {
 
+// A name as a JSON object key with its colon: "\"name\":".
+std::string json_key_of(std::string_view name) {
+    std::string k = "\"";
+    for (char c : name) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20) k += fmt::format("\\u{:04x}", u);
+        else if (c == '"' || c == '\\') (k += '\\') += c;
+        else k += c;
+    }
+    return k + "\":";
+}
+
 // A read-only view of a libfyaml node with the helpers the loader needs.
 class node {
 public:
@@ -453,6 +465,7 @@ struct loader {
         };
         for (auto& d : s.definitions)
             for (auto& m : d.members) {
+                m.json_key = json_key_of(m.name);
                 const std::string who = fmt::format("struct '{}' member '{}'", d.name, m.name);
                 auto e = enumeration(m.enum_name, who);
                 if (!e) return fail(e.error());
@@ -464,6 +477,7 @@ struct loader {
         for (auto& set : s.attribute_sets)
             for (auto& a : set.attrs) {
                 const std::string who = fmt::format("attribute '{}' of set '{}'", a.name, set.name);
+                a.json_key = json_key_of(a.name);
                 a.nested_set = a.nested.empty() ? nullptr : s.find_set(a.nested);
                 a.sub_message_def = a.sub_message.empty() ? nullptr : s.find_sub_message(a.sub_message);
                 auto e = enumeration(a.enum_name, who);
@@ -476,6 +490,12 @@ struct loader {
                     return fail(err(a.line, who + ": an indexed-array of nests without nested-attributes"));
                 if (a.type == attr_type::sub_message && a.selector.empty()) return fail(err(a.line, who + ": a sub-message without a selector"));
             }
+        for (const auto& set : s.attribute_sets)
+            for (const auto& a : set.attrs)
+                if (a.type == attr_type::sub_message)
+                    for (auto& other : s.attribute_sets)
+                        for (auto& b : other.attrs)
+                            if (b.name == a.selector) b.is_selector = true;
         for (auto& op : s.operations) {
             op.set = op.attribute_set.empty() ? nullptr : s.find_set(op.attribute_set);
             auto h = structure(op.fixed_header, fmt::format("operation '{}' fixed-header", op.name));
@@ -558,20 +578,6 @@ std::string_view type_name(attr_type t) noexcept {
                                                  "binary", "nest", "indexed-array", "nest-type-value", "bitfield32",
                                                  "sub-message"};
     return names[static_cast<std::size_t>(t)];
-}
-
-std::size_t scalar_size(attr_type t) noexcept {
-    switch (t) {
-    case attr_type::u8:
-    case attr_type::s8: return 1;
-    case attr_type::u16:
-    case attr_type::s16: return 2;
-    case attr_type::u32:
-    case attr_type::s32: return 4;
-    case attr_type::u64:
-    case attr_type::s64: return 8;
-    default: return 0;
-    }
 }
 
 const enum_entry* definition::find(std::string_view entry) const noexcept {

@@ -33,7 +33,12 @@ nlpp::result<json> round_trip(const spec& s, const operation& op, const json& in
     if (wire) wire->assign(bytes->begin(), bytes->end());
     auto m = nlpp::message_view::parse(*bytes);
     if (!m) return nlpp::fail(m.error());
-    return decode(s, op, *m, {});
+    auto tree = decode(s, op, *m, {});
+    std::string text;  // the text writer gives the same JSON
+    auto r = decode_text(s, op, *m, text);
+    if (tree && (!r || text != tree->dump()))
+        return nlpp::fail(nlpp::errc::invalid_argument, "decode_text differs: " + text + " vs " + tree->dump());
+    return tree;
 }
 
 TEST(ynl_roundtrip, every_spec_every_operation) {

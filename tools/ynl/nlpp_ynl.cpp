@@ -270,12 +270,27 @@ int main(int argc, char** argv) {
     if (!reqs.empty()) {
         // A dump prints a list; a do its reply; a batch one value per reply.
         printer out(output_json, reqs.size() == 1 && reqs[0].mode == nlpp::ynl::mode::dump);
-        auto r = client->run_batch(reqs, [&](std::size_t, ordered_json&& j) -> nlpp::result<void> {
-            out.print(j);
+        std::string text;  // --output-json: lines written straight from the wire, flushed in 64 KiB blocks
+        auto r = client->exchange(reqs, [&](std::size_t i, nlpp::message_view m) -> nlpp::result<void> {
+            if (output_json) {
+                auto d = nlpp::ynl::decode_text(*spec, *reqs[i].op, m, text, opts);
+                if (!d) return nlpp::fail(std::move(d.error()).wrap(reqs[i].op->name + " reply"));
+                text += '\n';
+                if (text.size() > 65536) {
+                    std::fwrite(text.data(), 1, text.size(), stdout);
+                    text.clear();
+                }
+                return {};
+            }
+            auto j = nlpp::ynl::decode(*spec, *reqs[i].op, m, opts);
+            if (!j) return nlpp::fail(std::move(j.error()).wrap(reqs[i].op->name + " reply"));
+            out.print(*j);
             return {};
-        }, opts);
+        });
+        std::fwrite(text.data(), 1, text.size(), stdout);
         out.finish();
         std::cout.flush();
+        std::fflush(stdout);
         if (!r) return report(r.error());
         for (std::size_t i = 0; i < r->size(); ++i)
             if ((*r)[i]) {

@@ -58,8 +58,12 @@ public:
     socket& raw() noexcept { return sock_; }
 
     // Every request of `reqs`, in one datagram, answered in order: replies go
-    // to on_reply with the request's index. Returns one outcome per request
-    // (nullopt: success); fails as a whole on bad input or I/O errors.
+    // to on_message with the request's index, undecoded (decode() or
+    // decode_text() them). Returns one outcome per request (nullopt:
+    // success); fails as a whole on bad input or I/O errors.
+    using message_callback = std::function<result<void>(std::size_t index, message_view reply)>;
+    result<std::vector<std::optional<nlpp::error>>> exchange(std::span<const request> reqs, const message_callback& on_message);
+    // The same with each reply decoded to JSON.
     using reply_callback = std::function<result<void>(std::size_t index, nlohmann::ordered_json&& reply)>;
     result<std::vector<std::optional<nlpp::error>>> run_batch(std::span<const request> reqs, const reply_callback& on_reply,
                                                              const decode_options& options = {});

@@ -36,7 +36,19 @@ enum class attr_type {
 };
 NLPP_API std::string_view type_name(attr_type t) noexcept;
 // Bytes of a fixed-width integer type (0 for others).
-NLPP_API std::size_t scalar_size(attr_type t) noexcept;
+constexpr std::size_t scalar_size(attr_type t) noexcept {
+    switch (t) {
+    case attr_type::u8:
+    case attr_type::s8: return 1;
+    case attr_type::u16:
+    case attr_type::s16: return 2;
+    case attr_type::u32:
+    case attr_type::s32: return 4;
+    case attr_type::u64:
+    case attr_type::s64: return 8;
+    default: return 0;
+    }
+}
 
 struct enum_entry {
     std::string name;
@@ -59,6 +71,7 @@ struct struct_member {
     // Resolved at load: pointers into the same spec.
     const definition* enum_def = nullptr;
     const definition* struct_def = nullptr;
+    std::string json_key;  // "\"name\":", for writing JSON text
 };
 
 struct NLPP_API definition {
@@ -101,6 +114,8 @@ struct attribute {
     const definition* enum_def = nullptr;
     const definition* struct_def = nullptr;
     const ynl::sub_message* sub_message_def = nullptr;
+    bool is_selector = false;
+    std::string json_key;  // "\"name\":", for writing JSON text  // some sub-message is chosen by an attribute of this name
 };
 
 struct NLPP_API attr_set {
