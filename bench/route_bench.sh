@@ -57,6 +57,8 @@ printf "  nlpp-ynl --output-json  %8.1f ms\n" "$(echo "${cli[ynl]} / 1000" | bc 
 printf "  ip -j route show        %8.1f ms  (nlpp-ynl is %.2fx faster)\n" "$(echo "${cli[ip]} / 1000" | bc -l)" "$(echo "${cli[ip]} / ${cli[ynl]}" | bc -l)"
 pyynl=/usr/local/share/ynl/pyynl/cli.py spec=${NLPP_SPEC_PATH%%:*}/rt-route.yaml
 if [[ -f $pyynl && -f $spec ]]; then
+  read -r _ ms < <(ip netns exec "$ns" python3 "$(dirname "$0")/pyynl_routes.py" "$(dirname "$pyynl")" "$spec")
+  printf "  pyynl library dump (1 run) %8.1f ms  (nlpp-bench-routes ynl is %.0fx faster)\n" "$ms" "$(echo "$ms / ${best[ynl]}" | bc -l)"
   us=$(wall ip netns exec "$ns" python3 "$pyynl" --spec "$spec" --no-schema --dump getroute --json '{"rtm-family": 2}' --output-json)
   printf "  pyynl cli.py (1 run)    %8.1f ms  (nlpp-ynl is %.0fx faster)\n" "$(echo "$us / 1000" | bc -l)" "$(echo "$us / ${cli[ynl]}" | bc -l)"
 fi

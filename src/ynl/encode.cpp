@@ -466,8 +466,11 @@ std::string request_trace::missing(std::optional<std::uint32_t> nest_offset, std
 }
 
 void request_trace::annotate(nlpp::error& e) const {
-    if (e.extack.offset && e.extack.attr_path.empty()) e.extack.attr_path = path_at(*e.extack.offset);
-    if (e.extack.missing_type && e.extack.missing_path.empty()) e.extack.missing_path = missing(e.extack.missing_nest, *e.extack.missing_type);
+    // The trace knows the names, through sub-messages too: its paths replace numeric ones.
+    if (e.extack.offset)
+        if (auto p = path_at(*e.extack.offset); !p.empty()) e.extack.attr_path = std::move(p);
+    if (e.extack.missing_type)
+        if (auto p = missing(e.extack.missing_nest, *e.extack.missing_type); !p.empty()) e.extack.missing_path = std::move(p);
 }
 
 }  // namespace nlpp::ynl

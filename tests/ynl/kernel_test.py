@@ -197,6 +197,8 @@ def test_genetlink():
         genl = {l.split()[1] for l in run(["genl", "ctrl", "list"], ns=ns).stdout.splitlines() if l.startswith("Name:")}
         check("nlctrl: same families as genl ctrl list", {f["family-name"] for f in fams} == genl,
               f"{sorted({f['family-name'] for f in fams} ^ genl)}")
+        p = run([YNL, "--family", "netdev", "--netns", ns, "--do", "dev-get"], ok=False)
+        check("netdev: missing attribute named", p.returncode == 1 and "missing attribute: .ifindex" in p.stderr, p.stderr)
         pol = run([YNL, "--family", "netdev", "--do", "dev-get", "--policy", "--output-json"])
         check("--policy names attributes", json.loads(pol.stdout).get("ifindex", {}).get("type") == "u32", pol.stdout)
 
