@@ -42,8 +42,7 @@ range range_of(attr_type t, std::size_t bytes) {
 
 class encoder {
 public:
-    encoder(const spec& s, message_builder& b, std::size_t msg_start, request_trace* t)
-        : s_(s), b_(b), msg_start_(msg_start), trace_(t) {}
+    encoder(message_builder& b, std::size_t msg_start, request_trace* t) : b_(b), msg_start_(msg_start), trace_(t) {}
 
     // An integer from a number, a "0x.." or decimal string, an enum name, a
     // list of flag names or (with an ipv4 hint) a dotted quad. Returned as
@@ -406,7 +405,6 @@ public:
     }
 
 private:
-    const spec& s_;
     message_builder& b_;
     std::size_t msg_start_;
     request_trace* trace_;
@@ -419,7 +417,7 @@ result<void> put_request(const spec& s, const operation& op, const nlohmann::ord
     if (!op.request_value) return fail(errc::invalid_argument, fmt::format("operation '{}' has no request", op.name));
     if (!in.is_object()) return fail(errc::invalid_argument, fmt::format("request for '{}' must be a JSON object, got {}", op.name, brief(in)));
     const std::size_t msg_start = b.size() - 16;  // the nlmsghdr is already there
-    encoder e(s, b, msg_start, trace);
+    encoder e(b, msg_start, trace);
     if (s.is_genetlink()) {
         // Like pyynl and the C library: genlmsghdr version 1.
         const std::uint8_t genl[4] = {static_cast<std::uint8_t>(*op.request_value), 1, 0, 0};

@@ -3,6 +3,7 @@
 
 #include <libfyaml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
@@ -310,6 +311,11 @@ struct loader {
                 merged.line = a.line;
                 a = std::move(merged);
             }
+            // A subset may list an attribute twice (devlink's dl-dpipe-table): keep the first.
+            std::vector<attribute> unique;
+            for (auto& a : set.attrs)
+                if (std::none_of(unique.begin(), unique.end(), [&](const attribute& u) { return u.name == a.name; })) unique.push_back(std::move(a));
+            set.attrs = std::move(unique);
         }
         return {};
     }

@@ -1,0 +1,114 @@
+// nlpp/ynl/generated.hpp: what the C++ that nlpp-gen writes from a YNL spec
+// builds on. Users include the generated header (<family>.hpp), which
+// includes this one.
+//
+// Generated code gives, per spec, enums with name functions, the spec's
+// structs (trivially copyable), one struct per attribute set with
+// std::optional presence (vectors for multi-attr and arrays, box<> where
+// nests recurse), and encode()/decode() for each: decode() walks a checked
+// attr_range and skips unknown attributes (or keeps them in `unknown_`).
+//
+// Example (generated from rt-link.yaml):
+//   nlpp::gen::rt_link::attrs::link_attrs link;
+//   if (auto r = nlpp::gen::rt_link::decode(m.attrs(16), link); !r) return fail(r.error());
+//   if (link.ifname) std::puts(link.ifname->c_str());
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlpp/core/attr.hpp>
+#include <nlpp/core/builder.hpp>
+#include <nlpp/core/error.hpp>
+
+namespace nlpp::gen {
+
+// A value that may be absent, for nests that contain themselves (directly
+// or through others); copies deeply.
+template <class T>
+class box {
+public:
+    box() = default;
+    box(const box& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+    box(box&&) noexcept = default;
+    box& operator=(const box& o) {
+        if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+        return *this;
+    }
+    box& operator=(box&&) noexcept = default;
+    explicit operator bool() const noexcept { return p_ != nullptr; }
+    T& emplace() { return *(p_ = std::make_unique<T>()); }
+    T& operator*() const noexcept { return *p_; }
+    T* operator->() const noexcept { return p_.get(); }
+
+private:
+    std::unique_ptr<T> p_;
+};
+
+struct bitfield32 {
+    std::uint32_t value = 0;
+    std::uint32_t selector = 0;
+};
+
+// An attribute the spec does not know (kept when decode options ask).
+struct raw_attr {
+    std::uint16_t type = 0;
+    std::vector<std::byte> payload;
+};
+
+struct decode_options {
+    bool keep_unknown = false;
+};
+
+namespace detail {
+
+inline nlpp::error at(nlpp::error e, std::string_view name) { return std::move(e).wrap(std::string(name)); }
+
+template <class T>
+result<T> scalar(attr_view a, byte_order o) {
+    return a.get<T>(o);
+}
+inline std::string string(attr_view a) { return std::string(a.get_string()); }
+inline std::vector<std::byte> raw(attr_view a) {
+    const bytes p = a.payload();
+    return {p.begin(), p.end()};
+}
+// A C array of scalars (binary with sub-type).
+template <class T>
+std::vector<T> array(bytes p, byte_order o) {
+    std::vector<T> v;
+    for (std::size_t off = 0; off + sizeof(T) <= p.size(); off += sizeof(T)) v.push_back(load<T>(p.subspan(off, sizeof(T)), o));
+    return v;
+}
+template <class T>
+void put_array(message_builder& b, std::uint16_t type, const std::vector<T>& v, byte_order o) {
+    std::vector<std::byte> out(v.size() * sizeof(T));
+    for (std::size_t i = 0; i < v.size(); ++i) store<T>(mutable_bytes(out).subspan(i * sizeof(T), sizeof(T)), v[i], o);
+    b.put(type, bytes(out));
+}
+inline void put_uint(message_builder& b, std::uint16_t type, std::uint64_t v, byte_order o) {
+    if (v <= 0xffffffffu) b.put<std::uint32_t>(type, static_cast<std::uint32_t>(v), o);
+    else b.put<std::uint64_t>(type, v, o);
+}
+inline void put_sint(message_builder& b, std::uint16_t type, std::int64_t v, byte_order o) {
+    if (v >= INT32_MIN && v <= INT32_MAX) b.put<std::int32_t>(type, static_cast<std::int32_t>(v), o);
+    else b.put<std::int64_t>(type, v, o);
+}
+inline result<bitfield32> get_bitfield32(attr_view a) {
+    const bytes p = a.payload();
+    if (p.size() != 8) return fail(errc::attr_invalid, "bitfield32 of " + std::to_string(p.size()) + " bytes");
+    return bitfield32{load<std::uint32_t>(p), load<std::uint32_t>(p.subspan(4))};
+}
+inline void put_bitfield32(message_builder& b, std::uint16_t type, const bitfield32& v) {
+    std::byte p[8];
+    store<std::uint32_t>(mutable_bytes(p, 4), v.value);
+    store<std::uint32_t>(mutable_bytes(p + 4, 4), v.selector);
+    b.put(type, bytes(p, 8));
+}
+
+}  // namespace detail
+}  // namespace nlpp::gen
