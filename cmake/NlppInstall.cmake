@@ -5,24 +5,28 @@ include(CMakePackageConfigHelpers)
 get_property(_nlpp_libs GLOBAL PROPERTY NLPP_LIBRARIES)
 get_property(_nlpp_programs GLOBAL PROPERTY NLPP_PROGRAMS)
 
+# Libraries find each other beside themselves (RUNPATH is not transitive).
+set_target_properties(${_nlpp_libs} PROPERTIES INSTALL_RPATH "$ORIGIN")
 install(TARGETS ${_nlpp_libs} EXPORT nlpp-targets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} NAMELINK_COMPONENT dev
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/nlpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 if(_nlpp_programs)
+  # Installed tools find the installed libraries relative to themselves (the tree relocates).
+  set_target_properties(${_nlpp_programs} PROPERTIES INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
   install(TARGETS ${_nlpp_programs} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
 
 set(NLPP_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/nlpp)
 install(EXPORT nlpp-targets NAMESPACE nlpp:: DESTINATION ${NLPP_CMAKE_DIR})
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/nlpp-config.cmake.in
-  ${PROJECT_BINARY_DIR}/nlpp-config.cmake INSTALL_DESTINATION ${NLPP_CMAKE_DIR})
+  ${PROJECT_BINARY_DIR}/nlpp-config.cmake INSTALL_DESTINATION ${NLPP_CMAKE_DIR} PATH_VARS CMAKE_INSTALL_BINDIR)
 # 0.x: minor versions may break the API.
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/nlpp-config-version.cmake
   COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/nlpp-config.cmake ${PROJECT_BINARY_DIR}/nlpp-config-version.cmake
-  DESTINATION ${NLPP_CMAKE_DIR})
+  ${PROJECT_SOURCE_DIR}/cmake/NlppGenerate.cmake DESTINATION ${NLPP_CMAKE_DIR})
 
 set(NLPP_PC_LIBS "")
 foreach(_lib IN LISTS _nlpp_libs)

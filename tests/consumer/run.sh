@@ -9,8 +9,9 @@ cmake --install "$build" --prefix "$prefix" >/dev/null
 cmake -S "$src" -B "$prefix/consumer" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build "$prefix/consumer" >/dev/null
 LD_LIBRARY_PATH="$prefix/lib" "$prefix/consumer/consumer"
+LD_LIBRARY_PATH="$prefix/lib" "$prefix/consumer/consumer_gen"
 # pkg-config: compile the same program by hand.
 PKG_CONFIG_PATH="$prefix/lib/pkgconfig" c++ "$src/main.cpp" -o "$prefix/pc-consumer" \
   $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs nlpp) -lfmt
 LD_LIBRARY_PATH="$prefix/lib" "$prefix/pc-consumer"
-echo "consumer: 2 passed, 0 failed"
+echo "consumer: 3 passed, 0 failed"

@@ -2,6 +2,9 @@
 //
 //   nlpp-gen --spec rt-link.yaml --out DIR     writes DIR/rt_link.hpp and DIR/rt_link.cpp
 //
+// Files are named after the spec file (hyphens as underscores), the
+// namespace after the family.
+//
 // Per spec, in namespace nlpp::gen::<family> (hyphens become underscores):
 // constants; enums and flags as enum classes with to_string() and
 // <enum>_from_string(); the spec's structs, trivially copyable, with
@@ -12,7 +15,8 @@
 // operation its message ids. Names that are C++ keywords (or macros of
 // the C library) get a trailing underscore: do -> do_, new -> new_; names
 // starting with a digit get a leading underscore. Sub-messages and
-// nest-type-value attributes are kept as raw payload bytes.
+// nest-type-value attributes are kept raw (nlpp::gen::raw_attr: the type
+// with its NLA_F_NESTED bit, and the payload).
 //
 // The loader is the engine's (nlpp::ynl::load_spec); output is
 // deterministic and starts with a line naming the spec file.
@@ -77,7 +81,7 @@ std::string order_cpp(nlpp::byte_order o) {
 
 class generator {
 public:
-    generator(const spec& s, std::string file) : s_(s), file_(std::move(file)), ns_(ident(s.name)) {}
+    generator(const spec& s, std::string file, std::string base) : s_(s), file_(std::move(file)), base_(std::move(base)), ns_(ident(s.name)) {}
 
     void run() {
         head();
@@ -92,7 +96,7 @@ public:
     }
     const std::string& header() const { return h_; }
     const std::string& source() const { return c_; }
-    const std::string& ns() const { return ns_; }
+    const std::string& base() const { return base_; }
 
 private:
     void head() {
@@ -103,12 +107,9 @@ private:
         h_ += "#include <array>\n#include <cstdint>\n#include <optional>\n#include <string>\n#include <string_view>\n#include <vector>\n\n";
         h_ += "#include <nlpp/ynl/generated.hpp>\n\n";
         h_ += fmt::format("namespace nlpp::gen::{} {{\n\n", ns_);
-        h_ += "// The family: its name (genetlink: resolve it through nlctrl) and socket protocol.\nstruct spec_info {\n";
-        h_ += fmt::format("    static constexpr std::string_view name = \"{}\";\n", s_.name);
-        h_ += fmt::format("    static constexpr int protocol = {};\n", s_.protonum);
-        h_ += fmt::format("    static constexpr bool is_genetlink = {};\n}};\n\n", s_.is_genetlink() ? "true" : "false");
+
         c_ += line;
-        c_ += fmt::format("#include \"{}.hpp\"\n\n#include <algorithm>\n#include <cstring>\n\nnamespace nlpp::gen::{} {{\n\n", ns_, ns_);
+        c_ += fmt::format("#include \"{}.hpp\"\n\n#include <algorithm>\n#include <cstring>\n\nnamespace nlpp::gen::{} {{\n\n", base_, ns_);
     }
 
     void constants() {
@@ -249,7 +250,7 @@ private:
             return "std::vector<std::vector<std::byte>>";
         case attr_type::bitfield32: return "nlpp::gen::bitfield32";
         case attr_type::nest_type_value:
-        case attr_type::sub_message: return "std::vector<std::byte>";
+        case attr_type::sub_message: return "nlpp::gen::raw_attr";
         default:
             if (a.enum_def && !a.enum_as_flags) return q(a.enum_def->name);
             return scalar_cpp(a.type);
@@ -319,7 +320,7 @@ private:
         }
         case attr_type::bitfield32: return check(fmt::format("detail::get_bitfield32({})", view), dst + " = *x");
         case attr_type::nest_type_value:
-        case attr_type::sub_message: return fmt::format("            {} = detail::raw({});\n", dst, view);
+        case attr_type::sub_message: return fmt::format("            {} = detail::raw_with_flags({});\n", dst, view);
         case attr_type::uint:
         case attr_type::sint: {
             const std::string assign = a.enum_def && !a.enum_as_flags ? fmt::format("{} = static_cast<{}>(*x)", dst, value_type(a)) : dst + " = *x";
@@ -358,7 +359,7 @@ private:
         }
         case attr_type::bitfield32: return fmt::format("{}detail::put_bitfield32(b, {}, {});\n", indent, id, v);
         case attr_type::nest_type_value:
-        case attr_type::sub_message: return fmt::format("{}b.put({}, nlpp::bytes({}));  // NLA_F_NESTED | type\n", indent, a.value | 0x8000, v);
+        case attr_type::sub_message: return fmt::format("{}b.put(({}).type, nlpp::bytes(({}).payload));  // type with its flags\n", indent, v, v);
         case attr_type::uint: return fmt::format("{}detail::put_uint(b, {}, static_cast<std::uint64_t>({}), {});\n", indent, id, v, o);
         case attr_type::sint: return fmt::format("{}detail::put_sint(b, {}, static_cast<std::int64_t>({}), {});\n", indent, id, v, o);
         default: return fmt::format("{}b.put<{}>({}, static_cast<{}>({}), {});\n", indent, scalar_cpp(a.type), id, scalar_cpp(a.type), v, o);
@@ -376,18 +377,20 @@ private:
                 if (wire_attr(a)) h_ += fmt::format("    {} {}{{}};  // {} {}\n", field_type(a, *s), field(a, *s), a.value, type_name(a.type));
             h_ += "    std::vector<nlpp::gen::raw_attr> unknown_{};  // with decode_options::keep_unknown\n};\n";
         }
-        h_ += "}  // namespace attrs\n\n";
+        h_ += "\n// Found by argument-dependent lookup: decode(range, set), encode(builder, set).\n";
         for (const auto* s : order) {
-            const std::string t = "attrs::" + set_type(*s);
+            const std::string t = set_type(*s);
             h_ += fmt::format("nlpp::result<void> decode(const nlpp::attr_range& in, {}& out, const nlpp::gen::decode_options& options = {{}});\n", t);
             h_ += fmt::format("void encode(nlpp::message_builder& b, const {}& in);\n", t);
         }
-        h_ += "\n";
+        h_ += "}  // namespace attrs\n\n";
+        c_ += "namespace attrs {\n\n";
         for (const auto* s : order) set_code(*s);
+        c_ += "}  // namespace attrs\n\n";
     }
 
     void set_code(const attr_set& s) {
-        const std::string t = "attrs::" + set_type(s);
+        const std::string t = set_type(s);
         std::string dec = fmt::format("nlpp::result<void> decode(const nlpp::attr_range& in, {}& out, const nlpp::gen::decode_options& options) {{\n", t);
         dec += "    (void)options;\n    for (nlpp::attr_view a : in) {\n        switch (a.type()) {\n";
         std::string enc = fmt::format("void encode(nlpp::message_builder& b, const {}& in) {{\n", t);
@@ -433,10 +436,18 @@ private:
             h_ += "};\n";
         }
         h_ += "}  // namespace ops\n\n";
+        h_ += "// The family: its name (genetlink: resolve it through nlctrl), socket protocol and operations.\nstruct spec_info {\n";
+        h_ += fmt::format("    static constexpr std::string_view name = \"{}\";\n", s_.name);
+        h_ += fmt::format("    static constexpr std::string_view spec_file = \"{}\";\n", file_);
+        h_ += fmt::format("    static constexpr int protocol = {};\n", s_.protonum);
+        h_ += fmt::format("    static constexpr bool is_genetlink = {};\n", s_.is_genetlink() ? "true" : "false");
+        h_ += "    // Calls f.template operator()<ops::X>() for every operation X.\n    template <class F>\n    static void for_each_op(F&& f) {\n";
+        for (const auto& op : s_.operations) h_ += fmt::format("        f.template operator()<ops::{}>();\n", ident(op.name));
+        h_ += "    }\n};\n\n";
     }
 
     const spec& s_;
-    std::string file_, ns_, h_, c_;
+    std::string file_, base_, ns_, h_, c_;
 };
 
 bool write_if_changed(const std::filesystem::path& p, const std::string& text) {
@@ -459,11 +470,14 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     auto s = load_spec(spec_file);
     if (!s) return std::fprintf(stderr, "nlpp-gen: %s\n", s.error().what().c_str()), 1;
-    generator g(*s, std::filesystem::path(spec_file).filename().string());
+    const std::filesystem::path path(spec_file);
+    std::string stem = path.stem().string();
+    std::replace(stem.begin(), stem.end(), '-', '_');
+    generator g(*s, path.filename().string(), stem);
     g.run();
     std::error_code ec;
     std::filesystem::create_directories(out_dir, ec);
-    const auto base = std::filesystem::path(out_dir) / g.ns();
+    const auto base = std::filesystem::path(out_dir) / g.base();
     if (!write_if_changed(base.string() + ".hpp", g.header()) || !write_if_changed(base.string() + ".cpp", g.source()))
         return std::fprintf(stderr, "nlpp-gen: cannot write %s.hpp/.cpp\n", base.c_str()), 1;
     return 0;

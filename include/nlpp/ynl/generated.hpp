@@ -10,7 +10,7 @@
 //
 // Example (generated from rt-link.yaml):
 //   nlpp::gen::rt_link::attrs::link_attrs link;
-//   if (auto r = nlpp::gen::rt_link::decode(m.attrs(16), link); !r) return fail(r.error());
+//   if (auto r = decode(m.attrs(16), link); !r) return fail(r.error());   // found by ADL
 //   if (link.ifname) std::puts(link.ifname->c_str());
 #pragma once
 
@@ -54,7 +54,9 @@ struct bitfield32 {
     std::uint32_t selector = 0;
 };
 
-// An attribute the spec does not know (kept when decode options ask).
+// An attribute kept as bytes: one the spec does not know (when decode
+// options ask), or a sub-message / nest-type-value (type with its
+// NLA_F_NESTED bit).
 struct raw_attr {
     std::uint16_t type = 0;
     std::vector<std::byte> payload;
@@ -76,6 +78,9 @@ inline std::string string(attr_view a) { return std::string(a.get_string()); }
 inline std::vector<std::byte> raw(attr_view a) {
     const bytes p = a.payload();
     return {p.begin(), p.end()};
+}
+inline raw_attr raw_with_flags(attr_view a) {
+    return {static_cast<std::uint16_t>(a.type() | (a.nested_flag() ? attr_f_nested : 0)), raw(a)};
 }
 // A C array of scalars (binary with sub-type).
 template <class T>
