@@ -81,7 +81,10 @@ std::string order_cpp(nlpp::byte_order o) {
 
 class generator {
 public:
-    generator(const spec& s, std::string file, std::string base) : s_(s), file_(std::move(file)), base_(std::move(base)), ns_(ident(s.name)) {}
+    generator(const spec& s, std::string file, std::string base) : s_(s), file_(std::move(file)), base_(std::move(base)), ns_(ident(s.name)) {
+        for (const auto& set : s_.attribute_sets)
+            for (const auto& a : set.attrs) owner_[&a] = &set;
+    }
 
     void run() {
         head();
@@ -217,6 +220,14 @@ private:
 
     // Attribute sets.
 
+    // A sub-message whose selector sits in the same set is typed; one chosen
+    // by an enclosing set's attribute is kept raw.
+    const attribute* local_selector(const attribute& a) const {
+        const auto it = owner_.find(&a);
+        return it == owner_.end() ? nullptr : it->second->find(a.selector);
+    }
+    bool typed_sub_message(const attribute& a) const { return a.type == attr_type::sub_message && a.sub_message_def && local_selector(a); }
+
     static bool nests(const attribute& a) {
         return a.nested_set && (a.type == attr_type::nest || (a.type == attr_type::indexed_array && a.sub_type == attr_type::nest));
     }
@@ -249,8 +260,10 @@ private:
             if (!scalar_cpp(a.sub_type).empty()) return fmt::format("std::vector<{}>", scalar_cpp(a.sub_type));
             return "std::vector<std::vector<std::byte>>";
         case attr_type::bitfield32: return "nlpp::gen::bitfield32";
-        case attr_type::nest_type_value:
-        case attr_type::sub_message: return "nlpp::gen::raw_attr";
+        case attr_type::sub_message:
+            if (typed_sub_message(a)) return fmt::format("::nlpp::gen::{}::attrs::{}", ns_, ident(a.sub_message_def->name));
+            return "nlpp::gen::raw_attr";
+        case attr_type::nest_type_value: return "nlpp::gen::raw_attr";
         default:
             if (a.enum_def && !a.enum_as_flags) return q(a.enum_def->name);
             return scalar_cpp(a.type);
@@ -319,8 +332,10 @@ private:
             return body + "            }\n";
         }
         case attr_type::bitfield32: return check(fmt::format("detail::get_bitfield32({})", view), dst + " = *x");
-        case attr_type::nest_type_value:
-        case attr_type::sub_message: return fmt::format("            {} = detail::raw_with_flags({});\n", dst, view);
+        case attr_type::sub_message:
+            if (typed_sub_message(a)) return decode_sub_message(a, dst, view);
+            return fmt::format("            {} = detail::raw_with_flags({});\n", dst, view);
+        case attr_type::nest_type_value: return fmt::format("            {} = detail::raw_with_flags({});\n", dst, view);
         case attr_type::uint:
         case attr_type::sint: {
             const std::string assign = a.enum_def && !a.enum_as_flags ? fmt::format("{} = static_cast<{}>(*x)", dst, value_type(a)) : dst + " = *x";
@@ -358,18 +373,104 @@ private:
             return body + fmt::format("{0}    }}\n{0}}}\n", indent);
         }
         case attr_type::bitfield32: return fmt::format("{}detail::put_bitfield32(b, {}, {});\n", indent, id, v);
-        case attr_type::nest_type_value:
-        case attr_type::sub_message: return fmt::format("{}b.put(({}).type, nlpp::bytes(({}).payload));  // type with its flags\n", indent, v, v);
+        case attr_type::sub_message:
+            if (typed_sub_message(a)) return encode_sub_message(a, v, indent);
+            return fmt::format("{}b.put(({}).type, nlpp::bytes(({}).payload));  // type with its flags\n", indent, v, v);
+        case attr_type::nest_type_value: return fmt::format("{}b.put(({}).type, nlpp::bytes(({}).payload));  // type with its flags\n", indent, v, v);
         case attr_type::uint: return fmt::format("{}detail::put_uint(b, {}, static_cast<std::uint64_t>({}), {});\n", indent, id, v, o);
         case attr_type::sint: return fmt::format("{}detail::put_sint(b, {}, static_cast<std::int64_t>({}), {});\n", indent, id, v, o);
         default: return fmt::format("{}b.put<{}>({}, static_cast<{}>({}), {});\n", indent, scalar_cpp(a.type), id, scalar_cpp(a.type), v, o);
         }
     }
 
+    static std::string fmt_member(const sub_message_format& f) { return ident(f.value); }
+
+    // One struct per sub-message: a member per format (formats with
+    // attributes hold them in a box, so that sets need no order).
+    void sub_messages() {
+        for (const auto& sm : s_.sub_messages) {
+            h_ += fmt::format("// Sub-message {}: the member named by the selector's value is set.\nstruct {} {{\n", sm.name, ident(sm.name));
+            for (const auto& f : sm.formats) {
+                const std::string m = fmt_member(f);
+                if (f.header && f.set)
+                    h_ += fmt::format("    struct {0}_format {{\n        {1} header{{}};\n        nlpp::gen::box<{2}> attrs{{}};\n    }};\n    std::optional<{0}_format> {0}{{}};\n",
+                                      m, q(f.header->name), set_q(*f.set));
+                else if (f.header) h_ += fmt::format("    std::optional<{}> {}{{}};\n", q(f.header->name), m);
+                else if (f.set) h_ += fmt::format("    nlpp::gen::box<{}> {}{{}};\n", set_q(*f.set), m);
+                else h_ += fmt::format("    bool {}{{}};\n", m);
+            }
+            h_ += "    std::optional<nlpp::gen::raw_attr> raw_{};  // a selector value the spec has no format for\n};\n";
+        }
+    }
+
+    std::string selector_expr(const attribute& a) const {
+        const attribute* sel = local_selector(a);
+        const std::string f = "out." + field(*sel, *owner_.at(sel));
+        if (sel->type == attr_type::string) return fmt::format("{0} ? std::string(*{0}) : std::string()", f);
+        if (sel->enum_def && !sel->enum_as_flags && sel->enum_def->kind == definition::kind::enumeration)
+            return fmt::format("{0} ? std::string(to_string(*{0})) : std::string()", f);
+        if (!scalar_cpp(sel->type).empty()) return fmt::format("{0} ? std::to_string(*{0}) : std::string()", f);
+        return "std::string()";
+    }
+
+    std::string decode_sub_message(const attribute& a, const std::string& dst, const std::string& view) const {
+        std::string body = fmt::format("            const std::string sel = {};\n            auto& m = {};\n", selector_expr(a), dst);
+        const char* first = "            if";
+        for (const auto& f : a.sub_message_def->formats) {
+            const std::string m = fmt_member(f);
+            body += fmt::format("{} (sel == \"{}\") {{\n", first, f.value);
+            first = "            } else if";
+            auto header = [&](const std::string& target) {
+                return fmt::format("                if ({0}.payload().size() < {1}::wire_size) return nlpp::fail(nlpp::errc::attr_invalid, \".{2}({3}): shorter than struct {4}\");\n                decode({0}.payload().data(), {5});\n",
+                                   view, q(f.header->name), a.name, f.value, f.header->name, target);
+            };
+            auto set_from = [&](const std::string& target, const std::string& range) {
+                return fmt::format("                if (auto r = decode({}, {}, options); !r) return nlpp::fail(detail::at(std::move(r.error()), \".{}({})\"));\n",
+                                   range, target, a.name, f.value);
+            };
+            if (f.header && f.set) {
+                body += fmt::format("                auto& both = m.{}.emplace();\n", m);
+                body += header("both.header");
+                body += set_from("both.attrs.emplace()", fmt::format("nlpp::attr_range({}.payload().subspan(std::min({}.payload().size(), ({}::wire_size + 3) & ~std::size_t{{3}})))",
+                                                                   view, view, q(f.header->name)));
+            } else if (f.header) {
+                body += header(fmt::format("m.{}.emplace()", m));
+            } else if (f.set) {
+                body += set_from(fmt::format("m.{}.emplace()", m), view + ".nested()");
+            } else {
+                body += fmt::format("                m.{} = true;\n", m);
+            }
+        }
+        body += fmt::format("{}\n                m.raw_ = detail::raw_with_flags({});\n            }}\n", a.sub_message_def->formats.empty() ? "            {" : "            } else {", view);
+        return body;
+    }
+
+    std::string encode_sub_message(const attribute& a, const std::string& v, const std::string& indent) const {
+        std::string body = fmt::format("{}const auto& m = {};\n", indent, v);
+        const std::string id = std::to_string(a.value);
+        std::string first = indent + "if";
+        for (const auto& f : a.sub_message_def->formats) {
+            const std::string m = fmt_member(f), in = indent + "    ";
+            body += fmt::format("{} (m.{}) {{\n", first, m);
+            first = indent + "} else if";
+            auto header = [&](const std::string& from) {
+                return fmt::format("{0}std::array<std::byte, {1}::wire_size> w{{}};\n{0}encode({2}, w.data());\n{0}b.put_header(nlpp::bytes(w));\n", in, q(f.header->name), from);
+            };
+            if (f.header && f.set) body += fmt::format("{}auto n = b.nest({});\n", in, id) + header("m." + m + "->header") + fmt::format("{0}if (m.{1}->attrs) encode(b, *m.{1}->attrs);\n", in, m);
+            else if (f.header) body += fmt::format("{}auto n = b.nest({}, false);\n", in, id) + header("*m." + m);
+            else if (f.set) body += fmt::format("{}auto n = b.nest({});\n{}encode(b, *m.{});\n", in, id, in, m);
+            else body += fmt::format("{}b.put({}, nlpp::bytes{{}});\n", in, id);
+        }
+        body += fmt::format("{}{}if (m.raw_) {{\n{}    b.put(m.raw_->type, nlpp::bytes(m.raw_->payload));\n{}}}\n", a.sub_message_def->formats.empty() ? indent : first.substr(0, first.size() - 2), a.sub_message_def->formats.empty() ? "" : "", indent, indent);
+        return body;
+    }
+
     void sets() {
         const auto order = ordered_sets();
         h_ += "namespace attrs {\n";
         for (const auto* s : order) h_ += fmt::format("struct {};\n", set_type(*s));
+        h_ += "\n";
+        sub_messages();
         h_ += "\n";
         for (const auto* s : order) {
             h_ += fmt::format("// Attribute set {}.\nstruct {} {{\n", s->name, set_type(*s));
@@ -448,6 +549,7 @@ private:
 
     const spec& s_;
     std::string file_, base_, ns_, h_, c_;
+    std::map<const attribute*, const attr_set*> owner_;
 };
 
 bool write_if_changed(const std::filesystem::path& p, const std::string& text) {
