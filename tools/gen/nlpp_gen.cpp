@@ -532,6 +532,7 @@ private:
             if (op.request_value) h_ += fmt::format("    static constexpr std::uint16_t request = {};\n", *op.request_value);
             if (op.reply_value) h_ += fmt::format("    static constexpr std::uint16_t reply = {};\n", *op.reply_value);
             h_ += fmt::format("    static constexpr bool has_do = {}, has_dump = {};\n", op.has_do() ? "true" : "false", op.has_dump() ? "true" : "false");
+            h_ += fmt::format("    static constexpr bool genetlink = {};\n", s_.is_genetlink() ? "true" : "false");
             if (op.header) h_ += fmt::format("    using fixed_header = {};\n", q(op.header->name));
             if (op.set) h_ += fmt::format("    using attributes = {};\n", set_q(*op.set));
             h_ += "};\n";

@@ -24,6 +24,9 @@
 #include <nlpp/core/attr.hpp>
 #include <nlpp/core/builder.hpp>
 #include <nlpp/core/error.hpp>
+#include <nlpp/core/message.hpp>
+
+#include <algorithm>
 
 namespace nlpp::gen {
 
@@ -116,4 +119,52 @@ inline void put_bitfield32(message_builder& b, std::uint16_t type, const bitfiel
 }
 
 }  // namespace detail
+
+// A request for operation Op (a generated ops::X): the message type is the
+// family id for genetlink families (resolve it with genl::client::family),
+// else Op::request; then the genetlink header, the fixed header and the
+// attributes. NLM_F_REQUEST/ACK/DUMP are added by the socket.
+template <class Op>
+message_builder request(const typename Op::attributes& attrs, std::uint16_t nl_flags = 0, std::uint16_t family_id = 0) {
+    message_builder b(Op::genetlink ? family_id : Op::request, nl_flags);
+    if constexpr (Op::genetlink) {
+        const std::byte genl[4] = {std::byte(Op::request), std::byte{1}, std::byte{0}, std::byte{0}};
+        b.put_header(bytes(genl, 4));
+    }
+    encode(b, attrs);
+    return b;
+}
+template <class Op>
+message_builder request(const typename Op::fixed_header& header, const typename Op::attributes& attrs, std::uint16_t nl_flags = 0,
+                        std::uint16_t family_id = 0) {
+    message_builder b(Op::genetlink ? family_id : Op::request, nl_flags);
+    if constexpr (Op::genetlink) {
+        const std::byte genl[4] = {std::byte(Op::request), std::byte{1}, std::byte{0}, std::byte{0}};
+        b.put_header(bytes(genl, 4));
+    }
+    std::byte h[Op::fixed_header::wire_size];
+    encode(header, h);
+    b.put_header(bytes(h, sizeof h));
+    encode(b, attrs);
+    return b;
+}
+
+// A reply or notification of Op decoded: its fixed header (when it has one)
+// and its attributes.
+template <class Op>
+result<void> parse(message_view m, typename Op::attributes& attrs, const decode_options& options = {}) {
+    bytes p = m.payload();
+    if constexpr (Op::genetlink) p = p.subspan(std::min<std::size_t>(4, p.size()));
+    return decode(attr_range(p), attrs, options);
+}
+template <class Op>
+result<void> parse(message_view m, typename Op::fixed_header& header, typename Op::attributes& attrs, const decode_options& options = {}) {
+    bytes p = m.payload();
+    if constexpr (Op::genetlink) p = p.subspan(std::min<std::size_t>(4, p.size()));
+    if (p.size() < Op::fixed_header::wire_size) return fail(errc::truncated, "message shorter than its fixed header");
+    decode(p.data(), header);
+    p = p.subspan(std::min(p.size(), (Op::fixed_header::wire_size + 3) & ~std::size_t{3}));
+    return decode(attr_range(p), attrs, options);
+}
+
 }  // namespace nlpp::gen

@@ -1,0 +1,26 @@
+// Dumps the links of a network namespace through C++ generated from the
+// kernel's rt-link spec (nlpp_generate in examples/CMakeLists.txt).
+//   example_typed_links [NETNS]
+#include <rt_link.hpp>
+
+#include <nlpp/socket/socket.hpp>
+
+#include <cstdio>
+
+namespace rt = nlpp::gen::rt_link;
+
+int main(int argc, char** argv) {
+    auto sock = nlpp::socket::open(rt::spec_info::protocol, {.netns = argc > 1 ? argv[1] : ""});
+    if (!sock) return std::fprintf(stderr, "%s\n", sock.error().what().c_str()), 1;
+    auto req = nlpp::gen::request<rt::ops::getlink>(rt::ifinfomsg{}, {});
+    auto links = sock->dump(req, {"dump links"});
+    for (nlpp::message_view m : links) {
+        rt::ifinfomsg hdr;
+        rt::attrs::link_attrs link;
+        if (auto r = nlpp::gen::parse<rt::ops::getlink>(m, hdr, link); !r) return std::fprintf(stderr, "%s\n", r.error().what().c_str()), 1;
+        const std::string kind = link.linkinfo && link.linkinfo->kind ? *link.linkinfo->kind : "-";
+        std::printf("%d %s mtu %u kind %s\n", hdr.ifi_index, link.ifname.value_or("?").c_str(), link.mtu.value_or(0), kind.c_str());
+    }
+    if (links.error()) return std::fprintf(stderr, "%s\n", links.error()->what().c_str()), 1;
+    return 0;
+}
