@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
     hdr.rtm_scope = 253;     // link
     hdr.rtm_type = rt::rtm_type::unicast;
     rt::attrs::route_attrs route;
-    route.dst = std::vector<std::byte>{std::byte{192}, std::byte{0}, std::byte{2}, std::byte{0}};
+    route.dst = nlpp::gen::blob{std::byte{192}, std::byte{0}, std::byte{2}, std::byte{0}};
     route.oif = static_cast<std::uint32_t>(std::atoi(argv[2]));
     auto add = nlpp::gen::request<rt::ops::newroute>(hdr, route, NLM_F_CREATE | NLM_F_EXCL);
     if (auto r = sock->request(add, {}, {"add route 192.0.2.0/24"}); !r) return std::fprintf(stderr, "%s\n", r.error().what().c_str()), 1;

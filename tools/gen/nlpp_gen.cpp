@@ -253,12 +253,12 @@ private:
         case attr_type::binary:
             if (a.struct_def) return q(a.struct_def->name);
             if (scalar_size(a.sub_type)) return fmt::format("std::vector<{}>", scalar_cpp(a.sub_type));
-            return "std::vector<std::byte>";
+            return "nlpp::gen::blob";
         case attr_type::nest: return set_q(*a.nested_set);
         case attr_type::indexed_array:
             if (a.sub_type == attr_type::nest) return fmt::format("std::vector<{}>", set_q(*a.nested_set));
             if (!scalar_cpp(a.sub_type).empty()) return fmt::format("std::vector<{}>", scalar_cpp(a.sub_type));
-            return "std::vector<std::vector<std::byte>>";
+            return "std::vector<nlpp::gen::blob>";
         case attr_type::bitfield32: return "nlpp::gen::bitfield32";
         case attr_type::sub_message:
             if (typed_sub_message(a)) return fmt::format("::nlpp::gen::{}::attrs::{}", ns_, ident(a.sub_message_def->name));
@@ -315,7 +315,7 @@ private:
                 return fmt::format("            if ({0}.payload().size() < {1}::wire_size) return nlpp::fail(nlpp::errc::attr_invalid, \".{2}: shorter than struct {3}\");\n            decode({0}.payload().data(), {4});\n",
                                    view, q(a.struct_def->name), name, a.struct_def->name, dst);
             if (scalar_size(a.sub_type)) return fmt::format("            {} = detail::array<{}>({}.payload(), {});\n", dst, scalar_cpp(a.sub_type), view, o);
-            return fmt::format("            {} = detail::raw({});\n", dst, view);
+            return fmt::format("            ({}).assign({}.payload());\n", dst, view);
         case attr_type::nest:
             return fmt::format("            if (auto r = decode({}.nested(), {}, options); !r) return nlpp::fail(detail::at(std::move(r.error()), \".{}\"));\n", view, dst, name);
         case attr_type::indexed_array: {
@@ -328,7 +328,7 @@ private:
             else if (!scalar_cpp(a.sub_type).empty())
                 body += fmt::format("                auto x = detail::scalar<{}>(item, {});\n                if (!x) return nlpp::fail(detail::at(std::move(x.error()), \".{}\"));\n                list.push_back(*x);\n",
                                     scalar_cpp(a.sub_type), o, name);
-            else body += "                list.push_back(detail::raw(item));\n";
+            else body += "                list.push_back(detail::binary(item));\n";
             return body + "            }\n";
         }
         case attr_type::bitfield32: return check(fmt::format("detail::get_bitfield32({})", view), dst + " = *x");
@@ -359,7 +359,7 @@ private:
                 return fmt::format("{0}{{\n{0}    std::array<std::byte, {1}::wire_size> w{{}};\n{0}    encode({2}, w.data());\n{0}    b.put({3}, nlpp::bytes(w));\n{0}}}\n",
                                    indent, ident(a.struct_def->name), v, id);
             if (scalar_size(a.sub_type)) return fmt::format("{}detail::put_array(b, {}, {}, {});\n", indent, id, v, o);
-            return fmt::format("{}b.put({}, nlpp::bytes({}));\n", indent, id, v);
+            return fmt::format("{}b.put({}, ({}).view());\n", indent, id, v);
         case attr_type::nest:
             return fmt::format("{0}{{\n{0}    auto n = b.nest({1});\n{0}    encode(b, {2});\n{0}}}\n", indent, id, v);
         case attr_type::indexed_array: {
@@ -369,7 +369,7 @@ private:
             else if (a.sub_type == attr_type::uint) body += fmt::format("{}detail::put_uint(b, i++, item, {});\n", in, o);
             else if (a.sub_type == attr_type::sint) body += fmt::format("{}detail::put_sint(b, i++, item, {});\n", in, o);
             else if (!scalar_cpp(a.sub_type).empty()) body += fmt::format("{}b.put<{}>(i++, item, {});\n", in, scalar_cpp(a.sub_type), o);
-            else body += fmt::format("{}b.put(i++, nlpp::bytes(item));\n", in);
+            else body += fmt::format("{}b.put(i++, item.view());\n", in);
             return body + fmt::format("{0}    }}\n{0}}}\n", indent);
         }
         case attr_type::bitfield32: return fmt::format("{}detail::put_bitfield32(b, {}, {});\n", indent, id, v);

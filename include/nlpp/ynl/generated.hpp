@@ -27,6 +27,7 @@
 #include <nlpp/core/message.hpp>
 
 #include <algorithm>
+#include <initializer_list>
 
 namespace nlpp::gen {
 
@@ -50,6 +51,49 @@ public:
 
 private:
     std::unique_ptr<T> p_;
+};
+
+// Binary attribute bytes: up to 16 (addresses, MACs) kept inline, longer
+// ones on the heap, so decoding common attributes allocates nothing.
+class blob {
+public:
+    blob() = default;
+    blob(bytes b) { assign(b); }
+    blob(std::initializer_list<std::byte> l) { assign(bytes(l.begin(), l.size())); }
+    blob(const blob& o) { assign(o.view()); }
+    blob(blob&& o) noexcept : size_(o.size_), heap_(std::move(o.heap_)) { std::copy(o.small_, o.small_ + inline_size, small_); }
+    blob& operator=(const blob& o) {
+        if (this != &o) assign(o.view());
+        return *this;
+    }
+    blob& operator=(blob&& o) noexcept {
+        size_ = o.size_;
+        heap_ = std::move(o.heap_);
+        std::copy(o.small_, o.small_ + inline_size, small_);
+        return *this;
+    }
+    void assign(bytes b) {
+        size_ = b.size();
+        if (size_ > inline_size) heap_.assign(b.begin(), b.end());
+        else {
+            heap_.clear();
+            std::copy(b.begin(), b.end(), small_);
+        }
+    }
+    const std::byte* data() const noexcept { return size_ > inline_size ? heap_.data() : small_; }
+    std::size_t size() const noexcept { return size_; }
+    bool empty() const noexcept { return size_ == 0; }
+    std::byte operator[](std::size_t i) const noexcept { return data()[i]; }
+    const std::byte* begin() const noexcept { return data(); }
+    const std::byte* end() const noexcept { return data() + size_; }
+    bytes view() const noexcept { return {data(), size_}; }
+    friend bool operator==(const blob& a, const blob& b) noexcept { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
+
+private:
+    static constexpr std::size_t inline_size = 16;
+    std::byte small_[inline_size]{};
+    std::size_t size_ = 0;
+    std::vector<std::byte> heap_;
 };
 
 struct bitfield32 {
@@ -82,6 +126,7 @@ inline std::vector<std::byte> raw(attr_view a) {
     const bytes p = a.payload();
     return {p.begin(), p.end()};
 }
+inline blob binary(attr_view a) { return blob(a.payload()); }
 inline raw_attr raw_with_flags(attr_view a) {
     return {static_cast<std::uint16_t>(a.type() | (a.nested_flag() ? attr_f_nested : 0)), raw(a)};
 }
