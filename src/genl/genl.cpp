@@ -131,6 +131,27 @@ std::optional<std::uint32_t> family_info::group(std::string_view group_name) con
     return std::nullopt;
 }
 
+std::vector<policy_limit> limits(const attr_policy& p) {
+    std::vector<policy_limit> out;
+    auto add_s = [&](std::string_view n, const std::optional<std::int64_t>& v) {
+        if (v) out.push_back({n, *v, 0, true});
+    };
+    auto add_u = [&](std::string_view n, const auto& v) {
+        if (v) out.push_back({n, 0, static_cast<std::uint64_t>(*v), false});
+    };
+    add_s("min-value", p.min_value_s);
+    add_s("max-value", p.max_value_s);
+    add_u("min-value", p.min_value_u);
+    add_u("max-value", p.max_value_u);
+    add_u("min-length", p.min_length);
+    add_u("max-length", p.max_length);
+    add_u("policy-idx", p.policy_idx);
+    add_u("policy-maxtype", p.policy_maxtype);
+    add_u("bitfield32-mask", p.bitfield32_mask);
+    add_u("mask", p.mask);
+    return out;
+}
+
 std::string_view attr_type_name(std::uint32_t type) noexcept {
     static constexpr std::string_view names[] = {"invalid", "flag",   "u8",         "u16",         "u32",
                                                  "u64",     "s8",     "s16",        "s32",         "s64",

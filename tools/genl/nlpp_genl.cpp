@@ -63,16 +63,8 @@ ordered_json policy_json(const nlpp::genl::policy_dump& p) {
         ordered_json set = ordered_json::object();
         for (const auto& [type, a] : attrs) {
             ordered_json j = {{"type", nlpp::genl::attr_type_name(a.type)}};
-            if (a.min_value_s) j["min-value"] = *a.min_value_s;
-            if (a.max_value_s) j["max-value"] = *a.max_value_s;
-            if (a.min_value_u) j["min-value"] = *a.min_value_u;
-            if (a.max_value_u) j["max-value"] = *a.max_value_u;
-            if (a.min_length) j["min-length"] = *a.min_length;
-            if (a.max_length) j["max-length"] = *a.max_length;
-            if (a.policy_idx) j["policy-idx"] = *a.policy_idx;
-            if (a.policy_maxtype) j["policy-maxtype"] = *a.policy_maxtype;
-            if (a.bitfield32_mask) j["bitfield32-mask"] = *a.bitfield32_mask;
-            if (a.mask) j["mask"] = *a.mask;
+            for (const auto& l : nlpp::genl::limits(a))
+                j[std::string(l.name)] = l.is_signed ? ordered_json(l.value) : ordered_json(l.uvalue);
             set[std::to_string(type)] = j;
         }
         policies[std::to_string(idx)] = set;
@@ -96,16 +88,8 @@ void print_policy(const std::string& name, const nlpp::genl::policy_dump& p) {
         fmt::print("  policy {}:\n", idx);
         for (const auto& [type, a] : attrs) {
             std::string extra;
-            if (a.min_value_s) extra += fmt::format(" min {}", *a.min_value_s);
-            if (a.max_value_s) extra += fmt::format(" max {}", *a.max_value_s);
-            if (a.min_value_u) extra += fmt::format(" min {}", *a.min_value_u);
-            if (a.max_value_u) extra += fmt::format(" max {}", *a.max_value_u);
-            if (a.min_length) extra += fmt::format(" min-length {}", *a.min_length);
-            if (a.max_length) extra += fmt::format(" max-length {}", *a.max_length);
-            if (a.policy_idx) extra += fmt::format(" policy {}", *a.policy_idx);
-            if (a.policy_maxtype) extra += fmt::format(" maxtype {}", *a.policy_maxtype);
-            if (a.bitfield32_mask) extra += fmt::format(" mask {:#x}", *a.bitfield32_mask);
-            if (a.mask) extra += fmt::format(" mask {:#x}", *a.mask);
+            for (const auto& l : nlpp::genl::limits(a))
+                extra += l.is_signed ? fmt::format(" {} {}", l.name, l.value) : fmt::format(" {} {}", l.name, l.uvalue);
             fmt::print("    attr {}: {}{}\n", type, nlpp::genl::attr_type_name(a.type), extra);
         }
     }

@@ -102,14 +102,9 @@ ordered_json policy_json(const nlpp::genl::policy_dump& p, std::uint32_t index, 
     for (const auto& [type, a] : it->second) {
         const nlpp::ynl::attribute* sa = set ? set->find(static_cast<std::uint16_t>(type)) : nullptr;
         ordered_json j{{"type", std::string(nlpp::genl::attr_type_name(a.type))}};
-        if (a.min_value_s) j["min-value"] = *a.min_value_s;
-        if (a.max_value_s) j["max-value"] = *a.max_value_s;
-        if (a.min_value_u) j["min-value"] = *a.min_value_u;
-        if (a.max_value_u) j["max-value"] = *a.max_value_u;
-        if (a.min_length) j["min-length"] = *a.min_length;
-        if (a.max_length) j["max-length"] = *a.max_length;
-        if (a.bitfield32_mask) j["bitfield32-mask"] = *a.bitfield32_mask;
-        if (a.mask) j["mask"] = *a.mask;
+        for (const auto& l : nlpp::genl::limits(a))
+            if (l.name != "policy-idx" && l.name != "policy-maxtype")  // nested policies are shown inline
+                j[std::string(l.name)] = l.is_signed ? ordered_json(l.value) : ordered_json(l.uvalue);
         if (a.policy_idx && depth < 8 && *a.policy_idx != index)
             j["policy"] = policy_json(p, *a.policy_idx, spec, sa ? sa->nested_set : nullptr, depth + 1);
         out[sa ? sa->name : std::to_string(type)] = std::move(j);

@@ -85,6 +85,16 @@ struct attr_policy {
     std::optional<std::uint32_t> bitfield32_mask;
     std::optional<std::uint64_t> mask;
 };
+// The limits an attr_policy carries, named as pyynl names them
+// ("min-value", "max-length", "policy-idx", "mask"...), in that order.
+struct policy_limit {
+    std::string_view name;
+    std::int64_t value = 0;    // when is_signed
+    std::uint64_t uvalue = 0;  // otherwise
+    bool is_signed = false;
+};
+NLPP_API std::vector<policy_limit> limits(const attr_policy& p);
+
 struct op_policy {
     std::optional<std::uint32_t> do_policy, dump_policy;
 };
