@@ -16,6 +16,11 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <optional>
+#include <thread>
 #include <fstream>
 #include <map>
 
@@ -264,3 +269,83 @@ TEST(socket_kernel, sockets_move) {
 }
 
 }  // namespace
+
+// The thread-safety contract in socket.hpp: one socket per thread, any
+// number of threads on one namespace. 8 threads, each with its own socket,
+// dump links and add and delete their own veth pairs; nothing may fail.
+// NLPP_STRESS_SECONDS makes the run longer (scripts/reliability.sh: 60 s).
+TEST(socket_kernel, eight_threads_with_their_own_sockets) {
+    NLPP_REQUIRE_ROOT();
+    nlpp::test::netns ns;
+    for (int i = 0; i < 20; ++i) ns.run("ip link add s" + std::to_string(i) + " type veth peer name p" + std::to_string(i));
+    const char* env = std::getenv("NLPP_STRESS_SECONDS");
+    const auto seconds = std::chrono::seconds(env ? std::atoi(env) : 2);
+    std::atomic<long> dumps{0}, changes{0}, interrupted{0};
+    std::vector<std::string> failures(8);
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < 8; ++t)
+        threads.emplace_back([&, t] {
+            auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name()});
+            if (!s) return void(failures[t] = s.error().what());
+            const auto end = std::chrono::steady_clock::now() + seconds;
+            const std::string name = "thr" + std::to_string(t);
+            while (std::chrono::steady_clock::now() < end && failures[t].empty()) {
+                // Other threads change links meanwhile: a dump may be
+                // interrupted (NLM_F_DUMP_INTR), and is retried until consistent.
+                for (int attempt = 0;; ++attempt) {
+                    nlpp::message_builder d(RTM_GETLINK, 0);
+                    d.put_header(ifinfomsg{});
+                    std::size_t links = 0;
+                    auto r = s->dump(d, [&](nlpp::message_view) -> nlpp::result<void> {
+                        ++links;
+                        return {};
+                    }, {"dump links"});
+                    if (!r && r.error().is(nlpp::errc::dump_interrupted) && attempt < 100) {
+                        ++interrupted;
+                        continue;
+                    }
+                    if (!r || links < 41) failures[t] = r ? "short dump" : r.error().what();
+                    break;
+                }
+                ++dumps;
+                nlpp::message_builder add(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+                add.put_header(ifinfomsg{});
+                add.put_string(IFLA_IFNAME, name);
+                {
+                    auto info = add.nest(IFLA_LINKINFO);
+                    add.put_string(IFLA_INFO_KIND, "veth");
+                }
+                if (auto a = s->request(add, {}, {"add " + name}); !a) failures[t] = a.error().what();
+                nlpp::message_builder del(RTM_DELLINK, 0);
+                del.put_header(ifinfomsg{});
+                del.put_string(IFLA_IFNAME, name);
+                if (auto x = s->request(del, {}, {"delete " + name}); !x) failures[t] = x.error().what();
+                changes += 2;
+            }
+        });
+    for (auto& th : threads) th.join();
+    for (std::size_t t = 0; t < 8; ++t) EXPECT_EQ(failures[t], "") << "thread " << t;
+    EXPECT_GT(dumps.load(), 8);
+    std::printf("8 threads, %lld s: %ld consistent dumps (%ld interrupted and retried), %ld link changes, no error\n",
+                static_cast<long long>(seconds.count()), dumps.load(), interrupted.load(), changes.load());
+}
+
+// A namespace deleted while a socket in it is open: the socket keeps the
+// namespace alive and goes on working.
+TEST(socket_kernel, namespace_deleted_while_a_socket_is_open) {
+    NLPP_REQUIRE_ROOT();
+    std::string name;
+    std::optional<nlpp::socket> s;
+    {
+        nlpp::test::netns ns;
+        ns.run("ip link add gone0 type veth peer name gone1");
+        name = ns.name();
+        auto o = nlpp::socket::open(NETLINK_ROUTE, {.netns = name});
+        ASSERT_TRUE(o) << o.error().what();
+        s.emplace(std::move(*o));
+    }  // ip netns del
+    auto again = nlpp::socket::open(NETLINK_ROUTE, {.netns = name});
+    ASSERT_FALSE(again);  // the name is gone
+    auto links = dump_links(*s);
+    EXPECT_EQ(links.size(), 3u);  // lo and the pair, still there
+}
