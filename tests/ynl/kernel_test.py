@@ -307,11 +307,29 @@ def test_notifications():
         check("unknown group listed", "has no multicast group 'nosuch' (it has: rtnlgrp-link, rtnlgrp-stats)" in p.stderr, p.stderr)
 
 
+def test_permissions():
+    """Without CAP_NET_ADMIN, changes fail naming the capability and leave
+    nothing behind; reads keep working."""
+    drop = ["setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin"]
+    with Netns() as ns:
+        p = run(drop + [YNL, "--family", "rt-link", "--netns", ns, "--do", "newlink", "--create", "--json",
+                        '{"ifname": "br9", "linkinfo": {"kind": "bridge"}}'], ok=False)
+        check("no CAP_NET_ADMIN: newlink names the capability", p.returncode == 1 and "needs CAP_NET_ADMIN" in p.stderr, p.stderr)
+        check("no CAP_NET_ADMIN: nothing created", run(["ip", "-n", ns, "link", "show", "br9"], ok=False).returncode != 0)
+        p = run(drop + [YNL, "--family", "nftables", "--netns", ns, "--multi", "batch-begin", '{"res-id": 10}', "--multi", "newtable",
+                        '{"nfgen-family": 2, "name": "t"}', "--multi", "batch-end", '{"res-id": 10}'], ok=False)
+        check("no CAP_NET_ADMIN: nftables batch names the capability", p.returncode == 1 and "needs CAP_NET_ADMIN" in p.stderr, p.stderr)
+        check("no CAP_NET_ADMIN: no table", "table" not in run(["nft", "list", "ruleset"], ns=ns).stdout)
+        p = run(drop + [YNL, "--family", "rt-link", "--netns", ns, "--dump", "getlink", "--output-json"], ok=False)
+        check("no CAP_NET_ADMIN: dumps still work", p.returncode == 0 and '"ifname":"lo"' in p.stdout, p.stderr)
+
+
 if __name__ == "__main__":
     if os.geteuid() != 0:
         print("SKIP: needs root (network namespaces)")
         sys.exit(1 if CI else 0)
-    for t in (test_rt_link, test_rt_addr_route, test_tc, test_genetlink, test_conntrack_nftables, test_pyynl_oracle, test_notifications):
+    for t in (test_rt_link, test_rt_addr_route, test_tc, test_genetlink, test_conntrack_nftables, test_pyynl_oracle, test_notifications,
+              test_permissions):
         try:
             t()
         except Exception as e:  # a failed command: report and go on
