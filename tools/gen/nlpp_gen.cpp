@@ -389,12 +389,17 @@ private:
     // attributes hold them in a box, so that sets need no order).
     void sub_messages() {
         for (const auto& sm : s_.sub_messages) {
+            // Formats with a header and attributes get a struct of their own, outside
+            // (a nested class's member initializers are not usable inside its enclosing class).
+            for (const auto& f : sm.formats)
+                if (f.header && f.set)
+                    h_ += fmt::format("struct {}_{} {{\n    {} header{{}};\n    nlpp::gen::box<{}> attrs{{}};\n}};\n", ident(sm.name), fmt_member(f),
+                                      q(f.header->name), set_q(*f.set));
             h_ += fmt::format("// Sub-message {}: the member named by the selector's value is set.\nstruct {} {{\n", sm.name, ident(sm.name));
             for (const auto& f : sm.formats) {
                 const std::string m = fmt_member(f);
                 if (f.header && f.set)
-                    h_ += fmt::format("    struct {0}_format {{\n        {1} header{{}};\n        nlpp::gen::box<{2}> attrs{{}};\n    }};\n    std::optional<{0}_format> {0}{{}};\n",
-                                      m, q(f.header->name), set_q(*f.set));
+                    h_ += fmt::format("    std::optional<{}_{}> {}{{}};\n", ident(sm.name), m, m);
                 else if (f.header) h_ += fmt::format("    std::optional<{}> {}{{}};\n", q(f.header->name), m);
                 else if (f.set) h_ += fmt::format("    nlpp::gen::box<{}> {}{{}};\n", set_q(*f.set), m);
                 else h_ += fmt::format("    bool {}{{}};\n", m);
