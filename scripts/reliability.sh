@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Regenerates the figures of docs/reliability.md: the long versions of the
+# load, fault and fuzz runs that CI runs briefly. Needs root and a build made
+# by scripts/test.sh (build/ci-gcc, build/ci-clang with the fuzz targets).
+#   scripts/reliability.sh [all|threads|routes|fuzz] [FUZZ_SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-all} fuzz_seconds=${2:-600}
+export NLPP_SPEC_PATH=${NLPP_SPEC_PATH:-$(cd .. && pwd)/shared/specs/kernel}
+gcc=build/ci-gcc clang=build/ci-clang
+step() { echo; echo "=== $* ($(date +%T))"; }
+
+if [[ $what == all || $what == threads ]]; then
+  step "8 threads, each with its own socket, on one netns for 60 s"
+  NLPP_STRESS_SECONDS=60 "$gcc/tests/nlpp_kernel_tests" --gtest_filter='socket_kernel.eight_threads*' | grep -E '^8 threads|OK|FAILED'
+fi
+
+if [[ $what == all || $what == routes ]]; then
+  step "one million routes dumped through nlpp-ynl: lines and peak memory"
+  ns=nlpp-rel-$$
+  trap 'ip netns del $ns 2>/dev/null || true' EXIT
+  ip netns add "$ns"
+  ip -n "$ns" link add va0 type veth peer name vb0
+  ip -n "$ns" addr add 198.18.0.1/24 dev vb0
+  ip -n "$ns" link set vb0 up
+  batch=$(mktemp)
+  python3 - >"$batch" <<'PY'
+for i in range(1000000):
+    a, b, c = (i >> 12) & 0xff, (i >> 4) & 0xff, (i & 0xf) << 4
+    print(f"route add 10.{a}.{b}.{c}/28 via 198.18.0.2 dev vb0 table 100")
+PY
+  ip -n "$ns" -batch "$batch"
+  rm -f "$batch"
+  /usr/bin/time -f "nlpp-ynl: %e s, peak RSS %M KiB" "$gcc/tools/nlpp-ynl" --netns "$ns" --family rt-route --dump getroute \
+    --json '{"rtm-family": 2}' --output-json | wc -l | sed 's/$/ lines/'
+  /usr/bin/time -f "ip -j route show table 100: %e s, peak RSS %M KiB" ip -n "$ns" -j route show table 100 | wc -c | sed 's/$/ bytes/'
+  ip netns del "$ns"
+fi
+
+if [[ $what == all || $what == fuzz ]]; then
+  step "every fuzz target for $fuzz_seconds s (ASan+UBSan)"
+  bash scripts/fuzz.sh "$clang" "$fuzz_seconds"
+fi
