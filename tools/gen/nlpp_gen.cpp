@@ -493,6 +493,37 @@ private:
         c_ += "namespace attrs {\n\n";
         for (const auto* s : order) set_code(*s);
         c_ += "}  // namespace attrs\n\n";
+        names(order);
+    }
+
+    // Name tables (nlpp::attr_set, nested sets linked) for extack paths:
+    // pass names::<set> in request_info and errors name the attribute.
+    void names(const std::vector<const attr_set*>& order) {
+        h_ += "// Attribute names per set, nests linked: request_info{what, header size, &names::<set>} renders\n"
+              "// the kernel's extack offsets as paths (\".linkinfo.kind\").\nnamespace names {\n";
+        c_ += "namespace names {\nnamespace lists {\n";
+        for (const auto* s : order) {
+            std::uint16_t max = 0;
+            for (const auto& a : s->attrs)
+                if (a.type != attr_type::unused) max = std::max(max, a.value);
+            std::vector<std::string> row(static_cast<std::size_t>(max) + 1, "{}");
+            for (const auto& a : s->attrs) {
+                if (a.type == attr_type::unused) continue;
+                const attr_set* inner = nests(a) || (a.type == attr_type::nest_type_value && a.nested_set) ? a.nested_set : nullptr;
+                row[a.value] = inner ? fmt::format("{{\"{}\", &::nlpp::gen::{}::names::{}}}", a.name, ns_, set_type(*inner))
+                                     : fmt::format("{{\"{}\", nullptr}}", a.name);
+            }
+            std::string list;
+            for (std::size_t i = 0; i < row.size(); ++i) list += (i ? ", " : "") + row[i];
+            c_ += fmt::format("const nlpp::attr_name {}[] = {{{}}};\n", set_type(*s), list);
+        }
+        c_ += "}  // namespace lists\n";
+        for (const auto* s : order) {
+            h_ += fmt::format("extern const nlpp::attr_set {};\n", set_type(*s));
+            c_ += fmt::format("const nlpp::attr_set {0} = {{\"{1}\", lists::{0}}};\n", set_type(*s), s->name);
+        }
+        h_ += "}  // namespace names\n\n";
+        c_ += "}  // namespace names\n\n";
     }
 
     void set_code(const attr_set& s) {
@@ -539,7 +570,7 @@ private:
             h_ += fmt::format("    static constexpr bool has_do = {}, has_dump = {};\n", op.has_do() ? "true" : "false", op.has_dump() ? "true" : "false");
             h_ += fmt::format("    static constexpr bool genetlink = {};\n", s_.is_genetlink() ? "true" : "false");
             if (op.header) h_ += fmt::format("    using fixed_header = {};\n", q(op.header->name));
-            if (op.set) h_ += fmt::format("    using attributes = {};\n", set_q(*op.set));
+            if (op.set) h_ += fmt::format("    using attributes = {};\n    static const nlpp::attr_set& names() noexcept {{ return names::{}; }}\n", set_q(*op.set), set_type(*op.set));
             h_ += "};\n";
         }
         h_ += "}  // namespace ops\n\n";

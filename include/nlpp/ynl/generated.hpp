@@ -24,6 +24,7 @@
 #include <nlpp/core/attr.hpp>
 #include <nlpp/core/builder.hpp>
 #include <nlpp/core/error.hpp>
+#include <nlpp/core/extack.hpp>
 #include <nlpp/core/message.hpp>
 
 #include <algorithm>
