@@ -11,11 +11,10 @@
 #include <vector>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    const auto& all = fuzz_specs();
-    if (size < 2 || all.empty()) return 0;
-    const auto& s = all[data[0] % all.size()];
-    if (s.operations.empty()) return 0;
-    const auto& op = s.operations[data[1] % s.operations.size()];
+    const auto [sp, opp] = fuzz_pick(data, size);
+    if (!sp) return 0;
+    const auto& s = *sp;
+    const auto& op = *opp;
     nlpp::bytes in(reinterpret_cast<const std::byte*>(data + 2), size - 2);
     for (nlpp::message_view m : nlpp::message_range(in)) {
         if (auto j = nlpp::ynl::decode(s, op, m, {.process_unknown = (data[1] & 0x80) != 0})) (void)j->dump();

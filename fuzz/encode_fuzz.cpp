@@ -12,11 +12,10 @@
 #include <vector>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    const auto& all = fuzz_specs();
-    if (size < 2 || all.empty()) return 0;
-    const auto& s = all[data[0] % all.size()];
-    if (s.operations.empty()) return 0;
-    const auto& op = s.operations[data[1] % s.operations.size()];
+    const auto [sp, opp] = fuzz_pick(data, size);
+    if (!sp) return 0;
+    const auto& s = *sp;
+    const auto& op = *opp;
     auto in = nlohmann::ordered_json::parse(reinterpret_cast<const char*>(data + 2), reinterpret_cast<const char*>(data + size), nullptr,
                                             false);
     if (in.is_discarded()) return 0;

@@ -1,10 +1,14 @@
 // The specs the YNL fuzz targets exercise: ours, and the kernel's through
-// NLPP_SPEC_PATH when it is set. The first input byte picks one.
+// NLPP_SPEC_PATH when it is set. The first input byte picks one, the second
+// an operation of it.
 #pragma once
 
 #include <nlpp/ynl/spec.hpp>
 
+#include <cstddef>
+#include <cstdint>
 #include <cstdlib>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -21,4 +25,13 @@ inline const std::vector<nlpp::ynl::spec>& fuzz_specs() {
         return v;
     }();
     return all;
+}
+
+// The spec and operation the first two bytes pick; nullptrs when the input is too short.
+inline std::pair<const nlpp::ynl::spec*, const nlpp::ynl::operation*> fuzz_pick(const std::uint8_t* data, std::size_t size) {
+    const auto& all = fuzz_specs();
+    if (size < 2 || all.empty()) return {nullptr, nullptr};
+    const auto& s = all[data[0] % all.size()];
+    if (s.operations.empty()) return {nullptr, nullptr};
+    return {&s, &s.operations[data[1] % s.operations.size()]};
 }
