@@ -76,14 +76,15 @@ error bad(const where& w, const std::string& why) {
     return error(errc::attr_invalid, fmt::format("{}: {}", path.empty() ? "message" : path, why));
 }
 
-// IPv4 as text without printf (inet_ntop formats through vfprintf), into `buf` (16 bytes).
-std::string_view dotted(const std::byte* p, char* buf) {
+// IPv4 as text without printf (inet_ntop formats through vfprintf).
+std::string dotted(const std::byte* p) {
+    char buf[16];
     char* o = buf;
     for (int i = 0; i < 4; ++i) {
         if (i) *o++ = '.';
-        o = std::to_chars(o, buf + 16, static_cast<unsigned>(p[i])).ptr;
+        o = std::to_chars(o, buf + sizeof buf, static_cast<unsigned>(p[i])).ptr;
     }
-    return {buf, static_cast<std::size_t>(o - buf)};
+    return std::string(buf, o);
 }
 
 // Output: a JSON tree (ordered_json) ...
@@ -205,11 +206,7 @@ private:
         char* const start = room(v.size() * 6 + 2);
         char* o = start;
         *o++ = '"';
-        std::size_t plain = 0;  // the common case: nothing to escape
-        while (plain < v.size() && static_cast<unsigned char>(v[plain]) >= 0x20 && v[plain] != '"' && v[plain] != '\\') ++plain;
-        std::memcpy(o, v.data(), plain);
-        o += plain;
-        for (char c : v.substr(plain)) {
+        for (char c : v) {
             const auto u = static_cast<unsigned char>(c);
             if (u >= 0x20 && c != '"' && c != '\\') {
                 *o++ = c;
@@ -289,29 +286,25 @@ public:
             if (hint == "hex") return out_.value(fmt::format("{:#x}", u));
             if (hint == "ipv4" && t == attr_type::u32) {
                 const std::byte b[4] = {std::byte(u >> 24), std::byte(u >> 16), std::byte(u >> 8), std::byte(u)};
-                char buf[16];
-                return out_.value(dotted(b, buf));
+                return out_.value(dotted(b));
             }
         }
         if (is_unsigned(t)) out_.value(u);
         else out_.value(v);
     }
 
-    // Bytes as their display hint shows them (addresses and MACs through a
-    // stack buffer), else as hex.
-    void hinted_bytes(bytes p, const std::string& hint) {
-        if (hint.empty()) return out_.value(hex(p));
+    static std::string hinted_bytes(bytes p, const std::string& hint) {
+        if (hint.empty()) return hex(p);
+        if ((hint == "ipv4" || hint == "ipv4-or-v6") && p.size() == 4) return dotted(p.data());
         char buf[INET6_ADDRSTRLEN];
-        if ((hint == "ipv4" || hint == "ipv4-or-v6") && p.size() == 4) return out_.value(dotted(p.data(), buf));
-        if ((hint == "ipv6" || hint == "ipv4-or-v6") && p.size() == 16 && inet_ntop(AF_INET6, p.data(), buf, sizeof buf))
-            return out_.value(std::string_view(buf));
-        if (hint == "mac" || hint == "fddi") return out_.value(hex(p, ':'));
+        if ((hint == "ipv6" || hint == "ipv4-or-v6") && p.size() == 16 && inet_ntop(AF_INET6, p.data(), buf, sizeof buf)) return buf;
+        if (hint == "mac" || hint == "fddi") return hex(p, ':');
         if (hint == "uuid" && p.size() == 16) {
             const std::string h = hex(p);
-            return out_.value(fmt::format("{}-{}-{}-{}-{}", h.substr(0, 8), h.substr(8, 4), h.substr(12, 4), h.substr(16, 4), h.substr(20)));
+            return fmt::format("{}-{}-{}-{}-{}", h.substr(0, 8), h.substr(8, 4), h.substr(12, 4), h.substr(16, 4), h.substr(20));
         }
-        if (hint == "hex") return out_.value(hex(p, ' '));  // pyynl: bytes.hex(raw, ' ')
-        out_.value(hex(p));
+        if (hint == "hex") return hex(p, ' ');  // pyynl: bytes.hex(raw, ' ')
+        return hex(p);
     }
 
     // A struct's members as keys of the open object; returns the bytes consumed.
@@ -336,7 +329,7 @@ public:
                 if (!r) return fail(r.error());
                 out_.end();
             } else {
-                hinted_bytes(field, m.display_hint);
+                out_.value(hinted_bytes(field, m.display_hint));
             }
         }
         return off;
@@ -391,7 +384,7 @@ public:
                     number(*scalar(a.sub_type, p.subspan(off, n), a.order), a.sub_type, a.enum_def, false, a.display_hint);
                 out_.end();
             } else {
-                hinted_bytes(p, a.display_hint);
+                out_.value(hinted_bytes(p, a.display_hint));
             }
             return {};
         case attr_type::indexed_array: {
@@ -410,7 +403,7 @@ public:
                     if (!x) return fail(bad(here, fmt::format("{} of {} bytes", type_name(a.sub_type), item.payload().size())));
                     number(*x, a.sub_type, a.enum_def, a.enum_as_flags, a.display_hint);
                 } else {
-                    hinted_bytes(item.payload(), a.display_hint);
+                    out_.value(hinted_bytes(item.payload(), a.display_hint));
                 }
             }
             if (auto e = items.error()) return fail(std::move(*e).wrap(w.str()));
