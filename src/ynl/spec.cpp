@@ -586,21 +586,23 @@ std::string_view type_name(attr_type t) noexcept {
     return names[static_cast<std::size_t>(t)];
 }
 
-const enum_entry* definition::find(std::string_view entry) const noexcept {
-    for (const auto& e : entries)
-        if (e.name == entry) return &e;
+namespace {
+// The element of `items` whose `key` member equals `n`.
+template <class T, class K>
+const T* find_by(const std::vector<T>& items, K T::*key, std::string_view n) noexcept {
+    for (const auto& x : items)
+        if (x.*key == n) return &x;
     return nullptr;
 }
+}  // namespace
+
+const enum_entry* definition::find(std::string_view entry) const noexcept { return find_by(entries, &enum_entry::name, entry); }
 const enum_entry* definition::find(std::uint64_t v) const noexcept {
     for (const auto& e : entries)
         if (e.value == v) return &e;
     return nullptr;
 }
-const attribute* attr_set::find(std::string_view attr) const noexcept {
-    for (const auto& a : attrs)
-        if (a.name == attr) return &a;
-    return nullptr;
-}
+const attribute* attr_set::find(std::string_view attr) const noexcept { return find_by(attrs, &attribute::name, attr); }
 const attribute* attr_set::find(std::uint16_t type) const noexcept {
     // Ids usually follow the list (from 0 with an "unspec" entry, or from 1).
     if (type < attrs.size() && attrs[type].value == type) return &attrs[type];
@@ -609,31 +611,12 @@ const attribute* attr_set::find(std::uint16_t type) const noexcept {
         if (a.value == type) return &a;
     return nullptr;
 }
-const sub_message_format* sub_message::find(std::string_view v) const noexcept {
-    for (const auto& f : formats)
-        if (f.value == v) return &f;
-    return nullptr;
-}
-const definition* spec::find_definition(std::string_view n) const noexcept {
-    for (const auto& d : definitions)
-        if (d.name == n) return &d;
-    return nullptr;
-}
-const attr_set* spec::find_set(std::string_view n) const noexcept {
-    for (const auto& s : attribute_sets)
-        if (s.name == n) return &s;
-    return nullptr;
-}
-const operation* spec::find_op(std::string_view n) const noexcept {
-    for (const auto& o : operations)
-        if (o.name == n) return &o;
-    return nullptr;
-}
-const sub_message* spec::find_sub_message(std::string_view n) const noexcept {
-    for (const auto& m : sub_messages)
-        if (m.name == n) return &m;
-    return nullptr;
-}
+
+const sub_message_format* sub_message::find(std::string_view v) const noexcept { return find_by(formats, &sub_message_format::value, v); }
+const definition* spec::find_definition(std::string_view n) const noexcept { return find_by(definitions, &definition::name, n); }
+const attr_set* spec::find_set(std::string_view n) const noexcept { return find_by(attribute_sets, &attr_set::name, n); }
+const operation* spec::find_op(std::string_view n) const noexcept { return find_by(operations, &operation::name, n); }
+const sub_message* spec::find_sub_message(std::string_view n) const noexcept { return find_by(sub_messages, &sub_message::name, n); }
 const operation* spec::find_reply(std::uint32_t value) const noexcept {
     const operation* found = nullptr;
     for (const auto& o : operations)
@@ -706,7 +689,7 @@ result<spec> load_spec(const std::string& path) {
     return parse_spec(ss.str(), path);
 }
 
-result<std::string> find_spec(std::string_view family, const std::vector<std::string>& extra_dirs) {
+std::vector<std::string> spec_search_path(const std::vector<std::string>& extra_dirs) {
     std::vector<std::string> dirs;
     if (const char* p = std::getenv("NLPP_SPEC_PATH")) {
         std::stringstream ss(p);
@@ -716,6 +699,11 @@ result<std::string> find_spec(std::string_view family, const std::vector<std::st
     dirs.insert(dirs.end(), extra_dirs.begin(), extra_dirs.end());
     dirs.push_back("/usr/local/share/ynl/specs");
     dirs.push_back("/usr/share/ynl/specs");
+    return dirs;
+}
+
+result<std::string> find_spec(std::string_view family, const std::vector<std::string>& extra_dirs) {
+    const std::vector<std::string> dirs = spec_search_path(extra_dirs);
     // File names are lower case, with '-' or '_' (rt-link.yaml, rt_link.yaml);
     // family names may not be (the kernel's IPVS family).
     std::string lower(family), underscored;

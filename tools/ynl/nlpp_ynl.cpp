@@ -39,23 +39,9 @@ int usage(const std::string& why) {
     return 2;
 }
 
-std::vector<std::string> search_dirs() {
-    std::vector<std::string> dirs;
-    if (const char* p = std::getenv("NLPP_SPEC_PATH")) {
-        std::string s(p);
-        for (std::size_t pos = 0; pos <= s.size();) {
-            const auto c = std::min(s.find(':', pos), s.size());
-            if (c > pos) dirs.push_back(s.substr(pos, c - pos));
-            pos = c + 1;
-        }
-    }
-    for (const char* d : {NLPP_INSTALLED_SPECS, NLPP_SOURCE_SPECS, "/usr/local/share/ynl/specs", "/usr/share/ynl/specs"}) dirs.push_back(d);
-    return dirs;
-}
-
 int list_families() {
     std::set<std::string> names;
-    for (const auto& d : search_dirs())
+    for (const auto& d : nlpp::ynl::spec_search_path({NLPP_INSTALLED_SPECS, NLPP_SOURCE_SPECS}))
         if (DIR* dir = opendir(d.c_str())) {
             while (dirent* e = readdir(dir)) {
                 std::string n = e->d_name;

@@ -203,5 +203,7 @@ NLPP_API result<spec> parse_spec(std::string_view yaml, const std::string& file_
 // given extra directories, then /usr/local/share/ynl/specs and
 // /usr/share/ynl/specs. Tries NAME.yaml and NAME with '-' as '_'.
 NLPP_API result<std::string> find_spec(std::string_view family, const std::vector<std::string>& extra_dirs = {});
+// The directories find_spec() searches, in order.
+NLPP_API std::vector<std::string> spec_search_path(const std::vector<std::string>& extra_dirs = {});
 
 }  // namespace nlpp::ynl
