@@ -97,12 +97,14 @@ public:
     void key(std::string_view k, const std::string&, bool repeated) { key(k, repeated); }
     void begin_object() { stack_.push_back(place(ordered_json::object())); }
     void begin_array() { stack_.push_back(place(ordered_json::array())); }
-    void end() { stack_.pop_back(); }
+    void end_object() { stack_.pop_back(); }
+    void end_array() { stack_.pop_back(); }
     void value(std::uint64_t v) { place(ordered_json(v)); }
     void value(std::int64_t v) { place(ordered_json(v)); }
     void value(bool v) { place(ordered_json(v)); }
     void value(std::string&& v) { place(ordered_json(std::move(v))); }
     void value(std::string_view v) { place(ordered_json(std::string(v))); }
+    void plain(std::string_view v) { value(v); }
     ordered_json take() { return std::move(root_); }
 
 private:
@@ -135,38 +137,50 @@ private:
 // ... or compact JSON text (a repeated attribute appears twice; readers keep the last).
 // Writes through a cursor into a per-thread scratch buffer that only grows
 // (so it is never zero-filled again), then appends the text in one copy.
+// One flag says whether a comma comes before the next key or value.
 class text_out {
 public:
-    text_out() : s_(scratch()) {}
-    void finish(std::string& out) const { out.append(s_.data(), pos_); }
+    text_out() {
+        auto& b = scratch();
+        p_ = b.data();
+        begin_ = b.data();
+        end_ = b.data() + b.size();
+    }
+    void finish(std::string& out) const { out.append(begin_, p_); }
     void key(std::string_view k, bool) {
-        comma();
+        separate();
         quote(k);
-        put(':');
-        keyed_ = true;
+        *room(1) = ':', ++p_;
+        comma_ = false;
     }
     // A spec name, already quoted with its colon.
     void key(std::string_view, const std::string& quoted, bool) {
-        comma();
-        append(quoted);
-        keyed_ = true;
+        char* o = room(quoted.size() + 1);
+        if (comma_) *o++ = ',';
+        p_ = copy(o, quoted.data(), quoted.size());
+        comma_ = false;
     }
-    void begin_object() { open('{', '}'); }
-    void begin_array() { open('[', ']'); }
-    void end() {
-        put(closers_.back());
-        closers_.pop_back();
-        first_ = false;
-    }
+    void begin_object() { open('{'); }
+    void begin_array() { open('['); }
+    void end_object() { close('}'); }
+    void end_array() { close(']'); }
     void value(std::uint64_t v) { number(v); }
     void value(std::int64_t v) { number(v); }
-    void value(bool v) {
-        comma();
-        append(v ? std::string_view("true") : std::string_view("false"));
-    }
+    void value(bool v) { word(v ? std::string_view("true") : std::string_view("false")); }
     void value(std::string_view v) {
-        comma();
+        separate();
         quote(v);
+        comma_ = true;
+    }
+    // A string that needs no escaping: hex, addresses.
+    void plain(std::string_view v) {
+        char* o = room(v.size() + 3);
+        if (comma_) *o++ = ',';
+        *o++ = '"';
+        o = copy(o, v.data(), v.size());
+        *o++ = '"';
+        p_ = o;
+        comma_ = true;
     }
 
 private:
@@ -175,36 +189,60 @@ private:
         return buffer;
     }
     char* room(std::size_t n) {
-        if (s_.size() - pos_ < n) [[unlikely]]
+        if (static_cast<std::size_t>(end_ - p_) < n) [[unlikely]]
             grow(n);
-        return s_.data() + pos_;
+        return p_;
     }
-    [[gnu::noinline]] void grow(std::size_t n) { s_.resize(std::max(s_.size() * 2, pos_ + n)); }
-    void put(char c) { *room(1) = c, ++pos_; }
-    void append(std::string_view v) {
-        std::memcpy(room(v.size()), v.data(), v.size());
-        pos_ += v.size();
+    [[gnu::noinline]] void grow(std::size_t n) {
+        auto& b = scratch();
+        const std::size_t used = static_cast<std::size_t>(p_ - begin_);
+        b.resize(std::max(b.size() * 2, used + n));
+        begin_ = b.data();
+        p_ = begin_ + used;
+        end_ = begin_ + b.size();
     }
-    void comma() {
-        if (keyed_) keyed_ = false;
-        else if (!first_) put(',');
-        first_ = false;
+    // Short copies without a library call: keys and names are mostly under 32 bytes.
+    static char* copy(char* o, const char* from, std::size_t n) {
+        if (n >= 8 && n <= 16) {
+            std::memcpy(o, from, 8);
+            std::memcpy(o + n - 8, from + n - 8, 8);
+        } else if (n > 16 && n <= 32) {
+            std::memcpy(o, from, 16);
+            std::memcpy(o + n - 16, from + n - 16, 16);
+        } else {
+            std::memcpy(o, from, n);
+        }
+        return o + n;
     }
-    void open(char c, char closer) {
-        comma();
-        put(c);
-        closers_.push_back(closer);
-        first_ = true;
+    void separate() {
+        if (comma_) *room(1) = ',', ++p_;
+    }
+    void word(std::string_view w) {
+        char* o = room(w.size() + 1);
+        if (comma_) *o++ = ',';
+        p_ = copy(o, w.data(), w.size());
+        comma_ = true;
+    }
+    void open(char c) {
+        char* o = room(2);
+        if (comma_) *o++ = ',';
+        *o++ = c;
+        p_ = o;
+        comma_ = false;
+    }
+    void close(char c) {
+        *room(1) = c, ++p_;
+        comma_ = true;
     }
     template <class T>
     void number(T v) {
-        comma();
-        char* p = room(24);
-        pos_ += static_cast<std::size_t>(std::to_chars(p, p + 24, v).ptr - p);
+        char* o = room(25);
+        if (comma_) *o++ = ',';
+        p_ = std::to_chars(o, o + 24, v).ptr;
+        comma_ = true;
     }
     void quote(std::string_view v) {
-        char* const start = room(v.size() * 6 + 2);
-        char* o = start;
+        char* o = room(v.size() * 6 + 2);
         *o++ = '"';
         for (char c : v) {
             const auto u = static_cast<unsigned char>(c);
@@ -217,12 +255,12 @@ private:
             }
         }
         *o++ = '"';
-        pos_ += static_cast<std::size_t>(o - start);
+        p_ = o;
     }
-    std::vector<char>& s_;
-    std::size_t pos_ = 0;
-    std::string closers_;
-    bool first_ = true, keyed_ = false;
+    char* p_;
+    char* begin_;
+    char* end_;
+    bool comma_ = false;
 };
 
 // Decoded values of selector attributes, per nesting level, for sub-messages.
@@ -238,26 +276,27 @@ public:
 
     // An integer of a scalar type, or nullopt when the size is wrong.
     static std::optional<std::int64_t> scalar(attr_type t, bytes p, byte_order o) {
+        const std::size_t n = p.size();
         switch (t) {
+        case attr_type::u8: if (n == 1) return load<std::uint8_t>(p, o); break;
+        case attr_type::u16: if (n == 2) return load<std::uint16_t>(p, o); break;
+        case attr_type::u32: if (n == 4) return load<std::uint32_t>(p, o); break;
+        case attr_type::s8: if (n == 1) return load<std::int8_t>(p, o); break;
+        case attr_type::s16: if (n == 2) return load<std::int16_t>(p, o); break;
+        case attr_type::s32: if (n == 4) return load<std::int32_t>(p, o); break;
+        case attr_type::u64:
+        case attr_type::s64: if (n == 8) return load<std::int64_t>(p, o); break;
         case attr_type::uint:
+            if (n == 4) return load<std::uint32_t>(p, o);
+            if (n == 8) return load<std::int64_t>(p, o);
+            break;
         case attr_type::sint:
-            if (p.size() == 4) return t == attr_type::uint ? std::int64_t{load<std::uint32_t>(p, o)} : load<std::int32_t>(p, o);
-            if (p.size() == 8) return static_cast<std::int64_t>(load<std::uint64_t>(p, o));
-            return std::nullopt;
+            if (n == 4) return load<std::int32_t>(p, o);
+            if (n == 8) return load<std::int64_t>(p, o);
+            break;
         default: break;
         }
-        if (p.size() != scalar_size(t)) return std::nullopt;
-        switch (t) {
-        case attr_type::u8: return load<std::uint8_t>(p, o);
-        case attr_type::u16: return load<std::uint16_t>(p, o);
-        case attr_type::u32: return load<std::uint32_t>(p, o);
-        case attr_type::u64: return static_cast<std::int64_t>(load<std::uint64_t>(p, o));
-        case attr_type::s8: return load<std::int8_t>(p, o);
-        case attr_type::s16: return load<std::int16_t>(p, o);
-        case attr_type::s32: return load<std::int32_t>(p, o);
-        case attr_type::s64: return load<std::int64_t>(p, o);
-        default: return std::nullopt;
-        }
+        return std::nullopt;
     }
 
     static bool is_unsigned(attr_type t) {
@@ -277,16 +316,16 @@ public:
                     if (e) out_.value(std::string_view(e->name));
                     else out_.value(mask);
                 }
-                out_.end();
+                out_.end_array();
                 return;
             }
             if (const enum_entry* e = d->find(u)) return out_.value(std::string_view(e->name));
         }
         if (!hint.empty()) {
-            if (hint == "hex") return out_.value(fmt::format("{:#x}", u));
+            if (hint == "hex") return out_.plain(fmt::format("{:#x}", u));
             if (hint == "ipv4" && t == attr_type::u32) {
                 const std::byte b[4] = {std::byte(u >> 24), std::byte(u >> 16), std::byte(u >> 8), std::byte(u)};
-                return out_.value(dotted(b));
+                return out_.plain(dotted(b));
             }
         }
         if (is_unsigned(t)) out_.value(u);
@@ -308,11 +347,11 @@ public:
     }
 
     // A struct's members as keys of the open object; returns the bytes consumed.
-    result<std::size_t> structure(const definition& d, bytes p, const where& w) {
+    std::optional<std::size_t> structure(const definition& d, bytes p, const where& w) {
         std::size_t off = 0;
         for (const auto& m : d.members) {
             const std::size_t n = scalar_size(m.type) ? scalar_size(m.type) : m.len;
-            if (off + n > p.size()) return fail(bad(w, fmt::format("struct {} member {} runs past {} bytes", d.name, m.name, p.size())));
+            if (off + n > p.size()) return failed_at(bad(w, fmt::format("struct {} member {} runs past {} bytes", d.name, m.name, p.size())));
             bytes field = p.subspan(off, n);
             off += n;
             if (m.type == attr_type::pad) continue;
@@ -325,11 +364,10 @@ public:
             } else if (m.struct_def) {
                 out_.begin_object();
                 const where here{&w, m.name};
-                auto r = structure(*m.struct_def, field, here);
-                if (!r) return fail(r.error());
-                out_.end();
+                if (!structure(*m.struct_def, field, here)) return std::nullopt;
+                out_.end_object();
             } else {
-                out_.value(hinted_bytes(field, m.display_hint));
+                out_.plain(hinted_bytes(field, m.display_hint));
             }
         }
         return off;
@@ -357,36 +395,35 @@ public:
         return nullptr;
     }
 
-    result<void> value(const attribute& a, attr_view v, const where& w) {
+    bool value(const attribute& a, attr_view v, const where& w) {
         bytes p = v.payload();
         switch (a.type) {
-        case attr_type::flag: out_.value(true); return {};
-        case attr_type::string: out_.value(utf8(v.get_string())); return {};
+        case attr_type::flag: out_.value(true); return true;
+        case attr_type::string: out_.value(utf8(v.get_string())); return true;
         case attr_type::nest: return object(*a.nested_set, v.nested(), w);
         case attr_type::bitfield32:
-            if (p.size() != 8) return fail(bad(w, fmt::format("bitfield32 of {} bytes", p.size())));
+            if (p.size() != 8) return failed(bad(w, fmt::format("bitfield32 of {} bytes", p.size())));
             out_.begin_object();
             out_.key("value", false);
             number(load<std::uint32_t>(p), attr_type::u32, a.enum_def, a.enum_as_flags, "");
             out_.key("selector", false);
             number(load<std::uint32_t>(p.subspan(4)), attr_type::u32, a.enum_def, a.enum_as_flags, "");
-            out_.end();
-            return {};
+            out_.end_object();
+            return true;
         case attr_type::binary:
             if (a.struct_def) {
                 out_.begin_object();
-                auto r = structure(*a.struct_def, p, w);
-                if (!r) return fail(r.error());
-                out_.end();
+                if (!structure(*a.struct_def, p, w)) return false;
+                out_.end_object();
             } else if (const std::size_t n = scalar_size(a.sub_type)) {
                 out_.begin_array();
                 for (std::size_t off = 0; off + n <= p.size(); off += n)
                     number(*scalar(a.sub_type, p.subspan(off, n), a.order), a.sub_type, a.enum_def, false, a.display_hint);
-                out_.end();
+                out_.end_array();
             } else {
-                out_.value(hinted_bytes(p, a.display_hint));
+                out_.plain(hinted_bytes(p, a.display_hint));
             }
-            return {};
+            return true;
         case attr_type::indexed_array: {
             out_.begin_array();
             attr_range items = v.nested();
@@ -396,19 +433,19 @@ public:
                     out_.begin_object();
                     const std::string index = std::to_string(item.type());
                     out_.key(index, false);
-                    if (auto r = object(*a.nested_set, item.nested(), here); !r) return r;
-                    out_.end();
+                    if (!object(*a.nested_set, item.nested(), here)) return false;
+                    out_.end_object();
                 } else if (scalar_size(a.sub_type) || a.sub_type == attr_type::uint || a.sub_type == attr_type::sint) {
                     auto x = scalar(a.sub_type, item.payload(), a.order);
-                    if (!x) return fail(bad(here, fmt::format("{} of {} bytes", type_name(a.sub_type), item.payload().size())));
+                    if (!x) return failed(bad(here, fmt::format("{} of {} bytes", type_name(a.sub_type), item.payload().size())));
                     number(*x, a.sub_type, a.enum_def, a.enum_as_flags, a.display_hint);
                 } else {
-                    out_.value(hinted_bytes(item.payload(), a.display_hint));
+                    out_.plain(hinted_bytes(item.payload(), a.display_hint));
                 }
             }
-            if (auto e = items.error()) return fail(std::move(*e).wrap(w.str()));
-            out_.end();
-            return {};
+            if (auto e = items.error()) return failed(std::move(*e).wrap(w.str()));
+            out_.end_array();
+            return true;
         }
         case attr_type::nest_type_value: {
             // pyynl's shape: {"<type-value 0>": type, ..., attributes...}; a nest
@@ -416,36 +453,36 @@ public:
             const std::size_t n = leaves(a, v, 0);
             if (n != 1) out_.begin_array();
             std::vector<std::uint16_t> ids;
-            if (auto r = type_levels(a, v, ids, w); !r) return r;
-            if (n != 1) out_.end();
-            return {};
+            if (!type_levels(a, v, ids, w)) return false;
+            if (n != 1) out_.end_array();
+            return true;
         }
         case attr_type::sub_message: {
             const std::string* key = selector(a.selector);
-            if (!key) return fail(bad(w, fmt::format("no value for selector '{}' before it", a.selector)));
+            if (!key) return failed(bad(w, fmt::format("no value for selector '{}' before it", a.selector)));
             const sub_message_format* f = a.sub_message_def->find(*key);
             if (!f) {  // no format for this value: keep the bytes
-                out_.value(hex(p));
-                return {};
+                out_.plain(hex(p));
+                return true;
             }
             const where here{w.up, w.name, -1, f->value};
             out_.begin_object();
             bytes rest = p;
             if (f->header) {
                 auto used = structure(*f->header, rest, here);
-                if (!used) return fail(used.error());
+                if (!used) return false;
                 rest = rest.subspan(std::min(align4(*used), rest.size()));
             }
             if (f->set)
-                if (auto r = attrs(*f->set, attr_range(rest), here); !r) return r;
-            out_.end();
-            return {};
+                if (!attrs(*f->set, attr_range(rest), here)) return false;
+            out_.end_object();
+            return true;
         }
         default: {
             auto x = scalar(a.type, p, a.order);
-            if (!x) return fail(bad(w, fmt::format("{} of {} bytes", type_name(a.type), p.size())));
+            if (!x) return failed(bad(w, fmt::format("{} of {} bytes", type_name(a.type), p.size())));
             number(*x, a.type, a.enum_def, a.enum_as_flags, a.display_hint);
-            return {};
+            return true;
         }
         }
     }
@@ -456,33 +493,33 @@ public:
         return n;
     }
 
-    result<void> type_levels(const attribute& a, attr_view v, std::vector<std::uint16_t>& ids, const where& w) {
+    bool type_levels(const attribute& a, attr_view v, std::vector<std::uint16_t>& ids, const where& w) {
         attr_range inner = v.nested();
         for (attr_view level : inner) {
             ids.push_back(level.type());
             if (ids.size() < a.type_value.size()) {
-                if (auto r = type_levels(a, level, ids, w); !r) return r;
+                if (!type_levels(a, level, ids, w)) return false;
             } else {
                 out_.begin_object();
                 for (std::size_t i = 0; i < ids.size(); ++i) {
                     out_.key(a.type_value[i], false);
                     out_.value(std::uint64_t{ids[i]});
                 }
-                if (auto r = attrs(*a.nested_set, level.nested(), w); !r) return r;
-                out_.end();
+                if (!attrs(*a.nested_set, level.nested(), w)) return false;
+                out_.end_object();
             }
             ids.pop_back();
         }
-        if (auto e = inner.error()) return fail(std::move(*e).wrap(w.str()));
-        return {};
+        if (auto e = inner.error()) return failed(std::move(*e).wrap(w.str()));
+        return true;
     }
 
     // An attribute the spec does not know, as pyynl's --process-unknown shows it.
     void unknown(attr_view v) {
-        if (!v.nested_flag()) return out_.value(hex(v.payload()));
+        if (!v.nested_flag()) return out_.plain(hex(v.payload()));
         out_.begin_object();
         unknowns(v.nested(), nullptr);
-        out_.end();
+        out_.end_object();
     }
     // Every attribute of `range` unknown to `set` as "UnknownAttr(N)" keys; a repeated one becomes a list.
     void unknowns(const attr_range& range, const attr_set* set) {
@@ -503,20 +540,20 @@ public:
             out_.begin_array();
             for (attr_view x : range)
                 if (x.type() == v.type()) unknown(x);
-            out_.end();
+            out_.end_array();
         }
     }
 
-    result<void> object(const attr_set& set, const attr_range& range, const where& w) {
+    bool object(const attr_set& set, const attr_range& range, const where& w) {
         out_.begin_object();
-        if (auto r = attrs(set, range, w); !r) return r;
-        out_.end();
-        return {};
+        if (!attrs(set, range, w)) return false;
+        out_.end_object();
+        return true;
     }
 
     // The attributes of `range` as keys of the open object.
-    result<void> attrs(const attr_set& set, const attr_range& range, const where& w) {
-        scopes_.push_back({&set, {}});
+    bool attrs(const attr_set& set, const attr_range& range, const where& w) {
+        if (set.has_selector) scopes_.push_back({&set, {}});
         std::uint64_t seen = 0;
         std::vector<std::uint16_t> done;  // multi-attr types already listed
         bool unknown_seen = false;
@@ -536,49 +573,61 @@ public:
                 out_.begin_array();
                 for (attr_view x : range)
                     if (x.type() == type)
-                        if (auto r = value(*a, x, here); !r) return r;
-                out_.end();
+                        if (!value(*a, x, here)) return false;
+                out_.end_array();
                 continue;
             }
             const bool repeated = type < 64 ? (seen >> type & 1) != 0 : true;
             if (type < 64) seen |= std::uint64_t{1} << type;
             out_.key(a->name, a->json_key, repeated);
             if (a->is_selector) scopes_.back().selectors.emplace_back(a->name, selector_text(*a, v));
-            if (auto r = value(*a, v, here); !r) return r;
+            if (!value(*a, v, here)) return false;
         }
         if (unknown_seen && o_.process_unknown) unknowns(range, &set);
-        scopes_.pop_back();
+        if (set.has_selector) scopes_.pop_back();
         if (auto e = range.error()) {
             const std::string path = w.str();
-            return fail(std::move(*e).wrap(path.empty() ? "attributes" : path));
+            return failed(std::move(*e).wrap(path.empty() ? "attributes" : path));
         }
-        return {};
+        return true;
     }
 
     // A whole message: genetlink header skipped, fixed header and attributes in one object.
-    result<void> message(const spec& s, const operation& op, message_view m) {
+    bool message(const spec& s, const operation& op, message_view m) {
         bytes p = m.payload();
         if (s.is_genetlink()) {
-            if (p.size() < 4) return fail(errc::truncated, "message: no genetlink header");
+            if (p.size() < 4) return failed(error(errc::truncated, "message: no genetlink header"));
             p = p.subspan(4);
         }
         const where top;
         out_.begin_object();
         if (op.header) {
             auto used = structure(*op.header, p, top);
-            if (!used) return fail(used.error());
+            if (!used) return false;
             p = p.subspan(std::min(align4(*used), p.size()));
         }
         if (op.set)
-            if (auto r = attrs(*op.set, attr_range(p), top); !r) return r;
-        out_.end();
-        return {};
+            if (!attrs(*op.set, attr_range(p), top)) return false;
+        out_.end_object();
+        return true;
     }
 
+    // Why the last call returned false.
+    error& failure() { return *failure_; }
+
 private:
+    bool failed(error e) {
+        failure_ = std::move(e);
+        return false;
+    }
+    std::nullopt_t failed_at(error e) {
+        failure_ = std::move(e);
+        return std::nullopt;
+    }
     Out& out_;
     const decode_options& o_;
     std::vector<scope> scopes_;
+    std::optional<error> failure_;
 };
 
 }  // namespace
@@ -586,16 +635,16 @@ private:
 result<nlohmann::ordered_json> decode(const spec& s, const operation& op, message_view m, const decode_options& options) {
     tree_out out;
     decoder<tree_out> d(out, options);
-    if (auto r = d.message(s, op, m); !r) return fail(r.error());
+    if (!d.message(s, op, m)) return fail(std::move(d.failure()));
     return out.take();
 }
 
 result<void> decode_text(const spec& s, const operation& op, message_view m, std::string& text, const decode_options& options) {
     text_out out;
     decoder<text_out> d(out, options);
-    auto r = d.message(s, op, m);
-    if (r) out.finish(text);
-    return r;
+    if (!d.message(s, op, m)) return fail(std::move(d.failure()));
+    out.finish(text);
+    return {};
 }
 
 }  // namespace nlpp::ynl

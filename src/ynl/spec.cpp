@@ -501,7 +501,7 @@ struct loader {
                 if (a.type == attr_type::sub_message)
                     for (auto& other : s.attribute_sets)
                         for (auto& b : other.attrs)
-                            if (b.name == a.selector) b.is_selector = true;
+                            if (b.name == a.selector) b.is_selector = other.has_selector = true;
         for (auto& op : s.operations) {
             op.set = op.attribute_set.empty() ? nullptr : s.find_set(op.attribute_set);
             auto h = structure(op.fixed_header, fmt::format("operation '{}' fixed-header", op.name));
@@ -603,10 +603,7 @@ const enum_entry* definition::find(std::uint64_t v) const noexcept {
     return nullptr;
 }
 const attribute* attr_set::find(std::string_view attr) const noexcept { return find_by(attrs, &attribute::name, attr); }
-const attribute* attr_set::find(std::uint16_t type) const noexcept {
-    // Ids usually follow the list (from 0 with an "unspec" entry, or from 1).
-    if (type < attrs.size() && attrs[type].value == type) return &attrs[type];
-    if (type > 0 && type <= attrs.size() && attrs[type - 1].value == type) return &attrs[type - 1];
+const attribute* attr_set::find_listed(std::uint16_t type) const noexcept {
     for (const auto& a : attrs)
         if (a.value == type) return &a;
     return nullptr;

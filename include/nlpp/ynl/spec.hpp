@@ -114,16 +114,25 @@ struct attribute {
     const definition* enum_def = nullptr;
     const definition* struct_def = nullptr;
     const ynl::sub_message* sub_message_def = nullptr;
-    bool is_selector = false;
-    std::string json_key;  // "\"name\":", for writing JSON text  // some sub-message is chosen by an attribute of this name
+    bool is_selector = false;  // some sub-message is chosen by an attribute of this name
+    std::string json_key;      // "\"name\":", for writing JSON text
 };
 
 struct NLPP_API attr_set {
     std::string name;
     std::string subset_of;
     std::vector<attribute> attrs;
+    bool has_selector = false;  // resolved at load: some attribute is_selector
     const attribute* find(std::string_view attr) const noexcept;
-    const attribute* find(std::uint16_t type) const noexcept;
+    const attribute* find(std::uint16_t type) const noexcept {
+        // Ids usually follow the list (from 0 with an "unspec" entry, or from 1).
+        if (type < attrs.size() && attrs[type].value == type) return &attrs[type];
+        if (type > 0 && type <= attrs.size() && attrs[type - 1].value == type) return &attrs[type - 1];
+        return find_listed(type);
+    }
+
+private:
+    const attribute* find_listed(std::uint16_t type) const noexcept;
 };
 
 struct message_part {
