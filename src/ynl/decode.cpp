@@ -76,16 +76,29 @@ error bad(const where& w, const std::string& why) {
     return error(errc::attr_invalid, fmt::format("{}: {}", path.empty() ? "message" : path, why));
 }
 
-// IPv4 as text without printf (inet_ntop formats through vfprintf).
-std::string dotted(const std::byte* p) {
-    char buf[16];
-    char* o = buf;
-    for (int i = 0; i < 4; ++i) {
-        if (i) *o++ = '.';
-        o = std::to_chars(o, buf + sizeof buf, static_cast<unsigned>(p[i])).ptr;
-    }
-    return std::string(buf, o);
+// Decimal digits of v < 1000, without the general conversion: most decoded
+// numbers are small (header fields, ids, octets).
+[[gnu::always_inline]] inline char* small_decimal(char* o, unsigned v) {
+    if (v >= 100) *o++ = static_cast<char>('0' + v / 100), v %= 100, *o++ = static_cast<char>('0' + v / 10);
+    else if (v >= 10) *o++ = static_cast<char>('0' + v / 10);
+    *o++ = static_cast<char>('0' + v % 10);
+    return o;
 }
+
+// IPv4 as text without printf (inet_ntop formats through vfprintf).
+struct dotted {
+    explicit dotted(const std::byte* p) {
+        char* o = buf;
+        for (int i = 0; i < 4; ++i) {
+            if (i) *o++ = '.';
+            o = small_decimal(o, static_cast<unsigned>(p[i]));
+        }
+        len = static_cast<std::size_t>(o - buf);
+    }
+    operator std::string_view() const { return {buf, len}; }
+    char buf[16];
+    std::size_t len;
+};
 
 // Output: a JSON tree (ordered_json) ...
 class tree_out {
@@ -105,6 +118,7 @@ public:
     void value(std::string&& v) { place(ordered_json(std::move(v))); }
     void value(std::string_view v) { place(ordered_json(std::string(v))); }
     void plain(std::string_view v) { value(v); }
+    void name(const enum_entry& e) { value(std::string_view(e.name)); }
     ordered_json take() { return std::move(root_); }
 
 private:
@@ -172,6 +186,7 @@ public:
         quote(v);
         comma_ = true;
     }
+    void name(const enum_entry& e) { word(e.json); }
     // A string that needs no escaping: hex, addresses.
     void plain(std::string_view v) {
         char* o = room(v.size() + 3);
@@ -203,7 +218,12 @@ private:
     }
     // Short copies without a library call: keys and names are mostly under 32 bytes.
     static char* copy(char* o, const char* from, std::size_t n) {
-        if (n >= 8 && n <= 16) {
+        if (n < 4) {
+            for (std::size_t i = 0; i < n; ++i) o[i] = from[i];
+        } else if (n < 8) {
+            std::memcpy(o, from, 4);
+            std::memcpy(o + n - 4, from + n - 4, 4);
+        } else if (n <= 16) {
             std::memcpy(o, from, 8);
             std::memcpy(o + n - 8, from + n - 8, 8);
         } else if (n > 16 && n <= 32) {
@@ -238,7 +258,8 @@ private:
     void number(T v) {
         char* o = room(25);
         if (comma_) *o++ = ',';
-        p_ = std::to_chars(o, o + 24, v).ptr;
+        if (v >= 0 && v < 1000) p_ = small_decimal(o, static_cast<unsigned>(v));
+        else p_ = std::to_chars(o, o + 24, v).ptr;
         comma_ = true;
     }
     void quote(std::string_view v) {
@@ -275,7 +296,7 @@ public:
     decoder(Out& out, const decode_options& o) : out_(out), o_(o) {}
 
     // An integer of a scalar type, or nullopt when the size is wrong.
-    static std::optional<std::int64_t> scalar(attr_type t, bytes p, byte_order o) {
+    [[gnu::always_inline]] static std::optional<std::int64_t> scalar(attr_type t, bytes p, byte_order o) {
         const std::size_t n = p.size();
         switch (t) {
         case attr_type::u8: if (n == 1) return load<std::uint8_t>(p, o); break;
@@ -304,7 +325,12 @@ public:
     }
 
     // A number: by enum name, as a flag list, with a display hint, or plain.
-    void number(std::int64_t v, attr_type t, const definition* d, bool as_flags, const std::string& hint) {
+    [[gnu::always_inline]] void number(std::int64_t v, attr_type t, const definition* d, bool as_flags, display hint) {
+        if (d || hint != display::none) return named_number(v, t, d, as_flags, hint);
+        if (is_unsigned(t)) out_.value(static_cast<std::uint64_t>(v));
+        else out_.value(v);
+    }
+    [[gnu::noinline]] void named_number(std::int64_t v, attr_type t, const definition* d, bool as_flags, display hint) {
         const auto u = static_cast<std::uint64_t>(v);
         if (d) {
             if (d->kind == definition::kind::flags || as_flags) {
@@ -313,17 +339,17 @@ public:
                     const std::uint64_t mask = std::uint64_t{1} << bit;
                     if (!(u & mask)) continue;
                     const enum_entry* e = d->kind == definition::kind::flags ? d->find(mask) : d->find(std::uint64_t(bit));
-                    if (e) out_.value(std::string_view(e->name));
+                    if (e) out_.name(*e);
                     else out_.value(mask);
                 }
                 out_.end_array();
                 return;
             }
-            if (const enum_entry* e = d->find(u)) return out_.value(std::string_view(e->name));
+            if (const enum_entry* e = d->find(u)) return out_.name(*e);
         }
-        if (!hint.empty()) {
-            if (hint == "hex") return out_.plain(fmt::format("{:#x}", u));
-            if (hint == "ipv4" && t == attr_type::u32) {
+        if (hint != display::none) {
+            if (hint == display::hex) return out_.plain(fmt::format("{:#x}", u));
+            if (hint == display::ipv4 && t == attr_type::u32) {
                 const std::byte b[4] = {std::byte(u >> 24), std::byte(u >> 16), std::byte(u >> 8), std::byte(u)};
                 return out_.plain(dotted(b));
             }
@@ -332,17 +358,22 @@ public:
         else out_.value(v);
     }
 
-    static std::string hinted_bytes(bytes p, const std::string& hint) {
-        if (hint.empty()) return hex(p);
-        if ((hint == "ipv4" || hint == "ipv4-or-v6") && p.size() == 4) return dotted(p.data());
+    // Bytes as their display hint shows them (IPv4 the most common, written without a string).
+    void hinted(bytes p, display hint) {
+        if ((hint == display::ipv4 || hint == display::ipv4_or_v6) && p.size() == 4) return out_.plain(dotted(p.data()));
+        out_.plain(hinted_bytes(p, hint));
+    }
+    static std::string hinted_bytes(bytes p, display hint) {
+        if (hint == display::none) return hex(p);
         char buf[INET6_ADDRSTRLEN];
-        if ((hint == "ipv6" || hint == "ipv4-or-v6") && p.size() == 16 && inet_ntop(AF_INET6, p.data(), buf, sizeof buf)) return buf;
-        if (hint == "mac" || hint == "fddi") return hex(p, ':');
-        if (hint == "uuid" && p.size() == 16) {
+        if ((hint == display::ipv6 || hint == display::ipv4_or_v6) && p.size() == 16 && inet_ntop(AF_INET6, p.data(), buf, sizeof buf))
+            return buf;
+        if (hint == display::mac || hint == display::fddi) return hex(p, ':');
+        if (hint == display::uuid && p.size() == 16) {
             const std::string h = hex(p);
             return fmt::format("{}-{}-{}-{}-{}", h.substr(0, 8), h.substr(8, 4), h.substr(12, 4), h.substr(16, 4), h.substr(20));
         }
-        if (hint == "hex") return hex(p, ' ');  // pyynl: bytes.hex(raw, ' ')
+        if (hint == display::hex) return hex(p, ' ');  // pyynl: bytes.hex(raw, ' ')
         return hex(p);
     }
 
@@ -357,7 +388,7 @@ public:
             if (m.type == attr_type::pad) continue;
             out_.key(m.name, m.json_key, false);
             if (scalar_size(m.type)) {
-                number(*scalar(m.type, field, m.order), m.type, m.enum_def, m.enum_as_flags, m.display_hint);
+                number(*scalar(m.type, field, m.order), m.type, m.enum_def, m.enum_as_flags, m.hint);
             } else if (m.type == attr_type::string) {
                 const auto* c = reinterpret_cast<const char*>(field.data());
                 out_.value(utf8(std::string_view(c, strnlen(c, field.size()))));
@@ -367,7 +398,7 @@ public:
                 if (!structure(*m.struct_def, field, here)) return std::nullopt;
                 out_.end_object();
             } else {
-                out_.plain(hinted_bytes(field, m.display_hint));
+                hinted(field, m.hint);
             }
         }
         return off;
@@ -405,9 +436,9 @@ public:
             if (p.size() != 8) return failed(bad(w, fmt::format("bitfield32 of {} bytes", p.size())));
             out_.begin_object();
             out_.key("value", false);
-            number(load<std::uint32_t>(p), attr_type::u32, a.enum_def, a.enum_as_flags, "");
+            number(load<std::uint32_t>(p), attr_type::u32, a.enum_def, a.enum_as_flags, display::none);
             out_.key("selector", false);
-            number(load<std::uint32_t>(p.subspan(4)), attr_type::u32, a.enum_def, a.enum_as_flags, "");
+            number(load<std::uint32_t>(p.subspan(4)), attr_type::u32, a.enum_def, a.enum_as_flags, display::none);
             out_.end_object();
             return true;
         case attr_type::binary:
@@ -418,10 +449,10 @@ public:
             } else if (const std::size_t n = scalar_size(a.sub_type)) {
                 out_.begin_array();
                 for (std::size_t off = 0; off + n <= p.size(); off += n)
-                    number(*scalar(a.sub_type, p.subspan(off, n), a.order), a.sub_type, a.enum_def, false, a.display_hint);
+                    number(*scalar(a.sub_type, p.subspan(off, n), a.order), a.sub_type, a.enum_def, false, a.hint);
                 out_.end_array();
             } else {
-                out_.plain(hinted_bytes(p, a.display_hint));
+                hinted(p, a.hint);
             }
             return true;
         case attr_type::indexed_array: {
@@ -438,9 +469,9 @@ public:
                 } else if (scalar_size(a.sub_type) || a.sub_type == attr_type::uint || a.sub_type == attr_type::sint) {
                     auto x = scalar(a.sub_type, item.payload(), a.order);
                     if (!x) return failed(bad(here, fmt::format("{} of {} bytes", type_name(a.sub_type), item.payload().size())));
-                    number(*x, a.sub_type, a.enum_def, a.enum_as_flags, a.display_hint);
+                    number(*x, a.sub_type, a.enum_def, a.enum_as_flags, a.hint);
                 } else {
-                    out_.plain(hinted_bytes(item.payload(), a.display_hint));
+                    hinted(item.payload(), a.hint);
                 }
             }
             if (auto e = items.error()) return failed(std::move(*e).wrap(w.str()));
@@ -481,7 +512,7 @@ public:
         default: {
             auto x = scalar(a.type, p, a.order);
             if (!x) return failed(bad(w, fmt::format("{} of {} bytes", type_name(a.type), p.size())));
-            number(*x, a.type, a.enum_def, a.enum_as_flags, a.display_hint);
+            number(*x, a.type, a.enum_def, a.enum_as_flags, a.hint);
             return true;
         }
         }

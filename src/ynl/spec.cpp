@@ -17,8 +17,8 @@
 namespace nlpp::ynl {
 namespace {
 
-// A name as a JSON object key with its colon: "\"name\":".
-std::string json_key_of(std::string_view name) {
+// A name as a JSON string: "\"name\"".
+std::string json_string_of(std::string_view name) {
     std::string k = "\"";
     for (char c : name) {
         const auto u = static_cast<unsigned char>(c);
@@ -26,8 +26,11 @@ std::string json_key_of(std::string_view name) {
         else if (c == '"' || c == '\\') (k += '\\') += c;
         else k += c;
     }
-    return k + "\":";
+    return k + '"';
 }
+
+// A name as a JSON object key with its colon: "\"name\":".
+std::string json_key_of(std::string_view name) { return json_string_of(name) + ':'; }
 
 // A read-only view of a libfyaml node with the helpers the loader needs.
 class node {
@@ -197,6 +200,7 @@ struct loader {
                         return fail(err(e.line(), fmt::format("flags '{}': bit {} out of range", def.name, next)));
                     en.value = def.kind == definition::kind::flags ? (std::uint64_t{1} << next) : static_cast<std::uint64_t>(next);
                     ++next;
+                    en.json = json_string_of(en.name);
                     def.entries.push_back(std::move(en));
                 }
             } else if (type == "struct") {
@@ -213,6 +217,7 @@ struct loader {
                     mem.enum_name = m["enum"].str();
                     mem.enum_as_flags = m["enum-as-flags"].str() == "true";
                     mem.display_hint = m["display-hint"].str();
+                    mem.hint = display_of(mem.display_hint);
                     mem.struct_name = m["struct"].str();
                     if (m["len"]) {
                         auto v = value_of(m["len"], "struct member len");
@@ -268,6 +273,7 @@ struct loader {
                 at.enum_name = a["enum"].str();
                 at.enum_as_flags = a["enum-as-flags"].str() == "true";
                 at.display_hint = a["display-hint"].str();
+                at.hint = display_of(at.display_hint);
                 at.struct_name = a["struct"].str();
                 at.sub_message = a["sub-message"].str();
                 at.selector = a["selector"].str();
@@ -603,6 +609,16 @@ const enum_entry* definition::find(std::uint64_t v) const noexcept {
     return nullptr;
 }
 const attribute* attr_set::find(std::string_view attr) const noexcept { return find_by(attrs, &attribute::name, attr); }
+display display_of(std::string_view h) noexcept {
+    static constexpr std::pair<std::string_view, display> names[] = {
+        {"hex", display::hex},   {"mac", display::mac},   {"fddi", display::fddi},         {"ipv4", display::ipv4},
+        {"ipv6", display::ipv6}, {"uuid", display::uuid}, {"ipv4-or-v6", display::ipv4_or_v6},
+    };
+    for (const auto& [name, d] : names)
+        if (name == h) return d;
+    return display::none;
+}
+
 const attribute* attr_set::find_listed(std::uint16_t type) const noexcept {
     for (const auto& a : attrs)
         if (a.value == type) return &a;

@@ -30,6 +30,11 @@ namespace nlpp::ynl {
 
 enum class protocol { genetlink, genetlink_c, genetlink_legacy, netlink_raw };
 
+// A display hint as the decoder applies it (the spec's text stays in
+// display_hint; a hint the engine does not know is `none`).
+enum class display : std::uint8_t { none, hex, mac, fddi, ipv4, ipv6, ipv4_or_v6, uuid };
+NLPP_API display display_of(std::string_view hint) noexcept;
+
 enum class attr_type {
     unused, pad, flag, u8, u16, u32, u64, s8, s16, s32, s64, uint, sint, string, binary, nest,
     indexed_array, nest_type_value, bitfield32, sub_message,
@@ -53,6 +58,7 @@ constexpr std::size_t scalar_size(attr_type t) noexcept {
 struct enum_entry {
     std::string name;
     std::uint64_t value = 0;  // flags: the mask (1 << bit)
+    std::string json;         // "\"name\"", for writing JSON text
 };
 
 struct NLPP_API definition;
@@ -67,6 +73,7 @@ struct struct_member {
     std::string enum_name;
     bool enum_as_flags = false;
     std::string display_hint;
+    display hint = display::none;  // display_hint, resolved at load
     std::string struct_name;  // nested struct (netlink-raw)
     // Resolved at load: pointers into the same spec.
     const definition* enum_def = nullptr;
@@ -104,6 +111,7 @@ struct attribute {
     bool enum_as_flags = false;
     attr_type sub_type = attr_type::unused;  // indexed-array / binary arrays
     std::string display_hint;
+    display hint = display::none;  // display_hint, resolved at load
     std::string struct_name;   // binary payload that is a struct
     std::vector<std::string> type_value;  // nest-type-value levels
     std::string sub_message, selector;
