@@ -168,7 +168,7 @@ public:
         comma_ = false;
     }
     // A spec name, already quoted with its colon.
-    void key(std::string_view, const std::string& quoted, bool) {
+    [[gnu::always_inline]] void key(std::string_view, const std::string& quoted, bool) {
         char* o = room(quoted.size() + 1);
         if (comma_) *o++ = ',';
         p_ = copy(o, quoted.data(), quoted.size());
@@ -255,7 +255,7 @@ private:
         comma_ = true;
     }
     template <class T>
-    void number(T v) {
+    [[gnu::always_inline]] void number(T v) {
         char* o = room(25);
         if (comma_) *o++ = ',';
         if (v >= 0 && v < 1000) p_ = small_decimal(o, static_cast<unsigned>(v));
