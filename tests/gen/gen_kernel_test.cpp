@@ -1,8 +1,11 @@
 // Generated code against the real kernel in a fresh netns: a request the
 // kernel rejects is rendered with the generated name tables (extack path by
-// name), and the typed link dump agrees with ip.
+// name), the typed link dump finds what it made, and family_socket does,
+// dumps and receives notifications for a netlink-raw family (rt-link) and a
+// genetlink one (netdev, resolved through nlctrl).
 #include "../support/kernel.hpp"
 
+#include <netdev.hpp>
 #include <rt_link.hpp>
 
 #include <nlpp/socket/socket.hpp>
@@ -40,6 +43,72 @@ TEST(gen_kernel, kernel_errors_name_the_attribute_through_generated_tables) {
     }
     EXPECT_FALSE(links.error());
     EXPECT_TRUE(found) << "br7 with its bridge data (a typed sub-message)";
+}
+
+namespace nd = nlpp::gen::netdev;
+
+// Waits (bounded) for a notification of Op that satisfies `want`.
+template <class Op, class Socket, class F>
+bool notified(Socket& s, F&& want) {
+    for (int i = 0; i < 64; ++i) {
+        auto m = s.next_notification();
+        if (!m) return false;
+        auto typed = Socket::template as<Op>(m->view());
+        if (typed && *typed && want(**typed)) return true;
+    }
+    return false;
+}
+
+TEST(gen_kernel, family_socket_speaks_rt_link) {
+    NLPP_REQUIRE_ROOT();
+    nlpp::test::netns ns;
+    auto s = nlpp::gen::family_socket<rt::spec_info>::open({.netns = ns.name()});
+    ASSERT_TRUE(s) << s.error().what();
+    ASSERT_TRUE(s->subscribe("rtnlgrp-link"));
+    EXPECT_FALSE(s->subscribe("no-such-group"));
+
+    nlpp::gen::message<rt::ops::newlink> add;
+    add.attrs.ifname = "br9";
+    add.attrs.linkinfo.emplace().kind = "bridge";
+    auto made = s->do_(add, NLM_F_CREATE | NLM_F_EXCL);
+    ASSERT_TRUE(made) << made.error().what();
+    auto again = s->do_(add, NLM_F_CREATE | NLM_F_EXCL);
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().errno_value(), EEXIST) << again.error().what();
+
+    int index = 0;
+    auto d = s->dump(nlpp::gen::message<rt::ops::getlink>{}, [&](const nlpp::gen::message<rt::ops::getlink>& link) {
+        if (link.attrs.ifname == "br9") index = link.header.ifi_index;
+    });
+    ASSERT_TRUE(d) << d.error().what();
+    EXPECT_GT(index, 0);
+    EXPECT_TRUE(notified<rt::ops::newlink>(*s, [&](const auto& m) { return m.attrs.ifname == "br9" && m.header.ifi_index == index; }));
+}
+
+TEST(gen_kernel, family_socket_speaks_netdev_through_nlctrl) {
+    NLPP_REQUIRE_ROOT();
+    nlpp::test::netns ns;
+    auto s = nlpp::gen::family_socket<nd::spec_info>::open({.netns = ns.name()});
+    ASSERT_TRUE(s) << s.error().what();
+    EXPECT_GT(s->family_id(), 0);
+    ASSERT_TRUE(s->subscribe("mgmt"));
+
+    nlpp::gen::message<nd::ops::dev_get> lo;
+    lo.attrs.ifindex = 1;
+    auto r = s->do_(lo);
+    ASSERT_TRUE(r) << r.error().what();
+    EXPECT_EQ(r->attrs.ifindex, 1u);
+    int devices = 0;
+    ASSERT_TRUE(s->dump(nlpp::gen::message<nd::ops::dev_get>{}, [&](const auto&) { ++devices; }));
+    EXPECT_GE(devices, 1);
+
+    auto links = nlpp::gen::family_socket<rt::spec_info>::open({.netns = ns.name()});
+    ASSERT_TRUE(links) << links.error().what();
+    nlpp::gen::message<rt::ops::newlink> add;
+    add.attrs.ifname = "br10";
+    add.attrs.linkinfo.emplace().kind = "bridge";
+    ASSERT_TRUE(links->do_(add, NLM_F_CREATE | NLM_F_EXCL));
+    EXPECT_TRUE(notified<nd::ops::dev_add_ntf>(*s, [](const auto& m) { return m.attrs.ifindex.has_value(); }));
 }
 
 }  // namespace

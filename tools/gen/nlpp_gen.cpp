@@ -579,6 +579,11 @@ private:
         h_ += fmt::format("    static constexpr std::string_view spec_file = \"{}\";\n", file_);
         h_ += fmt::format("    static constexpr int protocol = {};\n", s_.protonum);
         h_ += fmt::format("    static constexpr bool is_genetlink = {};\n", s_.is_genetlink() ? "true" : "false");
+        std::string groups;
+        for (const auto& g : s_.mcast_groups) groups += fmt::format("{}{{\"{}\", {}}}", groups.empty() ? "" : ", ", g.name, g.value.value_or(0));
+        h_ += fmt::format("    // Multicast groups (genetlink: ids resolved through nlctrl).\n"
+                          "    static constexpr std::array<nlpp::gen::group_info, {}> mcast_groups = {{{{{}}}}};\n",
+                          s_.mcast_groups.size(), groups);
         h_ += "    // Calls f.template operator()<ops::X>() for every operation X.\n    template <class F>\n    static void for_each_op(F&& f) {\n";
         for (const auto& op : s_.operations) h_ += fmt::format("        f.template operator()<ops::{}>();\n", ident(op.name));
         h_ += "    }\n};\n\n";

@@ -8,12 +8,19 @@
 // nests recurse), and encode()/decode() for each: decode() walks a checked
 // attr_range and skips unknown attributes (or keeps them in `unknown_`).
 //
+// On top of those, family_socket<spec_info> speaks the family over an nlpp
+// socket: do_<Op>(), dump<Op>() (streamed), subscribe() and as<Op>() for
+// notifications, with genetlink family ids and groups resolved through nlctrl.
+//
 // Example (generated from rt-link.yaml):
-//   nlpp::gen::rt_link::attrs::link_attrs link;
-//   if (auto r = decode(m.attrs(16), link); !r) return fail(r.error());   // found by ADL
-//   if (link.ifname) std::puts(link.ifname->c_str());
+//   namespace rt = nlpp::gen::rt_link;
+//   auto s = nlpp::gen::family_socket<rt::spec_info>::open().value();
+//   s.dump<rt::ops::getlink>({}, [](const nlpp::gen::message<rt::ops::getlink>& link) {
+//       if (link.attrs.ifname) std::puts(link.attrs.ifname->c_str());
+//   });
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -26,9 +33,14 @@
 #include <nlpp/core/error.hpp>
 #include <nlpp/core/extack.hpp>
 #include <nlpp/core/message.hpp>
+#include <nlpp/genl/genl.hpp>
+#include <nlpp/socket/socket.hpp>
 
 #include <algorithm>
 #include <initializer_list>
+#include <optional>
+#include <type_traits>
+#include <utility>
 
 namespace nlpp::gen {
 
@@ -212,5 +224,176 @@ result<void> parse(message_view m, typename Op::fixed_header& header, typename O
     p = p.subspan(std::min(p.size(), (Op::fixed_header::wire_size + 3) & ~std::size_t{3}));
     return decode(attr_range(p), attrs, options);
 }
+
+// What an operation without a fixed header or an attribute set has instead.
+struct none {};
+template <class Op>
+struct header_of {
+    using type = none;
+};
+template <class Op>
+    requires requires { typename Op::fixed_header; }
+struct header_of<Op> {
+    using type = typename Op::fixed_header;
+};
+template <class Op>
+struct attributes_of {
+    using type = none;
+};
+template <class Op>
+    requires requires { typename Op::attributes; }
+struct attributes_of<Op> {
+    using type = typename Op::attributes;
+};
+
+// A whole message of operation Op: fixed header (if Op has one) and attributes.
+template <class Op>
+struct message {
+    typename header_of<Op>::type header{};
+    typename attributes_of<Op>::type attrs{};
+};
+
+// A multicast group as the spec names it; `value` for netlink-raw families
+// (genetlink groups are resolved through nlctrl).
+struct group_info {
+    std::string_view name;
+    std::uint32_t value = 0;
+};
+
+// A socket speaking one generated family; Info is its generated spec_info.
+// Move-only like nlpp::socket; one per thread.
+template <class Info>
+class family_socket {
+public:
+    // Opens the family's protocol (in options.netns) and, for genetlink,
+    // resolves the family id and groups (errc::family_not_found names the module hint).
+    static result<family_socket> open(const socket_options& options = {}) {
+        auto s = socket::open(Info::protocol, options);
+        if (!s) return fail(std::move(s.error()));
+        family_socket f(std::move(*s));
+        if constexpr (Info::is_genetlink) {
+            genl::client c(std::move(f.sock_));
+            auto fam = c.family(Info::name);
+            f.sock_ = std::move(c.raw());
+            if (!fam) return fail(std::move(fam.error()));
+            f.family_id_ = (*fam)->id;
+            f.groups_ = (*fam)->mcast_groups;
+        } else {
+            for (const group_info& g : Info::mcast_groups) f.groups_.push_back({std::string(g.name), g.value});
+        }
+        return f;
+    }
+
+    // Op's do request (flags such as NLM_F_CREATE | NLM_F_EXCL for new* ops);
+    // the reply decoded, or an empty message when Op has none.
+    template <class Op>
+    result<message<Op>> do_(const message<Op>& req, std::uint16_t flags = 0) {
+        static_assert(Op::has_do, "this operation has no do request");
+        message_builder b = build<Op>(req, flags);
+        message<Op> reply;
+        auto r = sock_.request(b, [&](message_view m) { return parse_into<Op>(m, reply); }, info<Op>());
+        if (!r) return fail(std::move(r.error()));
+        return reply;
+    }
+
+    // Op's dump, streamed: each(const message<Op>&) for every reply message;
+    // nothing is kept between messages.
+    template <class Op, class F>
+    result<void> dump(const message<Op>& req, F&& each) {
+        static_assert(Op::has_dump, "this operation has no dump");
+        message_builder b = build<Op>(req, 0);
+        message<Op> one;
+        return sock_.dump(b, [&](message_view m) -> result<void> {
+            one = {};
+            if (auto r = parse_into<Op>(m, one); !r) return r;
+            each(std::as_const(one));
+            return {};
+        }, info<Op>());
+    }
+
+    // Joins a multicast group by its spec name.
+    result<void> subscribe(std::string_view group) {
+        for (const auto& g : groups_)
+            if (g.name == group) return sock_.subscribe(g.id);
+        return fail(errc::invalid_argument, "no multicast group '" + std::string(group) + "' in " + std::string(Info::name));
+    }
+    // The next notification of a subscribed group (waits; match it with as<Op>()).
+    result<owned_message> next_notification() { return sock_.next_notification(); }
+
+    // `m` decoded as a message of Op (its reply or notification), or nullopt
+    // when it belongs to another operation.
+    template <class Op>
+    static result<std::optional<message<Op>>> as(message_view m) {
+        if (id_of(m) != id<Op>()) return std::optional<message<Op>>();
+        message<Op> out;
+        if (auto r = parse_into<Op>(m, out); !r) return fail(std::move(r.error()));
+        return std::optional<message<Op>>(std::move(out));
+    }
+
+    socket& raw() noexcept { return sock_; }
+    std::uint16_t family_id() const noexcept { return family_id_; }
+
+private:
+    explicit family_socket(socket s) : sock_(std::move(s)) {}
+
+    // The id a message of Op carries: its reply value, else its request value.
+    template <class Op>
+    static constexpr int id() {
+        if constexpr (requires { Op::reply; }) return Op::reply;
+        else return Op::request;
+    }
+    static int id_of(message_view m) {
+        if constexpr (Info::is_genetlink) return m.payload().empty() ? -1 : static_cast<int>(m.payload()[0]);
+        else return m.type();
+    }
+    template <class Op>
+    message_builder build(const message<Op>& req, std::uint16_t flags) {
+        constexpr bool has_header = !std::is_same_v<typename header_of<Op>::type, none>;
+        constexpr bool has_attrs = !std::is_same_v<typename attributes_of<Op>::type, none>;
+        if constexpr (has_header && has_attrs) return request<Op>(req.header, req.attrs, flags, family_id_);
+        else if constexpr (has_attrs) return request<Op>(req.attrs, flags, family_id_);
+        else {
+            message_builder b(Op::genetlink ? family_id_ : Op::request, flags);
+            if constexpr (Op::genetlink) {
+                const std::byte genl[4] = {std::byte(Op::request), std::byte{1}, std::byte{0}, std::byte{0}};
+                b.put_header(bytes(genl, 4));
+            }
+            if constexpr (has_header) {
+                std::byte h[Op::fixed_header::wire_size];
+                encode(req.header, h);
+                b.put_header(bytes(h, sizeof h));
+            }
+            return b;
+        }
+    }
+    template <class Op>
+    static result<void> parse_into(message_view m, message<Op>& out) {
+        constexpr bool has_header = !std::is_same_v<typename header_of<Op>::type, none>;
+        if constexpr (std::is_same_v<typename attributes_of<Op>::type, none>) {
+            if constexpr (has_header) {
+                bytes p = m.payload();
+                if constexpr (Op::genetlink) p = p.subspan(std::min<std::size_t>(4, p.size()));
+                if (p.size() < Op::fixed_header::wire_size) return fail(errc::truncated, "message shorter than its fixed header");
+                decode(p.data(), out.header);
+            }
+            return {};
+        } else if constexpr (has_header) {
+            return parse<Op>(m, out.header, out.attrs);
+        } else {
+            return parse<Op>(m, out.attrs);
+        }
+    }
+    template <class Op>
+    static request_info info() {
+        std::size_t header = Op::genetlink ? 4 : 0;
+        if constexpr (requires { Op::fixed_header::wire_size; }) header += Op::fixed_header::wire_size;
+        if constexpr (requires { Op::names(); }) return {std::string(Op::name), header, &Op::names()};
+        else return {std::string(Op::name), header, nullptr};
+    }
+
+    socket sock_;
+    std::uint16_t family_id_ = 0;
+    std::vector<genl::mcast_group> groups_;
+};
 
 }  // namespace nlpp::gen
