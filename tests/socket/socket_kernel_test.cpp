@@ -11,6 +11,8 @@
 #include <linux/rtnetlink.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -349,3 +351,94 @@ TEST(socket_kernel, namespace_deleted_while_a_socket_is_open) {
     auto links = dump_links(*s);
     EXPECT_EQ(links.size(), 3u);  // lo and the pair, still there
 }
+
+namespace {
+
+// A datagram larger than the read buffer (MSG_TRUNC from the kernel): the
+// notification of a route with 400 nexthops is over 6 KB (the kernel sizes
+// it exactly; dumps and do replies it sizes to the reader). A socket with a
+// 4 KB read buffer reports it as truncated, naming read_size; one with 64 KB reads it.
+TEST(socket_kernel, datagram_larger_than_the_read_buffer_is_reported) {
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    ns.run("ip link add va type veth peer name vb");
+    ns.run("ip addr add 198.18.0.1/16 dev va");
+    ns.run("ip link set va up");
+    auto small = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name(), .read_size = 4096, .timeout = std::chrono::milliseconds(2000)});
+    auto big = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name(), .read_size = 64 * 1024, .timeout = std::chrono::milliseconds(2000)});
+    ASSERT_TRUE(small && big);
+    ASSERT_TRUE(small->subscribe(RTNLGRP_IPV4_ROUTE));
+    ASSERT_TRUE(big->subscribe(RTNLGRP_IPV4_ROUTE));
+
+    // ip caps a multipath attribute at 4 KB: this one is built here (rtnexthop + RTA_GATEWAY each).
+    const int ifindex = std::stoi(ns.run("cat /sys/class/net/va/ifindex"));
+    std::vector<std::byte> hops;
+    for (int i = 0; i < 400; ++i) {
+        std::byte one[16] = {};
+        nlpp::store<std::uint16_t>(nlpp::mutable_bytes(one, 2), 16);
+        nlpp::store<std::int32_t>(nlpp::mutable_bytes(one + 4, 4), ifindex);
+        nlpp::store<std::uint16_t>(nlpp::mutable_bytes(one + 8, 2), 8);
+        nlpp::store<std::uint16_t>(nlpp::mutable_bytes(one + 10, 2), RTA_GATEWAY);
+        one[12] = std::byte{198}, one[13] = std::byte{18}, one[14] = std::byte(1 + i / 250), one[15] = std::byte(2 + i % 250);
+        hops.insert(hops.end(), one, one + 16);
+    }
+    auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name()});
+    ASSERT_TRUE(s) << s.error().what();
+    nlpp::message_builder add(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
+    rtmsg rt{};
+    rt.rtm_family = AF_INET;
+    rt.rtm_dst_len = 16;
+    rt.rtm_table = RT_TABLE_MAIN;
+    rt.rtm_protocol = RTPROT_STATIC;
+    rt.rtm_type = RTN_UNICAST;
+    add.put_header(rt);
+    const std::byte net[4] = {std::byte{10}, std::byte{9}, std::byte{0}, std::byte{0}};
+    add.put(RTA_DST, nlpp::bytes(net, 4));
+    add.put(RTA_MULTIPATH, nlpp::bytes(hops));
+    auto r = s->request(add, {}, {"add a route with 400 nexthops"});
+    ASSERT_TRUE(r) << r.error().what();
+
+    auto cut = small->next_notification();
+    ASSERT_FALSE(cut);
+    EXPECT_TRUE(cut.error().is(nlpp::errc::truncated)) << cut.error().what();
+    EXPECT_NE(cut.error().what().find("read_size"), std::string::npos) << cut.error().what();
+    auto whole = big->next_notification();
+    ASSERT_TRUE(whole) << whole.error().what();
+    EXPECT_GT(whole->data.size(), 6000u);
+    EXPECT_EQ(whole->view().type(), RTM_NEWROUTE);
+}
+
+// Signals interrupting blocking reads (EINTR from poll and recvmmsg, a
+// handler without SA_RESTART) are retried: 200 dumps under a signal every
+// 50 microseconds all complete.
+std::atomic<int> signals_seen{0};
+void count_signal(int) { signals_seen.fetch_add(1, std::memory_order_relaxed); }
+
+TEST(socket_kernel, interrupted_system_calls_are_retried) {
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    for (int i = 0; i < 10; ++i) ns.run("ip link add e" + std::to_string(i) + " type veth peer name f" + std::to_string(i));
+    struct sigaction sa {}, old{};
+    sa.sa_handler = count_signal;  // no SA_RESTART: blocking calls fail with EINTR
+    sigemptyset(&sa.sa_mask);
+    ASSERT_EQ(sigaction(SIGUSR1, &sa, &old), 0);
+    auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name(), .timeout = std::chrono::milliseconds(2000)});
+    ASSERT_TRUE(s) << s.error().what();
+    std::atomic<bool> done{false};
+    const pthread_t target = pthread_self();
+    std::thread noise([&] {
+        while (!done) {
+            pthread_kill(target, SIGUSR1);
+            std::this_thread::sleep_for(std::chrono::microseconds(50));
+        }
+    });
+    int ok = 0;
+    for (int i = 0; i < 200; ++i) ok += dump_links(*s).size() == 21;
+    done = true;
+    noise.join();
+    sigaction(SIGUSR1, &old, nullptr);
+    EXPECT_EQ(ok, 200);
+    EXPECT_GT(signals_seen.load(), 0);
+}
+
+}  // namespace
