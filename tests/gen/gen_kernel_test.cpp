@@ -72,6 +72,11 @@ TEST(gen_kernel, family_socket_speaks_rt_link) {
     add.attrs.linkinfo.emplace().kind = "bridge";
     auto made = s->do_(add, NLM_F_CREATE | NLM_F_EXCL);
     ASSERT_TRUE(made) << made.error().what();
+    auto too_long = add;
+    too_long.attrs.txqlen = 40000;  // the spec's check: at most 32767
+    auto refused = s->do_(too_long, NLM_F_CREATE | NLM_F_EXCL);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().context, "newlink: .txqlen: 40000 is above the maximum 32767") << refused.error().what();
     auto again = s->do_(add, NLM_F_CREATE | NLM_F_EXCL);
     ASSERT_FALSE(again);
     EXPECT_EQ(again.error().errno_value(), EEXIST) << again.error().what();
@@ -95,6 +100,11 @@ TEST(gen_kernel, family_socket_speaks_netdev_through_nlctrl) {
 
     nlpp::gen::message<nd::ops::dev_get> lo;
     lo.attrs.ifindex = 1;
+    auto zero = lo;
+    zero.attrs.ifindex = 0;  // the spec's check: at least 1
+    auto refused = s->do_(zero);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().context, "dev-get: .ifindex: 0 is below the minimum 1") << refused.error().what();
     auto r = s->do_(lo);
     ASSERT_TRUE(r) << r.error().what();
     EXPECT_EQ(r->attrs.ifindex, 1u);

@@ -9,8 +9,8 @@
 //   NLMSG_ERROR: | nlmsghdr | int error | request nlmsghdr [+ request] | TLVs... |
 //   NLMSG_DONE:  | nlmsghdr | int status | TLVs... |
 //
-// An attr_set names attribute types, nested sets included, so that an
-// offset becomes a path like ".linkinfo.kind".
+// An attr_set (policy.hpp) names attribute types, nested sets included, so
+// that an offset becomes a path like ".linkinfo.kind".
 //
 // Example:
 //   nlpp::result<nlpp::ack> a = nlpp::parse_ack(msg);
@@ -26,22 +26,9 @@
 #include <string_view>
 
 #include <nlpp/core/message.hpp>
+#include <nlpp/core/policy.hpp>
 
 namespace nlpp {
-
-// Names for the attribute types of one attribute set, indexed by type.
-struct attr_set;
-struct attr_name {
-    std::string_view name;
-    const attr_set* nested = nullptr;  // for nests: the set inside
-};
-struct attr_set {
-    std::string_view name;
-    std::span<const attr_name> attrs;  // attrs[type]; empty names are unknown
-    const attr_name* find(std::uint16_t type) const noexcept {
-        return type < attrs.size() && !attrs[type].name.empty() ? &attrs[type] : nullptr;
-    }
-};
 
 // A decoded NLMSG_ERROR or NLMSG_DONE.
 struct NLPP_API ack {

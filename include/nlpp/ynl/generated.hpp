@@ -10,7 +10,8 @@
 //
 // On top of those, family_socket<spec_info> speaks the family over an nlpp
 // socket: do_<Op>(), dump<Op>() (streamed), subscribe() and as<Op>() for
-// notifications, with genetlink family ids and groups resolved through nlctrl.
+// notifications, with genetlink family ids and groups resolved through nlctrl
+// and every request checked against the spec's limits before it is sent.
 //
 // Example (generated from rt-link.yaml):
 //   namespace rt = nlpp::gen::rt_link;
@@ -289,9 +290,10 @@ public:
     template <class Op>
     result<message<Op>> do_(const message<Op>& req, std::uint16_t flags = 0) {
         static_assert(Op::has_do, "this operation has no do request");
-        message_builder b = build<Op>(req, flags);
+        auto b = checked<Op>(req, flags);
+        if (!b) return fail(std::move(b.error()));
         message<Op> reply;
-        auto r = sock_.request(b, [&](message_view m) { return parse_into<Op>(m, reply); }, info<Op>());
+        auto r = sock_.request(*b, [&](message_view m) { return parse_into<Op>(m, reply); }, info<Op>());
         if (!r) return fail(std::move(r.error()));
         return reply;
     }
@@ -301,9 +303,10 @@ public:
     template <class Op, class F>
     result<void> dump(const message<Op>& req, F&& each) {
         static_assert(Op::has_dump, "this operation has no dump");
-        message_builder b = build<Op>(req, 0);
+        auto b = checked<Op>(req, 0);
+        if (!b) return fail(std::move(b.error()));
         message<Op> one;
-        return sock_.dump(b, [&](message_view m) -> result<void> {
+        return sock_.dump(*b, [&](message_view m) -> result<void> {
             one = {};
             if (auto r = parse_into<Op>(m, one); !r) return r;
             each(std::as_const(one));
@@ -345,6 +348,20 @@ private:
     static int id_of(message_view m) {
         if constexpr (Info::is_genetlink) return m.payload().empty() ? -1 : static_cast<int>(m.payload()[0]);
         else return m.type();
+    }
+    // The request built and its attributes checked against Op's policy table
+    // (the spec's checks), so that a bad value fails here with its path.
+    template <class Op>
+    result<message_builder> checked(const message<Op>& req, std::uint16_t flags) {
+        message_builder b = build<Op>(req, flags);
+        if constexpr (requires { Op::names(); }) {
+            auto wire = b.finish();
+            if (!wire) return fail(std::move(wire.error()).wrap(std::string(Op::name)));
+            const std::size_t start = message_header_size + align4(info<Op>().fixed_header);
+            if (auto r = validate(wire->subspan(std::min(start, wire->size())), Op::names()); !r)
+                return fail(std::move(r.error()).wrap(std::string(Op::name)));
+        }
+        return b;
     }
     template <class Op>
     message_builder build(const message<Op>& req, std::uint16_t flags) {
