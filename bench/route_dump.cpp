@@ -54,7 +54,7 @@ int gen_walk(nlpp::socket& s, walk_result& out) {
     rt::attrs::route_attrs a;
     for (nlpp::message_view m : routes) {
         ++out.messages;
-        a = {};
+        clear(a);
         if (!nlpp::gen::parse<rt::ops::getroute>(m, h, a)) return -1;
         out.attrs += a.table.has_value() + a.dst.has_value() + a.gateway.has_value() + a.oif.has_value();
         out.checksum ^= a.table.value_or(0) + a.oif.value_or(0);

@@ -76,4 +76,32 @@ TEST(gen, generated_code_and_engine_agree_on_every_spec) {
     EXPECT_GT(messages, 300u);
 }
 
+// A sub-message chosen by a selector of the enclosing set (tc's stats2
+// "app" by the top-level "kind") is decoded to its typed format once the
+// enclosing set's attributes are known; a value without a format stays raw.
+TEST(gen, sub_message_chosen_by_an_enclosing_selector) {
+    namespace tc = nlpp::gen::tc;
+    auto spec = nlpp::ynl::load_spec(spec_path(tc::spec_info::spec_file));
+    ASSERT_TRUE(spec) << spec.error().what();
+    auto typed = [&](const nlohmann::ordered_json& in) {
+        nlpp::message_builder b(36, 0);
+        EXPECT_TRUE(nlpp::ynl::put_request(*spec, *spec->find_op("newqdisc"), in, b));
+        auto wire = b.finish();
+        EXPECT_TRUE(wire);
+        nlpp::gen::message<tc::ops::newqdisc> m;
+        auto view = nlpp::message_view::parse(*wire).value();
+        EXPECT_TRUE(nlpp::gen::parse<tc::ops::newqdisc>(view, m.header, m.attrs));
+        return m;
+    };
+    auto fq = typed({{"kind", "fq_codel"}, {"stats2", {{"app", {{"type", 0}, {"maxpacket", 1514}, {"drop-overlimit", 3}}}}}});
+    ASSERT_TRUE(fq.attrs.stats2 && fq.attrs.stats2->app);
+    ASSERT_TRUE(fq.attrs.stats2->app->fq_codel) << "typed by the enclosing kind";
+    EXPECT_EQ(fq.attrs.stats2->app->fq_codel->maxpacket, 1514u);
+    EXPECT_EQ(fq.attrs.stats2->app->fq_codel->drop_overlimit, 3u);
+    EXPECT_FALSE(fq.attrs.stats2->app->raw_);
+    auto other = typed({{"kind", "htb"}, {"stats2", {{"app", "01020304"}}}});
+    ASSERT_TRUE(other.attrs.stats2 && other.attrs.stats2->app && other.attrs.stats2->app->raw_);
+    EXPECT_EQ(other.attrs.stats2->app->raw_->payload.size(), 4u);
+}
+
 }  // namespace

@@ -51,7 +51,7 @@ std::string ident(std::string_view name) {
         "wchar_t", "while", "xor", "xor_eq",
         // macros of the C library or of GNU C++ modes, and names the generated code uses
         "linux", "unix", "i386", "errno", "major", "minor", "stdin", "stdout", "stderr", "assert", "EOF", "NULL",
-        "unknown_", "attrs", "detail", "encode", "decode", "to_string", "std", "nlpp"};
+        "unknown_", "attrs", "detail", "encode", "decode", "clear", "to_string", "std", "nlpp"};
     std::string s;
     for (char c : name) s += (c == '-' || c == '.' || c == ' ' || c == '/') ? '_' : c;
     if (s.empty() || (s[0] >= '0' && s[0] <= '9')) s = "_" + s;
@@ -220,13 +220,38 @@ private:
 
     // Attribute sets.
 
-    // A sub-message whose selector sits in the same set is typed; one chosen
-    // by an enclosing set's attribute is kept raw.
+    // A sub-message is typed when its selector sits in the same set (decoded
+    // in the same loop), or in a set that nests this one directly: then the
+    // nest keeps it raw and the enclosing set's decode resolves it once its
+    // own attributes (the selector) are known, as tc's stats2 "app" by "kind".
     const attribute* local_selector(const attribute& a) const {
         const auto it = owner_.find(&a);
         return it == owner_.end() ? nullptr : it->second->find(a.selector);
     }
-    bool typed_sub_message(const attribute& a) const { return a.type == attr_type::sub_message && a.sub_message_def && local_selector(a); }
+    struct outer_use {
+        const attr_set* parent;   // the set with the selector
+        const attribute* nest;    // its attribute nesting the sub-message's set
+        const attribute* sub;     // the sub-message attribute
+    };
+    // Sub-messages of sets nested in `parent` chosen by one of parent's attributes.
+    std::vector<outer_use> outer_uses(const attr_set& parent) const {
+        std::vector<outer_use> out;
+        for (const auto& n : parent.attrs)
+            if (n.type == attr_type::nest && n.nested_set && !n.multi_attr)
+                for (const auto& a : n.nested_set->attrs)
+                    if (a.type == attr_type::sub_message && a.sub_message_def && !a.multi_attr && !local_selector(a) && parent.find(a.selector))
+                        out.push_back({&parent, &n, &a});
+        return out;
+    }
+    bool outer_selected(const attribute& a) const {
+        for (const auto& set : s_.attribute_sets)
+            for (const auto& u : outer_uses(set))
+                if (u.sub == &a) return true;
+        return false;
+    }
+    bool typed_sub_message(const attribute& a) const {
+        return a.type == attr_type::sub_message && a.sub_message_def && (local_selector(a) || outer_selected(a));
+    }
 
     static bool nests(const attribute& a) {
         return a.nested_set && (a.type == attr_type::nest || (a.type == attr_type::indexed_array && a.sub_type == attr_type::nest));
@@ -408,45 +433,71 @@ private:
         }
     }
 
-    std::string selector_expr(const attribute& a) const {
-        const attribute* sel = local_selector(a);
-        const std::string f = "out." + field(*sel, *owner_.at(sel));
-        if (sel->type == attr_type::string) return fmt::format("{0} ? std::string(*{0}) : std::string()", f);
-        if (sel->enum_def && !sel->enum_as_flags && sel->enum_def->kind == definition::kind::enumeration)
+    // The selector's value as text, from the `out` being decoded.
+    std::string selector_value(const attribute& sel, const std::string& out) const {
+        const std::string f = out + "." + field(sel, *owner_.at(&sel));
+        if (sel.type == attr_type::string) return fmt::format("{0} ? std::string(*{0}) : std::string()", f);
+        if (sel.enum_def && !sel.enum_as_flags && sel.enum_def->kind == definition::kind::enumeration)
             return fmt::format("{0} ? std::string(to_string(*{0})) : std::string()", f);
-        if (!scalar_cpp(sel->type).empty()) return fmt::format("{0} ? std::to_string(*{0}) : std::string()", f);
+        if (!scalar_cpp(sel.type).empty()) return fmt::format("{0} ? std::to_string(*{0}) : std::string()", f);
         return "std::string()";
     }
 
+    // Decoding a sub-message attribute: by a selector in the same set now,
+    // else kept raw for the enclosing set's resolve().
     std::string decode_sub_message(const attribute& a, const std::string& dst, const std::string& view) const {
-        std::string body = fmt::format("            const std::string sel = {};\n            auto& m = {};\n", selector_expr(a), dst);
-        const char* first = "            if";
+        if (const attribute* sel = local_selector(a))
+            return fmt::format("            const std::string sel = {};\n            auto& m = {};\n", selector_value(*sel, "out"), dst) +
+                   format_body(a, view + ".payload()", fmt::format("detail::raw_with_flags({})", view), "            ", "." + a.name);
+        return fmt::format("            {}.raw_ = detail::raw_with_flags({});\n", dst, view);
+    }
+
+    // Chooses m's format by `sel` and decodes `payload` into it; `raw`
+    // keeps the attribute when no format has that value.
+    std::string format_body(const attribute& a, const std::string& payload, const std::string& raw, const std::string& in,
+                            const std::string& path) const {
+        std::string body;
+        std::string first = in + "if";
         for (const auto& f : a.sub_message_def->formats) {
             const std::string m = fmt_member(f);
             body += fmt::format("{} (sel == \"{}\") {{\n", first, f.value);
-            first = "            } else if";
+            first = in + "} else if";
             auto header = [&](const std::string& target) {
-                return fmt::format("                if ({0}.payload().size() < {1}::wire_size) return nlpp::fail(nlpp::errc::attr_invalid, \".{2}({3}): shorter than struct {4}\");\n                decode({0}.payload().data(), {5});\n",
-                                   view, q(f.header->name), a.name, f.value, f.header->name, target);
+                return fmt::format("{0}    if ({1}.size() < {2}::wire_size) return nlpp::fail(nlpp::errc::attr_invalid, \"{3}({4}): shorter than struct {5}\");\n{0}    decode({1}.data(), {6});\n",
+                                   in, payload, q(f.header->name), path, f.value, f.header->name, target);
             };
             auto set_from = [&](const std::string& target, const std::string& range) {
-                return fmt::format("                if (auto r = decode({}, {}, options); !r) return nlpp::fail(detail::at(std::move(r.error()), \".{}({})\"));\n",
-                                   range, target, a.name, f.value);
+                return fmt::format("{}    if (auto r = decode({}, {}, options); !r) return nlpp::fail(detail::at(std::move(r.error()), \"{}({})\"));\n",
+                                   in, range, target, path, f.value);
             };
             if (f.header && f.set) {
-                body += fmt::format("                auto& both = m.{}.emplace();\n", m);
+                body += fmt::format("{}    auto& both = m.{}.emplace();\n", in, m);
                 body += header("both.header");
-                body += set_from("both.attrs.emplace()", fmt::format("nlpp::attr_range({}.payload().subspan(std::min({}.payload().size(), ({}::wire_size + 3) & ~std::size_t{{3}})))",
-                                                                   view, view, q(f.header->name)));
+                body += set_from("both.attrs.emplace()", fmt::format("nlpp::attr_range({0}.subspan(std::min({0}.size(), ({1}::wire_size + 3) & ~std::size_t{{3}})))",
+                                                                   payload, q(f.header->name)));
             } else if (f.header) {
                 body += header(fmt::format("m.{}.emplace()", m));
             } else if (f.set) {
-                body += set_from(fmt::format("m.{}.emplace()", m), view + ".nested()");
+                body += set_from(fmt::format("m.{}.emplace()", m), fmt::format("nlpp::attr_range({})", payload));
             } else {
-                body += fmt::format("                m.{} = true;\n", m);
+                body += fmt::format("{}    m.{} = true;\n", in, m);
             }
         }
-        body += fmt::format("{}\n                m.raw_ = detail::raw_with_flags({});\n            }}\n", a.sub_message_def->formats.empty() ? "            {" : "            } else {", view);
+        body += fmt::format("{}\n{}    m.raw_ = {};\n{}}}\n", a.sub_message_def->formats.empty() ? in + "{" : in + "} else {", in, raw, in);
+        return body;
+    }
+
+    // In the enclosing set's decode, after its loop: the sub-messages its
+    // nests kept raw, decoded by the selector it now has.
+    std::string resolve_outer(const attr_set& parent) const {
+        std::string body;
+        for (const auto& u : outer_uses(parent)) {
+            const std::string nest = "out." + field(*u.nest, parent), sub = field(*u.sub, *u.nest->nested_set);
+            body += fmt::format("    if ({0} && {0}->{1} && {0}->{1}->raw_) {{\n        const std::string sel = {2};\n        auto& m = *{0}->{1};\n"
+                                "        const nlpp::gen::raw_attr raw = *m.raw_;\n        const nlpp::bytes payload(raw.payload);\n        m.raw_.reset();\n",
+                                nest, sub, selector_value(*parent.find(u.sub->selector), "out"));
+            body += format_body(*u.sub, "payload", "raw", "        ", fmt::format(".{}.{}", u.nest->name, u.sub->name)) + "    }\n";
+        }
         return body;
     }
 
@@ -483,9 +534,14 @@ private:
                 if (wire_attr(a)) h_ += fmt::format("    {} {}{{}};  // {} {}\n", field_type(a, *s), field(a, *s), a.value, type_name(a.type));
             h_ += "    std::vector<nlpp::gen::raw_attr> unknown_{};  // with decode_options::keep_unknown\n};\n";
         }
-        h_ += "\n// Found by argument-dependent lookup: decode(range, set), encode(builder, set).\n";
+        h_ += "\n// Found by argument-dependent lookup: decode(range, set), encode(builder, set), and clear(set),\n"
+              "// which empties a set for reuse member by member (no temporary: cheaper than set = {}).\n";
         for (const auto* s : order) {
             const std::string t = set_type(*s);
+            std::string members;
+            for (const auto& a : s->attrs)
+                if (wire_attr(a)) members += fmt::format(" v.{} = {{}};", field(a, *s));
+            h_ += fmt::format("inline void clear({}& v) {{{} v.unknown_.clear(); }}\n", t, members);
             h_ += fmt::format("nlpp::result<void> decode(const nlpp::attr_range& in, {}& out, const nlpp::gen::decode_options& options = {{}});\n", t);
             h_ += fmt::format("void encode(nlpp::message_builder& b, const {}& in);\n", t);
         }
@@ -577,7 +633,7 @@ private:
             dec += "            break;\n        }\n";
         }
         dec += "        default:\n            if (options.keep_unknown) out.unknown_.push_back({a.type(), detail::raw(a)});\n            break;\n";
-        dec += "        }\n    }\n    if (auto e = in.error()) return nlpp::fail(*e);\n    return {};\n}\n";
+        dec += "        }\n    }\n    if (auto e = in.error()) return nlpp::fail(*e);\n" + resolve_outer(s) + "    return {};\n}\n";
         enc += "    for (const auto& u : in.unknown_) b.put(u.type, nlpp::bytes(u.payload));\n}\n\n";
         if (!any) enc = fmt::format("void encode(nlpp::message_builder& b, const {}& in) {{\n    for (const auto& u : in.unknown_) b.put(u.type, nlpp::bytes(u.payload));\n}}\n\n", t);
         c_ += dec + enc;

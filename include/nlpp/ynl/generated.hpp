@@ -307,7 +307,8 @@ public:
         if (!b) return fail(std::move(b.error()));
         message<Op> one;
         return sock_.dump(*b, [&](message_view m) -> result<void> {
-            one = {};
+            one.header = {};
+            if constexpr (!std::is_same_v<typename attributes_of<Op>::type, none>) clear(one.attrs);
             if (auto r = parse_into<Op>(m, one); !r) return r;
             each(std::as_const(one));
             return {};
