@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
 # Installs the Debian packages nlpp needs that are missing (run as root).
-#   scripts/deps.sh [build|test|vm]...   (default: build)
+#   scripts/deps.sh [build|test|vm|s390x]...   (default: build)
 set -euo pipefail
 build=(cmake ninja-build g++ ccache pkg-config linux-libc-dev iproute2
        libexpected-dev libfmt-dev libcli11-dev nlohmann-json3-dev libfyaml-dev)
 test=(libgtest-dev libgmock-dev libbenchmark-dev clang-14 libclang-rt-14-dev libmnl-dev python3 python3-yaml python3-jsonschema bc time
       nftables ethtool conntrack)
 vm=(qemu-system-x86 busybox-static kmod cpio ipvsadm)
+# Big-endian runs (scripts/big-endian.sh): Debian's cross compiler, qemu-user
+# and the s390x builds of the libraries (multiarch).
+s390x=(g++-s390x-linux-gnu qemu-user file libfmt-dev:s390x libgtest-dev:s390x libfyaml-dev:s390x)
 want=()
 for set in "${@:-build}"; do
   case $set in
     build) want+=("${build[@]}") ;;
     test) want+=("${build[@]}" "${test[@]}") ;;
     vm) want+=("${vm[@]}") ;;
-    *) echo "deps.sh: unknown set '$set' (build, test, vm)" >&2; exit 2 ;;
+    s390x)
+      if ! dpkg --print-foreign-architectures | grep -qx s390x; then
+        [ "$(id -u)" = 0 ] || { echo "deps.sh: run as root (dpkg --add-architecture s390x)" >&2; exit 1; }
+        dpkg --add-architecture s390x
+      fi
+      want+=("${s390x[@]}") ;;
+    *) echo "deps.sh: unknown set '$set' (build, test, vm, s390x)" >&2; exit 2 ;;
   esac
 done
 missing=()

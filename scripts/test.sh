@@ -4,12 +4,14 @@
 #      fuzz corpora, examples, install + find_package consumer; then the
 #      IPVS suite inside one boot of a QEMU VM with an IPVS kernel
 #   2. g++ with ASan+UBSan, static libraries: the unit suite and fuzz corpora
-#   3. clang 14 with -Werror and libFuzzer: the unit suite, and a short run
+#   3. s390x (big-endian) cross build under qemu-user: the unit suite and
+#      fuzz corpora (scripts/big-endian.sh)
+#   4. clang 14 with -Werror and libFuzzer: the unit suite, and a short run
 #      of each fuzz target
 # Real-kernel tests need root; under CI=true nothing may skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/deps.sh test vm
+bash scripts/deps.sh test vm s390x
 # The kernel's own specs and pyynl (the oracle of the spec engine's tests).
 bash scripts/kernel-specs.sh
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/nlpp-ccache}
@@ -33,6 +35,9 @@ cmake -S . -B build/ci-asan "${common[@]}" -DCMAKE_BUILD_TYPE=Debug -DNLPP_SANIT
 cmake --build build/ci-asan -j "$jobs" --target nlpp_unit_tests fuzz_message_replay fuzz_extack_replay fuzz_nlctrl_replay fuzz_ipvs_replay fuzz_spec_replay fuzz_decode_replay fuzz_encode_replay
 step "ASan+UBSan unit tests"
 (cd build/ci-asan && ctest --output-on-failure -L unit)
+
+step "big-endian: s390x under qemu-user"
+bash scripts/big-endian.sh build/ci-s390x
 
 step "clang 14 build (with libFuzzer targets)"
 cmake -S . -B build/ci-clang "${common[@]}" -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \

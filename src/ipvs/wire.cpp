@@ -269,7 +269,7 @@ result<service> parse_service(message_view m) {
     if (have_netmask) {
         // IPv4: the mask as stored (network order) -> prefix; IPv6: the prefix itself.
         if (af == AF_INET6) s.netmask = static_cast<std::uint8_t>(std::min<std::uint32_t>(netmask, 128));
-        else s.netmask = static_cast<std::uint8_t>(std::countl_one(byteswap(netmask)));
+        else s.netmask = static_cast<std::uint8_t>(std::countl_one(needs_swap(be) ? byteswap(netmask) : netmask));  // read in host order, sent as be32
         if (s.netmask == (af == AF_INET6 ? 128 : 32)) s.netmask = 0;
     }
     return s;

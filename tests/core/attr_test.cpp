@@ -3,24 +3,27 @@
 #include <nlpp/core/dump.hpp>
 #include <nlpp/core/message.hpp>
 
+#include "../support/wire.hpp"
+
 #include <gtest/gtest.h>
 
 #include <vector>
 
 namespace {
 
-std::vector<std::byte> hex(std::string_view s) { return nlpp::from_hex(s).value(); }
+using nlpp::test::little_endian;
+using nlpp::test::wire;
 
 TEST(attr, walks_attributes_in_place) {
     // u32 type 1 = 0x11223344, string type 2 = "ab\0", u64 type 3
-    auto buf = hex("08 00 01 00 44 33 22 11  07 00 02 00 61 62 00 00  0c 00 03 00 01 00 00 00 02 00 00 00");
+    std::vector<std::byte> buf = wire().nla(8, 1).u32(0x11223344).nla(7, 2).raw("61 62 00 00").nla(12, 3).u64(0x0000000200000001);
     nlpp::attr_range r(buf);
     std::vector<std::uint16_t> types;
     for (nlpp::attr_view a : r) types.push_back(a.type());
     EXPECT_EQ(types, (std::vector<std::uint16_t>{1, 2, 3}));
     EXPECT_FALSE(r.error());
     EXPECT_EQ(r.find(1)->get<std::uint32_t>().value(), 0x11223344u);
-    EXPECT_EQ(r.find(1)->get<std::uint32_t>(nlpp::byte_order::big).value(), 0x44332211u);
+    EXPECT_EQ(r.find(1)->get<std::uint32_t>(nlpp::byte_order::big).value(), little_endian ? 0x44332211u : 0x11223344u);
     EXPECT_EQ(r.find(2)->get_string(), "ab");
     EXPECT_EQ(r.find(3)->get<std::uint64_t>().value(), 0x0000000200000001ull);
     EXPECT_EQ(r.find(3)->get_uint().value(), 0x0000000200000001ull);
@@ -29,7 +32,7 @@ TEST(attr, walks_attributes_in_place) {
 }
 
 TEST(attr, exact_lengths_are_enforced) {
-    auto buf = hex("06 00 04 00 dc 05 00 00");
+    std::vector<std::byte> buf = wire().nla(6, 4).u16(0x05dc).raw("00 00");
     auto a = *nlpp::attr_range(buf).find(4);
     auto v = a.get<std::uint32_t>();
     ASSERT_FALSE(v);
@@ -38,19 +41,19 @@ TEST(attr, exact_lengths_are_enforced) {
     EXPECT_EQ(a.get<std::uint16_t>().value(), 0x05dc);
     EXPECT_FALSE(a.get_uint());
     EXPECT_FALSE(a.get_sint());
-    EXPECT_EQ(a.get<std::uint16_t>(nlpp::byte_order::big).value(), 0xdc05);
+    EXPECT_EQ(a.get<std::uint16_t>(nlpp::byte_order::big).value(), little_endian ? 0xdc05 : 0x05dc);
 }
 
 TEST(attr, string_without_nul) {
-    auto buf = hex("07 00 01 00 61 62 63 00");
+    std::vector<std::byte> buf = wire().nla(7, 1).raw("61 62 63 00");
     EXPECT_EQ(nlpp::attr_range(buf).find(1)->get_string(), "abc");
-    auto buf2 = hex("08 00 01 00 61 62 63 64");
+    std::vector<std::byte> buf2 = wire().nla(8, 1).raw("61 62 63 64");
     EXPECT_EQ(nlpp::attr_range(buf2).find(1)->get_string(), "abcd");
 }
 
 TEST(attr, nested_with_and_without_flag) {
-    auto with = hex("0c 00 01 80  08 00 02 00 05 00 00 00");
-    auto without = hex("0c 00 01 00  08 00 02 00 05 00 00 00");
+    std::vector<std::byte> with = wire().nla(12, 0x8001).nla(8, 2).u32(5);
+    std::vector<std::byte> without = wire().nla(12, 1).nla(8, 2).u32(5);
     for (auto* buf : {&with, &without}) {
         nlpp::attr_range r(*buf);
         auto outer = *r.find(1);
@@ -64,29 +67,29 @@ TEST(attr, nested_with_and_without_flag) {
 }
 
 TEST(attr, malformed_lengths_stop_with_an_error) {
+    const auto good = [] { return wire().nla(8, 1).u32(0); };
     struct tc {
-        const char* bytes;
+        std::vector<std::byte> bytes;
         std::size_t good;
         const char* reason;
     } cases[] = {
-        {"08 00 01 00 00 00 00 00  02 00", 1, "fewer than 4 bytes"},
-        {"08 00 01 00 00 00 00 00  02 00 02 00", 1, "smaller than the attribute header"},
-        {"08 00 01 00 00 00 00 00  10 00 02 00 00 00", 1, "past the end"},
-        {"ff ff 01 00", 0, "past the end"},
+        {good().u16(2), 1, "fewer than 4 bytes"},
+        {good().nla(2, 2), 1, "smaller than the attribute header"},
+        {good().nla(16, 2).raw("00 00"), 1, "past the end"},
+        {wire().nla(0xffff, 1), 0, "past the end"},
     };
     for (const auto& c : cases) {
-        auto buf = hex(c.bytes);
-        nlpp::attr_range r(buf);
+        nlpp::attr_range r(c.bytes);
         std::size_t n = 0;
         for ([[maybe_unused]] nlpp::attr_view a : r) ++n;
-        EXPECT_EQ(n, c.good) << c.bytes;
-        ASSERT_TRUE(r.error()) << c.bytes;
+        EXPECT_EQ(n, c.good) << c.reason;
+        ASSERT_TRUE(r.error()) << c.reason;
         EXPECT_NE(r.error()->what().find(c.reason), std::string::npos) << r.error()->what();
     }
 }
 
 TEST(attr, unpadded_last_attribute_is_accepted) {
-    auto buf = hex("05 00 01 00 07");
+    std::vector<std::byte> buf = wire().nla(5, 1).u8(7);
     nlpp::attr_range r(buf);
     std::size_t n = 0;
     for (nlpp::attr_view a : r) {
@@ -98,7 +101,7 @@ TEST(attr, unpadded_last_attribute_is_accepted) {
 }
 
 TEST(attr, index_keeps_known_types_and_skips_the_rest) {
-    auto buf = hex("08 00 01 00 01 00 00 00  08 00 07 00 02 00 00 00  08 00 02 00 03 00 00 00");
+    std::vector<std::byte> buf = wire().nla(8, 1).u32(1).nla(8, 7).u32(2).nla(8, 2).u32(3);
     auto tb = nlpp::attr_range(buf).index<4>();
     ASSERT_TRUE(tb[1] && tb[2]);
     EXPECT_FALSE(tb[3]);
@@ -109,7 +112,7 @@ TEST(attr, fixed_struct) {
     struct two {
         std::uint32_t a, b;
     };
-    auto buf = hex("0c 00 07 00 01 00 00 00 ff ff ff ff");
+    std::vector<std::byte> buf = wire().nla(12, 7).u32(1).u32(0xffffffff);
     auto s = nlpp::attr_range(buf).find(7)->get_struct<two>();
     ASSERT_TRUE(s);
     EXPECT_EQ(s->a, 1u);
@@ -137,18 +140,18 @@ TEST(message, walks_a_datagram) {
 }
 
 TEST(message, malformed_headers_are_errors) {
-    auto short_hdr = hex("10 00 00 00 14 00 00 00 00 00 00 00");
+    std::vector<std::byte> short_hdr = wire().u32(16).u16(20).u16(0).u32(0);
     nlpp::message_range r1(short_hdr);
     EXPECT_EQ(r1.begin(), r1.end());
     ASSERT_TRUE(r1.error());
     EXPECT_TRUE(r1.error()->is(nlpp::errc::truncated));
 
-    auto too_long = hex("20 00 00 00 14 00 00 00 00 00 00 00 00 00 00 00");
+    std::vector<std::byte> too_long = wire().nlmsg(32, 20);
     nlpp::message_range r2(too_long);
     EXPECT_EQ(r2.begin(), r2.end());
     EXPECT_NE(r2.error()->what().find("past the end of the datagram"), std::string::npos);
 
-    auto tiny_len = hex("04 00 00 00 14 00 00 00 00 00 00 00 00 00 00 00");
+    std::vector<std::byte> tiny_len = wire().nlmsg(4, 20);
     nlpp::message_range r3(tiny_len);
     EXPECT_EQ(r3.begin(), r3.end());
     EXPECT_NE(r3.error()->what().find("smaller than the message header"), std::string::npos);

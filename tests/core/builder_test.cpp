@@ -3,6 +3,8 @@
 #include <nlpp/core/dump.hpp>
 #include <nlpp/core/message.hpp>
 
+#include "../support/wire.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -18,10 +20,17 @@ TEST(builder, writes_header_padding_and_length) {
     b.put<std::uint16_t>(1, 80, nlpp::byte_order::big);
     b.put_string(2, "ab");
     b.put_flag(3);
-    EXPECT_EQ(hex_of(b.finish()),
-              "28 00 00 00 34 12 05 00 00 00 00 00 00 00 00 00\n"
-              "aa bb 00 00 06 00 01 00 00 50 00 00 07 00 02 00\n"
-              "61 62 00 00 04 00 03 00\n");
+    using nlpp::test::wire;
+    EXPECT_EQ(hex_of(b.finish()), nlpp::to_hex(wire()
+                                                   .nlmsg(40, 0x1234, 0x0005)
+                                                   .raw("aa bb 00 00")
+                                                   .nla(6, 1)
+                                                   .u16(80, nlpp::byte_order::big)
+                                                   .raw("00 00")
+                                                   .nla(7, 2)
+                                                   .raw("61 62 00 00")
+                                                   .nla(4, 3)
+                                                   .bytes()));
 }
 
 TEST(builder, nests_patch_their_length_and_can_be_cancelled) {
@@ -39,10 +48,9 @@ TEST(builder, nests_patch_their_length_and_can_be_cancelled) {
         b.put<std::uint32_t>(6, 1);
         gone.cancel();
     }
+    using nlpp::test::wire;
     EXPECT_EQ(hex_of(b.finish()),
-              "28 00 00 00 10 00 00 00 00 00 00 00 00 00 00 00\n"
-              "18 00 01 80 08 00 02 00 09 00 00 00 0c 00 03 00\n"
-              "05 00 04 00 01 00 00 00\n");
+              nlpp::to_hex(wire().nlmsg(40, 16).nla(24, 0x8001).nla(8, 2).u32(9).nla(12, 3).nla(5, 4).u8(1).raw("00 00 00").bytes()));
 }
 
 TEST(builder, round_trips_through_the_views) {

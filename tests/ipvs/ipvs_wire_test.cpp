@@ -9,6 +9,8 @@
 #include <linux/ip_vs.h>
 #include <sys/socket.h>
 
+#include "../support/wire.hpp"
+
 #include <gtest/gtest.h>
 
 namespace {
@@ -46,7 +48,7 @@ TEST(ipvs_wire, service_request_bytes_follow_the_kernel_traps) {
     EXPECT_EQ(nlpp::to_hex(tb[IPVS_SVC_ATTR_PORT]->payload()), "00 50\n");          // big-endian
     EXPECT_EQ(nlpp::to_hex(tb[IPVS_SVC_ATTR_ADDR]->payload()), "0a 00 00 01\n");
     EXPECT_EQ(nlpp::to_hex(tb[IPVS_SVC_ATTR_NETMASK]->payload()), "ff ff ff 00\n");  // be32 mask
-    EXPECT_EQ(nlpp::to_hex(tb[IPVS_SVC_ATTR_FLAGS]->payload()), "01 00 00 00 ff ff ff ff\n");  // {flags, mask}
+    EXPECT_EQ(nlpp::to_hex(tb[IPVS_SVC_ATTR_FLAGS]->payload()), nlpp::to_hex(nlpp::test::wire().u32(1).u32(0xffffffff).bytes()));  // {flags, mask}, host order
     EXPECT_EQ(tb[IPVS_SVC_ATTR_TIMEOUT]->get<std::uint32_t>().value(), 300u);      // host order
     EXPECT_EQ(tb[IPVS_SVC_ATTR_SCHED_NAME]->get_string(), "rr");
 
