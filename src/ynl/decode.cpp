@@ -161,6 +161,14 @@ public:
         end_ = b.data() + b.size();
     }
     void finish(std::string& out) const { out.append(begin_, p_); }
+    // Raw writing for the decoder's fast paths: room for n bytes, then the
+    // end of what was written (a value: a comma goes before the next one).
+    char* reserve(std::size_t n) { return room(n); }
+    void commit(char* end) {
+        p_ = end;
+        comma_ = true;
+    }
+    bool comma_pending() const { return comma_; }
     void key(std::string_view k, bool) {
         separate();
         quote(k);
@@ -198,6 +206,25 @@ public:
         comma_ = true;
     }
 
+    // Short copies without a library call: keys and names are mostly under 32 bytes.
+    static char* copy(char* o, const char* from, std::size_t n) {
+        if (n < 4) {
+            for (std::size_t i = 0; i < n; ++i) o[i] = from[i];
+        } else if (n < 8) {
+            std::memcpy(o, from, 4);
+            std::memcpy(o + n - 4, from + n - 4, 4);
+        } else if (n <= 16) {
+            std::memcpy(o, from, 8);
+            std::memcpy(o + n - 8, from + n - 8, 8);
+        } else if (n <= 32) {
+            std::memcpy(o, from, 16);
+            std::memcpy(o + n - 16, from + n - 16, 16);
+        } else {
+            std::memcpy(o, from, n);
+        }
+        return o + n;
+    }
+
 private:
     static std::vector<char>& scratch() {
         thread_local std::vector<char> buffer(4096);
@@ -215,24 +242,6 @@ private:
         begin_ = b.data();
         p_ = begin_ + used;
         end_ = begin_ + b.size();
-    }
-    // Short copies without a library call: keys and names are mostly under 32 bytes.
-    static char* copy(char* o, const char* from, std::size_t n) {
-        if (n < 4) {
-            for (std::size_t i = 0; i < n; ++i) o[i] = from[i];
-        } else if (n < 8) {
-            std::memcpy(o, from, 4);
-            std::memcpy(o + n - 4, from + n - 4, 4);
-        } else if (n <= 16) {
-            std::memcpy(o, from, 8);
-            std::memcpy(o + n - 8, from + n - 8, 8);
-        } else if (n > 16 && n <= 32) {
-            std::memcpy(o, from, 16);
-            std::memcpy(o + n - 16, from + n - 16, 16);
-        } else {
-            std::memcpy(o, from, n);
-        }
-        return o + n;
     }
     void separate() {
         if (comma_) *room(1) = ',', ++p_;
@@ -379,6 +388,8 @@ public:
 
     // A struct's members as keys of the open object; returns the bytes consumed.
     std::optional<std::size_t> structure(const definition& d, bytes p, const where& w) {
+        if constexpr (std::is_same_v<Out, text_out>)
+            if (d.plain_text && p.size() >= d.size) return plain_structure(d, p);
         std::size_t off = 0;
         for (const auto& m : d.members) {
             const std::size_t n = scalar_size(m.type) ? scalar_size(m.type) : m.len;
@@ -401,6 +412,34 @@ public:
                 hinted(field, m.hint);
             }
         }
+        return off;
+    }
+
+    // A struct of integers (numbers or enum names) written in one pass into
+    // room reserved for its longest text: most fixed headers.
+    std::size_t plain_structure(const definition& d, bytes p) {
+        char* o = out_.reserve(d.plain_text);
+        bool comma = out_.comma_pending();
+        std::size_t off = 0;
+        for (const auto& m : d.members) {
+            const std::size_t n = m.type == attr_type::pad ? m.len : scalar_size(m.type);
+            const bytes field = p.subspan(off, n);
+            off += n;
+            if (m.type == attr_type::pad) continue;
+            if (comma) *o++ = ',';
+            comma = true;
+            o = text_out::copy(o, m.json_key.data(), m.json_key.size());
+            const std::int64_t v = *scalar(m.type, field, m.order);
+            if (m.enum_def)
+                if (const enum_entry* e = m.enum_def->find(static_cast<std::uint64_t>(v))) {
+                    o = text_out::copy(o, e->json.data(), e->json.size());
+                    continue;
+                }
+            if (v >= 0 && v < 1000) o = small_decimal(o, static_cast<unsigned>(v));
+            else if (is_unsigned(m.type)) o = std::to_chars(o, o + 21, static_cast<std::uint64_t>(v)).ptr;
+            else o = std::to_chars(o, o + 21, v).ptr;
+        }
+        out_.commit(o);
         return off;
     }
 

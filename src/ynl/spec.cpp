@@ -32,6 +32,23 @@ std::string json_string_of(std::string_view name) {
 // A name as a JSON object key with its colon: "\"name\":".
 std::string json_key_of(std::string_view name) { return json_string_of(name) + ':'; }
 
+// The most JSON text a struct can decode to when every member is an integer
+// shown as a number or an enum name ({ "key":value,... }); 0 for other structs.
+std::size_t plain_text_bound(const definition& d) {
+    if (d.kind != definition::kind::structure) return 0;
+    std::size_t n = 2;
+    for (const auto& m : d.members) {
+        if (m.type == attr_type::pad) continue;
+        if (!scalar_size(m.type) || m.hint != display::none || m.enum_as_flags) return 0;
+        if (m.enum_def && m.enum_def->kind != definition::kind::enumeration) return 0;
+        std::size_t value = 21;  // -9223372036854775808 or 18446744073709551615
+        if (m.enum_def)
+            for (const auto& e : m.enum_def->entries) value = std::max(value, e.json.size());
+        n += 1 + m.json_key.size() + value;
+    }
+    return n;
+}
+
 // A read-only view of a libfyaml node with the helpers the loader needs.
 class node {
 public:
@@ -486,6 +503,7 @@ struct loader {
                 if (!st) return fail(st.error());
                 m.struct_def = *st;
             }
+        for (auto& d : s.definitions) d.plain_text = plain_text_bound(d);
         for (auto& set : s.attribute_sets)
             for (auto& a : set.attrs) {
                 const std::string who = fmt::format("attribute '{}' of set '{}'", a.name, set.name);

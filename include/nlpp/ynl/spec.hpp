@@ -90,6 +90,9 @@ struct NLPP_API definition {
     std::vector<enum_entry> entries;       // enum, flags
     std::vector<struct_member> members;    // struct
     std::size_t size = 0;                  // struct: packed size in bytes
+    // Resolved at load: the most JSON text a struct of integer members (plain
+    // or enum names) decodes to, for the decoder's fast path; 0 for others.
+    std::size_t plain_text = 0;
     const enum_entry* find(std::string_view entry) const noexcept;
     const enum_entry* find(std::uint64_t v) const noexcept;
 };
