@@ -85,6 +85,14 @@ error bad(const where& w, const std::string& why) {
     return o;
 }
 
+// A decoded integer as decimal text (at most 20 characters); `as_unsigned`
+// for values of unsigned types (the bits of u64 values above INT64_MAX).
+[[gnu::always_inline]] inline char* decimal(char* o, std::int64_t v, bool as_unsigned) {
+    if (v >= 0 && v < 1000) return small_decimal(o, static_cast<unsigned>(v));
+    if (as_unsigned) return std::to_chars(o, o + 20, static_cast<std::uint64_t>(v)).ptr;
+    return std::to_chars(o, o + 20, v).ptr;
+}
+
 // IPv4 as text without printf (inet_ntop formats through vfprintf).
 struct dotted {
     explicit dotted(const std::byte* p) {
@@ -265,10 +273,9 @@ private:
     }
     template <class T>
     [[gnu::always_inline]] void number(T v) {
-        char* o = room(25);
+        char* o = room(21);
         if (comma_) *o++ = ',';
-        if (v >= 0 && v < 1000) p_ = small_decimal(o, static_cast<unsigned>(v));
-        else p_ = std::to_chars(o, o + 24, v).ptr;
+        p_ = decimal(o, static_cast<std::int64_t>(v), std::is_unsigned_v<T>);
         comma_ = true;
     }
     void quote(std::string_view v) {
@@ -415,6 +422,21 @@ public:
         return off;
     }
 
+    // A fixed-width integer attribute shown as a plain number, key and value
+    // written in one pass; false for anything else (the general path).
+    bool plain_number(const attribute& a, attr_view v) {
+        const std::size_t n = scalar_size(a.type);
+        const bytes p = v.payload();
+        if (!n || p.size() != n || a.enum_def || a.hint != display::none || a.is_selector) return false;
+        char* o = out_.reserve(a.json_key.size() + 22);
+        if (out_.comma_pending()) *o++ = ',';
+        o = text_out::copy(o, a.json_key.data(), a.json_key.size());
+        const std::int64_t x = *scalar(a.type, p, a.order);
+        o = decimal(o, x, is_unsigned(a.type));
+        out_.commit(o);
+        return true;
+    }
+
     // A struct of integers (numbers or enum names) written in one pass into
     // room reserved for its longest text: most fixed headers.
     std::size_t plain_structure(const definition& d, bytes p) {
@@ -435,9 +457,7 @@ public:
                     o = text_out::copy(o, e->json.data(), e->json.size());
                     continue;
                 }
-            if (v >= 0 && v < 1000) o = small_decimal(o, static_cast<unsigned>(v));
-            else if (is_unsigned(m.type)) o = std::to_chars(o, o + 21, static_cast<std::uint64_t>(v)).ptr;
-            else o = std::to_chars(o, o + 21, v).ptr;
+            o = decimal(o, v, is_unsigned(m.type));
         }
         out_.commit(o);
         return off;
@@ -649,6 +669,8 @@ public:
             }
             const bool repeated = type < 64 ? (seen >> type & 1) != 0 : true;
             if (type < 64) seen |= std::uint64_t{1} << type;
+            if constexpr (std::is_same_v<Out, text_out>)
+                if (plain_number(*a, v)) continue;
             out_.key(a->name, a->json_key, repeated);
             if (a->is_selector) scopes_.back().selectors.emplace_back(a->name, selector_text(*a, v));
             if (!value(*a, v, here)) return false;
