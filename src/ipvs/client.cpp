@@ -21,7 +21,7 @@ bool is_service_cmd(command c) {
 bool is_dest_cmd(command c) { return c == command::new_dest || c == command::set_dest || c == command::del_dest; }
 
 // Names the real cause of a kernel errno for this command.
-error explain(error e, command c) {
+error errno_cause(error e, command c) {
     switch (e.errno_value()) {
     case ESRCH:
         e.hint = (c == command::del_daemon) ? "no such sync daemon running" : "no such service";
@@ -57,11 +57,11 @@ error explain(error e, command c) {
 
 // A "do" whose one reply `parse` decodes.
 template <class Parse>
-auto one_reply(socket& sock, message_builder& b, command c, std::string what, Parse parse)
+auto one_reply(client& self, message_builder& b, command c, std::string what, Parse parse)
     -> result<typename std::invoke_result_t<Parse, message_view>::value_type> {
     using T = typename std::invoke_result_t<Parse, message_view>::value_type;
     std::optional<T> got;
-    auto r = sock.request(
+    auto r = self.genl().raw().request(
         b,
         [&](message_view m) -> result<void> {
             auto v = parse(m);
@@ -70,17 +70,17 @@ auto one_reply(socket& sock, message_builder& b, command c, std::string what, Pa
             return {};
         },
         {what, genl::header_size, &attr_names()});
-    if (!r) return fail(explain(std::move(r.error()), c));
+    if (!r) return fail(self.explain(std::move(r.error()), c));
     if (!got) return fail(errc::attr_missing, what + ": no reply");
     return std::move(*got);
 }
 
 // A dump whose every reply `parse` decodes. `what` names the request only on failure.
 template <class Parse>
-auto all_replies(socket& sock, message_builder& b, command c, const std::function<std::string()>& what, Parse parse)
+auto all_replies(client& self, message_builder& b, command c, const std::function<std::string()>& what, Parse parse)
     -> result<std::vector<typename std::invoke_result_t<Parse, message_view>::value_type>> {
     std::vector<typename std::invoke_result_t<Parse, message_view>::value_type> out;
-    auto r = sock.dump(
+    auto r = self.genl().raw().dump(
         b,
         [&](message_view m) -> result<void> {
             auto v = parse(m);
@@ -89,7 +89,7 @@ auto all_replies(socket& sock, message_builder& b, command c, const std::functio
             return {};
         },
         {{}, genl::header_size, &attr_names()});
-    if (!r) return fail(explain(std::move(r.error()).wrap(what()), c));
+    if (!r) return fail(self.explain(std::move(r.error()).wrap(what()), c));
     return out;
 }
 
@@ -163,6 +163,24 @@ result<client> client::open(const socket_options& options) {
     return client(std::move(*gc), id);
 }
 
+error client::explain(error e, command c) {
+    if (e.errno_value() == ENOENT) {
+        gc_.forget(family::name);
+        auto f = gc_.family(family::name);
+        if (!f && f.error().is(errc::family_not_found)) {
+            error gone(errc::family_not_found, e.context);
+            gone.hint = "the IPVS family is gone: ip_vs was unloaded after this client resolved it (modprobe ip_vs)";
+            return gone;
+        }
+        if (f && (*f)->id != family_id_) {
+            family_id_ = (*f)->id;
+            e.hint = "the IPVS family was registered again under a new id (ip_vs reloaded): retry";
+            return e;
+        }
+    }
+    return errno_cause(std::move(e), c);
+}
+
 message_builder client::request(command c) const { return genl::make_request(family_id_, cmd(c), family::version); }
 
 result<void> client::exec(command c, message_builder& b, std::string what) {
@@ -194,12 +212,12 @@ result<void> client::del_service(const service_key& key) {
 result<service> client::get_service(const service_key& key) {
     auto b = request(command::get_service);
     put_service_key(b, key);
-    return one_reply(gc_.raw(), b, command::get_service, "get service " + key_string(key), parse_service);
+    return one_reply(*this, b, command::get_service, "get service " + key_string(key), parse_service);
 }
 
 result<std::vector<service>> client::services() {
     auto b = request(command::get_service);
-    return all_replies(gc_.raw(), b, command::get_service, [] { return std::string("list services"); }, parse_service);
+    return all_replies(*this, b, command::get_service, [] { return std::string("list services"); }, parse_service);
 }
 
 result<void> client::add_dest(const service_key& key, const destination& d) {
@@ -230,7 +248,7 @@ result<std::vector<destination>> client::dests(const service_key& key) {
     put_service_key(b, key);
     const auto af = key_family(key);
     return all_replies(  // runs once per service in snapshot(): the context is named only on failure
-        gc_.raw(), b, command::get_dest, [&] { return "list destinations of " + key_string(key); },
+        *this, b, command::get_dest, [&] { return "list destinations of " + key_string(key); },
         [af](message_view m) { return parse_dest(m, af); });
 }
 
@@ -253,7 +271,7 @@ result<void> client::stop_daemon(daemon_state state) {
 
 result<std::vector<sync_daemon>> client::daemons() {
     auto b = request(command::get_daemon);
-    return all_replies(gc_.raw(), b, command::get_daemon, [] { return std::string("list sync daemons"); }, parse_daemon);
+    return all_replies(*this, b, command::get_daemon, [] { return std::string("list sync daemons"); }, parse_daemon);
 }
 
 result<void> client::set_timeouts(const timeouts& t) {
@@ -264,12 +282,12 @@ result<void> client::set_timeouts(const timeouts& t) {
 
 result<timeouts> client::get_timeouts() {
     auto b = request(command::get_config);
-    return one_reply(gc_.raw(), b, command::get_config, "get timeouts", parse_timeouts);
+    return one_reply(*this, b, command::get_config, "get timeouts", parse_timeouts);
 }
 
 result<info> client::get_info() {
     auto b = request(command::get_info);
-    return one_reply(gc_.raw(), b, command::get_info, "get info", parse_info);
+    return one_reply(*this, b, command::get_info, "get info", parse_info);
 }
 
 result<void> client::set_info() {

@@ -88,6 +88,14 @@ public:
     // (nullopt: done). Fails as a whole only when the socket does.
     result<std::vector<std::optional<error>>> apply(std::span<const operation> ops);
 
+    // Names the cause of a kernel error for command c (the errno's hint for
+    // this command). ENOENT for any command can also mean that the IPVS
+    // family went away after open() (ip_vs unloaded): nlctrl is asked again,
+    // and the error says so (errc::family_not_found), or, when the family
+    // came back under another id, this client uses the new id from the next
+    // request on. Every request of this client passes its errors through here.
+    error explain(error e, command c);
+
     genl::client& genl() noexcept { return gc_; }
     std::uint16_t family_id() const noexcept { return family_id_; }
 
