@@ -179,31 +179,39 @@ inline void put_bitfield32(message_builder& b, std::uint16_t type, const bitfiel
 
 }  // namespace detail
 
+namespace detail {
+// The start of a request for Op: message type (the family id for genetlink),
+// the genetlink header, and Op's fixed header when given.
+template <class Op, class... Header>
+message_builder start(std::uint16_t nl_flags, std::uint16_t family_id, const Header&... header) {
+    message_builder b(Op::genetlink ? family_id : Op::request, nl_flags);
+    if constexpr (Op::genetlink) {
+        const std::byte genl[4] = {std::byte(Op::request), std::byte{1}, std::byte{0}, std::byte{0}};
+        b.put_header(bytes(genl, 4));
+    }
+    if constexpr (sizeof...(Header) == 1) {
+        std::byte h[Op::fixed_header::wire_size];
+        (encode(header, h), ...);
+        b.put_header(bytes(h, sizeof h));
+    }
+    return b;
+}
+}  // namespace detail
+
 // A request for operation Op (a generated ops::X): the message type is the
 // family id for genetlink families (resolve it with genl::client::family),
 // else Op::request; then the genetlink header, the fixed header and the
 // attributes. NLM_F_REQUEST/ACK/DUMP are added by the socket.
 template <class Op>
 message_builder request(const typename Op::attributes& attrs, std::uint16_t nl_flags = 0, std::uint16_t family_id = 0) {
-    message_builder b(Op::genetlink ? family_id : Op::request, nl_flags);
-    if constexpr (Op::genetlink) {
-        const std::byte genl[4] = {std::byte(Op::request), std::byte{1}, std::byte{0}, std::byte{0}};
-        b.put_header(bytes(genl, 4));
-    }
+    message_builder b = detail::start<Op>(nl_flags, family_id);
     encode(b, attrs);
     return b;
 }
 template <class Op>
 message_builder request(const typename Op::fixed_header& header, const typename Op::attributes& attrs, std::uint16_t nl_flags = 0,
                         std::uint16_t family_id = 0) {
-    message_builder b(Op::genetlink ? family_id : Op::request, nl_flags);
-    if constexpr (Op::genetlink) {
-        const std::byte genl[4] = {std::byte(Op::request), std::byte{1}, std::byte{0}, std::byte{0}};
-        b.put_header(bytes(genl, 4));
-    }
-    std::byte h[Op::fixed_header::wire_size];
-    encode(header, h);
-    b.put_header(bytes(h, sizeof h));
+    message_builder b = detail::start<Op>(nl_flags, family_id, header);
     encode(b, attrs);
     return b;
 }
@@ -366,23 +374,12 @@ private:
     }
     template <class Op>
     message_builder build(const message<Op>& req, std::uint16_t flags) {
-        constexpr bool has_header = !std::is_same_v<typename header_of<Op>::type, none>;
-        constexpr bool has_attrs = !std::is_same_v<typename attributes_of<Op>::type, none>;
-        if constexpr (has_header && has_attrs) return request<Op>(req.header, req.attrs, flags, family_id_);
-        else if constexpr (has_attrs) return request<Op>(req.attrs, flags, family_id_);
-        else {
-            message_builder b(Op::genetlink ? family_id_ : Op::request, flags);
-            if constexpr (Op::genetlink) {
-                const std::byte genl[4] = {std::byte(Op::request), std::byte{1}, std::byte{0}, std::byte{0}};
-                b.put_header(bytes(genl, 4));
-            }
-            if constexpr (has_header) {
-                std::byte h[Op::fixed_header::wire_size];
-                encode(req.header, h);
-                b.put_header(bytes(h, sizeof h));
-            }
-            return b;
-        }
+        auto b = [&] {
+            if constexpr (std::is_same_v<typename header_of<Op>::type, none>) return detail::start<Op>(flags, family_id_);
+            else return detail::start<Op>(flags, family_id_, req.header);
+        }();
+        if constexpr (!std::is_same_v<typename attributes_of<Op>::type, none>) encode(b, req.attrs);
+        return b;
     }
     template <class Op>
     static result<void> parse_into(message_view m, message<Op>& out) {
