@@ -6,6 +6,7 @@
 #include "../support/kernel.hpp"
 
 #include <netdev.hpp>
+#include <nlctrl.hpp>
 #include <rt_link.hpp>
 
 #include <nlpp/socket/socket.hpp>
@@ -119,6 +120,29 @@ TEST(gen_kernel, family_socket_speaks_netdev_through_nlctrl) {
     add.attrs.linkinfo.emplace().kind = "bridge";
     ASSERT_TRUE(links->do_(add, NLM_F_CREATE | NLM_F_EXCL));
     EXPECT_TRUE(notified<nd::ops::dev_add_ntf>(*s, [](const auto& m) { return m.attrs.ifindex.has_value(); }));
+}
+
+// nlctrl's policy dump through the generated API: nest-type-value entries
+// (policy index, attribute type) typed, as `genl` and the golden capture show them.
+TEST(gen_kernel, typed_nest_type_value_policy_dump) {
+    NLPP_REQUIRE_ROOT();
+    namespace nc = nlpp::gen::nlctrl;
+    auto s = nlpp::gen::family_socket<nc::spec_info>::open();
+    ASSERT_TRUE(s) << s.error().what();
+    nlpp::gen::message<nc::ops::getpolicy> req;
+    req.attrs.family_name = "nlctrl";
+    std::size_t entries = 0;
+    bool family_name = false;
+    auto r = s->dump(req, [&](const nlpp::gen::message<nc::ops::getpolicy>& m) {
+        if (!m.attrs.policy) return;
+        for (const auto& e : *m.attrs.policy) {
+            ++entries;
+            if (e.ids[1] == 2 && e.attrs.type == nc::attr_type::nul_string && e.attrs.max_length == 15u) family_name = true;
+        }
+    });
+    ASSERT_TRUE(r) << r.error().what();
+    EXPECT_GT(entries, 3u);
+    EXPECT_TRUE(family_name) << "CTRL_ATTR_FAMILY_NAME: nul-string of at most 15 bytes";
 }
 
 }  // namespace

@@ -288,7 +288,8 @@ private:
         case attr_type::sub_message:
             if (typed_sub_message(a)) return fmt::format("::nlpp::gen::{}::attrs::{}", ns_, ident(a.sub_message_def->name));
             return "nlpp::gen::raw_attr";
-        case attr_type::nest_type_value: return "nlpp::gen::raw_attr";
+        case attr_type::nest_type_value:
+            return fmt::format("std::vector<nlpp::gen::type_value<{}, {}>>", a.type_value.size(), set_q(*a.nested_set));
         default:
             if (a.enum_def && !a.enum_as_flags) return q(a.enum_def->name);
             return scalar_cpp(a.type);
@@ -360,7 +361,12 @@ private:
         case attr_type::sub_message:
             if (typed_sub_message(a)) return decode_sub_message(a, dst, view);
             return fmt::format("            {} = detail::raw_with_flags({});\n", dst, view);
-        case attr_type::nest_type_value: return fmt::format("            {} = detail::raw_with_flags({});\n", dst, view);
+        case attr_type::nest_type_value:
+            return fmt::format("            {{\n                auto& list = {0};\n                std::array<std::uint16_t, {1}> ids{{}};\n"
+                               "                auto r = detail::type_levels({2}.nested(), ids, 0, [&](const auto& at, const nlpp::attr_range& leaf) -> nlpp::result<void> {{\n"
+                               "                    auto& e = list.emplace_back();\n                    e.ids = at;\n                    return decode(leaf, e.attrs, options);\n"
+                               "                }});\n                if (!r) return nlpp::fail(detail::at(std::move(r.error()), \".{3}\"));\n            }}\n",
+                               dst, a.type_value.size(), view, a.name);
         case attr_type::uint:
         case attr_type::sint: {
             const std::string assign = a.enum_def && !a.enum_as_flags ? fmt::format("{} = static_cast<{}>(*x)", dst, value_type(a)) : dst + " = *x";
@@ -401,7 +407,8 @@ private:
         case attr_type::sub_message:
             if (typed_sub_message(a)) return encode_sub_message(a, v, indent);
             return fmt::format("{}b.put(({}).type, nlpp::bytes(({}).payload));  // type with its flags\n", indent, v, v);
-        case attr_type::nest_type_value: return fmt::format("{}b.put(({}).type, nlpp::bytes(({}).payload));  // type with its flags\n", indent, v, v);
+        case attr_type::nest_type_value:
+            return fmt::format("{0}{{\n{0}    auto n = b.nest({1});\n{0}    for (const auto& e : {2}) detail::put_type_value(b, e);\n{0}}}\n", indent, id, v);
         case attr_type::uint: return fmt::format("{}detail::put_uint(b, {}, static_cast<std::uint64_t>({}), {});\n", indent, id, v, o);
         case attr_type::sint: return fmt::format("{}detail::put_sint(b, {}, static_cast<std::int64_t>({}), {});\n", indent, id, v, o);
         default: return fmt::format("{}b.put<{}>({}, static_cast<{}>({}), {});\n", indent, scalar_cpp(a.type), id, scalar_cpp(a.type), v, o);

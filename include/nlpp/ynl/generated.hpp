@@ -123,6 +123,15 @@ struct raw_attr {
     std::vector<std::byte> payload;
 };
 
+// One entry of a nest-type-value attribute: the attribute types of its
+// levels (nlctrl's policy: policy index, attribute type) and the attributes
+// inside the innermost one.
+template <std::size_t Levels, class Set>
+struct type_value {
+    std::array<std::uint16_t, Levels> ids{};
+    Set attrs{};
+};
+
 struct decode_options {
     bool keep_unknown = false;
 };
@@ -196,6 +205,26 @@ message_builder start(std::uint16_t nl_flags, std::uint16_t family_id, const Hea
     }
     return b;
 }
+// Walks the levels of a nest-type-value attribute, calling leaf(ids, attrs) per entry.
+template <std::size_t N, class F>
+result<void> type_levels(const attr_range& r, std::array<std::uint16_t, N>& ids, std::size_t level, F&& leaf) {
+    for (attr_view a : r) {
+        ids[level] = a.type();
+        auto x = level + 1 < N ? type_levels(a.nested(), ids, level + 1, leaf) : leaf(std::as_const(ids), a.nested());
+        if (!x) return x;
+    }
+    if (auto e = r.error()) return fail(*e);
+    return {};
+}
+// One entry: a nest per level, the attributes inside the innermost.
+template <std::size_t N, class Set>
+void put_type_value(message_builder& b, const type_value<N, Set>& e) {
+    std::vector<nest_guard> levels;
+    for (std::uint16_t id : e.ids) levels.push_back(b.nest(id));
+    encode(b, e.attrs);
+    while (!levels.empty()) levels.pop_back();
+}
+
 }  // namespace detail
 
 // A request for operation Op (a generated ops::X): the message type is the
