@@ -38,9 +38,13 @@ std::int64_t integer(bytes p, attr_kind k, byte_order o) {
     }
 }
 
-result<void> validate_at(bytes attrs, const attr_set& set, const std::string& prefix);
+// Deeper nests are refused rather than recursed into (the kernel's own
+// policies stop at 10 levels).
+constexpr int max_depth = 32;
 
-result<void> check(const attr_name& a, attr_view v, const std::string& path) {
+result<void> validate_at(bytes attrs, const attr_set& set, const std::string& prefix, int depth);
+
+result<void> check(const attr_name& a, attr_view v, const std::string& path, int depth) {
     const bytes p = v.payload();
     auto bad = [&](std::string why) { return fail(errc::attr_invalid, fmt::format("{}: {}", path, why)); };
     const std::size_t n = fixed_size(a.kind);
@@ -64,8 +68,10 @@ result<void> check(const attr_name& a, attr_view v, const std::string& path) {
         if (len && p[len - 1] == std::byte{0}) --len;
         break;
     case attr_kind::nest:
-        if (a.nested)
-            if (auto r = validate_at(p, *a.nested, path); !r) return r;
+        if (a.nested) {
+            if (depth >= max_depth) return bad(fmt::format("nested deeper than {} levels", max_depth));
+            if (auto r = validate_at(p, *a.nested, path, depth + 1); !r) return r;
+        }
         break;
     default: break;
     }
@@ -74,12 +80,12 @@ result<void> check(const attr_name& a, attr_view v, const std::string& path) {
     return {};
 }
 
-result<void> validate_at(bytes attrs, const attr_set& set, const std::string& prefix) {
+result<void> validate_at(bytes attrs, const attr_set& set, const std::string& prefix, int depth) {
     attr_range range(attrs);
     for (attr_view v : range) {
         const attr_name* a = set.find(v.type());
         if (!a) continue;
-        if (auto r = check(*a, v, fmt::format("{}.{}", prefix, a->name)); !r) return r;
+        if (auto r = check(*a, v, fmt::format("{}.{}", prefix, a->name), depth); !r) return r;
     }
     if (auto e = range.error()) return fail(std::move(*e).wrap(prefix.empty() ? std::string(set.name) : prefix));
     return {};
@@ -87,6 +93,6 @@ result<void> validate_at(bytes attrs, const attr_set& set, const std::string& pr
 
 }  // namespace
 
-result<void> validate(bytes attrs, const attr_set& set) { return validate_at(attrs, set, ""); }
+result<void> validate(bytes attrs, const attr_set& set) { return validate_at(attrs, set, "", 0); }
 
 }  // namespace nlpp

@@ -79,4 +79,19 @@ TEST(policy, malformed_attributes_are_an_error) {
     EXPECT_TRUE(r.error().is(nlpp::errc::truncated) || r.error().is(nlpp::errc::malformed)) << r.error().what();
 }
 
+TEST(policy, nests_deeper_than_32_levels_are_refused) {
+    static nlpp::attr_name recursive[] = {{}, {"inner", nullptr, nlpp::attr_kind::nest}};
+    static const nlpp::attr_set set{"deep", recursive};
+    recursive[1].nested = &set;
+    nlpp::message_builder b(16, 0);
+    std::vector<nlpp::nest_guard> levels;
+    for (int i = 0; i < 40; ++i) levels.push_back(b.nest(1));
+    while (!levels.empty()) levels.pop_back();
+    auto wire = b.finish();
+    ASSERT_TRUE(wire);
+    auto r = nlpp::validate(wire->subspan(16), set);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().context.find("nested deeper than 32 levels"), std::string::npos) << r.error().what();
+}
+
 }  // namespace
