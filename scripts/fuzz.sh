@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer target (ASan+UBSan) for SECONDS each, starting from a
 # copy of its committed corpus; fails on any crash, leak or sanitizer report.
-#   scripts/fuzz.sh BUILD_DIR [SECONDS]     (BUILD_DIR configured with -DNLPP_FUZZ=ON)
+#   scripts/fuzz.sh BUILD_DIR [SECONDS [TARGET...]]   (BUILD_DIR configured with -DNLPP_FUZZ=ON;
+#   default: every target, one after the other)
 set -euo pipefail
 build=$1 secs=${2:-600}
-for bin in "$build"/fuzz/fuzz_*; do
-  [[ $bin == *_replay ]] && continue
-  t=${bin##*/fuzz_}
+shift $(($# < 2 ? $# : 2))
+targets=("$@")
+if ((${#targets[@]} == 0)); then
+  for bin in "$build"/fuzz/fuzz_*; do [[ $bin == *_replay ]] || targets+=("${bin##*/fuzz_}"); done
+fi
+for t in "${targets[@]}"; do
+  bin=$build/fuzz/fuzz_$t
   work=$(mktemp -d)
   cp fuzz/corpus/"$t"/* "$work/"
   log=$(mktemp)

@@ -49,6 +49,13 @@ if [[ $what == all || $what == byteorder ]]; then
 fi
 
 if [[ $what == all || $what == fuzz ]]; then
-  step "every fuzz target for $fuzz_seconds s (ASan+UBSan)"
-  bash scripts/fuzz.sh "$clang" "$fuzz_seconds"
+  step "every fuzz target for $fuzz_seconds s (ASan+UBSan), one per core at a time"
+  mapfile -t all < <(cd "$clang/fuzz" && ls fuzz_* | grep -v _replay | sed 's/^fuzz_//')
+  jobs=$(nproc) pids=()
+  for ((j = 0; j < jobs; j++)); do
+    group=()
+    for ((i = j; i < ${#all[@]}; i += jobs)); do group+=("${all[i]}"); done
+    ((${#group[@]})) && { bash scripts/fuzz.sh "$clang" "$fuzz_seconds" "${group[@]}" & pids+=($!); }
+  done
+  for p in "${pids[@]}"; do wait "$p"; done
 fi
