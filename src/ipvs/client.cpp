@@ -364,8 +364,27 @@ result<std::vector<std::optional<error>>> client::apply(std::span<const operatio
         return request_info{ops[sent[k]].describe(), genl::header_size, &attr_names()};
     });
     if (!results) return fail(results.error());
-    for (std::size_t k = 0; k < sent.size(); ++k)
-        if ((*results)[k]) out[sent[k]] = explain(std::move(*(*results)[k]), cmds[static_cast<int>(ops[sent[k]].op)]);
+    // The family is asked about once per batch: the first ENOENT tells
+    // whether it went away or moved; later ones are named the same way.
+    const std::uint16_t sent_id = family_id_;
+    std::optional<error> first_enoent;
+    for (std::size_t k = 0; k < sent.size(); ++k) {
+        if (!(*results)[k]) continue;
+        error e = std::move(*(*results)[k]);
+        const command c = cmds[static_cast<int>(ops[sent[k]].op)];
+        if (e.errno_value() != ENOENT) {
+            e = errno_cause(std::move(e), c);
+        } else if (!first_enoent) {
+            e = explain(std::move(e), c);
+            first_enoent = e;
+        } else if (first_enoent->is(errc::family_not_found) || family_id_ != sent_id) {
+            first_enoent->context = e.context;  // the same cause, this operation's context
+            e = *first_enoent;
+        } else {
+            e = errno_cause(std::move(e), c);
+        }
+        out[sent[k]] = std::move(e);
+    }
     return out;
 }
 

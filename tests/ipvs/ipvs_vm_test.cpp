@@ -433,6 +433,9 @@ TEST_F(ipvs_vm, family_unloaded_between_resolution_and_use) {
     }
     auto gone = c->services();
     auto gone_add = c->add_service(web());
+    const std::vector<operation> two = {{operation::kind::add_service, web("10.0.0.1"), std::nullopt},
+                                        {operation::kind::add_service, web("10.0.0.2"), std::nullopt}};
+    auto gone_batch = c->apply(two);
     set_helper(helper);
     ASSERT_TRUE(unloaded) << "rmmod ip_vs failed";
     ASSERT_FALSE(gone);
@@ -440,6 +443,11 @@ TEST_F(ipvs_vm, family_unloaded_between_resolution_and_use) {
     EXPECT_NE(gone.error().what().find("ip_vs was unloaded"), std::string::npos) << gone.error().what();
     ASSERT_FALSE(gone_add);
     EXPECT_TRUE(gone_add.error().is(nlpp::errc::family_not_found)) << gone_add.error().what();
+    ASSERT_TRUE(gone_batch) << gone_batch.error().what();
+    for (const auto& outcome : *gone_batch) {
+        ASSERT_TRUE(outcome);
+        EXPECT_TRUE(outcome->is(nlpp::errc::family_not_found)) << outcome->what();
+    }
 
     auto back = c->services();
     if (!back) {  // ip_vs autoloaded under a new id: named, and the next request uses it
