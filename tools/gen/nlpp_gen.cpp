@@ -319,7 +319,7 @@ private:
         std::function<void(const attr_set*)> visit = [&](const attr_set* s) {
             if (!seen.insert(s).second) return;
             for (const auto& a : s->attrs)
-                if (nests(a) && !recursive(a, *s)) visit(a.nested_set);
+                if ((nests(a) && !recursive(a, *s)) || (a.type == attr_type::nest_type_value && a.nested_set)) visit(a.nested_set);
             out.push_back(s);
         };
         for (const auto& s : s_.attribute_sets) visit(&s);
