@@ -55,7 +55,7 @@ BENCHMARK(build_request);
 
 void load_rt_link_spec(benchmark::State& state) {
     const char* dir = std::getenv("NLPP_SPEC_PATH");
-    const std::string path = std::string(dir ? dir : NLPP_SHARED_SPECS) + "/rt-link.yaml";
+    const std::string path = std::string(dir ? dir : NLPP_KERNEL_SPECS) + "/rt-link.yaml";
     for (auto _ : state) {
         auto s = nlpp::ynl::load_spec(path);
         if (!s) state.SkipWithError(s.error().what().c_str());

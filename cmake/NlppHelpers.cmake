@@ -30,3 +30,16 @@ function(nlpp_library layer)
   nlpp_warnings(${target})
   set_property(GLOBAL APPEND PROPERTY NLPP_LIBRARIES ${target})
 endfunction()
+
+# nlpp_kernel_spec(VAR family): the path of an upstream kernel spec in NLPP_KERNEL_SPECS
+# (rt-link.yaml or, in Debian's linux-source, rt_link.yaml), or empty when the set lacks it.
+function(nlpp_kernel_spec var family)
+  string(REPLACE "-" "_" _underscored ${family})
+  set(${var} "" PARENT_SCOPE)
+  foreach(name ${family} ${_underscored})
+    if(EXISTS ${NLPP_KERNEL_SPECS}/${name}.yaml)
+      set(${var} ${NLPP_KERNEL_SPECS}/${name}.yaml PARENT_SCOPE)
+      return()
+    endif()
+  endforeach()
+endfunction()

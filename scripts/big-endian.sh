@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-build/s390x}
+source scripts/spec-path.sh
 bash scripts/deps.sh build s390x
 export PKG_CONFIG_LIBDIR=/usr/lib/s390x-linux-gnu/pkgconfig:/usr/share/pkgconfig
 if [ ! -f "$dir/build.ninja" ]; then
@@ -20,4 +21,4 @@ echo "big-endian: building ${targets[*]} for s390x"
 ninja -C "$dir" "${targets[@]}"
 file "$dir/tests/nlpp_unit_tests" | grep -q "MSB" || { echo "big-endian: not a big-endian binary" >&2; exit 1; }
 echo "big-endian: running under $(qemu-s390x --version | head -1)"
-NLPP_SPEC_PATH=${NLPP_SPEC_PATH:-$PWD/../shared/specs/kernel} ctest --test-dir "$dir" -L unit -E specs.schema --output-on-failure -j2
+ctest --test-dir "$dir" -L unit -E specs.schema --output-on-failure -j2

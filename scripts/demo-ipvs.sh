@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # The IPVS part of the demo, run inside the IPVS VM by scripts/demo.sh:
 # nlpp-ipvs drives a fresh namespace the way ipvsadm would, then lists it as
-# ipvsadm text and as JSON, and plans a declarative change.
+# ipvsadm text and as JSON, and plans a declarative change. Also a test
+# (ctest demo.ipvs, in the VM): each step checks what it shows.
+#   scripts/demo-ipvs.sh PATH/TO/nlpp-ipvs
 set -euo pipefail
-nlpp=$1
-ns=nlpp-demo-ipvs
+nlpp=$(readlink -f "${1:?usage: scripts/demo-ipvs.sh PATH/TO/nlpp-ipvs}")
+ns=nlpp-demo-ipvs-$$
+work=$(mktemp -d)
+trap 'ip netns del $ns 2>/dev/null || true; rm -rf "$work"' EXIT
+fail() { echo "demo: $*" >&2; exit 1; }
 ip netns add $ns
 ip -n $ns link set lo up
 ip -n $ns link add dum0 type dummy
@@ -19,11 +24,13 @@ run -A -f 7 -s wlc -p 300
 run -Ln
 echo "\$ ipvsadm -Ln   # the incumbent reads the same state"
 ip netns exec $ns ipvsadm -Ln
+[[ $(ip netns exec $ns "$nlpp" -Ln) == "$(ip netns exec $ns ipvsadm -Ln)" ]] || fail "nlpp-ipvs -Ln differs from ipvsadm -Ln"
 echo "\$ nlpp-ipvs -Ln --json > state.json   # then drain 192.0.2.10 (weight 0) in the file"
-ip netns exec $ns "$nlpp" -Ln --json >/tmp/state.json
-head -n 12 /tmp/state.json
+ip netns exec $ns "$nlpp" -Ln --json >"$work/state.json"
+head -n 12 "$work/state.json"
 echo "  ..."
-sed -i 's/"weight": 3/"weight": 0/' /tmp/state.json
-run apply --dry-run /tmp/state.json
-run apply /tmp/state.json
+sed -i 's/"weight": 3/"weight": 0/' "$work/state.json"
+run apply --dry-run "$work/state.json"
+run apply "$work/state.json"
 run -Ln -t 10.0.0.1:80
+ip netns exec $ns ipvsadm -Ln -t 10.0.0.1:80 | grep -q '192.0.2.10:8080 *Masq *0 ' || fail "ipvsadm does not see weight 0"

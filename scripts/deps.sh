@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages nlpp needs that are missing (run as root).
-#   scripts/deps.sh [build|test|vm|s390x]...   (default: build)
+#   scripts/deps.sh [build|test|demo|vm|s390x]...   (default: build)
 set -euo pipefail
 build=(cmake ninja-build g++ ccache pkg-config linux-libc-dev iproute2
-       libexpected-dev libfmt-dev libcli11-dev nlohmann-json3-dev libfyaml-dev)
+       libexpected-dev libfmt-dev libcli11-dev nlohmann-json3-dev libfyaml-dev
+       xz-utils)  # xz-utils: scripts/kernel-specs.sh unpacks linux-source
 test=(libgtest-dev libgmock-dev libbenchmark-dev clang-14 libclang-rt-14-dev libmnl-dev python3 python3-yaml python3-jsonschema bc time
       nftables ethtool conntrack)
-vm=(qemu-system-x86 busybox-static kmod cpio ipvsadm)
+# The demo's oracle on the host (nft shows the nftables state nlpp-ynl made).
+demo=(nftables)
+vm=(qemu-system-x86 busybox-static kmod cpio ipvsadm socat)
 # Big-endian runs (scripts/big-endian.sh): Debian's cross compiler, qemu-user
 # and the s390x builds of the libraries (multiarch).
 s390x=(g++-s390x-linux-gnu qemu-user file libfmt-dev:s390x libgtest-dev:s390x libfyaml-dev:s390x)
@@ -15,6 +18,7 @@ for set in "${@:-build}"; do
   case $set in
     build) want+=("${build[@]}") ;;
     test) want+=("${build[@]}" "${test[@]}") ;;
+    demo) want+=("${demo[@]}") ;;
     vm) want+=("${vm[@]}") ;;
     s390x)
       if ! dpkg --print-foreign-architectures | grep -qx s390x; then
@@ -22,7 +26,7 @@ for set in "${@:-build}"; do
         dpkg --add-architecture s390x
       fi
       want+=("${s390x[@]}") ;;
-    *) echo "deps.sh: unknown set '$set' (build, test, vm, s390x)" >&2; exit 2 ;;
+    *) echo "deps.sh: unknown set '$set' (build, test, demo, vm, s390x)" >&2; exit 2 ;;
   esac
 done
 missing=()

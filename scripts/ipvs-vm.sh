@@ -91,7 +91,21 @@ stamp=$(sed -n '/^build_image()/,/^}/p' "$0" | sha256sum | cut -c1-16)
 mkdir -p "$cache/runs"
 out=$(mktemp -d "$cache/runs/run.XXXXXX")
 trap 'rm -rf "$out"' EXIT
+# The guest has fresh tmpfs on /tmp, /run and /var/tmp: spec directories of
+# NLPP_SPEC_PATH below them (a clone in /tmp with ../shared beside it) are
+# shared read-only and mounted at the same path.
+shares=()
 {
+  if [[ -n ${NLPP_SPEC_PATH:-} ]]; then
+    IFS=: read -r -a spec_dirs <<<"$NLPP_SPEC_PATH"
+    for d in "${spec_dirs[@]}"; do
+      d=$(readlink -f "$d" 2>/dev/null) || continue
+      [[ -d $d && $d =~ ^/(tmp|run|var/tmp)/ && $d != "$PWD"/* ]] || continue
+      tag=spec${#shares[@]}
+      shares+=(-virtfs "local,path=$d,mount_tag=$tag,security_model=passthrough,readonly=on,multidevs=remap")
+      echo "mkdir -p $(printf '%q' "$d") && mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro $tag $(printf '%q' "$d")"
+    done
+  fi
   echo "cd $(printf '%q' "$PWD") || exit 97"
   echo "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp CI=${CI:-} NLPP_IN_VM=1"
   [[ -n ${NLPP_SPEC_PATH:-} ]] && echo "export NLPP_SPEC_PATH=$(printf '%q' "$NLPP_SPEC_PATH")"
@@ -105,7 +119,7 @@ timeout --foreground "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m 2048 -
   -append "console=ttyS0 quiet panic=-1 nlpp.out=$out nlpp.work=$PWD" \
   -virtfs local,path=/,mount_tag=hostroot,security_model=passthrough,readonly=on,multidevs=remap \
   -virtfs local,path="$out",mount_tag=out,security_model=passthrough,multidevs=remap \
-  -virtfs local,path="$PWD",mount_tag=work,security_model=passthrough,multidevs=remap </dev/null 2>&1 |
+  -virtfs local,path="$PWD",mount_tag=work,security_model=passthrough,multidevs=remap "${shares[@]}" </dev/null 2>&1 |
   tee "$out/console.log" | awk 'up { sub(/\r$/, ""); print; fflush(); next } /ipvs-vm: guest up/ { up = 1 }' || true
 if [[ ! -f $out/rc ]]; then
   echo "ipvs-vm: the VM did not report an exit status (boot failure or timeout after ${timeout}s); console:" >&2

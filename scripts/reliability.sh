@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all} fuzz_seconds=${2:-600}
-export NLPP_SPEC_PATH=${NLPP_SPEC_PATH:-$(cd .. && pwd)/shared/specs/kernel}
+source scripts/spec-path.sh
 gcc=build/ci-gcc clang=build/ci-clang
 step() { echo; echo "=== $* ($(date +%T))"; }
 

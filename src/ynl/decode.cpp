@@ -64,9 +64,9 @@ struct where {
     std::string_view format = {};  // sub-message format
     std::string str() const {
         std::string s = up ? up->str() : std::string();
-        if (!name.empty()) s += "." + std::string(name);
+        if (!name.empty()) s.append(".").append(name);
         if (index >= 0) s += fmt::format("[{}]", index);
-        if (!format.empty()) s += "(" + std::string(format) + ")";
+        if (!format.empty()) s.append("(").append(format).append(")");
         return s;
     }
 };

@@ -2,11 +2,11 @@
 # Installs the build into a scratch prefix, then builds and runs a consumer
 # project with find_package(nlpp) and with pkg-config.
 set -euo pipefail
-build=$1 src=$2
+build=$1 src=$2 netdev_spec=$3
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
-cmake -S "$src" -B "$prefix/consumer" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake -S "$src" -B "$prefix/consumer" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" -DNETDEV_SPEC="$netdev_spec" >/dev/null
 cmake --build "$prefix/consumer" >/dev/null
 LD_LIBRARY_PATH="$prefix/lib" "$prefix/consumer/consumer"
 LD_LIBRARY_PATH="$prefix/lib" "$prefix/consumer/consumer_gen"

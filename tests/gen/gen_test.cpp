@@ -17,7 +17,7 @@ namespace {
 std::string spec_path(std::string_view file) {
     const std::string own = std::string(NLPP_OWN_SPECS) + "/" + std::string(file);
     if (std::filesystem::exists(own)) return own;
-    return std::string(NLPP_SHARED_SPECS) + "/" + std::string(file);
+    return std::string(NLPP_KERNEL_SPECS) + "/" + std::string(file);
 }
 
 template <class Info>

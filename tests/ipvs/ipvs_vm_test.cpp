@@ -3,6 +3,7 @@
 // test works in its own network namespace with a dummy interface so that
 // masquerading destinations are routable.
 #include "../support/kernel.hpp"
+#include "../support/specs.hpp"
 
 #include <nlpp/ipvs/client.hpp>
 #include <nlpp/ipvs/reconcile.hpp>
@@ -503,7 +504,7 @@ TEST_F(ipvs_vm, spec_engine_with_our_ipvs_spec) {
 // rt-link's vlan sub-message against a kernel that has 8021q (the host
 // kernel of the test machine lacks it).
 TEST_F(ipvs_vm, spec_engine_creates_a_vlan) {
-    auto spec = nlpp::ynl::load_spec(NLPP_SHARED_SPECS "/rt-link.yaml");
+    auto spec = nlpp::ynl::load_spec(nlpp::test::kernel_spec("rt-link"));
     ASSERT_TRUE(spec) << spec.error().what();
     auto c = nlpp::ynl::client::open(*spec, {.netns = ns_->name()});
     ASSERT_TRUE(c) << c.error().what();

@@ -44,7 +44,8 @@ std::string mac(nlpp::bytes b) {
     for (std::size_t i = 0; i < b.size(); ++i) {
         char buf[4];
         std::snprintf(buf, sizeof buf, "%02x", static_cast<unsigned>(b[i]));
-        s += (i ? ":" : "") + std::string(buf);
+        if (i) s += ':';
+        s += buf;
     }
     return s;
 }

@@ -2,6 +2,7 @@
 // (fixed header, nests, the bridge's sub-message selected by kind) compared with
 // `ip -d -j link`, and nlctrl families (genetlink) compared with nlpp::genl.
 #include "../support/kernel.hpp"
+#include "../support/specs.hpp"
 
 #include <nlpp/genl/genl.hpp>
 #include <nlpp/ynl/decode.hpp>
@@ -11,13 +12,10 @@
 
 namespace {
 
-using nlpp::test::netns;
+using nlpp::test::kernel_spec;
+using nlpp::test::kernel_spec_dir;
 
-std::string spec_dir() {
-    const char* p = std::getenv("NLPP_SPEC_PATH");
-    std::string s = p ? p : NLPP_SHARED_SPECS;
-    return s.substr(0, s.find(':'));
-}
+using nlpp::test::netns;
 
 TEST(ynl_kernel, rt_link_dump_matches_ip) {
     NLPP_REQUIRE_ROOT();
@@ -25,7 +23,7 @@ TEST(ynl_kernel, rt_link_dump_matches_ip) {
     ns.run("ip link add va type veth peer name vb");
     ns.run("ip link add br0 type bridge");
     ns.run("ip link set va mtu 1400");
-    auto spec = nlpp::ynl::load_spec(spec_dir() + "/rt-link.yaml");
+    auto spec = nlpp::ynl::load_spec(kernel_spec("rt-link"));
     ASSERT_TRUE(spec) << spec.error().what();
     const auto* op = spec->find_op("getlink");
     ASSERT_TRUE(op);
@@ -67,7 +65,7 @@ TEST(ynl_kernel, rt_link_dump_matches_ip) {
 TEST(ynl_kernel, nlctrl_families_match_genl) {
     NLPP_REQUIRE_ROOT();
     netns ns;
-    auto spec = nlpp::ynl::load_spec(spec_dir() + "/nlctrl.yaml");
+    auto spec = nlpp::ynl::load_spec(kernel_spec("nlctrl"));
     ASSERT_TRUE(spec) << spec.error().what();
     const auto* op = spec->find_op("getfamily");
     ASSERT_TRUE(op);

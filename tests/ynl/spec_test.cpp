@@ -8,24 +8,20 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include "../support/specs.hpp"
 
 namespace {
 
-using namespace nlpp::ynl;
+using nlpp::test::kernel_spec;
+using nlpp::test::kernel_spec_dir;
 
-std::string kernel_specs() {
-    if (const char* p = std::getenv("NLPP_SPEC_PATH")) {
-        std::string s(p);
-        return s.substr(0, s.find(':'));
-    }
-    return NLPP_SHARED_SPECS;
-}
+using namespace nlpp::ynl;
 
 TEST(ynl_spec, every_kernel_spec_and_ours_loads) {
     std::vector<std::string> files;
-    for (const auto& e : std::filesystem::directory_iterator(kernel_specs()))
+    for (const auto& e : std::filesystem::directory_iterator(kernel_spec_dir()))
         if (e.path().extension() == ".yaml") files.push_back(e.path());
-    ASSERT_GE(files.size(), 29u) << "specs in " << kernel_specs();
+    ASSERT_FALSE(files.empty()) << "no specs in " << kernel_spec_dir();
     files.push_back(NLPP_OWN_SPECS "/ipvs.yaml");
     for (const auto& f : files) {
         auto s = load_spec(f);
@@ -37,10 +33,12 @@ TEST(ynl_spec, every_kernel_spec_and_ours_loads) {
                 EXPECT_TRUE(s->find_set(op.attribute_set)) << f << " " << op.name;
             }
     }
+    // ../shared holds 29 upstream specs; Debian's linux-source 6.12 has 19 of them.
+    if (files.size() < 30) nlpp::test::not_run(std::to_string(30 - files.size()) + " of the 29 upstream specs");
 }
 
 TEST(ynl_spec, rt_link_model) {
-    auto s = load_spec(kernel_specs() + "/rt-link.yaml");
+    auto s = load_spec(kernel_spec("rt-link"));
     ASSERT_TRUE(s) << s.error().what();
     EXPECT_EQ(s->protocol, protocol::netlink_raw);
     EXPECT_EQ(s->protonum, 0u);
@@ -60,7 +58,7 @@ TEST(ynl_spec, rt_link_model) {
     ASSERT_TRUE(ifinfo);
     EXPECT_EQ(ifinfo->size, 16u);
     EXPECT_TRUE(s->find_definition("tc-tbf-qopt") == nullptr);  // lives in tc.yaml
-    auto tc = load_spec(kernel_specs() + "/tc.yaml");
+    auto tc = load_spec(kernel_spec("tc"));
     ASSERT_TRUE(tc) << tc.error().what();
     // Upstream's tc-ratespec is five u8 and a u32 (9 bytes) where C's struct has 12, and its
     // tc-u32-sel lacks C's padding byte: both corrected at load, so tc-tbf-qopt is 2 * 12 + 3 * 4.
@@ -68,11 +66,14 @@ TEST(ynl_spec, rt_link_model) {
     EXPECT_EQ(tc->find_definition("tc-tbf-qopt")->size, 36u);
     EXPECT_EQ(tc->find_definition("tc-u32-sel")->size, 16u + 16u);  // with one key
     // YAML aliases resolve: getqdisc's dump is an alias of its do.
-    EXPECT_TRUE(tc->find_op("getqdisc")->has_dump());
+    if (nlpp::test::spec_says("tc", "dump: *getqdisc-do"))
+        EXPECT_TRUE(tc->find_op("getqdisc")->has_dump());
+    else
+        nlpp::test::not_run("a tc spec whose getqdisc dump is a YAML alias");
 }
 
 TEST(ynl_spec, genetlink_ids_and_our_ipvs_spec) {
-    auto n = load_spec(kernel_specs() + "/netdev.yaml");
+    auto n = load_spec(kernel_spec("netdev"));
     ASSERT_TRUE(n) << n.error().what();
     EXPECT_EQ(n->protocol, protocol::genetlink);
     ASSERT_TRUE(n->find_op("dev-get"));
@@ -121,13 +122,16 @@ TEST(ynl_spec, malformed_specs_say_where_and_why) {
 }
 
 TEST(ynl_spec, find_by_family_name) {
-    ::setenv("NLPP_SPEC_PATH", (kernel_specs() + ":" + NLPP_OWN_SPECS).c_str(), 1);
+    ::setenv("NLPP_SPEC_PATH", (kernel_spec_dir() + ":" + NLPP_OWN_SPECS).c_str(), 1);
     auto p = find_spec("rt-link");
     ASSERT_TRUE(p) << p.error().what();
-    EXPECT_NE(p->find("rt-link.yaml"), std::string::npos);
+    EXPECT_EQ(*p, kernel_spec("rt-link"));  // rt-link.yaml, or rt_link.yaml in Debian's set
     EXPECT_TRUE(find_spec("ipvs"));
     EXPECT_TRUE(find_spec("IPVS"));  // the kernel's family name
-    EXPECT_TRUE(find_spec("net-shaper"));  // file net_shaper.yaml
+    if (!kernel_spec("net-shaper").empty())
+        EXPECT_TRUE(find_spec("net-shaper"));  // file net_shaper.yaml
+    else
+        nlpp::test::not_run("the net-shaper spec (net_shaper.yaml)");
     auto none = find_spec("no-such-family");
     ASSERT_FALSE(none);
     EXPECT_NE(none.error().what().find("NLPP_SPEC_PATH"), std::string::npos);
