@@ -2,15 +2,16 @@
 """The spec engine's encoder against an independent oracle: each request is
 sent with nlpp-ynl in one fresh network namespace, the same change is made
 with ip/tc/nft in another (prepared the same way), and the two kernel states
-are compared (ip -j -d link/addr/route, tc -j qdisc/class, nft -j list
-ruleset), normalising only what legitimately differs between namespaces.
+are compared (ip -j -d link/addr/route, tc -j -d qdisc/class, nft -j list
+ruleset), normalising only what legitimately differs between namespaces
+(indexes, nft handles, running timers, counters, lifetimes counting down).
 Binary attributes are sent both as pyynl's hex strings and as address/MAC
 text where the spec gives a display hint.
 
     encode_oracle_test.py PATH/TO/nlpp-ynl
-Needs root. Specs come from NLPP_SPEC_PATH (first entry) like nlpp-ynl's:
-a request the spec set there cannot express is counted and printed as not
-run; under CI=true every request must run.
+Needs root. Specs are read where nlpp-ynl finds them (NLPP_SPEC_PATH, then
+the installed kernel specs): a request that spec set cannot express is
+counted and printed as not run; under CI=true every request must run.
 """
 import json
 import os
@@ -131,19 +132,19 @@ def jrun(ns, cmd):
     out = run(["ip", "netns", "exec", ns] + cmd).stdout
     try:
         return json.loads(out) if out.strip() else []
-    except ValueError:  # tc 6.1 prints tbf's class as text even with -j: compared as text
+    except ValueError:  # tc 6.1 prints tbf's and htb's classes as text even with -j: compared as text
         return out.splitlines()
 
 
 def state(ns):
     links = jrun(ns, ["ip", "-j", "-d", "link", "show"])
-    classes = {l["ifname"]: jrun(ns, ["tc", "-j", "class", "show", "dev", l["ifname"]]) for l in links}
+    classes = {l["ifname"]: jrun(ns, ["tc", "-j", "-d", "class", "show", "dev", l["ifname"]]) for l in links}
     return {
         "link": links,
         "addr": jrun(ns, ["ip", "-j", "-d", "addr", "show"]),
         "route": jrun(ns, ["ip", "-4", "-j", "-d", "route", "show", "table", "all"]) +
                  jrun(ns, ["ip", "-6", "-j", "-d", "route", "show", "table", "all"]),
-        "qdisc": jrun(ns, ["tc", "-j", "qdisc", "show"]),
+        "qdisc": jrun(ns, ["tc", "-j", "-d", "qdisc", "show"]),
         "class": classes,
         "nft": jrun(ns, ["nft", "-j", "list", "ruleset"]),
     }
@@ -378,6 +379,16 @@ CASES = [
              "options": {"parms": {"rate": {"rate": 125000, "linklayer": 1}, "limit": 20000, "buffer": 1562500}, "burst": 12500}},
             ["tc", "qdisc", "add", "dev", "va", "root", "handle", "1:", "tbf", "rate", "1mbit", "burst", "12500", "limit", "20000"],
             lambda: missing("tc", "tbf-attrs", ["parms", "burst"])),
+    # 12500 bytes take 50 ms at the ceil's 250000 bytes/s: 781250 ticks.
+    Case("tc newtclass: htb class, ratespecs in its parms struct inside the options sub-message",
+         VETH + [["tc", "qdisc", "add", "dev", "va", "root", "handle", "1:", "htb", "default", "10"]],
+         lambda ns: do("tc", "newtclass", {"family": 0, "ifindex": ifindex(ns, "va"), "handle": 0x10010, "parent": 0x10000, "kind": "htb",
+                                           "options": {"parms": {"rate": {"rate": 125000, "linklayer": 1}, "ceil": {"rate": 250000, "linklayer": 1},
+                                                                 "buffer": 1562500, "cbuffer": 781250, "quantum": 1500, "prio": 3}}},
+                       "--create", "--excl"),
+         [["tc", "class", "add", "dev", "va", "parent", "1:", "classid", "1:10", "htb", "rate", "1mbit", "ceil", "2mbit", "burst", "12500",
+           "cburst", "12500", "prio", "3", "quantum", "1500"]],
+         lambda: missing("tc", "htb-attrs", ["parms"]) or (None if has_op("tc", "newtclass") else "tc has no newtclass")),
     Case("nftables batch: a table, a base chain (hook nest, policy) and a regular chain", [], nft_batch,
          [["nft", "add", "table", "inet", "t"],
           ["nft", "add", "chain", "inet", "t", "base", "{ type filter hook input priority -10; policy drop; }"],
