@@ -2,7 +2,7 @@
 """The spec engine's encoder against an independent oracle: each request is
 sent with nlpp-ynl in one fresh network namespace, the same change is made
 with ip/tc/nft in another (prepared the same way), and the two kernel states
-are compared (ip -j -d link/addr/route, tc -j -d qdisc/class, nft -j list
+are compared (ip -j -d link/addr/route, tc -j -d qdisc/class/filter, nft -j list
 ruleset), normalising only what legitimately differs between namespaces
 (indexes, nft handles, running timers, counters, lifetimes counting down).
 Binary attributes are sent both as pyynl's hex strings and as address/MAC
@@ -15,6 +15,7 @@ counted and printed as not run; under CI=true every request must run.
 """
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -139,6 +140,7 @@ def jrun(ns, cmd):
 def state(ns):
     links = jrun(ns, ["ip", "-j", "-d", "link", "show"])
     classes = {l["ifname"]: jrun(ns, ["tc", "-j", "-d", "class", "show", "dev", l["ifname"]]) for l in links}
+    filters = {l["ifname"]: jrun(ns, ["tc", "-j", "-d", "filter", "show", "dev", l["ifname"]]) for l in links}
     return {
         "link": links,
         "addr": jrun(ns, ["ip", "-j", "-d", "addr", "show"]),
@@ -146,6 +148,7 @@ def state(ns):
                  jrun(ns, ["ip", "-6", "-j", "-d", "route", "show", "table", "all"]),
         "qdisc": jrun(ns, ["tc", "-j", "-d", "qdisc", "show"]),
         "class": classes,
+        "filter": filters,
         "nft": jrun(ns, ["nft", "-j", "list", "ruleset"]),
     }
 
@@ -389,6 +392,17 @@ CASES = [
          [["tc", "class", "add", "dev", "va", "parent", "1:", "classid", "1:10", "htb", "rate", "1mbit", "ceil", "2mbit", "burst", "12500",
            "cburst", "12500", "prio", "3", "quantum", "1500"]],
          lambda: missing("tc", "htb-attrs", ["parms"]) or (None if has_op("tc", "newtclass") else "tc has no newtclass")),
+    Case("tc newtfilter: u32 on htb, its selector struct with a big-endian key",
+         VETH + [["tc", "qdisc", "add", "dev", "va", "root", "handle", "1:", "htb", "default", "10"]],
+         lambda ns: do("tc", "newtfilter", {"family": 0, "ifindex": ifindex(ns, "va"), "handle": 0, "parent": 0x10000,
+                                            "info": 10 << 16 | socket.htons(0x0800), "kind": "u32",  # pref 10, protocol ip
+                                            "options": {"classid": 0x10010,
+                                                        "sel": {"flags": 1, "nkeys": 1,
+                                                                "keys": {"mask": 0xFFFFFFFF, "val": 0xC0000201, "off": 16}}}},
+                       "--create", "--excl"),
+         [["tc", "filter", "add", "dev", "va", "parent", "1:", "protocol", "ip", "pref", "10", "u32", "match", "ip", "dst", "192.0.2.1/32",
+           "classid", "1:10"]],
+         lambda: missing("tc", "u32-attrs", ["classid", "sel"]) or (None if has_op("tc", "newtfilter") else "tc has no newtfilter")),
     Case("nftables batch: a table, a base chain (hook nest, policy) and a regular chain", [], nft_batch,
          [["nft", "add", "table", "inet", "t"],
           ["nft", "add", "chain", "inet", "t", "base", "{ type filter hook input priority -10; policy drop; }"],
