@@ -60,7 +60,7 @@ _specs = {}
 
 
 def spec(family):
-    """The spec nlpp-ynl --family FAMILY finds first in NLPP_SPEC_PATH (either file name)."""
+    """The spec nlpp-ynl --family FAMILY finds (rt-link.yaml or rt_link.yaml, first directory first)."""
     if family not in _specs:
         for d in SPEC_DIRS:
             for name in (family, family.replace("-", "_")):
@@ -86,12 +86,11 @@ def attr(family, set_name, name):
         return None
     sets = {x["name"]: x for x in s.get("attribute-sets", [])}
     prefix = family.split("-")[0] + "-"
-    for aset in (sets.get(set_name) or sets.get(prefix + set_name),):
-        if aset:
-            attrs = aset["attributes"]
-            return next((a for a in attrs if a["name"] == name), None) or \
-                next((a for a in attrs if a["name"].endswith("-" + name)), None)
-    return None
+    aset = sets.get(set_name) or sets.get(prefix + set_name)
+    if aset is None:
+        return None
+    attrs = aset["attributes"]
+    return next((a for a in attrs if a["name"] == name), None) or next((a for a in attrs if a["name"].endswith("-" + name)), None)
 
 
 def has_op(family, op):
