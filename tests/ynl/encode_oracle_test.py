@@ -340,6 +340,11 @@ CASES = [
          lambda ns: link({"ifi-index": ifindex(ns, "va"), "ifi-flags": ["up", "promisc", "all-multi", "no-arp"],
                           "ifi-change": 0x1 | 0x80 | 0x100 | 0x200}),
          [["ip", "link", "set", "va", "up", "promisc", "on", "allmulticast", "on", "arp", "off"]]),
+    Case("rt-link newlink: the af-spec nest (inet6 addr-gen-mode), txqlen, group, alias", VETH,
+         lambda ns: link({"ifname": "va", "txqlen": 500, "group": 7, "ifalias": "uplink one", "af-spec": {"inet6": {"addr-gen-mode": 3}}}),
+         [["ip", "link", "set", "va", "txqlen", "500", "group", "7", "alias", "uplink one", "addrgenmode", "random"]],
+         lambda: missing("rt-link", "link-attrs", ["txqlen", "group", "ifalias", "af-spec"])
+         or missing("rt-link", "af-spec-attrs", ["inet6"]) or missing("rt-link", "ifla6-attrs", ["addr-gen-mode"])),
     mac_case("MAC text", "02:aa:bb:cc:dd:01", "02:ff:ff:ff:ff:f0"),
     mac_case("pyynl hex", "02aabbccdd01", "02fffffffff0"),
     mac_case("MAC text with one-digit groups, as ip reads it", "2:aa:bb:cc:dd:1", "2:ff:ff:ff:ff:f0", "2:aa:bb:cc:dd:1", "2:ff:ff:ff:ff:f0"),
