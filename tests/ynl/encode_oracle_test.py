@@ -145,6 +145,9 @@ def state(ns):
         "addr": jrun(ns, ["ip", "-j", "-d", "addr", "show"]),
         "route": jrun(ns, ["ip", "-4", "-j", "-d", "route", "show", "table", "all"]) +
                  jrun(ns, ["ip", "-6", "-j", "-d", "route", "show", "table", "all"]),
+        # ip -j leaves out locked metrics ("mtu lock 1400"): the text too.
+        "route text": run(["ip", "-n", ns, "-d", "route", "show", "table", "all"]).stdout.splitlines() +
+                      run(["ip", "-n", ns, "-6", "-d", "route", "show", "table", "all"]).stdout.splitlines(),
         "qdisc": jrun(ns, ["tc", "-j", "-d", "qdisc", "show"]),
         "class": classes,
         "filter": filters,
@@ -194,6 +197,9 @@ def diff(a, b, path=""):
             only_a, only_b = [x for x in la if x not in lb], [x for x in lb if x not in la]
             return [(path + " entries", only_a, only_b) if only_a or only_b else (path + " order", la, lb)]
         return [d for n, x, y in zip(la, a, b) for d in diff(x, y, f"{path}[{n}]")]
+    if isinstance(a, list) and isinstance(b, list) and a != b:  # lines or names: those on one side only
+        only_a, only_b = [x for x in a if x not in b], [x for x in b if x not in a]
+        return [(path, only_a, only_b) if only_a or only_b else (path + " order", a, b)]
     return [] if a == b else [(path, a, b)]
 
 
@@ -286,6 +292,23 @@ def route_case(name, req, tool, text=()):
                                         (text, ["ipv4", "ipv4-or-v6"] if req["rtm-family"] == 2 else ["ipv6", "ipv4-or-v6"])))
 
 
+def metrics_case():
+    """A nest inside the request: its set is the one the spec names (metrics, or rta-metrics in 6.12)."""
+    def req(ns):
+        r = {"rtm-family": 2, "rtm-dst-len": 24, "rtm-table": 254, "rtm-protocol": 3, "rtm-scope": 0, "rtm-type": "unicast",
+             "dst": "198.51.100.0", "gateway": "10.1.0.2", "metrics": {"mtu": 1400, "advmss": 1360, "initcwnd": 20, "lock": 1 << 2}}
+        r["metrics"] = spec_names("rt-route", attr("rt-route", "route-attrs", "metrics")["nested-attributes"], r["metrics"])
+        return do("rt-route", "newroute", spec_names("rt-route", "route-attrs", r), "--create", "--excl")
+
+    def why_not():
+        m = attr("rt-route", "route-attrs", "metrics")
+        return missing("rt-route", "route-attrs", ["dst", "gateway", "metrics"]) or \
+            missing("rt-route", m["nested-attributes"], ["mtu", "advmss", "initcwnd", "lock"])
+    return Case("rt-route newroute: a metrics nest (mtu locked, advmss, initcwnd)", ROUTED, req,
+                [["ip", "route", "add", "198.51.100.0/24", "via", "10.1.0.2", "mtu", "lock", "1400", "advmss", "1360", "initcwnd", "20"]],
+                why_not)
+
+
 def tc_case(name, prep, req, tool, why_not):
     return Case(f"tc newqdisc: {name}", prep,
                 lambda ns: do("tc", "newqdisc", {"family": 0, "ifindex": ifindex(ns, "va"), **req}, "--create", "--excl"),
@@ -364,6 +387,7 @@ CASES = [
                {"rtm-family": 10, "rtm-dst-len": 48, "rtm-table": 254, "rtm-protocol": 3, "rtm-scope": 0, "rtm-type": "unicast",
                 "dst": "2001:db8:1::", "gateway": "2001:db8::2", "priority": 1024 + 7},
                ["ip", "-6", "route", "add", "2001:db8:1::/48", "via", "2001:db8::2", "metric", "1031"], ("dst", "gateway")),
+    metrics_case(),
     route_case("IPv4 blackhole in table 100",
                {"rtm-family": 2, "rtm-dst-len": 24, "rtm-table": 100, "rtm-protocol": 3, "rtm-scope": 0, "rtm-type": "blackhole",
                 "dst": "203.0.113.0"},
