@@ -136,6 +136,18 @@ public:
             reinterpret_cast<std::byte*>(a), reinterpret_cast<std::byte*>(a) + 4);
         if ((hint == "ipv6" || hint == "ipv4-or-v6") && inet_pton(AF_INET6, t.c_str(), a) == 1) return std::vector<std::byte>(
             reinterpret_cast<std::byte*>(a), reinterpret_cast<std::byte*>(a) + 16);
+        if (hint == "mac" && t.find(':') != std::string::npos) {
+            // MAC text as ip and ether_aton() read it: groups of one or two hex digits.
+            for (std::size_t at = 0; at <= t.size();) {
+                const std::size_t end = std::min(t.find(':', at), t.size());
+                unsigned x = 0;
+                auto [q, ec] = std::from_chars(t.data() + at, t.data() + end, x, 16);
+                if (end - at > 2 || ec != std::errc() || q != t.data() + end) return fail(bad(path, fmt::format("'{}' is not a valid mac", t)));
+                out.push_back(static_cast<std::byte>(x));
+                at = end + 1;
+            }
+            return out;
+        }
         int high = -1;
         for (char ch : t) {
             if (ch == ' ' || ch == ':' || (ch == '-' && hint == "uuid")) {

@@ -117,6 +117,18 @@ TEST_F(ynl_encode, errors_name_the_attribute) {
         nlpp::test::not_run("an rt-link spec with bond's ns-ip6-target exact-len check");
 }
 
+TEST_F(ynl_encode, mac_as_hex_or_text) {
+    // pyynl's hex, MAC text, and MAC text with one-digit groups (as ip reads it) give the same bytes.
+    for (const char* mac : {"02aabbccdd01", "02:aa:bb:cc:dd:01", "2:AA:bb:cc:dd:1"}) {
+        auto out = round_trip(link, *newlink, json{{"address", mac}});
+        ASSERT_TRUE(out) << mac << ": " << out.error().what();
+        EXPECT_EQ((*out)["address"], "02:aa:bb:cc:dd:01") << mac;
+    }
+    EXPECT_EQ(error_of(json::parse(R"({"address": "02:aab:cc:dd:01"})")), ".address: '02:aab:cc:dd:01' is not a valid mac: invalid argument");
+    EXPECT_EQ(error_of(json::parse(R"({"address": "02:aa:bb:cc:dd:"})")), ".address: '02:aa:bb:cc:dd:' is not a valid mac: invalid argument");
+    EXPECT_EQ(error_of(json::parse(R"({"address": "02:aa::cc:dd:01"})")), ".address: '02:aa::cc:dd:01' is not a valid mac: invalid argument");
+}
+
 TEST_F(ynl_encode, trace_names_offsets_through_sub_messages) {
     nlpp::message_builder b(16, 0);
     request_trace t;
