@@ -375,15 +375,19 @@ public:
     }
 
     // Bytes as their display hint shows them (IPv4 the most common, written without a string).
+    // Any address hint shows 4 bytes as IPv4 and 16 as IPv6, as pyynl does: older specs give
+    // IPv6 attributes an ipv4 hint.
+    static bool address_hint(display hint) {
+        return hint == display::ipv4 || hint == display::ipv6 || hint == display::ipv4_or_v6;
+    }
     void hinted(bytes p, display hint) {
-        if ((hint == display::ipv4 || hint == display::ipv4_or_v6) && p.size() == 4) return out_.plain(dotted(p.data()));
+        if (address_hint(hint) && p.size() == 4) return out_.plain(dotted(p.data()));
         out_.plain(hinted_bytes(p, hint));
     }
     static std::string hinted_bytes(bytes p, display hint) {
         if (hint == display::none) return hex(p);
         char buf[INET6_ADDRSTRLEN];
-        if ((hint == display::ipv6 || hint == display::ipv4_or_v6) && p.size() == 16 && inet_ntop(AF_INET6, p.data(), buf, sizeof buf))
-            return buf;
+        if (address_hint(hint) && p.size() == 16 && inet_ntop(AF_INET6, p.data(), buf, sizeof buf)) return buf;
         if (hint == display::mac || hint == display::fddi) return hex(p, ':');
         if (hint == display::uuid && p.size() == 16) {
             const std::string h = hex(p);

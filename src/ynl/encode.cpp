@@ -132,9 +132,11 @@ public:
         const std::string t = v.get<std::string>();
         std::vector<std::byte> out;
         unsigned char a[16];
-        if ((hint == "ipv4" || hint == "ipv4-or-v6") && inet_pton(AF_INET, t.c_str(), a) == 1) return std::vector<std::byte>(
+        // Any address hint takes either family, as pyynl does (older specs give IPv6 attributes an ipv4 hint).
+        const bool address = hint == "ipv4" || hint == "ipv6" || hint == "ipv4-or-v6";
+        if (address && inet_pton(AF_INET, t.c_str(), a) == 1) return std::vector<std::byte>(
             reinterpret_cast<std::byte*>(a), reinterpret_cast<std::byte*>(a) + 4);
-        if ((hint == "ipv6" || hint == "ipv4-or-v6") && inet_pton(AF_INET6, t.c_str(), a) == 1) return std::vector<std::byte>(
+        if (address && inet_pton(AF_INET6, t.c_str(), a) == 1) return std::vector<std::byte>(
             reinterpret_cast<std::byte*>(a), reinterpret_cast<std::byte*>(a) + 16);
         if (hint == "mac" && t.find(':') != std::string::npos) {
             // MAC text as ip and ether_aton() read it: groups of one or two hex digits.

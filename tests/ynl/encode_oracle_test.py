@@ -101,7 +101,8 @@ def spec_names(family, set_name, req):
 
 def missing(family, set_name, names, text_hint=None, header=None):
     """Why the spec set cannot express a request with these attributes (None when it can).
-    text_hint: names whose value is given as address text, needing a display hint;
+    text_hint: names whose value is given as address text, needing a display hint (any address
+    hint takes either family, as in pyynl);
     header: the fixed header's struct, whose member names the attributes must not take."""
     s = spec(family)
     if s is None:
@@ -274,14 +275,14 @@ def addr6_case(form, local):
                 [["ip", "addr", "add", "2001:db8::7/64", "dev", "va", "nodad", "noprefixroute", "home",
                   "valid_lft", "3600", "preferred_lft", "1800"]],
                 lambda: missing("rt-addr", "addr-attrs", ["local", "address", "flags", "cacheinfo"],
-                                (["local", "address"], ["ipv6", "ipv4-or-v6"]) if form == "text" else None, "ifaddrmsg"))
+                                (["local", "address"], ["ipv4", "ipv6", "ipv4-or-v6"]) if form == "text" else None, "ifaddrmsg"))
 
 
 def route_case(name, req, tool, text=()):
     return Case(f"rt-route newroute: {name}", ROUTED,
                 lambda ns: do("rt-route", "newroute", spec_names("rt-route", "route-attrs", req), "--create", "--excl"),
                 [tool], lambda: missing("rt-route", "route-attrs", [k for k in req if not k.startswith("rtm-")],
-                                        (text, ["ipv4", "ipv4-or-v6"] if req["rtm-family"] == 2 else ["ipv6", "ipv4-or-v6"])))
+                                        (text, ["ipv4", "ipv6", "ipv4-or-v6"])))
 
 
 def metrics_case():
