@@ -66,16 +66,17 @@ sysctl -qw net.ipv4.ip_forward=1  # the real servers' replies pass the director
 if ! "$nlpp" -Ln >/dev/null; then echo "IPVS not available: run through scripts/ipvs-vm.sh"; echo "0 passed, 1 failed"; exit 1; fi
 
 # The services, made by nlpp-ipvs.
-mk() { "$nlpp" "$@" || bad "nlpp-ipvs $*"; }
-mk -A -t $vip:80 -s rr -p 60
-mk -a -t $vip:80 -r 192.0.2.10:8080 -m
-mk -a -t $vip:80 -r 192.0.2.130:8080 -m
-mk -A -t $vip:81 -s wlc
-mk -a -t $vip:81 -r 192.0.2.10:8080 -m -x 2 -y 1
-mk -a -t $vip:81 -r 192.0.2.130:8080 -m -w 2 -x 50 -y 10
-mk -A -u $vip:53 -s rr
-mk -a -u $vip:53 -r 192.0.2.10:5353 -m
-mk -a -u $vip:53 -r 192.0.2.130:5353 -m -w 3
+"$nlpp" -R <<EOF || bad "nlpp-ipvs -R"
+-A -t $vip:80 -s rr -p 60
+-a -t $vip:80 -r 192.0.2.10:8080 -m
+-a -t $vip:80 -r 192.0.2.130:8080 -m
+-A -t $vip:81 -s wlc
+-a -t $vip:81 -r 192.0.2.10:8080 -m -x 2 -y 1
+-a -t $vip:81 -r 192.0.2.130:8080 -m -w 2 -x 50 -y 10
+-A -u $vip:53 -s rr
+-a -u $vip:53 -r 192.0.2.10:5353 -m
+-a -u $vip:53 -r 192.0.2.130:5353 -m -w 3
+EOF
 
 # Echo servers on the real servers.
 for n in $s1 $s2; do
