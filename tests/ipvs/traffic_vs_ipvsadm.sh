@@ -124,22 +124,54 @@ conns=$(ipvsadm -Lnc)
 for want in " ESTABLISHED " " TIME_WAIT " " UDP " " 198.51.100.2:0 "; do  # client port 0: a persistence template
   grep -q "$want" <<<"$conns" && ok || bad "no '$want' entry in ipvsadm -Lnc: $conns"
 done
-grep -qE '^  -> 192\.0\.2\.10:8080 +Masq +1 +[1-9][0-9]* +[0-9]+' <<<"$(ipvsadm -Ln)" && ok ||
-  bad "no active connection on 192.0.2.10:8080"
+# Destination lines: -Ln "-> ADDR Masq WEIGHT ACTIVE INACTIVE", --persistent-conn "-> ADDR WEIGHT PERSIST ACTIVE INACTIVE".
+ipvsadm -Ln | awk '$1 == "->" && $5 > 0 { a = 1 } $1 == "->" && $6 > 0 { i = 1 } END { exit !(a && i) }' && ok ||
+  bad "no destination with active and none with inactive connections: $(ipvsadm -Ln)"
+ipvsadm -Ln --persistent-conn | awk '$1 == "->" && $4 > 0 { p++ } END { exit p != 2 }' && ok ||
+  bad "not two destinations with a persistent connection: $(ipvsadm -Ln --persistent-conn)"
+ipvsadm -Ln --thresholds | awk '$1 == "->" && $3 > 0 && $5 > 0 { f = 1 } END { exit !f }' && ok ||
+  bad "no destination with thresholds has active connections: $(ipvsadm -Ln --thresholds)"
 [[ $(ipvsadm -Ln --stats | awk '$1 == "TCP" && $3 > 0' | wc -l) == 2 ]] && ok || bad "TCP services counted no connection"
 
 # Listings. Byte for byte; ipvsadm before and after ours agree with ours.
 same() {
   local a1 b a2
-  for _ in $(seq 10); do
+  for _ in $(seq 6); do
     a1=$(ipvsadm "$@" 2>&1)
     b=$("$nlpp" "$@" 2>&1)
     a2=$(ipvsadm "$@" 2>&1)
     if [[ "$a1" == "$b" && "$b" == "$a2" ]]; then ok; return; fi
     [[ "$a1" == "$a2" ]] && break  # a stable difference: no point in waiting
   done
+  # Rates fall on every estimator tick once the traffic has stopped, and a
+  # slow VM may not run three processes between two ticks: then ours must
+  # lie between ipvsadm's before and after, number by number, every other
+  # word the same.
+  if [[ "$*" == *--rate* && "$a1" != "$a2" ]] && awk '
+      FILENAME == ARGV[1] { a[FNR] = $0; na = FNR; next }
+      FILENAME == ARGV[2] { b[FNR] = $0; nb = FNR; next }
+      { c[FNR] = $0; nc = FNR }
+      END {
+        if (na != nb || nb != nc) exit 1
+        for (i = 1; i <= na; i++) {
+          n = split(a[i], x)
+          if (split(b[i], y) != n || split(c[i], z) != n) exit 1
+          for (k = 1; k <= n; k++) {
+            if (x[k] ~ /^[0-9]+$/ && y[k] ~ /^[0-9]+$/ && z[k] ~ /^[0-9]+$/) {
+              lo = x[k] + 0; hi = z[k] + 0
+              if (lo > hi) { t = lo; lo = hi; hi = t }
+              if (y[k] + 0 < lo || y[k] + 0 > hi) exit 1
+            } else if (x[k] != y[k] || y[k] != z[k]) exit 1
+          }
+        }
+      }' <(echo "$a1") <(echo "$b") <(echo "$a2"); then
+    echo "note: ipvsadm $*: ours lies between ipvsadm's before and after (a tick came between)"
+    ok
+    return
+  fi
   bad "ipvsadm $* vs nlpp-ipvs"
   diff <(echo "$a1") <(echo "$b") | head -20
+  diff <(echo "$b") <(echo "$a2") | head -20
 }
 # The connection table: expiry (field 2, mm:ss) within one second, every other byte the same.
 same_conns() {
