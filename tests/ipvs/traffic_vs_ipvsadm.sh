@@ -8,7 +8,8 @@
 # down while the tools run: within one second). Counters move only on the
 # kernel's 2 s estimator tick and while packets flow, so a listing is taken
 # while the traffic is idle and accepted when ipvsadm's output just before
-# and just after ours agree with it (retried a few times otherwise).
+# and just after ours agree with it (retried a few times otherwise; rates,
+# which fall on every tick, then when each of ours lies between the two).
 #   tests/ipvs/traffic_vs_ipvsadm.sh PATH/TO/nlpp-ipvs      (needs socat)
 set -u
 nlpp=$(readlink -f "$1")
