@@ -775,9 +775,11 @@ int apply_file(client& ipvs, const std::vector<std::string>& args) {
     auto rep = reconcile(ipvs, *desired, partial ? reconcile_mode::partial : reconcile_mode::full, dry);
     if (!rep) return std::fprintf(stderr, "apply: %s\n", rep.error().what().c_str()), 1;
     for (std::size_t k = 0; k < rep->ops.size(); ++k) {
-        const bool failed = !dry && rep->outcomes[k];
-        std::printf("%s%s%s\n", dry ? "would " : failed ? "FAILED " : "", rep->ops[k].describe().c_str(),
-                    failed ? (": " + rep->outcomes[k]->what()).c_str() : "");
+        const std::string op = rep->ops[k].describe();
+        if (dry) std::printf("would %s\n", op.c_str());
+        else if (const auto& e = rep->outcomes[k]; !e) std::printf("%s\n", op.c_str());
+        // A kernel's refusal has the operation as its context: named once.
+        else std::printf("FAILED %s\n", (e->context == op ? e->what() : op + ": " + e->what()).c_str());
     }
     std::fprintf(stderr, "%zu operations %s, %zu failed\n", rep->ops.size(), dry ? "planned" : "applied", rep->failed());
     return rep->failed() ? 1 : 0;
