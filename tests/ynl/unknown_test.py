@@ -11,8 +11,8 @@ skipped. Neither is an error. The numbers are checked against `ip -j route`
 place in the kernel's UAPI header linux/rtnetlink.h.
 
     unknown_test.py PATH/TO/nlpp-ynl
-Needs root. The spec: rt-route.yaml or rt_route.yaml (Debian 6.12's name) in
-the first directory of NLPP_SPEC_PATH, else /usr/local/share/ynl/specs.
+Needs root. The spec: rt-route.yaml or rt_route.yaml (Debian 6.12's name)
+where tests/support/specs.py finds the kernel's specs; both sets work.
 """
 import json
 import os
@@ -20,6 +20,9 @@ import re
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from specs import SPECS, spec_file  # noqa: E402
 
 YNL = sys.argv[1]
 NS = f"nlpp-unknown-{os.getpid()}"
@@ -43,12 +46,10 @@ def run(cmd, ok=True):
 
 
 def rt_route_spec():
-    dirs = [d for d in os.environ.get("NLPP_SPEC_PATH", "").split(":")[:1] if d] + ["/usr/local/share/ynl/specs"]
-    for d in dirs:
-        for n in ("rt-route.yaml", "rt_route.yaml"):
-            if os.path.exists(os.path.join(d, n)):
-                return os.path.join(d, n)
-    sys.exit(f"no rt-route.yaml or rt_route.yaml in {dirs} (scripts/kernel-specs.sh installs one)")
+    path = spec_file("rt-route")
+    if not path:
+        sys.exit(f"no rt-route.yaml or rt_route.yaml in {SPECS!r} (NLPP_KERNEL_SPECS; scripts/kernel-specs.sh)")
+    return path
 
 
 def without_priority_and_blackhole(text):
