@@ -691,20 +691,18 @@ result<spec> parse_spec(std::string_view yaml, const std::string& file_name) {
     dcfg.fp = nullptr;
     dcfg.output_fn = nullptr;
     std::unique_ptr<fy_diag, diag_deleter> diag(fy_diag_create(&dcfg));
+    if (diag) fy_diag_set_collect_errors(diag.get(), true);  // kept for fy_diag_errors_iterate, not printed
     fy_parse_cfg cfg{};
     cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_RESOLVE_DOCUMENT);  // YAML aliases (tc: dump: *getqdisc-do)
     cfg.diag = diag.get();
     std::unique_ptr<fy_document, doc_deleter> doc(fy_document_build_from_string(&cfg, yaml.data(), yaml.size()));
     if (!doc) {
-        std::string why = "not valid YAML";
-        std::size_t line = 0;
+        // libfyaml's first error, with its position (line and column count from 1).
         void* it = nullptr;
-        if (diag)
-            if (fy_diag_error* e = fy_diag_errors_iterate(diag.get(), &it)) {
-                why = e->msg ? e->msg : why;
-                line = static_cast<std::size_t>(e->line) + 1;
-            }
-        return fail(errc::malformed, line ? fmt::format("{}:{}: {}", base, line, why) : fmt::format("{}: {}", base, why));
+        const fy_diag_error* e = diag ? fy_diag_errors_iterate(diag.get(), &it) : nullptr;
+        if (!e || e->line <= 0) return fail(errc::malformed, fmt::format("{}: not valid YAML", base));
+        return fail(errc::malformed, fmt::format("{}:{}:{}: not valid YAML: {}", base, e->line, e->column,
+                                                 e->msg ? e->msg : "syntax error"));
     }
     loader l;
     l.s.file = base;

@@ -16,5 +16,8 @@ check "kernel error named" "\"$ynl\" --family nlctrl --do getfamily 2>&1 | grep 
 check "unknown family" "! \"$ynl\" --family no-such --dump x 2>/dev/null"
 check "unknown op" "\"$ynl\" --family rt-link --dump nope 2>&1 | grep -q \"no operation 'nope'\""
 check "bad json" "\"$ynl\" --family rt-link --dump getlink --json '{' 2>&1 | grep -q 'not valid JSON'"
+tmp=$(mktemp -d) && trap 'ip netns del $ns 2>/dev/null; rm -rf "$tmp"' EXIT
+sed '41i\  - name: [unclosed' "$(dirname "$0")/../../specs/ipvs.yaml" >"$tmp/broken.yaml"
+check "YAML error names line and column" "\"$ynl\" --spec $tmp/broken.yaml --dump get-service 2>&1 | grep -qx 'nlpp-ynl: broken.yaml:43:3: not valid YAML: wrongly indented block sequence in flow mode: malformed data'"
 echo "nlpp-ynl cli: $pass passed, $failn failed"
 ((failn == 0))

@@ -8,6 +8,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+
 #include "../support/specs.hpp"
 
 namespace {
@@ -119,6 +121,39 @@ TEST(ynl_spec, malformed_specs_say_where_and_why) {
     }
     auto ok = parse_spec(head + "name: t\nfuture-key: 1\nattribute-sets: []\noperations: {list: [], future: 2}\n", "t.yaml");
     EXPECT_TRUE(ok) << ok.error().what();
+}
+
+// YAML syntax errors name file, line and column (libfyaml's, counted from 1)
+// as the loader's own errors do; the base is our specs/ipvs.yaml.
+TEST(ynl_spec, yaml_syntax_errors_say_line_and_column) {
+    std::ifstream f(NLPP_OWN_SPECS "/ipvs.yaml");
+    std::vector<std::string> lines;
+    for (std::string l; std::getline(f, l);) lines.push_back(l);
+    ASSERT_GT(lines.size(), 60u);
+    ASSERT_EQ(lines[35], "    name: svc-flags");
+    ASSERT_EQ(lines[36], "    type: flags");
+    const auto parse = [](std::vector<std::string> v) {
+        std::string y;
+        for (const auto& l : v) y += l + "\n";
+        return parse_spec(y, "/tmp/x/broken.yaml");
+    };
+    auto unclosed = lines;  // an unclosed flow sequence as line 41; noticed at the next '-'
+    unclosed.insert(unclosed.begin() + 40, "  - name: [unclosed");
+    auto unterminated = lines;  // an opening quote at line 36, column 11, never closed
+    unterminated[35] = "    name: \"svc-flags";
+    auto indent = lines;  // line 37 indented by 3 where its mapping has 4
+    indent[36] = "   type: flags";
+    const std::pair<std::vector<std::string>, std::string> cases[] = {
+        {unclosed, "broken.yaml:43:3: not valid YAML: wrongly indented block sequence in flow mode"},
+        {unterminated, "broken.yaml:36:11: not valid YAML: wrongly indented double-quoted scalar"},
+        {indent, "broken.yaml:37:4: not valid YAML: did not find expected '-' indicator"},
+    };
+    for (const auto& [yaml, expect] : cases) {
+        auto s = parse(yaml);
+        ASSERT_FALSE(s) << expect;
+        EXPECT_EQ(s.error().what().rfind(expect, 0), 0u) << s.error().what();
+    }
+    ASSERT_TRUE(parse(lines));
 }
 
 TEST(ynl_spec, find_by_family_name) {

@@ -11,14 +11,15 @@
 // on a malformed attribute the range ends and error() says what and where.
 // Accessors check exact lengths and never read out of range.
 //
-// Example:
-//   nlpp::attr_range attrs = msg.attrs(sizeof(ifinfomsg)).value();
+// Example (given nlpp::message_view msg):
+//   nlpp::attr_range attrs = msg.attrs(sizeof(ifinfomsg));
+//   std::uint32_t mtu = 0;
 //   for (nlpp::attr_view a : attrs) {
 //       if (a.type() == IFLA_MTU) mtu = a.get<std::uint32_t>().value_or(0);
 //       if (a.type() == IFLA_LINKINFO)
-//           for (nlpp::attr_view li : a.nested()) { ... }   // with or without NLA_F_NESTED
+//           for (nlpp::attr_view li : a.nested()) { /* ... */ }   // with or without NLA_F_NESTED
 //   }
-//   if (auto e = attrs.error()) std::cerr << e->what();
+//   if (auto e = attrs.error()) std::cerr << e->what() << '\n';
 #pragma once
 
 #include <array>

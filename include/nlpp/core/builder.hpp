@@ -19,6 +19,7 @@
 //   }                                       // nla_len patched here
 //   b.put<std::uint32_t>(IFLA_MTU, 1400);
 //   nlpp::result<nlpp::mutable_bytes> wire = b.finish();
+//   if (!wire) return nlpp::fail(wire.error());   // errc::message_size: the buffer was too small
 #pragma once
 
 #include <cstddef>

@@ -5,7 +5,7 @@
 // line beside what it means, in the spirit of libmnl's mnl_nlmsg_fprintf.
 // Malformed input is printed as raw hex with the fault, never read past.
 //
-// Example:
+// Example (given nlpp::message_view msg):
 //   std::fputs(nlpp::format_message(msg, sizeof(genlmsghdr)).c_str(), stderr);
 //
 //   ----------------  ------------------

@@ -7,11 +7,15 @@
 //   - extack:   the kernel's extended ACK message, offset and, where a
 //               policy table was known, the offending attribute's path.
 //
-// Example:
-//   nlpp::result<std::uint32_t> mtu = attr.get_u32();
-//   if (!mtu)
-//       std::cerr << mtu.error().what() << '\n';   // "attribute 4: u32 needs 4 bytes, has 2"
-//   if (r.error().code == std::errc::permission_denied) ...
+// Example (given nlpp::attr_view attr):
+//   nlpp::result<std::uint32_t> mtu = attr.get<std::uint32_t>();
+//   if (!mtu) {
+//       std::cerr << mtu.error().what() << '\n';  // "attribute 4: needs 4 bytes of payload, has 2"
+//       return nlpp::fail(std::move(mtu.error()).wrap("read the MTU"));
+//   }
+//   nlpp::error e = nlpp::error::from_errno(EPERM, "add link");
+//   if (e.code == std::errc::operation_not_permitted) { /* ... */ }   // errno codes compare with std::errc
+//   if (e.is(nlpp::errc::timeout)) { /* ... */ }                     // and the library's own with nlpp::errc
 #pragma once
 
 #include <cstdint>

@@ -4,7 +4,7 @@
 // libraries export. Users never need it.
 //
 // Example:
-//   class NLPP_API socket { ... };
+//   struct NLPP_API family_info { /* ... */ };   // how nlpp's own headers mark what is exported
 #pragma once
 
 #define NLPP_API __attribute__((visibility("default")))

@@ -12,11 +12,13 @@
 // An attr_set (policy.hpp) names attribute types, nested sets included, so
 // that an offset becomes a path like ".linkinfo.kind".
 //
-// Example:
+// Example (given nlpp::message_view msg, nlpp::bytes request, const nlpp::attr_set& link_attrs):
 //   nlpp::result<nlpp::ack> a = nlpp::parse_ack(msg);
 //   if (a && a->error != 0) {
 //       nlpp::error e = a->to_error("add link");
-//       e.extack.attr_path = nlpp::attr_path(request, sizeof(ifinfomsg), *e.extack.offset, &link_attrs);
+//       if (e.extack.offset)
+//           e.extack.attr_path = nlpp::attr_path(request, sizeof(ifinfomsg), *e.extack.offset, &link_attrs);
+//       return nlpp::fail(e);
 //   }
 #pragma once
 

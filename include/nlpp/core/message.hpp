@@ -11,11 +11,11 @@
 // fits, that nlmsg_len >= 16 and that nlmsg_len does not run past the end.
 // On a malformed message the range ends and error() says where.
 //
-// Example:
+// Example (given nlpp::bytes datagram):
 //   nlpp::message_range msgs(datagram);
 //   for (nlpp::message_view m : msgs) {
 //       nlpp::attr_range attrs = m.attrs(sizeof(ifinfomsg));
-//       for (nlpp::attr_view a : attrs) { ... }
+//       for (nlpp::attr_view a : attrs) { /* ... */ }
 //       if (auto e = attrs.error()) return nlpp::fail(*e);
 //   }
 //   if (auto e = msgs.error()) return nlpp::fail(*e);

@@ -8,7 +8,7 @@
 // extack helpers (extack.hpp) turn the kernel's offsets into paths like
 // ".linkinfo.kind".
 //
-// Example:
+// Example (given nlpp::bytes attrs_bytes):
 //   constexpr nlpp::attr_name link_names[] = {{}, {"mtu", nullptr, nlpp::attr_kind::u32, 0, 0, 68, 65535}};
 //   constexpr nlpp::attr_set link_set{"link", link_names};
 //   if (auto r = nlpp::validate(attrs_bytes, link_set); !r)

@@ -7,9 +7,9 @@
 // walk_fault (what and where) for error(). message_range and attr_range
 // are this walk with their own header sizes and views.
 //
-// Example:
+// Example (given nlpp::bytes payload):
 //   nlpp::attr_range attrs(payload);            // a tlv_range of attr_view
-//   for (nlpp::attr_view a : attrs) { ... }
+//   for (nlpp::attr_view a : attrs) { /* ... */ }
 //   if (auto f = attrs.fault()) std::printf("bad attribute at offset %zu\n", f->offset);
 #pragma once
 

@@ -9,8 +9,9 @@
 // lists every family and dumps a family's attribute policy
 // (CTRL_CMD_GETPOLICY) into a typed structure.
 //
-// A typed family describes itself with a trait (compare the seed crate's
-// GenlFamily): a name, a version, a fixed header size and its command enum.
+// A typed family describes itself with a trait (the genl::family concept):
+// a name, a version, a fixed header size and its command enum;
+// client::message<F>() resolves it and writes both headers.
 //
 // Example:
 //   struct ipvs_family {
@@ -20,9 +21,15 @@
 //       enum class command : std::uint8_t { new_service = 1, get_service = 4 };
 //   };
 //   auto gc = nlpp::genl::client::open();
+//   if (!gc) return nlpp::fail(gc.error());
 //   auto b = gc->message<ipvs_family>(ipvs_family::command::get_service);
-//   if (!b) return b.error();           // e.g. family not found: module not loaded
-//   gc->raw().dump(*b, [](nlpp::message_view m) -> nlpp::result<void> { ...; return {}; });
+//   if (!b) return nlpp::fail(b.error());   // e.g. family not found: module not loaded
+//   return gc->raw().dump(*b, [](nlpp::message_view m) -> nlpp::result<void> {
+//       nlpp::attr_range attrs = m.attrs(nlpp::genl::header_size);
+//       for (nlpp::attr_view a : attrs) std::printf("attribute %u\n", unsigned{a.type()});
+//       if (auto e = attrs.error()) return nlpp::fail(*e);
+//       return {};
+//   });
 #pragma once
 
 #include <concepts>

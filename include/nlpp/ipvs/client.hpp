@@ -18,13 +18,16 @@
 // The client acts in the network namespace its socket was opened in.
 // Thread safety: as nlpp::socket, one client per thread.
 //
-// Example:
+// Example (given nlpp::ipvs::address vip, nlpp::ipvs::address backend):
 //   auto ipvs = nlpp::ipvs::client::open({.netns = "lb"});
-//   if (!ipvs) return fail(ipvs.error());          // "... ip_vs module not loaded"
+//   if (!ipvs) return nlpp::fail(ipvs.error());      // "... ip_vs module not loaded"
 //   nlpp::ipvs::service web{.key = nlpp::ipvs::virtual_service{nlpp::ipvs::protocol::tcp, vip, 80}, .scheduler = "rr"};
-//   ipvs->add_service(web);
-//   ipvs->add_dest(web.key, {.address = backend, .port = 8080, .fwd = nlpp::ipvs::forwarding::masq});
-//   for (const auto& entry : ipvs->snapshot().value()) ...
+//   if (auto r = ipvs->add_service(web); !r) return r;
+//   if (auto r = ipvs->add_dest(web.key, {.address = backend, .port = 8080, .fwd = nlpp::ipvs::forwarding::masq}); !r)
+//       return r;
+//   auto all = ipvs->snapshot();
+//   if (!all) return nlpp::fail(all.error());
+//   for (const nlpp::ipvs::service_entry& entry : *all) { /* entry.service, entry.destinations */ }
 #pragma once
 
 #include <optional>

@@ -8,11 +8,14 @@
 // mode only the listed services are touched (their unlisted destinations
 // are still removed). Nothing outside the plan is ever changed.
 //
-// Example:
-//   auto current = ipvs.snapshot().value();
-//   auto ops = nlpp::ipvs::plan(current, desired, nlpp::ipvs::reconcile_mode::full);
+// Example (given nlpp::ipvs::client& ipvs, std::span<const nlpp::ipvs::service_entry> desired):
+//   auto current = ipvs.snapshot();
+//   if (!current) return nlpp::fail(current.error());
+//   auto ops = nlpp::ipvs::plan(*current, desired, nlpp::ipvs::reconcile_mode::full);
 //   for (const auto& op : ops) std::puts(op.describe().c_str());     // a dry run
 //   auto report = nlpp::ipvs::reconcile(ipvs, desired, nlpp::ipvs::reconcile_mode::full);
+//   if (!report) return nlpp::fail(report.error());
+//   std::printf("%zu of %zu changes failed\n", report->failed(), report->ops.size());
 #pragma once
 
 #include <span>

@@ -9,11 +9,12 @@
 //
 // Example:
 //   using namespace nlpp::ipvs;
-//   service s{.key = virtual_service{protocol::tcp, address::parse("10.0.0.1").value(), 80},
-//             .scheduler = "wrr"};
+//   auto vip = address::parse("10.0.0.1");
+//   if (!vip) return nlpp::fail(vip.error());
+//   service s{.key = virtual_service{protocol::tcp, *vip, 80}, .scheduler = "wrr"};
 //   s.flags = service_flags::persistent;
 //   s.timeout = 300;
-//   destination d{.addr = address::parse("192.0.2.10").value(), .port = 8080,
+//   destination d{.address = address::parse("192.0.2.10").value_or(address{}), .port = 8080,
 //                 .fwd = forwarding::masq, .weight = 3};
 #pragma once
 

@@ -12,10 +12,10 @@
 //
 //   | nlmsghdr (IPVS id) | genlmsghdr cmd, version 1 | SERVICE { AF, PROTOCOL, ADDR, PORT, ... } |
 //
-// Example:
+// Example (given std::uint16_t ipvs_id, const nlpp::ipvs::service& svc, nlpp::message_view reply):
 //   auto b = nlpp::genl::make_request(ipvs_id, nlpp::ipvs::cmd(nlpp::ipvs::command::new_service), 1);
 //   nlpp::ipvs::put_service(b, svc);
-//   ...
+//   /* ... send b, receive reply ... */
 //   nlpp::result<nlpp::ipvs::service> s = nlpp::ipvs::parse_service(reply);
 #pragma once
 

@@ -16,12 +16,12 @@
 // tests drive it with a message-level fake kernel, and event-loop users
 // drive it from their own poll/epoll loop (examples/nonblocking_dump.cpp).
 //
-// Example:
+// Example (given nlpp::bytes datagram, const nlpp::socket& sock, std::uint32_t seq, std::uint32_t group):
 //   nlpp::reply_reader r(seq, sock.port_id());
 //   for (nlpp::message_view m : nlpp::message_range(datagram)) {
 //       auto v = r.classify(m, group);
 //       if (!v) return nlpp::fail(v.error());
-//       if (*v == nlpp::reply_reader::verdict::reply) use(m);
+//       if (*v == nlpp::reply_reader::verdict::reply) { /* use m */ }
 //   }
 #pragma once
 

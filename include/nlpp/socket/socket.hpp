@@ -20,11 +20,14 @@
 //
 // Example:
 //   auto sock = nlpp::socket::open(NETLINK_ROUTE, {.netns = "blue"});
-//   if (!sock) return sock.error();
+//   if (!sock) return nlpp::fail(sock.error());
 //   nlpp::message_builder b(RTM_GETLINK, 0);
 //   b.put_header(ifinfomsg{});
-//   for (nlpp::message_view m : sock->dump(b)) { ... }   // streamed, constant memory
-//   sock->dump(b, [](nlpp::message_view m) -> nlpp::result<void> { ...; return {}; });
+//   for (nlpp::message_view m : sock->dump(b)) { /* ... */ }   // streamed, constant memory
+//   return sock->dump(b, [](nlpp::message_view m) -> nlpp::result<void> {   // or with a callback
+//       std::printf("type %u, %u bytes\n", unsigned{m.type()}, m.length());
+//       return {};
+//   });
 #pragma once
 
 #include <chrono>

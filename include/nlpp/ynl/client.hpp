@@ -10,10 +10,14 @@
 // attribute's path by name, through nests and sub-messages.
 //
 // Example:
-//   auto spec = nlpp::ynl::load_spec(nlpp::ynl::find_spec("rt-link").value()).value();
-//   auto c = nlpp::ynl::client::open(spec, {.netns = "blue"}).value();
-//   nlpp::ynl::request req{spec.find_op("getlink"), nlpp::ynl::mode::dump};
-//   auto r = c.run(req, [](nlohmann::ordered_json&& link) -> nlpp::result<void> {
+//   auto file = nlpp::ynl::find_spec("rt-link");      // NLPP_SPEC_PATH, /usr/share/ynl/specs...
+//   if (!file) return nlpp::fail(file.error());
+//   auto spec = nlpp::ynl::load_spec(*file);
+//   if (!spec) return nlpp::fail(spec.error());
+//   auto c = nlpp::ynl::client::open(*spec, {.netns = "blue"});
+//   if (!c) return nlpp::fail(c.error());
+//   nlpp::ynl::request req{spec->find_op("getlink"), nlpp::ynl::mode::dump};
+//   auto r = c->run(req, [](nlohmann::ordered_json&& link) -> nlpp::result<void> {
 //       std::cout << link["ifname"] << '\n';
 //       return {};
 //   });

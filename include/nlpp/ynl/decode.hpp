@@ -9,11 +9,15 @@
 // selector. Unknown attributes are skipped, or kept as raw hex under their
 // number when asked. Malformed data is an error naming the attribute path.
 //
-// Example:
-//   auto spec = nlpp::ynl::load_spec("rt-link.yaml").value();
-//   const auto* op = spec.find_op("getlink");
-//   for (nlpp::message_view m : sock.dump(request))
-//       std::cout << nlpp::ynl::decode(spec, *op, m).value().dump() << '\n';
+// Example (given nlpp::socket& sock, nlpp::message_builder& request):
+//   auto spec = nlpp::ynl::load_spec("rt-link.yaml");
+//   if (!spec) return nlpp::fail(spec.error());
+//   const nlpp::ynl::operation* op = spec->find_op("getlink");
+//   for (nlpp::message_view m : sock.dump(request)) {
+//       auto link = nlpp::ynl::decode(*spec, *op, m);
+//       if (!link) return nlpp::fail(link.error());   // names the attribute path
+//       std::cout << link->dump() << '\n';
+//   }
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -18,15 +18,20 @@
 // kernel's extended ACK offset becomes a path by name, through nests and
 // sub-messages (".linkinfo.data.id").
 //
-// Example:
-//   auto spec = nlpp::ynl::load_spec("rt-link.yaml").value();
-//   const auto* op = spec.find_op("newlink");
-//   nlpp::message_builder b(*op->request_value, NLM_F_CREATE | NLM_F_EXCL);
+// Example (given nlpp::socket& sock):
+//   auto spec = nlpp::ynl::load_spec("rt-link.yaml");
+//   if (!spec) return nlpp::fail(spec.error());
+//   const nlpp::ynl::operation* op = spec->find_op("newlink");
+//   nlpp::message_builder b(static_cast<std::uint16_t>(*op->request_value), NLM_F_CREATE | NLM_F_EXCL);
 //   nlpp::ynl::request_trace trace;
 //   auto in = nlohmann::ordered_json::parse(R"({"ifname": "v0", "linkinfo": {"kind": "veth"}})");
-//   if (auto r = nlpp::ynl::put_request(spec, *op, in, b, &trace); !r) return fail(r.error());
+//   if (auto r = nlpp::ynl::put_request(*spec, *op, in, b, &trace); !r) return nlpp::fail(r.error());
 //   auto sent = sock.request(b);
-//   if (!sent) { nlpp::error e = sent.error(); trace.annotate(e); }
+//   if (!sent) {
+//       nlpp::error e = sent.error();
+//       trace.annotate(e);                     // ".linkinfo.kind" instead of an offset
+//       return nlpp::fail(e);
+//   }
 #pragma once
 
 #include <cstdint>

@@ -13,11 +13,14 @@
 // notifications, with genetlink family ids and groups resolved through nlctrl
 // and every request checked against the spec's limits before it is sent.
 //
-// Example (generated from rt-link.yaml):
-//   namespace rt = nlpp::gen::rt_link;
-//   auto s = nlpp::gen::family_socket<rt::spec_info>::open().value();
-//   s.dump<rt::ops::getlink>({}, [](const nlpp::gen::message<rt::ops::getlink>& link) {
-//       if (link.attrs.ifname) std::puts(link.attrs.ifname->c_str());
+// Example:
+//   #include <ipvs.hpp>                        // nlpp-gen --spec specs/ipvs.yaml
+//   namespace ipvs = nlpp::gen::IPVS;
+//   auto s = nlpp::gen::family_socket<ipvs::spec_info>::open();
+//   if (!s) return nlpp::fail(s.error());   // e.g. the ip_vs module is not loaded
+//   using get_service = nlpp::gen::message<ipvs::ops::get_service>;
+//   return s->dump(get_service{}, [](const get_service& m) {
+//       if (m.attrs.service && m.attrs.service->port) std::printf("port %u\n", unsigned{*m.attrs.service->port});
 //   });
 #pragma once
 

@@ -7,13 +7,14 @@
 // assigned as the kernel's nlspec.py does, unified or directional),
 // multicast groups and sub-messages. Keys the engine does not need (C
 // naming, kernel codegen, docs) are ignored, as are keys it does not know.
-// A malformed spec is an error naming the file, the line and the reason.
+// A malformed spec is an error naming the file, the line and the reason;
+// YAML syntax errors also the column ("rt-link.yaml:43:3: not valid YAML: ...").
 //
 // Example:
 //   auto s = nlpp::ynl::load_spec("/usr/share/ynl/specs/rt-link.yaml");
-//   if (!s) return fail(s.error());            // "rt-link.yaml:120: attribute 'mtu': unknown type 'u33'"
-//   const auto* op = s->find_op("getlink");
-//   const auto* set = s->find_set(op->attribute_set);
+//   if (!s) return nlpp::fail(s.error());      // "rt-link.yaml:120: attribute 'mtu': unknown type 'u33'"
+//   const nlpp::ynl::operation* op = s->find_op("getlink");
+//   const nlpp::ynl::attr_set* set = s->find_set(op->attribute_set);
 #pragma once
 
 #include <cstdint>
