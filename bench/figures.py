@@ -102,6 +102,7 @@ def route_figures(r):
             f"{t(p['nlpp-ynl']['ms'])}, `ip -j route show` {t(p['ip']['ms'])}, pyynl's cli.py "
             f"{t(p['pyynl-cli']['ms'])}."
         ),
+        "spec-load": f"{r['rt_link_spec_load_ms']:.1f} ms",
         "route-load": (
             f"{t(p['nlpp-ynl']['ms'])} whole process (`ip -j route show`: {t(p['ip']['ms'])}), peak RSS "
             f"{p['nlpp-ynl']['rss_kib'] / 1024:.1f} MiB (bench/route_bench.sh, {r['date'][:10]})"
@@ -140,7 +141,7 @@ def ipvs_figures(r):
             f"`-R` {rss['nlpp-ipvs-load']:,} KiB | {rss['library']:,} KiB |",
             "",
         ]
-    out["ipvs-speed"] = "\n".join(lines)
+    out["ipvs-speed"] = "\n".join(lines + [""])
     return out
 
 

@@ -54,10 +54,15 @@ BENCHMARK(build_request);
 }  // namespace
 
 void load_rt_link_spec(benchmark::State& state) {
-    const char* dir = std::getenv("NLPP_SPEC_PATH");
-    const std::string path = std::string(dir ? dir : NLPP_SHARED_SPECS) + "/rt-link.yaml";
+    // NLPP_SPEC_PATH, ../shared/specs/kernel, then scripts/kernel-specs.sh's specs (rt_link.yaml).
+    const auto path = nlpp::ynl::find_spec("rt-link", {NLPP_SHARED_SPECS});
+    if (!path) {
+        state.SkipWithError(path.error().what().c_str());
+        return;
+    }
+    state.SetLabel(*path);
     for (auto _ : state) {
-        auto s = nlpp::ynl::load_spec(path);
+        auto s = nlpp::ynl::load_spec(*path);
         if (!s) state.SkipWithError(s.error().what().c_str());
         benchmark::DoNotOptimize(s);
     }

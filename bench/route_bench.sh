@@ -5,7 +5,8 @@
 # nlpp-gen and the spec engine (rt-route.yaml: JSON text, JSON values), each
 # in a fresh process per run; the kernel's pyynl library and pyroute2 in
 # process; then whole processes writing JSON: nlpp-ynl --output-json, `ip -j
-# route show table all` and pyynl's cli.py. Every walker, library and process
+# route show table all` and pyynl's cli.py; last, rt-link's spec load time
+# (nlpp-bench-micro). Every walker, library and process
 # must report the same routes (messages) and attributes, or the script fails
 # before printing a time. Sockets are set up before the clock starts, for
 # every walker; whole processes all enter the netns the same way (nsenter).
@@ -128,6 +129,16 @@ for ((r = 0; r < runs; r++)); do
   wall first nsenter --net="/run/netns/$ns2" "$ynl" --family rt-link --dump getlink --output-json
   ip netns del "$ns2"
 done
+# Loading rt-link's spec (Google Benchmark, nlpp-bench-micro; the same spec directory).
+"$build/bench/nlpp-bench-micro" --benchmark_filter=load_rt_link_spec --benchmark_repetitions="$runs" \
+  --benchmark_format=json >"$work/micro.json"
+best[spec-load]=$($py - "$work/micro.json" <<'PY'
+import json, sys
+runs = [b for b in json.load(open(sys.argv[1]))["benchmarks"] if b.get("run_type") == "iteration"]
+assert runs and all(b["time_unit"] == "ms" for b in runs), "no load_rt_link_spec run in ms"
+print(f"{min(b['real_time'] for b in runs):.2f}")
+PY
+)
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "route dump, $routes routes ($messages messages, $attributes attributes, the same for every walker), best of $runs runs:"
@@ -141,6 +152,7 @@ printf "  nlpp-ynl --output-json   %8.1f ms  peak RSS %6d KiB\n" "${best[nlpp-yn
 printf "  ip -j route show         %8.1f ms  peak RSS %6d KiB  (nlpp-ynl is %.2fx faster)\n" "${best[ip]}" "${rss[ip]}" "$(ratio "${best[ip]}" "${best[nlpp-ynl]}")"
 printf "  pyynl cli.py             %8.1f ms  peak RSS %6d KiB  (nlpp-ynl is %.0fx faster)\n" "${best[pyynl-cli]}" "${rss[pyynl-cli]}" "$(ratio "${best[pyynl-cli]}" "${best[nlpp-ynl]}")"
 printf "nlpp-ynl --family rt-link --dump getlink on lo, whole process: %.1f ms\n" "${best[first]}"
+printf "rt-link spec loaded in %.2f ms (nlpp-bench-micro)\n" "${best[spec-load]}"
 
 walker_json() { printf '"%s": {"ms": %s, "rss_kib": %s}' "$1" "${best[$1]}" "${rss[$1]}"; }
 {
@@ -151,6 +163,6 @@ walker_json() { printf '"%s": {"ms": %s, "rss_kib": %s}' "$1" "${best[$1]}" "${r
   printf '},\n "processes": {'
   sep=''
   for p in "${procs[@]}"; do printf '%s%s' "$sep" "$(walker_json "$p")"; sep=', '; done
-  printf '},\n "first_output_ms": %s}\n' "${best[first]}"
+  printf '},\n "first_output_ms": %s, "rt_link_spec_load_ms": %s}\n' "${best[first]}" "${best[spec-load]}"
 } | $py "$root/bench/figures.py" record "$out"
 echo "results: $out (bench/figures.py copies them into README.md and docs/)"

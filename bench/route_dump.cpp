@@ -55,6 +55,23 @@ std::uint64_t present(const std::optional<T>&... v) {
     return (std::uint64_t{v.has_value()} + ...);
 }
 
+// Every attribute the generated struct holds. The kernel's spec names them
+// dst, src, ...; linux-source-6.12's (scripts/kernel-specs.sh) rta-dst, ...
+template <class A>
+std::uint64_t route_attrs_present(const A& a) {
+    if constexpr (requires { a.rta_dst; })
+        return present(a.rta_dst, a.rta_src, a.rta_iif, a.rta_oif, a.rta_gateway, a.rta_priority, a.rta_prefsrc,
+                       a.rta_metrics, a.rta_multipath, a.rta_protoinfo, a.rta_flow, a.rta_cacheinfo, a.rta_session,
+                       a.rta_mp_algo, a.rta_table, a.rta_mark, a.rta_mfc_stats, a.rta_via, a.rta_newdst, a.rta_pref,
+                       a.rta_encap_type, a.rta_encap, a.rta_expires, a.rta_pad, a.rta_uid, a.rta_ttl_propagate,
+                       a.rta_ip_proto, a.rta_sport, a.rta_dport, a.rta_nh_id);
+    else
+        return present(a.dst, a.src, a.iif, a.oif, a.gateway, a.priority, a.prefsrc, a.metrics, a.multipath,
+                       a.protoinfo, a.flow, a.cacheinfo, a.session, a.mp_algo, a.table, a.mark, a.mfc_stats, a.via,
+                       a.newdst, a.pref, a.encap_type, a.encap, a.expires, a.pad, a.uid, a.ttl_propagate,
+                       a.ip_proto, a.sport, a.dport, a.nh_id, a.flowlabel);
+}
+
 // Generated code: every route decoded into the typed header and attribute struct.
 int gen_walk(nlpp::socket& s, walk_result& out) {
     namespace rt = nlpp::gen::rt_route;
@@ -68,12 +85,8 @@ int gen_walk(nlpp::socket& s, walk_result& out) {
         ++out.messages;
         clear(a);
         if (!nlpp::gen::parse<rt::ops::getroute>(m, h, a)) return -1;
-        out.attrs += present(a.dst, a.src, a.iif, a.oif, a.gateway, a.priority, a.prefsrc, a.metrics, a.multipath,
-                             a.protoinfo, a.flow, a.cacheinfo, a.session, a.mp_algo, a.table, a.mark, a.mfc_stats,
-                             a.via, a.newdst, a.pref, a.encap_type, a.encap, a.expires, a.pad, a.uid,
-                             a.ttl_propagate, a.ip_proto, a.sport, a.dport, a.nh_id, a.flowlabel) +
-                     a.unknown_.size();
-        out.checksum ^= a.table.value_or(0) + a.oif.value_or(0);
+        out.attrs += route_attrs_present(a) + a.unknown_.size();
+        out.checksum ^= static_cast<std::uint32_t>(out.attrs);
     }
     return routes.error() ? -1 : 0;
 }
