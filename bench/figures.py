@@ -99,12 +99,13 @@ def route_figures(r):
             f"{rel['gen']:.2f}×, libmnl {rel['mnl']:.2f}×, the spec engine writing JSON {rel['ynl']:.2f}× "
             f"(building JSON values {rel['ynl-tree']:.2f}×), pyynl's library {t(w['pyynl']['ms'])}, pyroute2's "
             f"`get_routes` {t(w['pyroute2']['ms'])}; whole processes writing JSON: `nlpp-ynl` "
-            f"{t(p['nlpp-ynl']['ms'])}, `ip -j route show` {t(p['ip']['ms'])}, pyynl's cli.py "
+            f"{t(p['nlpp-ynl']['ms'])}, `ip -4 -j route show table all` {t(p['ip']['ms'])}, pyynl's cli.py "
             f"{t(p['pyynl-cli']['ms'])}."
         ),
         "spec-load": f"{r['rt_link_spec_load_ms']:.1f} ms",
+        "route-count": n,
         "route-load": (
-            f"{t(p['nlpp-ynl']['ms'])} whole process (`ip -j route show`: {t(p['ip']['ms'])}), peak RSS "
+            f"{t(p['nlpp-ynl']['ms'])} whole process (`ip -4 -j route show table all`: {t(p['ip']['ms'])}), peak RSS "
             f"{p['nlpp-ynl']['rss_kib'] / 1024:.1f} MiB (bench/route_bench.sh, {r['date'][:10]})"
         ),
     }
