@@ -64,11 +64,14 @@ same() { # NAME MESSAGES ATTRIBUTES
     exit 1
   fi
 }
-# best NAME VALUE: keeps the smallest VALUE per NAME in ${best[NAME]}.
-declare -A best rss
-better() { [[ -z ${best[$1]:-} ]] || awk -v a="$2" -v b="${best[$1]}" 'BEGIN { exit !(a < b) }'; }
+# better NAME VALUE: VALUE is kept in ${all[NAME]}; true when it beats ${best[NAME]} or there is none.
+declare -A best rss all
+better() {
+  all[$1]+="$2 "
+  [[ -z ${best[$1]:-} ]] || awk -v a="$2" -v b="${best[$1]}" 'BEGIN { exit !(a < b) }'
+}
 order() { # RUN NAMES...: the names, reversed on odd runs
-  local r=$1; shift
+  local r=$1 i; shift
   if ((r % 2)); then for ((i = $#; i > 0; i--)); do echo "${!i}"; done; else printf '%s\n' "$@"; fi
 }
 inns() { nsenter --net="/run/netns/$ns" "$@"; }
@@ -93,6 +96,7 @@ for ((r = 0; r < runs; r++)); do
   done
 done
 messages=${want% *} attributes=${want#* }
+((messages >= routes)) || { echo "route_bench.sh: the walkers saw $messages routes, fewer than the $routes loaded" >&2; exit 1; }
 
 # Whole processes: what each prints is checked once, untimed, with its peak RSS.
 procs=(nlpp-ynl ip pyynl-cli)
@@ -154,7 +158,7 @@ printf "  pyynl cli.py             %8.1f ms  peak RSS %6d KiB  (nlpp-ynl is %.0f
 printf "nlpp-ynl --family rt-link --dump getlink on lo, whole process: %.1f ms\n" "${best[first]}"
 printf "rt-link spec loaded in %.2f ms (nlpp-bench-micro)\n" "${best[spec-load]}"
 
-walker_json() { printf '"%s": {"ms": %s, "rss_kib": %s}' "$1" "${best[$1]}" "${rss[$1]}"; }
+walker_json() { local a=${all[$1]% }; printf '"%s": {"ms": %s, "rss_kib": %s, "runs_ms": [%s]}' "$1" "${best[$1]}" "${rss[$1]}" "${a// /, }"; }
 {
   printf '{"routes": %d, "runs": %d, "spec": "%s", "messages": %d, "attributes": %d,\n' "$routes" "$runs" "$spec" "$messages" "$attributes"
   printf ' "walkers": {'
