@@ -148,8 +148,12 @@ def ipvs_figures(r):
 
 def figures():
     out = {}
-    for name, make in (("route.json", route_figures), ("ipvs.json", ipvs_figures)):
-        with open(os.path.join(RESULTS, name)) as f:
+    for name, make, script in (("route.json", route_figures, "bench/route_bench.sh"),
+                               ("ipvs.json", ipvs_figures, "bench/ipvs_bench.sh")):
+        path = os.path.join(RESULTS, name)
+        if not os.path.exists(path):
+            sys.exit(f"figures.py: no bench/results/{name} (run {script})")
+        with open(path) as f:
             out.update(make(json.load(f)))
     return out
 
