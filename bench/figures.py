@@ -128,7 +128,7 @@ def ipvs_figures(r):
     for s in r["sizes"]:
         ld, sn, rc, rss = s["load"], s["snapshot"], s["reconcile"], s["rss_kib"]
         lines += [
-            f"| {s['services']:,} services × 2 destinations | ipvsadm | nlpp-ipvs | library (nlpp-bench-ipvs) |",
+            f"| {s['services']:,} services × 2 destinations | ipvsadm | nlpp-ipvs | library (nlpp-bench-ipvs, in process) |",
             "|---|---|---|---|",
             f"| load | `-R` {secs(ld['ipvsadm'])} | `-R` {secs(ld['nlpp-ipvs'])} "
             f"({times(ld['ipvsadm'], ld['nlpp-ipvs'])} ipvsadm) | {secs(ld['library'])} "
@@ -139,7 +139,7 @@ def ipvs_figures(r):
             f"| reconcile 1% of weights | — | `apply` {rc['nlpp-ipvs_ops']:,} operations {secs(rc['nlpp-ipvs'])} "
             f"| {rc['library_ops']:,} operations {secs(rc['library'])} |",
             f"| peak RSS | `-Sn` {rss['ipvsadm-snapshot']:,} KiB | `-Sn` {rss['nlpp-ipvs-snapshot']:,} KiB, "
-            f"`-R` {rss['nlpp-ipvs-load']:,} KiB | {rss['library']:,} KiB |",
+            f"`-R` {rss['nlpp-ipvs-load']:,} KiB, `apply` {rss['nlpp-ipvs-apply']:,} KiB | {rss['library']:,} KiB |",
             "",
         ]
     out["ipvs-speed"] = "\n".join(lines + [""])
