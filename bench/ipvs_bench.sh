@@ -1,21 +1,34 @@
 #!/usr/bin/env bash
-# IPVS benchmark, run inside one VM boot (scripts/ipvs-vm.sh bench/ipvs_bench.sh BUILD [SIZES...]):
-# N services (TCP, rr) x 2 masquerading destinations, each measurement in a
-# fresh netns (the kernel's dest trash list slows reloads in a used one):
+# IPVS benchmark, run inside one VM boot:
+#   scripts/ipvs-vm.sh --timeout 3000 bench/ipvs_bench.sh BUILD [SIZES...]   (default 10000)
+# N services (TCP, rr) x 2 masquerading destinations:
 #   load:      ipvsadm -R vs nlpp-ipvs -R (pipelined)
-#   snapshot:  ipvsadm -Sn vs nlpp-ipvs -Sn (one socket, N+1 dumps)
+#   snapshot:  ipvsadm -Sn vs nlpp-ipvs -Sn (one socket, N+1 dumps), on the same state
 #   reconcile: nlpp-ipvs apply with 1% of the destinations' weights changed
 # and the same three through the library in one process (nlpp-bench-ipvs).
-# Prints times, ratios and peak RSS (KiB).
+# Every load starts in a fresh netns (the kernel's dest trash list slows
+# reloads in a used one), flushed and deleted before the next one. Each
+# measurement is repeated in NLPP_BENCH_ROUNDS rounds (default 3, at least 3),
+# the order of the tools reversed on every other round; the best is reported
+# and every round is kept. Outputs are checked: both snapshots and the state
+# nlpp-ipvs -R leaves equal ipvsadm's, the reconciles plan 1% of the
+# destinations. Results go to bench/results/ipvs.json (or $NLPP_BENCH_OUT);
+# bench/figures.py copies them into README.md and docs/.
 set -euo pipefail
+export LC_ALL=C
+(($# >= 1)) || { echo "usage: bench/ipvs_bench.sh BUILD_DIR [SIZES...]" >&2; exit 2; }
+root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(readlink -f "$1"); shift
-sizes=("${@:-10000 30000}")
-read -r -a sizes <<<"${sizes[*]}"
-nlpp=$build/tools/nlpp-ipvs
+sizes=("${@:-10000}")
+rounds=${NLPP_BENCH_ROUNDS:-3}
+((rounds >= 3)) || { echo "ipvs_bench.sh: NLPP_BENCH_ROUNDS must be at least 3" >&2; exit 2; }
+out=${NLPP_BENCH_OUT:-$root/bench/results/ipvs.json}
+py=/usr/bin/python3
+nlpp=$build/tools/nlpp-ipvs lib=$build/bench/nlpp-bench-ipvs
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+ns=
+trap 'rm -rf "$work"; [[ -z $ns ]] || ip netns del "$ns" 2>/dev/null || true' EXIT
 
-now() { date +%s.%N; }
 fresh_ns() {
   ns=nlpp-bench-$RANDOM$RANDOM
   ip netns add "$ns"
@@ -24,18 +37,71 @@ fresh_ns() {
   ip -n "$ns" addr add 192.0.2.1/24 dev dum0
   ip -n "$ns" link set dum0 up
 }
-# timed NAME CMD...: runs CMD in $ns, sets $secs and $rss
+# The kernel cleans a deleted netns asynchronously: flush it first, so that no
+# cleanup of 2N destinations runs beside the next measurement.
+drop_ns() {
+  ip netns exec "$ns" ipvsadm -C
+  ip netns del "$ns"
+  ns=
+  sleep 1
+}
+inns() { nsenter --net="/run/netns/$ns" "$@"; }
+# timed NAME CMD...: runs CMD in $ns; keeps its seconds in t[NAME] (list over
+# rounds) and its peak RSS in rss[NAME] (list)
+declare -A t rss
 timed() {
-  local t0 t1
-  t0=$(now)
-  ip netns exec "$ns" /usr/bin/time -f %M -o "$work/rss" "$@"
-  t1=$(now)
-  secs=$(echo "$t1 - $t0" | bc -l)
-  rss=$(cat "$work/rss")
+  local name=$1 t0 t1; shift
+  t0=${EPOCHREALTIME/./}
+  inns /usr/bin/time -f %M -o "$work/rss" "$@"
+  t1=${EPOCHREALTIME/./}
+  t[$name]+="$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.3f", d / 1e6 }') "
+  rss[$name]+="$(tail -n 1 "$work/rss") "
+}
+fail() { echo "ipvs_bench.sh: $*" >&2; exit 1; }
+
+# Block: ipvsadm -R, then both snapshots of that state (order alternating).
+ipvsadm_block() {
+  local r=$1 n=$2
+  fresh_ns
+  timed load-ipvsadm ipvsadm -R <"$work/rules"
+  local snaps=(ipvsadm nlpp-ipvs)
+  ((r % 2)) && snaps=(nlpp-ipvs ipvsadm)
+  for s in "${snaps[@]}"; do
+    if [[ $s == ipvsadm ]]; then timed snap-ipvsadm ipvsadm -Sn >"$work/a.txt"
+    else timed snap-nlpp-ipvs "$nlpp" -Sn >"$work/b.txt"; fi
+  done
+  cmp -s "$work/a.txt" "$work/b.txt" || fail "nlpp-ipvs -Sn differs from ipvsadm -Sn"
+  [[ $(wc -l <"$work/a.txt") == $((3 * n)) ]] || fail "ipvsadm -R loaded $(wc -l <"$work/a.txt") lines, not $((3 * n))"
+  sort "$work/a.txt" >"$work/want.txt"
+  inns "$nlpp" -Ln --json >"$work/state.json"
+  drop_ns
+}
+# Block: nlpp-ipvs -R, its state checked, then apply with 1% of the weights changed.
+nlpp_block() {
+  local n=$1 plan
+  fresh_ns
+  timed load-nlpp-ipvs "$nlpp" -R <"$work/rules"
+  inns ipvsadm -Sn | sort | cmp -s - "$work/want.txt" || fail "nlpp-ipvs -R left another state than ipvsadm -R"
+  timed apply-nlpp-ipvs "$nlpp" apply "$work/desired.json" >"$work/plan.txt" 2>/dev/null
+  plan=$(wc -l <"$work/plan.txt")
+  [[ $plan == "$changed" ]] || fail "nlpp-ipvs apply made $plan changes, not $changed"
+  drop_ns
+}
+library_block() {
+  local n=$1 line _ load snap rec ops kib
+  fresh_ns
+  line=$(inns "$lib" "$n" 2>/dev/null)
+  read -r _ load snap rec ops kib <<<"$line"
+  [[ $ops == "$changed" ]] || fail "nlpp-bench-ipvs made $ops changes, not $changed"
+  t[load-library]+="$load " t[snap-library]+="$snap " t[apply-library]+="$rec " rss[library]+="$kib "
+  drop_ns
 }
 
+sizes_json=()
 for n in "${sizes[@]}"; do
-  python3 - "$n" >"$work/rules" <<'PY'
+  t=() rss=()
+  changed=$((2 * n / 100))
+  $py - "$n" >"$work/rules" <<'PY'
 import sys
 n = int(sys.argv[1])
 for i in range(n):
@@ -44,36 +110,75 @@ for i in range(n):
     for d in (2, 3):
         print(f"-a -t {vip} -r 192.0.2.{(i % 250) + d}:80 -m -w 1")
 PY
-  fresh_ns; timed ipvsadm -R <"$work/rules"; load_ipvsadm=$secs
-  timed ipvsadm -Sn >"$work/a.txt"; snap_ipvsadm=$secs; rss_ipvsadm=$rss
-  timed "$nlpp" -Sn >"$work/b.txt"; snap_nlpp=$secs; rss_nlpp=$rss
-  cmp -s "$work/a.txt" "$work/b.txt" || { echo "nlpp-ipvs -Sn differs from ipvsadm -Sn"; exit 1; }
-  ip netns exec "$ns" "$nlpp" -Ln --json >"$work/state.json"
-  ip netns del "$ns"
-
-  fresh_ns; timed "$nlpp" -R <"$work/rules"; load_nlpp=$secs; rss_load=$rss
-  [[ $(ip netns exec "$ns" ipvsadm -Sn | wc -l) == $((3 * n)) ]] || { echo "nlpp-ipvs -R lost rules"; exit 1; }
-  python3 - "$work/state.json" "$work/desired.json" <<'PY'
+  for ((r = 0; r < rounds; r++)); do
+    blocks=(ipvsadm nlpp library)
+    ((r % 2)) && blocks=(library nlpp ipvsadm)
+    for b in "${blocks[@]}"; do
+      case $b in
+        ipvsadm) ipvsadm_block "$r" "$n" ;;
+        nlpp)
+          if [[ ! -f $work/desired.json ]]; then  # the first round's ipvsadm block wrote state.json
+            $py - "$work/state.json" "$work/desired.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
 dests = [d for svc in s["services"] for d in svc["destinations"]]
-for d in dests[: max(1, len(dests) // 100)]:
+for d in dests[: len(dests) // 100]:
     d["weight"] = 5
 json.dump(s, open(sys.argv[2], "w"))
 PY
-  timed "$nlpp" apply "$work/desired.json" >"$work/plan.txt" 2>/dev/null; rec_nlpp=$secs; rss_rec=$rss
-  ops=$(wc -l <"$work/plan.txt")
-  ip netns del "$ns"
-
-  fresh_ns
-  read -r _ lib_load lib_snap lib_rec lib_ops lib_rss < <(ip netns exec "$ns" "$build/bench/nlpp-bench-ipvs" "$n" 2>/dev/null)
-  ip netns del "$ns"
-
-  printf "%d services x 2 destinations\n" "$n"
-  printf "  load      ipvsadm -R  %7.2f s   nlpp-ipvs -R  %6.2f s   %5.1fx faster\n" "$load_ipvsadm" "$load_nlpp" "$(echo "$load_ipvsadm / $load_nlpp" | bc -l)"
-  printf "  snapshot  ipvsadm -Sn %7.2f s   nlpp-ipvs -Sn %6.2f s   %5.1fx faster   peak RSS %d vs %d KiB\n" "$snap_ipvsadm" "$snap_nlpp" "$(echo "$snap_ipvsadm / $snap_nlpp" | bc -l)" "$rss_ipvsadm" "$rss_nlpp"
-  printf "  reconcile 1%%: %d operations in %.2f s = %.2fx one nlpp snapshot (peak RSS %d KiB; load peak RSS %d KiB)\n" "$ops" "$rec_nlpp" "$(echo "$rec_nlpp / $snap_nlpp" | bc -l)" "$rss_rec" "$rss_load"
-  printf "  library:  load %.2f s (%.1fx ipvsadm -R), snapshot %.2f s (%.1fx ipvsadm -Sn), reconcile 1%% %d ops %.2f s (%.2fx snapshot), peak RSS %d KiB\n" \
-    "$lib_load" "$(echo "$load_ipvsadm / $lib_load" | bc -l)" "$lib_snap" "$(echo "$snap_ipvsadm / $lib_snap" | bc -l)" \
-    "$lib_ops" "$lib_rec" "$(echo "$lib_rec / $lib_snap" | bc -l)" "$lib_rss"
+          fi
+          nlpp_block "$n" ;;
+        library) library_block "$n" ;;
+      esac
+    done
+  done
+  rm -f "$work/desired.json"
+  # Best per measurement, with every round kept.
+  sizes_json+=("$($py - "$n" "$rounds" "$changed" <<PY
+import json, sys
+n, rounds, changed = map(int, sys.argv[1:])
+t = {$(for k in "${!t[@]}"; do printf '"%s": [%s], ' "$k" "$(echo ${t[$k]} | tr ' ' ,)"; done)}
+rss = {$(for k in "${!rss[@]}"; do printf '"%s": [%s], ' "$k" "$(echo ${rss[$k]} | tr ' ' ,)"; done)}
+def best(k):
+    return min(t[k])
+def rss_of(k, r):  # the peak RSS of the best round
+    return rss[r][t[k].index(min(t[k]))]
+print(json.dumps({
+    "services": n,
+    "load": {"ipvsadm": best("load-ipvsadm"), "nlpp-ipvs": best("load-nlpp-ipvs"), "library": best("load-library")},
+    "snapshot": {"ipvsadm": best("snap-ipvsadm"), "nlpp-ipvs": best("snap-nlpp-ipvs"), "library": best("snap-library")},
+    "reconcile": {"nlpp-ipvs": best("apply-nlpp-ipvs"), "nlpp-ipvs_ops": changed,
+                  "library": best("apply-library"), "library_ops": changed},
+    "rss_kib": {"ipvsadm-snapshot": rss_of("snap-ipvsadm", "snap-ipvsadm"),
+                "nlpp-ipvs-snapshot": rss_of("snap-nlpp-ipvs", "snap-nlpp-ipvs"),
+                "nlpp-ipvs-load": rss_of("load-nlpp-ipvs", "load-nlpp-ipvs"),
+                "nlpp-ipvs-apply": rss_of("apply-nlpp-ipvs", "apply-nlpp-ipvs"),
+                "library": rss_of("load-library", "library")},
+    "rounds_s": t,
+}))
+PY
+)")
+  $py - "${sizes_json[-1]}" <<'PY'
+import json, sys
+s = json.loads(sys.argv[1])
+ld, sn, rc, rss = s["load"], s["snapshot"], s["reconcile"], s["rss_kib"]
+print(f"{s['services']} services x 2 destinations, best of {len(s['rounds_s']['load-ipvsadm'])} rounds:")
+print(f"  load      ipvsadm -R  {ld['ipvsadm']:7.2f} s   nlpp-ipvs -R  {ld['nlpp-ipvs']:6.2f} s   {ld['ipvsadm'] / ld['nlpp-ipvs']:5.1f}x faster")
+print(f"  snapshot  ipvsadm -Sn {sn['ipvsadm']:7.2f} s   nlpp-ipvs -Sn {sn['nlpp-ipvs']:6.2f} s   {sn['ipvsadm'] / sn['nlpp-ipvs']:5.1f}x faster"
+      f"   peak RSS {rss['ipvsadm-snapshot']} vs {rss['nlpp-ipvs-snapshot']} KiB")
+print(f"  reconcile 1%: {rc['nlpp-ipvs_ops']} operations in {rc['nlpp-ipvs']:.2f} s = {rc['nlpp-ipvs'] / sn['nlpp-ipvs']:.2f}x one nlpp snapshot"
+      f" (peak RSS {rss['nlpp-ipvs-apply']} KiB; load peak RSS {rss['nlpp-ipvs-load']} KiB)")
+print(f"  library:  load {ld['library']:.2f} s ({ld['ipvsadm'] / ld['library']:.1f}x ipvsadm -R), snapshot {sn['library']:.2f} s"
+      f" ({sn['ipvsadm'] / sn['library']:.1f}x ipvsadm -Sn), reconcile 1% {rc['library_ops']} ops {rc['library']:.2f} s"
+      f" ({rc['library'] / sn['library']:.2f}x snapshot), peak RSS {rss['library']} KiB")
+for k, v in sorted(s["rounds_s"].items()):
+    print(f"    {k:16} " + "  ".join(f"{x:.2f}" for x in v) + " s")
+PY
 done
+{
+  printf '{"rounds": %d, "vm": "scripts/ipvs-vm.sh: QEMU without KVM (TCG)", "sizes": [' "$rounds"
+  sep=''
+  for s in "${sizes_json[@]}"; do printf '%s%s' "$sep" "$s"; sep=', '; done
+  printf ']}\n'
+} | $py "$root/bench/figures.py" record "$out"
+echo "results: $out (bench/figures.py copies them into README.md and docs/)"

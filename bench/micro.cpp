@@ -54,10 +54,15 @@ BENCHMARK(build_request);
 }  // namespace
 
 void load_rt_link_spec(benchmark::State& state) {
-    const char* dir = std::getenv("NLPP_SPEC_PATH");
-    const std::string path = std::string(dir ? dir : NLPP_KERNEL_SPECS) + "/rt-link.yaml";
+    // NLPP_SPEC_PATH, then the kernel specs chosen at configure time (rt-link.yaml or rt_link.yaml).
+    const auto path = nlpp::ynl::find_spec("rt-link", {NLPP_KERNEL_SPECS});
+    if (!path) {
+        state.SkipWithError(path.error().what().c_str());
+        return;
+    }
+    state.SetLabel(*path);
     for (auto _ : state) {
-        auto s = nlpp::ynl::load_spec(path);
+        auto s = nlpp::ynl::load_spec(*path);
         if (!s) state.SkipWithError(s.error().what().c_str());
         benchmark::DoNotOptimize(s);
     }

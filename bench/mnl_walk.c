@@ -1,11 +1,12 @@
-/* libmnl's callback API: mnl_cb_run with mnl_attr_parse per message. */
+/* libmnl's callback API: mnl_cb_run with mnl_attr_parse per message. The socket
+ * is opened and bound by mnl_open(), outside the timed walk, as the other
+ * walkers' sockets are. */
 #include "route_walk.h"
 
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 static int attr_cb(const struct nlattr* a, void* data) {
     struct walk_result* out = data;
@@ -20,9 +21,16 @@ static int msg_cb(const struct nlmsghdr* nh, void* data) {
     return mnl_attr_parse(nh, sizeof(struct rtmsg), attr_cb, data);
 }
 
-int mnl_walk(struct walk_result* out) {
+struct mnl_socket* mnl_open(void) {
     struct mnl_socket* nl = mnl_socket_open(NETLINK_ROUTE);
-    if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) return -1;
+    if (nl && mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+        mnl_socket_close(nl);
+        return NULL;
+    }
+    return nl;
+}
+
+int mnl_walk(struct mnl_socket* nl, struct walk_result* out) {
     char buf[32768];
     struct nlmsghdr* nh = mnl_nlmsg_put_header(buf);
     nh->nlmsg_type = RTM_GETROUTE;
@@ -32,12 +40,11 @@ int mnl_walk(struct walk_result* out) {
     rt->rtm_family = AF_INET;
     unsigned port = mnl_socket_get_portid(nl);
     if (mnl_socket_sendto(nl, nh, nh->nlmsg_len) < 0) return -1;
-    int ret;
-    ssize_t n;
-    while ((n = mnl_socket_recvfrom(nl, buf, sizeof buf)) > 0) {
-        ret = mnl_cb_run(buf, (size_t)n, 1, port, msg_cb, out);
-        if (ret <= MNL_CB_STOP) break;
+    for (;;) {
+        ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof buf);
+        if (n < 0) return -1;
+        int ret = mnl_cb_run(buf, (size_t)n, 1, port, msg_cb, out);
+        if (ret == MNL_CB_ERROR) return -1;
+        if (ret == MNL_CB_STOP) return 0;
     }
-    mnl_socket_close(nl);
-    return 0;
 }

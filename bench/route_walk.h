@@ -13,7 +13,9 @@ struct walk_result {
 };
 
 int c_walk(int fd, struct walk_result* out);
-int mnl_walk(struct walk_result* out);
+struct mnl_socket;
+struct mnl_socket* mnl_open(void); /* opened and bound; NULL on failure */
+int mnl_walk(struct mnl_socket* nl, struct walk_result* out);
 
 #ifdef __cplusplus
 }
