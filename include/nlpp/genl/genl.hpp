@@ -119,6 +119,12 @@ NLPP_API result<family_info> parse_family(message_view m);
 // Adds one CTRL_CMD_GETPOLICY reply message to `out`.
 NLPP_API result<void> parse_policy(message_view m, policy_dump& out);
 
+// The family `name` (id, version, operations, multicast groups) asked of
+// nlctrl (CTRL_CMD_GETFAMILY) on `sock`, a NETLINK_GENERIC socket the
+// caller keeps using for the family. errc::family_not_found when this
+// kernel has no such family. No cache: genl::client keeps one.
+NLPP_API result<family_info> resolve(socket& sock, std::string_view name);
+
 // A family trait: what a typed family declares about itself.
 template <class F>
 concept family = requires {
@@ -136,7 +142,7 @@ public:
 
     socket& raw() noexcept { return sock_; }
 
-    // The family by name: from the cache, else asked of nlctrl.
+    // The family by name: from the cache, else resolve()d.
     // errc::family_not_found when this kernel has no such family.
     result<const family_info*> family(std::string_view name);
     // Drops a cached family (after a module reload, say).

@@ -58,6 +58,12 @@ public:
         return classify_other(m, group);
     }
 
+    // A multicast message (group != 0), or a message the kernel sent of its
+    // own accord (seq 0 and port 0): a notification, never a reply.
+    static bool is_notification(message_view m, std::uint32_t group) noexcept {
+        return group != 0 || (m.seq() == 0 && m.port() == 0 && m.type() >= nlmsg_min_type);
+    }
+
     bool finished() const noexcept { return finished_; }
     // Set once any reply carried NLM_F_DUMP_INTR.
     bool interrupted() const noexcept { return interrupted_; }
