@@ -60,7 +60,7 @@ void batch_reader::complete(std::size_t i) {
         if (requests_[in_order_].how == answer::errors_only) close(requests_[in_order_]);
 }
 
-result<batch_reader::verdict> batch_reader::classify(message_view m, std::uint32_t group) {
+result<batch_reader::verdict> batch_reader::classify_other(message_view m, std::uint32_t group) {
     if (reply_reader::is_notification(m, group)) return verdict{reply_reader::verdict::notification};
     const auto k = index_of(m.seq());
     if (!k) {
@@ -71,6 +71,7 @@ result<batch_reader::verdict> batch_reader::classify(message_view m, std::uint32
     }
     request& r = requests_[*k];
     if (!r.reader) r.reader.emplace(m.seq(), port_, r.wire, info(*k));
+    last_ = *k;
     auto v = r.reader->classify(m);
     if (!v) {
         // An error answers a request once; the first one stands.

@@ -3,11 +3,11 @@
 //   | nlmsghdr (type = family id) | genlmsghdr: cmd u8, version u8, reserved u16 |
 //   | family header (hdrsize bytes, usually none) | attributes |
 //
-// Family ids are assigned by the kernel at run time. genl::client wraps an
-// nlpp::socket of NETLINK_GENERIC and resolves names through the nlctrl
-// family (CTRL_CMD_GETFAMILY), caching the answer per socket. It also
-// lists every family and dumps a family's attribute policy
-// (CTRL_CMD_GETPOLICY) into a typed structure.
+// Family ids are assigned by the kernel at run time. genl::resolve asks
+// the nlctrl family (CTRL_CMD_GETFAMILY) on a NETLINK_GENERIC socket the
+// caller keeps. genl::client wraps such a socket and caches what resolve
+// answers; it also lists every family and dumps a family's attribute
+// policy (CTRL_CMD_GETPOLICY) into a typed structure.
 //
 // A typed family describes itself with a trait (compare the seed crate's
 // GenlFamily): a name, a version, a fixed header size and its command enum.

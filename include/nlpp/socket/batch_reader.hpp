@@ -72,7 +72,12 @@ public:
     // Fails (for the whole batch) only on a message addressed to another
     // port whose seq is no request's; every other failure is the outcome
     // of the request it belongs to.
-    result<verdict> classify(message_view m, std::uint32_t group = 0);
+    result<verdict> classify(message_view m, std::uint32_t group = 0) {
+        // The common case, inline: another reply to the request answered last.
+        if (last_ < requests_.size() && requests_[last_].reader->plain_reply(m, group))
+            return verdict{reply_reader::verdict::reply, last_};
+        return classify_other(m, group);
+    }
 
     // Every request answered.
     bool finished() const noexcept { return open_ == 0; }
@@ -94,6 +99,7 @@ private:
         std::optional<reply_reader> reader{};  // made at the request's first answer
     };
     batch_reader(std::uint32_t port, describer describe) : port_(port), describe_(std::move(describe)) {}
+    result<verdict> classify_other(message_view m, std::uint32_t group);
     std::optional<std::size_t> index_of(std::uint32_t seq) const noexcept;
     request_info info(std::size_t i) const;
     void complete(std::size_t i);
@@ -105,6 +111,7 @@ private:
     describer describe_;
     std::size_t open_ = 0, open_dumps_ = 0;
     std::size_t in_order_ = 0;  // errors_only requests below this are complete
+    std::size_t last_ = static_cast<std::size_t>(-1);  // the request answered last (its reader exists)
 };
 
 }  // namespace nlpp

@@ -13,7 +13,9 @@
 // errc::dump_interrupted after the dump ends, reports a truncated datagram
 // (MSG_TRUNC) as errc::truncated and lost notifications (ENOBUFS) as an
 // errno error, and keeps the socket usable after each. EINTR is retried.
-// A timeout (socket_options::timeout) bounds every wait.
+// A timeout (socket_options::timeout) bounds every wait. Batches (several
+// requests in one datagram: exchange, request_batch) are sorted out by the
+// pure batch_reader (batch_reader.hpp), one reply_reader per request.
 //
 // Thread safety: a socket is not synchronised. Use one socket per thread,
 // or guard each call with a mutex. Distinct sockets are independent.
