@@ -22,15 +22,16 @@
 //
 // When the kernel has nothing more to say (nothing left to read and no dump
 // running) the caller calls end(): requests still unanswered then get
-// errc::not_answered naming the request that failed first. nfnetlink
-// aborts a batch at its first failure and does not ACK the rest (batch-end
-// included). When nothing failed, unanswered requests count as successes.
+// errc::not_answered naming the request that failed first (nfnetlink does
+// not ACK the batch-end of a batch it aborted). When nothing failed,
+// unanswered requests count as successes.
 //
 // It makes no system calls: nlpp::socket drives it (socket::exchange,
 // socket::request_batch) and tests drive it with a message-level fake kernel.
 //
 // Example:
-//   auto r = nlpp::batch_reader::make(sock.port_id(), wire, {answer::ack, answer::ack});
+//   using answer = nlpp::batch_reader::answer;
+//   auto r = nlpp::batch_reader::make(sock.port_id(), wire, {answer::ack, answer::dump});
 //   if (!r) return nlpp::fail(r.error());
 //   for (nlpp::message_view m : nlpp::message_range(datagram)) {
 //       auto v = r->classify(m, group);
