@@ -264,12 +264,15 @@ result<client> client::open(const socket_options& options) {
     return client(std::move(*s));
 }
 
-result<const family_info*> client::family(std::string_view name) {
-    if (auto it = cache_.find(name); it != cache_.end()) return &it->second;
+result<family_info> resolve(socket& sock, std::string_view name) {
+    const std::string what = fmt::format("resolve generic netlink family {}", name);
+    if (sock.protocol() != NETLINK_GENERIC)
+        return fail(errc::invalid_argument, fmt::format("{}: the socket speaks netlink protocol {}, not NETLINK_GENERIC",
+                                                        what, sock.protocol()));
     message_builder b = make_request(ctrl_family_id, CTRL_CMD_GETFAMILY, 2);
     b.put_string(CTRL_ATTR_FAMILY_NAME, name);
     std::optional<family_info> found;
-    auto r = sock_.request(
+    auto r = sock.request(
         b,
         [&](message_view m) -> result<void> {
             auto f = parse_family(m);
@@ -277,10 +280,17 @@ result<const family_info*> client::family(std::string_view name) {
             found = std::move(*f);
             return {};
         },
-        {fmt::format("resolve generic netlink family {}", name), header_size, &ctrl_attrs()});
+        {what, header_size, &ctrl_attrs()});
     if (!r) return fail(not_found_or(std::move(r.error()), name));
-    if (!found) return fail(errc::attr_missing, fmt::format("resolve generic netlink family {}: no reply", name));
-    auto [it, inserted] = cache_.insert_or_assign(found->name, std::move(*found));
+    if (!found) return fail(errc::attr_missing, what + ": no reply");
+    return std::move(*found);
+}
+
+result<const family_info*> client::family(std::string_view name) {
+    if (auto it = cache_.find(name); it != cache_.end()) return &it->second;
+    auto f = resolve(sock_, name);
+    if (!f) return fail(f.error());
+    auto [it, inserted] = cache_.insert_or_assign(f->name, std::move(*f));
     return &it->second;
 }
 

@@ -27,8 +27,7 @@ nlpp::error reply_reader::kernel_error(const ack& a, bytes request, const reques
 }
 
 result<reply_reader::verdict> reply_reader::classify_other(message_view m, std::uint32_t group) {
-    if (group != 0) return verdict::notification;
-    if (m.seq() == 0 && m.port() == 0 && m.type() >= NLMSG_MIN_TYPE) return verdict::notification;
+    if (is_notification(m, group)) return verdict::notification;
     if (m.port() != port_ && m.port() != 0)
         return fail(errc::port_mismatch,
                     fmt::format("{}: message type {} addressed to port {}, this socket is {}", what(), m.type(), m.port(), port_));

@@ -338,61 +338,78 @@ result<void> socket::request(message_builder& b, const reply_handler& on_reply, 
     return drain(r, on_reply);
 }
 
-// Pipelined batches.
+// Batches.
 
-result<std::vector<std::optional<nlpp::error>>> socket::request_batch(
-    message_builder& b, const std::function<request_info(std::size_t)>& describe, std::size_t chunk_messages) {
+result<void> socket::await(batch_reader& r, const batch_handler& on_reply) {
+    while (!r.finished()) {
+        // Requests are handled while they are sent: when nothing is left to
+        // read and no dump is running, no more answers are coming.
+        if (!r.dumping() && !readable()) {
+            r.end();
+            break;
+        }
+        auto d = receive();
+        if (!d) {
+            if (d.error().errno_value() == ENOBUFS)
+                d.error().context = "batch: answers were lost (socket receive buffer overrun); outcomes unknown";
+            return fail(std::move(d.error()));
+        }
+        message_range msgs(d->data);
+        for (message_view m : msgs) {
+            auto v = r.classify(m, d->group);
+            if (!v) return fail(std::move(v.error()));
+            if (v->kind == reply_reader::verdict::notification) queue_notification(m);
+            else if (v->kind == reply_reader::verdict::reply && on_reply)
+                if (auto h = on_reply(v->index, m); !h) return h;
+        }
+        if (auto e = msgs.error()) return fail(std::move(*e).wrap("batch answers"));
+    }
+    return {};
+}
+
+result<batch_outcomes> socket::exchange(message_builder& b, std::vector<batch_reader::answer> answers,
+                                        const batch_handler& on_reply, batch_reader::describer describe) {
+    auto wire = b.finish();
+    if (!wire) return fail(wire.error());
+    if (auto first = stamp(*wire, 0, 0, nullptr); !first) return fail(first.error());
+    auto r = batch_reader::make(port_, *wire, std::move(answers), std::move(describe));
+    if (!r) return fail(r.error());
+    if (auto t = transmit(*wire, fmt::format("send batch of {} messages", r->size())); !t) return fail(t.error());
+    if (auto a = await(*r, on_reply); !a) return fail(a.error());
+    return std::move(*r).outcomes();
+}
+
+result<batch_outcomes> socket::request_batch(message_builder& b, const batch_reader::describer& describe,
+                                             std::size_t chunk_messages) {
     constexpr std::size_t chunk_bytes = 32 * 1024;
     auto wire = b.finish();
     if (!wire) return fail(wire.error());
     // Offsets of every message, flags and seqs set.
     std::vector<std::size_t> starts;
-    auto first = stamp(*wire, NLM_F_REQUEST, NLM_F_ACK, &starts);
-    if (!first) return fail(std::move(first.error()).wrap("batch"));
-    std::vector<std::optional<nlpp::error>> out(starts.size());
-    const std::uint32_t first_seq = *first;
-    auto message_bytes = [&](std::size_t i) {
-        const std::size_t end = i + 1 < starts.size() ? starts[i + 1] : wire->size();
-        return wire->subspan(starts[i], end - starts[i]);
-    };
+    if (auto first = stamp(*wire, NLM_F_REQUEST, NLM_F_ACK, &starts); !first) return fail(std::move(first.error()).wrap("batch"));
+    batch_outcomes out(starts.size());
+    auto message_size = [&](std::size_t i) { return (i + 1 < starts.size() ? starts[i + 1] : wire->size()) - starts[i]; };
     for (std::size_t i = 0; i < starts.size();) {
         std::size_t j = i + 1;  // messages [i, j) form this chunk
-        while (j < starts.size() && j - i < chunk_messages && starts[j] - starts[i] + message_bytes(j).size() <= chunk_bytes)
-            ++j;
+        while (j < starts.size() && j - i < chunk_messages && starts[j] - starts[i] + message_size(j) <= chunk_bytes) ++j;
         const std::size_t end = j < starts.size() ? starts[j] : wire->size();
+        const auto chunk = wire->subspan(starts[i], end - starts[i]);
         // Only the chunk's last message asks for an ACK: the kernel handles a
         // datagram's messages in order and reports every failure anyway, so
         // that ACK (or error) means the whole chunk is done.
         auto last = wire->subspan(starts[j - 1]);
         store<std::uint16_t>(last.subspan(6), static_cast<std::uint16_t>(load<std::uint16_t>(last.subspan(6)) | NLM_F_ACK));
-        if (auto r = transmit(wire->subspan(starts[i], end - starts[i]), fmt::format("send batch of {} messages", j - i)); !r)
-            return fail(r.error());
-        bool done = false;
-        while (!done) {
-            auto d = receive();
-            if (!d) {
-                if (d.error().errno_value() == ENOBUFS)
-                    d.error().context = "batch: ACKs were lost (socket receive buffer overrun); outcomes unknown";
-                return fail(std::move(d.error()).wrap(fmt::format("batch: waiting for the ACK of messages {}..{}", i, j - 1)));
-            }
-            message_range msgs(d->data);
-            for (message_view m : msgs) {
-                if (d->group != 0 || (m.seq() == 0 && m.port() == 0)) {
-                    queue_notification(m);
-                    continue;
-                }
-                const std::uint32_t k = m.seq() - first_seq;
-                if (m.type() != NLMSG_ERROR || k < i || k >= j) continue;  // stale or data: skip
-                auto a = parse_ack(m);
-                if (!a) return fail(std::move(a.error()).wrap("batch ACK"));
-                if (a->error != 0) {
-                    request_info info = describe ? describe(k) : request_info{fmt::format("batch message {}", k)};
-                    out[k] = reply_reader::kernel_error(*a, message_bytes(k), info);
-                }
-                done = done || k == j - 1;
-            }
-            if (auto e = msgs.error()) return fail(std::move(*e).wrap("batch ACKs"));
-        }
+        std::vector<batch_reader::answer> answers(j - i, batch_reader::answer::errors_only);
+        answers.back() = batch_reader::answer::ack;
+        auto r = batch_reader::make(port_, chunk, std::move(answers), [&](std::size_t k) {
+            return describe ? describe(i + k) : request_info{fmt::format("batch message {}", i + k)};
+        });
+        if (!r) return fail(r.error());
+        if (auto t = transmit(chunk, fmt::format("send batch of {} messages", j - i)); !t) return fail(t.error());
+        if (auto a = await(*r, {}); !a)
+            return fail(std::move(a.error()).wrap(fmt::format("batch: waiting for the ACK of messages {}..{}", i, j - 1)));
+        auto chunk_out = std::move(*r).outcomes();
+        std::move(chunk_out.begin(), chunk_out.end(), out.begin() + static_cast<std::ptrdiff_t>(i));
         i = j;
     }
     return out;

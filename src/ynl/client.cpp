@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include <nlpp/genl/genl.hpp>
-#include <nlpp/socket/reply_reader.hpp>
 
 namespace nlpp::ynl {
 
@@ -14,13 +13,11 @@ result<client> client::open(const ynl::spec& s, const socket_options& options) {
     auto sock = socket::open(static_cast<int>(s.protonum), options);
     if (!sock) return fail(sock.error());
     if (!s.is_genetlink()) return client(s, std::move(*sock), 0, {});
-    genl::client gc(std::move(*sock));
-    auto f = gc.family(s.name);
+    auto f = genl::resolve(*sock, s.name);
     if (!f) return fail(f.error());
     std::vector<std::pair<std::string, std::uint32_t>> groups;
-    for (const auto& g : (*f)->mcast_groups) groups.emplace_back(g.name, g.id);
-    const std::uint16_t id = (*f)->id;
-    return client(s, std::move(gc.raw()), id, std::move(groups));
+    for (const auto& g : f->mcast_groups) groups.emplace_back(g.name, g.id);
+    return client(s, std::move(*sock), f->id, std::move(groups));
 }
 
 result<void> client::build(const request& req, std::optional<message_builder>& b, request_trace* trace) const {
@@ -39,8 +36,8 @@ result<void> client::build(const request& req, std::optional<message_builder>& b
     return {};
 }
 
-result<std::vector<std::optional<nlpp::error>>> client::run_batch(std::span<const request> reqs, const reply_callback& on_reply,
-                                                                  const decode_options& options) {
+result<batch_outcomes> client::run_batch(std::span<const request> reqs, const reply_callback& on_reply,
+                                         const decode_options& options) {
     return exchange(reqs, [&](std::size_t k, message_view m) -> result<void> {
         auto j = decode(*spec_, *reqs[k].op, m, options);
         if (!j) return fail(std::move(j.error()).wrap(fmt::format("{} reply", reqs[k].op->name)));
@@ -48,73 +45,22 @@ result<std::vector<std::optional<nlpp::error>>> client::run_batch(std::span<cons
     });
 }
 
-result<std::vector<std::optional<nlpp::error>>> client::exchange(std::span<const request> reqs, const message_callback& on_message) {
+result<batch_outcomes> client::exchange(std::span<const request> reqs, const message_callback& on_message) {
     std::optional<message_builder> b;
     std::vector<request_trace> traces(reqs.size());
-    std::vector<std::size_t> starts;
+    std::vector<batch_reader::answer> answers;
     for (std::size_t i = 0; i < reqs.size(); ++i) {
-        starts.push_back(b ? b->size() : 0);
         if (auto r = build(reqs[i], b, &traces[i]); !r) return fail(r.error());
+        answers.push_back(reqs[i].mode == mode::dump ? batch_reader::answer::dump : batch_reader::answer::ack);
     }
-    if (!b) return std::vector<std::optional<nlpp::error>>{};
-    auto first = sock_.send(*b);
-    if (!first) return fail(first.error());
-    auto wire = b->finish();  // the bytes as sent (seqs stamped), for extack paths
-    std::vector<reply_reader> readers;
-    for (std::size_t i = 0; i < reqs.size(); ++i) {
-        const std::size_t end = i + 1 < reqs.size() ? starts[i + 1] : wire->size();
-        readers.emplace_back(*first + static_cast<std::uint32_t>(i), sock_.port_id(), wire->subspan(starts[i], end - starts[i]),
-                             request_info{fmt::format("{} {}", reqs[i].op->name, reqs[i].mode == mode::dump ? "dump" : "do")});
-    }
-    std::vector<std::optional<nlpp::error>> out(reqs.size());
-    std::vector<bool> done(reqs.size());
-    std::size_t remaining = reqs.size();
-    while (remaining > 0) {
-        // The kernel answers do requests while they are sent: if nothing is
-        // left to read and no dump is running, the unanswered ones get no
-        // reply (nfnetlink does not ACK batch-end of an aborted batch).
-        const bool dump_running = [&] {
-            for (std::size_t i = 0; i < reqs.size(); ++i)
-                if (!done[i] && reqs[i].mode == mode::dump) return true;
-            return false;
-        }();
-        if (!dump_running && !sock_.readable()) {
-            std::optional<std::size_t> failed;
-            for (std::size_t i = 0; i < reqs.size() && !failed; ++i)
-                if (out[i]) failed = i;
-            for (std::size_t i = 0; i < reqs.size(); ++i)
-                if (!done[i] && failed) {
-                    out[i] = nlpp::error(errc::not_answered, fmt::format("{} {}", reqs[i].op->name, reqs[i].mode == mode::dump ? "dump" : "do"));
-                    out[i]->hint = fmt::format("request {} of the batch failed first", *failed + 1);
-                }
-            break;
-        }
-        auto d = sock_.receive();
-        if (!d) return fail(d.error());
-        message_range msgs(d->data);
-        for (message_view m : msgs) {
-            const std::uint32_t k = m.seq() - *first;
-            if (d->group != 0 || k >= reqs.size()) {
-                if (d->group != 0 || (m.seq() == 0 && m.port() == 0)) sock_.queue_notification(m);
-                continue;  // else a late reply to an earlier request
-            }
-            auto v = readers[k].classify(m, d->group);
-            if (!v || *v == reply_reader::verdict::done) {
-                if (!v) {
-                    out[k] = std::move(v.error());
-                    traces[k].annotate(*out[k]);
-                }
-                if (!done[k]) --remaining;
-                done[k] = true;
-            } else if (*v == reply_reader::verdict::reply) {
-                if (on_message)
-                    if (auto r = on_message(k, m); !r) return fail(r.error());
-            } else if (*v == reply_reader::verdict::notification) {
-                sock_.queue_notification(m);
-            }
-        }
-        if (auto e = msgs.error()) return fail(std::move(*e).wrap("reply"));
-    }
+    if (!b) return batch_outcomes{};
+    auto out = sock_.exchange(*b, std::move(answers), on_message, [&](std::size_t i) {
+        return request_info{fmt::format("{} {}", reqs[i].op->name, reqs[i].mode == mode::dump ? "dump" : "do")};
+    });
+    if (!out) return fail(out.error());
+    // The trace knows attribute names through sub-messages too.
+    for (std::size_t i = 0; i < out->size(); ++i)
+        if ((*out)[i]) traces[i].annotate(*(*out)[i]);
     return out;
 }
 

@@ -49,6 +49,47 @@ TEST(genl_kernel, resolution_is_cached_and_missing_families_are_clear) {
     EXPECT_NE(missing.error().what().find("module loaded"), std::string::npos);
 }
 
+TEST(genl_kernel, resolve_on_a_socket_the_caller_keeps) {
+    // Every family `genl ctrl list` names, resolved on one socket: ids,
+    // versions and multicast groups as genl prints them.
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    auto s = nlpp::socket::open(NETLINK_GENERIC, {.netns = ns.name()});
+    ASSERT_TRUE(s) << s.error().what();
+    const std::string text = ns.run("genl ctrl list");
+    std::regex family_re("Name: (\\S+)\\s+ID: (0x[0-9a-f]+)\\s+Version: (0x[0-9a-f]+)");
+    std::regex group_re("ID-(0x[0-9a-f]+)\\s+name: (\\S+)");
+    int checked = 0;
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), family_re); it != std::sregex_iterator(); ++it) {
+        const std::string name = (*it)[1];
+        auto f = nlpp::genl::resolve(*s, name);
+        ASSERT_TRUE(f) << f.error().what();
+        EXPECT_EQ(f->name, name);
+        EXPECT_EQ(f->id, std::stoi((*it)[2], nullptr, 16)) << name;
+        EXPECT_EQ(f->version, static_cast<std::uint32_t>(std::stoi((*it)[3], nullptr, 16))) << name;
+        // The groups are listed between this family's header and the next one's.
+        const auto from = static_cast<std::size_t>(it->position() + it->length());
+        const auto next = text.find("Name: ", from);
+        const std::string block = text.substr(from, next == std::string::npos ? std::string::npos : next - from);
+        std::map<std::string, std::uint32_t> theirs, ours;
+        for (auto g = std::sregex_iterator(block.begin(), block.end(), group_re); g != std::sregex_iterator(); ++g)
+            theirs[(*g)[2]] = static_cast<std::uint32_t>(std::stoul((*g)[1], nullptr, 16));
+        for (const auto& g : f->mcast_groups) ours[g.name] = g.id;
+        EXPECT_EQ(ours, theirs) << name;
+        ++checked;
+    }
+    EXPECT_GT(checked, 0);
+    auto missing = nlpp::genl::resolve(*s, "no-such-family");
+    ASSERT_FALSE(missing);
+    EXPECT_TRUE(missing.error().is(nlpp::errc::family_not_found));
+    // A socket of another protocol is refused before anything is sent.
+    auto route = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name()});
+    ASSERT_TRUE(route);
+    auto wrong = nlpp::genl::resolve(*route, "nlctrl");
+    ASSERT_FALSE(wrong);
+    EXPECT_TRUE(wrong.error().is(nlpp::errc::invalid_argument)) << wrong.error().what();
+}
+
 TEST(genl_kernel, policy_of_nlctrl) {
     NLPP_REQUIRE_ROOT();
     netns ns;

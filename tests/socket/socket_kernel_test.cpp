@@ -25,6 +25,7 @@
 #include <thread>
 #include <fstream>
 #include <map>
+#include <set>
 
 namespace {
 
@@ -194,6 +195,104 @@ TEST(socket_kernel, notifications_during_a_request_are_queued) {
         names.emplace_back(n->view().attrs(sizeof(ifinfomsg)).find(IFLA_IFNAME)->get_string());
     }
     EXPECT_NE(std::find(names.begin(), names.end(), "v0"), names.end());
+}
+
+// RTM_NEWADDR of 10.0.0.<host>/<prefix> on lo, appended to `b` (or begun).
+void add_address(std::optional<nlpp::message_builder>& b, int host, unsigned char prefix = 32) {
+    const std::uint16_t flags = NLM_F_CREATE | NLM_F_EXCL;
+    if (b) b->begin(RTM_NEWADDR, flags);
+    else b.emplace(RTM_NEWADDR, flags);
+    ifaddrmsg ifa{};
+    ifa.ifa_family = AF_INET;
+    ifa.ifa_prefixlen = prefix;
+    ifa.ifa_index = 1;
+    b->put_header(ifa);
+    const auto a = static_cast<std::uint32_t>(0x0a000000 | host);
+    b->put<std::uint32_t>(IFA_LOCAL, a, nlpp::byte_order::big);
+    b->put<std::uint32_t>(IFA_ADDRESS, a, nlpp::byte_order::big);
+}
+
+std::set<std::string> lo_ipv4(const netns& ns) {
+    std::set<std::string> out;
+    for (const auto& l : nlohmann::json::parse(ns.run("ip -j -4 addr show dev lo")))
+        for (const auto& a : l["addr_info"]) out.insert(a["local"].get<std::string>());
+    return out;
+}
+
+TEST(socket_kernel, request_batch_outcomes_match_ip) {
+    // Ten address adds in chunks of four: a duplicate (EEXIST) and a bad
+    // prefix length (EINVAL) fail where they stand, the rest are applied.
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name(), .timeout = std::chrono::milliseconds(5000)});
+    ASSERT_TRUE(s) << s.error().what();
+    std::set<std::string> expected = lo_ipv4(ns);  // 127.0.0.1 when lo is up
+    std::optional<nlpp::message_builder> b;
+    for (int i = 0; i < 10; ++i) add_address(b, i == 3 ? 1 : i == 6 ? 106 : i + 1, i == 6 ? 33 : 32);
+    auto r = s->request_batch(*b, [](std::size_t i) { return nlpp::request_info{"add address " + std::to_string(i)}; }, 4);
+    ASSERT_TRUE(r) << r.error().what();
+    ASSERT_EQ(r->size(), 10u);
+    for (std::size_t i = 0; i < 10; ++i) {
+        if (i == 3) {
+            ASSERT_TRUE((*r)[i]);
+            EXPECT_EQ((*r)[i]->errno_value(), EEXIST) << (*r)[i]->what();
+            EXPECT_NE((*r)[i]->what().find("add address 3"), std::string::npos) << (*r)[i]->what();
+        } else if (i == 6) {
+            ASSERT_TRUE((*r)[i]);
+            EXPECT_EQ((*r)[i]->errno_value(), EINVAL) << (*r)[i]->what();
+        } else {
+            EXPECT_FALSE((*r)[i]) << (*r)[i]->what();
+            expected.insert("10.0.0." + std::to_string(i + 1));
+        }
+    }
+    EXPECT_EQ(lo_ipv4(ns), expected);
+    EXPECT_EQ(s->pending_notifications(), 0u);
+}
+
+TEST(socket_kernel, exchange_attributes_replies_and_errors_to_their_requests) {
+    // One datagram: a do (link 1), a dump (IPv4 addresses), a do that fails
+    // (no link 999), compared with ip's view.
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    ns.run("ip addr add 10.1.1.1/32 dev lo");
+    ns.run("ip addr add 10.1.1.2/32 dev lo");
+    auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name(), .timeout = std::chrono::milliseconds(5000)});
+    ASSERT_TRUE(s) << s.error().what();
+    using answer = nlpp::batch_reader::answer;
+    nlpp::message_builder b(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK);
+    ifinfomsg ifi{};
+    ifi.ifi_index = 1;
+    b.put_header(ifi);
+    b.begin(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP);
+    ifaddrmsg ifa{};
+    ifa.ifa_family = AF_INET;
+    b.put_header(ifa);
+    b.begin(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK);
+    ifi.ifi_index = 999;
+    b.put_header(ifi);
+    std::vector<std::string> links;
+    std::set<std::string> addresses;
+    auto r = s->exchange(b, {answer::ack, answer::dump, answer::ack}, [&](std::size_t i, nlpp::message_view m) -> nlpp::result<void> {
+        if (i == 0) links.emplace_back(m.attrs(sizeof(ifinfomsg)).find(IFLA_IFNAME)->get_string());
+        if (i == 1) {
+            auto a = m.attrs(sizeof(ifaddrmsg)).find(IFA_LOCAL)->payload();
+            std::string text;
+            for (std::size_t k = 0; k < 4; ++k) text += (k ? "." : "") + std::to_string(std::to_integer<int>(a[k]));
+            addresses.insert(text);
+        }
+        EXPECT_NE(i, 2u);
+        return {};
+    });
+    ASSERT_TRUE(r) << r.error().what();
+    ASSERT_EQ(r->size(), 3u);
+    EXPECT_FALSE((*r)[0]);
+    EXPECT_FALSE((*r)[1]);
+    ASSERT_TRUE((*r)[2]);
+    EXPECT_EQ((*r)[2]->errno_value(), ENODEV) << (*r)[2]->what();
+    const auto theirs = nlohmann::json::parse(ns.run("ip -j link show dev lo"));
+    EXPECT_EQ(links, std::vector<std::string>{theirs.at(0)["ifname"].get<std::string>()});
+    EXPECT_EQ(addresses, lo_ipv4(ns));
+    EXPECT_EQ(addresses.count("10.1.1.1") + addresses.count("10.1.1.2"), 2u);
 }
 
 TEST(socket_kernel, enobufs_is_reported_and_the_socket_recovers) {

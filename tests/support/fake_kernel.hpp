@@ -1,17 +1,21 @@
-// A message-level fake kernel for error paths. It answers a request with
-// datagrams the test writes (replies, ACKs, errors with extended ACK,
-// notifications, garbage) and runs nlpp's pure reply_reader over them, the
-// same logic nlpp::socket runs over real datagrams. No socket is mocked.
+// A message-level fake kernel for error paths. It answers a request (or a
+// batch of them) with datagrams the test writes (replies, ACKs, errors with
+// extended ACK, notifications, garbage) and runs nlpp's pure reply_reader
+// (batch_reader) over them, the same logic nlpp::socket runs over real
+// datagrams. No socket is mocked.
 #pragma once
 
 #include <nlpp/core/builder.hpp>
+#include <nlpp/socket/batch_reader.hpp>
 #include <nlpp/socket/reply_reader.hpp>
 
 #include <linux/netlink.h>
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nlpp::test {
@@ -115,6 +119,79 @@ private:
     std::uint32_t port_;
     handler h_;
     std::uint32_t seq_ = 100;
+    wire sent_;
+};
+
+struct batch_outcome {
+    std::vector<std::pair<std::size_t, wire>> replies;  // (request index, message)
+    std::vector<wire> notifications;
+    nlpp::batch_outcomes outcomes;
+    std::optional<nlpp::error> error;  // the batch failed as a whole
+    bool ended = false;                // the kernel fell silent first: batch_reader::end()
+};
+
+// Answers batches with a handler given every request of the batch, as the
+// kernel would, at port `port`; seqs are assigned from `first_seq` (0 skipped).
+class fake_batch_kernel {
+public:
+    using handler = std::function<std::vector<datagram_in>(std::span<const message_view> requests)>;
+    fake_batch_kernel(std::uint32_t port, handler h, std::uint32_t first_seq = 100)
+        : port_(port), h_(std::move(h)), seq_(first_seq) {}
+
+    // Sends `b` (a batch built with begin()) and feeds the answer to a
+    // batch_reader the way socket::exchange does: when the datagrams run
+    // out before every request is answered, the kernel has nothing more to
+    // say (end()), unless a dump is running (then a socket would time out).
+    batch_outcome exchange(message_builder& b, std::vector<batch_reader::answer> answers,
+                           batch_reader::describer describe = {}) {
+        auto w = b.finish().value();
+        std::vector<message_view> requests;
+        for (message_view m : message_range(w)) {
+            const auto off = static_cast<std::size_t>(m.raw().data() - w.data());
+            store<std::uint32_t>(w.subspan(off + 8), seq_);
+            seq_ = seq_ + 1 == 0 ? 1 : seq_ + 1;
+        }
+        sent_.assign(w.begin(), w.end());
+        for (message_view m : message_range(sent_)) requests.push_back(m);
+        batch_outcome out;
+        auto r = batch_reader::make(port_, sent_, std::move(answers), std::move(describe));
+        if (!r) {
+            out.error = r.error();
+            return out;
+        }
+        for (auto& d : h_(requests)) {
+            if (r->finished()) break;
+            message_range msgs(d.data);
+            for (message_view m : msgs) {
+                auto v = r->classify(m, d.group);
+                if (!v) {
+                    out.error = v.error();
+                    return out;
+                }
+                if (v->kind == reply_reader::verdict::reply) out.replies.emplace_back(v->index, wire(m.raw().begin(), m.raw().end()));
+                if (v->kind == reply_reader::verdict::notification) out.notifications.emplace_back(m.raw().begin(), m.raw().end());
+            }
+            if (auto e = msgs.error()) {
+                out.error = *e;
+                return out;
+            }
+        }
+        if (!r->finished()) {
+            if (r->dumping()) {
+                out.error = nlpp::error(errc::timeout, "fake kernel: a dump never ended");
+                return out;
+            }
+            r->end();
+            out.ended = true;
+        }
+        out.outcomes = std::move(*r).outcomes();
+        return out;
+    }
+
+private:
+    std::uint32_t port_;
+    handler h_;
+    std::uint32_t seq_;
     wire sent_;
 };
 

@@ -3,11 +3,11 @@
 //   | nlmsghdr (type = family id) | genlmsghdr: cmd u8, version u8, reserved u16 |
 //   | family header (hdrsize bytes, usually none) | attributes |
 //
-// Family ids are assigned by the kernel at run time. genl::client wraps an
-// nlpp::socket of NETLINK_GENERIC and resolves names through the nlctrl
-// family (CTRL_CMD_GETFAMILY), caching the answer per socket. It also
-// lists every family and dumps a family's attribute policy
-// (CTRL_CMD_GETPOLICY) into a typed structure.
+// Family ids are assigned by the kernel at run time. genl::resolve asks
+// the nlctrl family (CTRL_CMD_GETFAMILY) on a NETLINK_GENERIC socket the
+// caller keeps. genl::client wraps such a socket and caches what resolve
+// answers; it also lists every family and dumps a family's attribute
+// policy (CTRL_CMD_GETPOLICY) into a typed structure.
 //
 // A typed family describes itself with a trait (the genl::family concept):
 // a name, a version, a fixed header size and its command enum;
@@ -126,6 +126,12 @@ NLPP_API result<family_info> parse_family(message_view m);
 // Adds one CTRL_CMD_GETPOLICY reply message to `out`.
 NLPP_API result<void> parse_policy(message_view m, policy_dump& out);
 
+// The family `name` (id, version, operations, multicast groups) asked of
+// nlctrl (CTRL_CMD_GETFAMILY) on `sock`, a NETLINK_GENERIC socket the
+// caller keeps using for the family. errc::family_not_found when this
+// kernel has no such family. No cache: genl::client keeps one.
+NLPP_API result<family_info> resolve(socket& sock, std::string_view name);
+
 // A family trait: what a typed family declares about itself.
 template <class F>
 concept family = requires {
@@ -143,7 +149,7 @@ public:
 
     socket& raw() noexcept { return sock_; }
 
-    // The family by name: from the cache, else asked of nlctrl.
+    // The family by name: from the cache, else resolve()d.
     // errc::family_not_found when this kernel has no such family.
     result<const family_info*> family(std::string_view name);
     // Drops a cached family (after a module reload, say).

@@ -51,11 +51,20 @@ public:
 
     // Classifies one message; `group` is the datagram's multicast group.
     result<verdict> classify(message_view m, std::uint32_t group = 0) {
-        // The common case, inline: a data reply to this request.
-        if (group == 0 && m.seq() == seq_ && m.port() == port_ && m.type() >= nlmsg_min_type && !finished_ &&
-            (m.flags() & dump_intr_flag) == 0)
-            return verdict::reply;
+        if (plain_reply(m, group)) return verdict::reply;
         return classify_other(m, group);
+    }
+    // The common case, inline: a data reply to this request with nothing
+    // to note (classify() says reply for it).
+    bool plain_reply(message_view m, std::uint32_t group) const noexcept {
+        return group == 0 && m.seq() == seq_ && m.port() == port_ && m.type() >= nlmsg_min_type && !finished_ &&
+               (m.flags() & dump_intr_flag) == 0;
+    }
+
+    // A multicast message (group != 0), or a message the kernel sent of its
+    // own accord (seq 0 and port 0): a notification, never a reply.
+    static bool is_notification(message_view m, std::uint32_t group) noexcept {
+        return group != 0 || (m.seq() == 0 && m.port() == 0 && m.type() >= nlmsg_min_type);
     }
 
     bool finished() const noexcept { return finished_; }

@@ -13,7 +13,9 @@
 // errc::dump_interrupted after the dump ends, reports a truncated datagram
 // (MSG_TRUNC) as errc::truncated and lost notifications (ENOBUFS) as an
 // errno error, and keeps the socket usable after each. EINTR is retried.
-// A timeout (socket_options::timeout) bounds every wait.
+// A timeout (socket_options::timeout) bounds every wait. Batches (several
+// requests in one datagram: exchange, request_batch) are sorted out by the
+// pure batch_reader (batch_reader.hpp), one reply_reader per request.
 //
 // Thread safety: a socket is not synchronised. Use one socket per thread,
 // or guard each call with a mutex. Distinct sockets are independent.
@@ -40,6 +42,7 @@
 
 #include <nlpp/core/builder.hpp>
 #include <nlpp/core/message.hpp>
+#include <nlpp/socket/batch_reader.hpp>
 #include <nlpp/socket/reply_reader.hpp>
 
 namespace nlpp {
@@ -70,6 +73,8 @@ struct datagram {
 };
 
 using reply_handler = std::function<result<void>(message_view)>;
+// A reply to request `index` of a batch.
+using batch_handler = std::function<result<void>(std::size_t index, message_view)>;
 
 class socket;
 
@@ -154,6 +159,19 @@ public:
     // The same dump as a range: `for (message_view m : sock.dump(b))`.
     reply_range dump(message_builder& b, request_info info = {});
 
+    // A batch in one datagram: the messages of `b` (built with begin()),
+    // flags as built, seqs assigned; answers[i] says how message i is
+    // answered (batch_reader.hpp: ack, dump, errors_only), in any order.
+    // Replies go to on_reply with the message's index; `describe(i)` names
+    // message i in its error. Reads until every message is answered or the
+    // kernel has nothing more to say (then the unanswered ones of a failed
+    // batch are errc::not_answered). Returns one outcome per message, in
+    // order (nullopt: success); fails as a whole on I/O errors (answers
+    // lost to a receive buffer overrun included), on_reply's error, or a
+    // message addressed to another port.
+    result<batch_outcomes> exchange(message_builder& b, std::vector<batch_reader::answer> answers,
+                                    const batch_handler& on_reply = {}, batch_reader::describer describe = {});
+
     // Pipelined requests that answer with an ACK only (no data replies):
     // the messages of `b` (a batch built with begin()) are sent in chunks of
     // at most chunk_messages messages and 32 KiB. Within a chunk only the
@@ -164,9 +182,8 @@ public:
     // each). Returns one outcome per message, in order (nullopt: success);
     // `describe(i)` names message i in its error. Fails as a whole only on
     // I/O errors, including reports lost to a receive buffer overrun.
-    result<std::vector<std::optional<nlpp::error>>> request_batch(
-        message_builder& b, const std::function<request_info(std::size_t)>& describe = {},
-        std::size_t chunk_messages = 64);
+    result<batch_outcomes> request_batch(message_builder& b, const batch_reader::describer& describe = {},
+                                         std::size_t chunk_messages = 64);
 
     // Multicast groups (NETLINK_ADD_MEMBERSHIP; works for group ids > 32).
     result<void> subscribe(std::uint32_t group);
@@ -199,6 +216,9 @@ private:
     result<std::uint32_t> stamp(mutable_bytes wire, std::uint16_t set_flags, std::uint16_t clear_flags,
                                 std::vector<std::size_t>* starts);
     result<void> transmit(bytes data, std::string_view what);
+    // Reads the answers to a sent batch into `r` until it is finished or
+    // nothing is left to read with no dump running (then r.end()).
+    result<void> await(batch_reader& r, const batch_handler& on_reply);
     void close() noexcept;
 
     int fd_ = -1;

@@ -65,12 +65,12 @@ public:
     // to on_message with the request's index, undecoded (decode() or
     // decode_text() them). Returns one outcome per request (nullopt:
     // success); fails as a whole on bad input or I/O errors.
-    using message_callback = std::function<result<void>(std::size_t index, message_view reply)>;
-    result<std::vector<std::optional<nlpp::error>>> exchange(std::span<const request> reqs, const message_callback& on_message);
+    using message_callback = batch_handler;
+    result<batch_outcomes> exchange(std::span<const request> reqs, const message_callback& on_message);
     // The same with each reply decoded to JSON.
     using reply_callback = std::function<result<void>(std::size_t index, nlohmann::ordered_json&& reply)>;
-    result<std::vector<std::optional<nlpp::error>>> run_batch(std::span<const request> reqs, const reply_callback& on_reply,
-                                                             const decode_options& options = {});
+    result<batch_outcomes> run_batch(std::span<const request> reqs, const reply_callback& on_reply,
+                                     const decode_options& options = {});
     // One request; its failure is the error.
     result<void> run(const request& req, const std::function<result<void>(nlohmann::ordered_json&&)>& on_reply = {},
                      const decode_options& options = {});

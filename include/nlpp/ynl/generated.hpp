@@ -231,7 +231,7 @@ void put_type_value(message_builder& b, const type_value<N, Set>& e) {
 }  // namespace detail
 
 // A request for operation Op (a generated ops::X): the message type is the
-// family id for genetlink families (resolve it with genl::client::family),
+// family id for genetlink families (resolve it with genl::resolve),
 // else Op::request; then the genetlink header, the fixed header and the
 // attributes. NLM_F_REQUEST/ACK/DUMP are added by the socket.
 template <class Op>
@@ -313,12 +313,10 @@ public:
         if (!s) return fail(std::move(s.error()));
         family_socket f(std::move(*s));
         if constexpr (Info::is_genetlink) {
-            genl::client c(std::move(f.sock_));
-            auto fam = c.family(Info::name);
-            f.sock_ = std::move(c.raw());
+            auto fam = genl::resolve(f.sock_, Info::name);
             if (!fam) return fail(std::move(fam.error()));
-            f.family_id_ = (*fam)->id;
-            f.groups_ = (*fam)->mcast_groups;
+            f.family_id_ = fam->id;
+            f.groups_ = std::move(fam->mcast_groups);
         } else {
             for (const group_info& g : Info::mcast_groups) f.groups_.push_back({std::string(g.name), g.value});
         }
