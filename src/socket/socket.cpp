@@ -174,7 +174,7 @@ result<void> socket::fill() {
     constexpr std::size_t max_batch = 64;
     struct meta {
         sockaddr_nl from;
-        alignas(nl_pktinfo) std::byte control[CMSG_SPACE(sizeof(nl_pktinfo))];
+        alignas(cmsghdr) std::byte control[CMSG_SPACE(sizeof(nl_pktinfo))];
     };
     const std::size_t batch = slots_.size();
     meta metas[max_batch];

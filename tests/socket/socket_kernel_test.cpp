@@ -277,7 +277,10 @@ TEST(socket_kernel, exchange_attributes_replies_and_errors_to_their_requests) {
         if (i == 1) {
             auto a = m.attrs(sizeof(ifaddrmsg)).find(IFA_LOCAL)->payload();
             std::string text;
-            for (std::size_t k = 0; k < 4; ++k) text += (k ? "." : "") + std::to_string(std::to_integer<int>(a[k]));
+            for (std::size_t k = 0; k < 4; ++k) {
+                if (k) text += '.';
+                text += std::to_string(std::to_integer<int>(a[k]));
+            }
             addresses.insert(text);
         }
         EXPECT_NE(i, 2u);
