@@ -597,7 +597,7 @@ struct doc_deleter {
     void operator()(fy_document* d) const noexcept { fy_document_destroy(d); }
 };
 struct diag_deleter {
-    void operator()(fy_diag* d) const noexcept { fy_diag_unref(d); }
+    void operator()(fy_diag* d) const noexcept { fy_diag_destroy(d); }
 };
 
 }  // namespace
