@@ -29,16 +29,18 @@
 // It makes no system calls: nlpp::socket drives it (socket::exchange,
 // socket::request_batch) and tests drive it with a message-level fake kernel.
 //
-// Example:
+// Example (given std::uint32_t port, nlpp::bytes wire, nlpp::bytes datagram, std::uint32_t group):
 //   using answer = nlpp::batch_reader::answer;
-//   auto r = nlpp::batch_reader::make(sock.port_id(), wire, {answer::ack, answer::dump});
+//   auto r = nlpp::batch_reader::make(port, wire, {answer::ack, answer::dump});
 //   if (!r) return nlpp::fail(r.error());
 //   for (nlpp::message_view m : nlpp::message_range(datagram)) {
 //       auto v = r->classify(m, group);
 //       if (!v) return nlpp::fail(v.error());
-//       if (v->kind == nlpp::reply_reader::verdict::reply) use(v->index, m);
+//       if (v->kind == nlpp::reply_reader::verdict::reply) std::printf("request %zu: type %u\n", v->index, m.type());
 //   }
-//   if (r->finished()) return std::move(*r).outcomes();
+//   if (r->finished())
+//       for (const auto& outcome : std::move(*r).outcomes())
+//           if (outcome) return nlpp::fail(*outcome);  // the first request that failed
 #pragma once
 
 #include <cstdint>
