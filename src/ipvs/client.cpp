@@ -95,15 +95,15 @@ auto all_replies(client& self, message_builder& b, command c, const std::functio
 
 }  // namespace
 
-std::string operation::describe() const {
+std::string change::describe() const {
     static constexpr const char* verbs[] = {"add service", "edit service", "del service", "add dest", "edit dest", "del dest"};
-    std::string s = fmt::format("{} {}", verbs[static_cast<int>(op)], key_string(service.key));
+    std::string s = fmt::format("{} {}", verbs[static_cast<int>(what)], key_string(service.key));
     if (dest) {
         const auto& d = *dest;
         s += d.address.is_v6() ? fmt::format(" -> [{}]:{}", d.address.to_string(), d.port)
                                : fmt::format(" -> {}:{}", d.address.to_string(), d.port);
-        if (op != kind::del_dest) s += fmt::format(" ({}, weight {})", forwarding_name(d.fwd), d.weight);
-    } else if (op != kind::del_service) {
+        if (what != kind::del_dest) s += fmt::format(" ({}, weight {})", forwarding_name(d.fwd), d.weight);
+    } else if (what != kind::del_service) {
         s += fmt::format(" ({})", service.scheduler);
     }
     return s;
@@ -319,12 +319,12 @@ result<std::vector<service_entry>> client::snapshot() {
     return out;
 }
 
-void client::encode(message_builder& b, const operation& op) const {
-    using k = operation::kind;
+void client::encode(message_builder& b, const change& op) const {
+    using k = change::kind;
     static constexpr command cmds[] = {command::new_service, command::set_service, command::del_service,
                                        command::new_dest,    command::set_dest,    command::del_dest};
-    b.put_header(genl::header{cmd(cmds[static_cast<int>(op.op)]), family::version, 0});
-    switch (op.op) {
+    b.put_header(genl::header{cmd(cmds[static_cast<int>(op.what)]), family::version, 0});
+    switch (op.what) {
     case k::add_service:
     case k::edit_service: put_service(b, op.service); break;
     case k::del_service: put_service_key(b, op.service.key); break;
@@ -332,22 +332,22 @@ void client::encode(message_builder& b, const operation& op) const {
     case k::edit_dest:
     case k::del_dest:
         put_service_key(b, op.service.key);
-        put_dest(b, op.dest.value_or(destination{}), op.op != k::del_dest);
+        put_dest(b, op.dest.value_or(destination{}), op.what != k::del_dest);
         break;
     }
 }
 
-result<std::vector<std::optional<error>>> client::apply(std::span<const operation> ops) {
+result<std::vector<std::optional<error>>> client::apply(std::span<const change> ops) {
     std::vector<std::optional<error>> out(ops.size());
-    // Invalid operations are answered here and not sent; the rest go in one batch.
+    // Invalid changes are answered here and not sent; the rest go in one batch.
     std::vector<std::size_t> sent;
     message_builder b(family_id_, 0, std::size_t{1} << 30);
     for (std::size_t i = 0; i < ops.size(); ++i) {
         const auto& op = ops[i];
         result<void> v;
-        if (op.op == operation::kind::add_service || op.op == operation::kind::edit_service) v = validate(op.service);
-        else if (op.dest && op.op != operation::kind::del_dest) v = validate(op.service.key, *op.dest);
-        else if (!op.dest && op.op >= operation::kind::add_dest)
+        if (op.what == change::kind::add_service || op.what == change::kind::edit_service) v = validate(op.service);
+        else if (op.dest && op.what != change::kind::del_dest) v = validate(op.service.key, *op.dest);
+        else if (!op.dest && op.what >= change::kind::add_dest)
             v = fail(errc::invalid_argument, op.describe() + ": no destination given");
         if (!v) {
             out[i] = v.error();
@@ -371,14 +371,14 @@ result<std::vector<std::optional<error>>> client::apply(std::span<const operatio
     for (std::size_t k = 0; k < sent.size(); ++k) {
         if (!(*results)[k]) continue;
         error e = std::move(*(*results)[k]);
-        const command c = cmds[static_cast<int>(ops[sent[k]].op)];
+        const command c = cmds[static_cast<int>(ops[sent[k]].what)];
         if (e.errno_value() != ENOENT) {
             e = errno_cause(std::move(e), c);
         } else if (!first_enoent) {
             e = explain(std::move(e), c);
             first_enoent = e;
         } else if (first_enoent->is(errc::family_not_found) || family_id_ != sent_id) {
-            first_enoent->context = e.context;  // the same cause, this operation's context
+            first_enoent->context = e.context;  // the same cause, this change's context
             e = *first_enoent;
         } else {
             e = errno_cause(std::move(e), c);

@@ -25,15 +25,15 @@ using dest_id = std::pair<address, std::uint16_t>;
 
 }  // namespace
 
-std::vector<operation> plan(std::span<const service_entry> current, std::span<const service_entry> desired,
+std::vector<change> plan(std::span<const service_entry> current, std::span<const service_entry> desired,
                             reconcile_mode mode) {
-    using k = operation::kind;
+    using k = change::kind;
     std::map<service_key, const service_entry*> have;
     for (const auto& e : current) have.emplace(e.service.key, &e);
     std::map<service_key, const service_entry*> want;
     for (const auto& e : desired) want.emplace(e.service.key, &e);
 
-    std::vector<operation> svc_ops, dest_dels, dest_ops;
+    std::vector<change> svc_ops, dest_dels, dest_ops;
     if (mode == reconcile_mode::full)
         for (const auto& e : current)
             if (!want.count(e.service.key)) svc_ops.push_back({k::del_service, e.service, std::nullopt});
@@ -60,7 +60,7 @@ std::vector<operation> plan(std::span<const service_entry> current, std::span<co
             else if (!same_settings(*dit->second, d)) dest_ops.push_back({k::edit_dest, e.service, d});
         }
     }
-    std::vector<operation> out = std::move(svc_ops);
+    std::vector<change> out = std::move(svc_ops);
     out.insert(out.end(), dest_dels.begin(), dest_dels.end());
     out.insert(out.end(), dest_ops.begin(), dest_ops.end());
     return out;

@@ -77,7 +77,7 @@ check() {  # NAME OPS: exit 1, one FAILED line (the multicast destination), the 
   [[ $rc == 1 ]] && ok || bad "$name: exit status $rc, not 1"
   [[ $(grep -c '^FAILED ' <<<"$out") == 1 && $(grep '^FAILED ' <<<"$out") == "FAILED add dest TCP 203.0.113.1:80 -> 224.0.0.1:80 (Masq, weight 1): Invalid argument"* ]] &&
     ok || bad "$name: the rejected destination is not reported alone: $out"
-  [[ $err == "$ops operations applied, 1 failed" ]] && ok || bad "$name: summary '$err'"
+  [[ $err == "$ops changes applied, 1 failed" ]] && ok || bad "$name: summary '$err'"
   [[ "$(ip netns exec $got ipvsadm -Sn)" == "$(ip netns exec $want ipvsadm -Sn)" ]] && ok || {
     bad "$name: the state differs from ipvsadm's"
     diff <(ip netns exec $want ipvsadm -Sn) <(ip netns exec $got ipvsadm -Sn)
@@ -103,7 +103,7 @@ check "apply" 8
 # A dry run changes nothing and says what it would do.
 before
 apply --dry-run --partial "$work/state.json"
-[[ $rc == 0 && $(grep -c '^would ' <<<"$out") == 7 && $err == "7 operations planned, 0 failed" ]] && ok ||
+[[ $rc == 0 && $(grep -c '^would ' <<<"$out") == 7 && $err == "7 changes planned, 0 failed" ]] && ok ||
   bad "apply --dry-run --partial: exit $rc, '$out', '$err'"
 [[ "$(ip netns exec $got ipvsadm -Sn)" == "$(ip netns exec $want ipvsadm -Sn)" ]] && ok || bad "a dry run changed the state"
 

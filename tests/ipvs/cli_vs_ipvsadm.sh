@@ -76,7 +76,7 @@ in_ns "$nlpp" -C
 in_ns "$nlpp" apply /tmp/$ns.json >/dev/null 2>&1 && ok || bad "apply"
 [[ "$(in_ns ipvsadm -Sn)" == "$saved" ]] && ok || bad "apply did not restore the state"
 out=$(in_ns "$nlpp" apply /tmp/$ns.json 2>&1)
-[[ "$out" == "0 operations applied, 0 failed" ]] && ok || bad "apply is not idempotent: $out"
+[[ "$out" == "0 changes applied, 0 failed" ]] && ok || bad "apply is not idempotent: $out"
 python3 - /tmp/$ns.json <<'PY'
 import json, sys
 p = sys.argv[1]; s = json.load(open(p))

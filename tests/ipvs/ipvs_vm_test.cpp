@@ -282,13 +282,13 @@ TEST_F(ipvs_vm, sync_daemons_start_list_stop) {
 }
 
 TEST_F(ipvs_vm, batch_apply_reports_each_outcome) {
-    std::vector<operation> ops;
+    std::vector<change> ops;
     for (int i = 0; i < 300; ++i) {
         auto s = web("10.1.0.0", static_cast<std::uint16_t>(1000 + i));
-        ops.push_back({operation::kind::add_service, s, std::nullopt});
-        ops.push_back({operation::kind::add_dest, s, destination{.address = ip("192.0.2.50"), .port = 80}});
+        ops.push_back({change::kind::add_service, s, std::nullopt});
+        ops.push_back({change::kind::add_dest, s, destination{.address = ip("192.0.2.50"), .port = 80}});
     }
-    ops.push_back({operation::kind::add_service, web("10.1.0.0", 1000), std::nullopt});  // duplicate: EEXIST
+    ops.push_back({change::kind::add_service, web("10.1.0.0", 1000), std::nullopt});  // duplicate: EEXIST
     auto r = ipvs_->apply(ops);
     ASSERT_TRUE(r) << r.error().what();
     for (std::size_t i = 0; i + 1 < r->size(); ++i) EXPECT_FALSE((*r)[i]) << (*r)[i]->what();
@@ -392,7 +392,7 @@ TEST_F(ipvs_vm, reconcile_interrupted_by_a_rejected_destination_converges) {
     ASSERT_EQ(r->failed(), 1u);
     std::size_t bad = 0;
     while (!r->outcomes[bad]) ++bad;
-    EXPECT_EQ(r->ops[bad].op, operation::kind::add_dest);
+    EXPECT_EQ(r->ops[bad].what, change::kind::add_dest);
     EXPECT_EQ(r->ops[bad].dest->address, ip("224.0.0.5"));
     EXPECT_EQ(r->outcomes[bad]->errno_value(), EINVAL) << r->outcomes[bad]->what();
     EXPECT_NE(r->outcomes[bad]->what().find("invalid destination"), std::string::npos) << r->outcomes[bad]->what();
@@ -434,8 +434,8 @@ TEST_F(ipvs_vm, family_unloaded_between_resolution_and_use) {
     }
     auto gone = c->services();
     auto gone_add = c->add_service(web());
-    const std::vector<operation> two = {{operation::kind::add_service, web("10.0.0.1"), std::nullopt},
-                                        {operation::kind::add_service, web("10.0.0.2"), std::nullopt}};
+    const std::vector<change> two = {{change::kind::add_service, web("10.0.0.1"), std::nullopt},
+                                        {change::kind::add_service, web("10.0.0.2"), std::nullopt}};
     auto gone_batch = c->apply(two);
     set_helper(helper);
     ASSERT_TRUE(unloaded) << "rmmod ip_vs failed";

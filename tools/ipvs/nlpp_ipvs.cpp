@@ -585,19 +585,19 @@ std::string ipvsadm_message(cmd_id c, const nlpp::error& e) {
 }
 
 // One change of a command line, for the client or a batch.
-std::optional<operation> as_operation(const command_line& cl) {
+std::optional<change> as_change(const command_line& cl) {
     switch (cl.cmd) {
-    case ADD: return operation{operation::kind::add_service, cl.svc, std::nullopt};
-    case EDIT: return operation{operation::kind::edit_service, cl.svc, std::nullopt};
-    case DEL: return operation{operation::kind::del_service, cl.svc, std::nullopt};
-    case ADDDEST: return operation{operation::kind::add_dest, cl.svc, cl.dest};
-    case EDITDEST: return operation{operation::kind::edit_dest, cl.svc, cl.dest};
-    case DELDEST: return operation{operation::kind::del_dest, cl.svc, cl.dest};
+    case ADD: return change{change::kind::add_service, cl.svc, std::nullopt};
+    case EDIT: return change{change::kind::edit_service, cl.svc, std::nullopt};
+    case DEL: return change{change::kind::del_service, cl.svc, std::nullopt};
+    case ADDDEST: return change{change::kind::add_dest, cl.svc, cl.dest};
+    case EDITDEST: return change{change::kind::edit_dest, cl.svc, cl.dest};
+    case DELDEST: return change{change::kind::del_dest, cl.svc, cl.dest};
     default: return std::nullopt;
     }
 }
 
-cmd_id cmd_of(operation::kind k) {
+cmd_id cmd_of(change::kind k) {
     static constexpr cmd_id map[] = {ADD, EDIT, DEL, ADDDEST, EDITDEST, DELDEST};
     return map[static_cast<int>(k)];
 }
@@ -692,7 +692,7 @@ int run(client& ipvs, const command_line& cl) {
 // sent as pipelined batches, other commands run in order between them.
 int restore(client& ipvs, const char* prog) {
     int status = 0;
-    std::vector<operation> batch;
+    std::vector<change> batch;
     std::vector<std::size_t> lines;
     auto flush_batch = [&] {
         if (batch.empty()) return;
@@ -703,7 +703,7 @@ int restore(client& ipvs, const char* prog) {
         } else {
             for (std::size_t k = 0; k < results->size(); ++k)
                 if ((*results)[k]) {
-                    std::fprintf(stderr, "line %zu: %s\n", lines[k], ipvsadm_message(cmd_of(batch[k].op), *(*results)[k]).c_str());
+                    std::fprintf(stderr, "line %zu: %s\n", lines[k], ipvsadm_message(cmd_of(batch[k].what), *(*results)[k]).c_str());
                     status = 255;
                 }
         }
@@ -732,7 +732,7 @@ int restore(client& ipvs, const char* prog) {
         try {
             command_line cl = parse(args, prog);
             if (cl.cmd == RESTORE) usage_fail("-R inside -R");
-            if (auto op = as_operation(cl)) {
+            if (auto op = as_change(cl)) {
                 batch.push_back(*op);
                 lines.push_back(n);
             } else {
@@ -781,7 +781,7 @@ int apply_file(client& ipvs, const std::vector<std::string>& args) {
         // A kernel's refusal has the operation as its context: named once.
         else std::printf("FAILED %s\n", (e->context == op ? e->what() : op + ": " + e->what()).c_str());
     }
-    std::fprintf(stderr, "%zu operations %s, %zu failed\n", rep->ops.size(), dry ? "planned" : "applied", rep->failed());
+    std::fprintf(stderr, "%zu changes %s, %zu failed\n", rep->ops.size(), dry ? "planned" : "applied", rep->failed());
     return rep->failed() ? 1 : 0;
 }
 

@@ -42,9 +42,9 @@
 namespace nlpp::ipvs {
 
 // One change, for apply() and reconcile plans.
-struct operation {
+struct change {
     enum class kind { add_service, edit_service, del_service, add_dest, edit_dest, del_dest };
-    kind op = kind::add_service;
+    kind what = kind::add_service;
     ipvs::service service{};                     // for dest ops: the service's key is what counts
     std::optional<ipvs::destination> dest{};
     // "add service TCP 10.0.0.1:80 (rr)", "del dest TCP 10.0.0.1:80 -> 192.0.2.1:80"
@@ -87,9 +87,9 @@ public:
 
     // Every service with its destinations.
     result<std::vector<service_entry>> snapshot();
-    // Sends the operations pipelined and returns one outcome per operation
+    // Sends the changes pipelined and returns one outcome per change
     // (nullopt: done). Fails as a whole only when the socket does.
-    result<std::vector<std::optional<error>>> apply(std::span<const operation> ops);
+    result<std::vector<std::optional<error>>> apply(std::span<const change> ops);
 
     // Names the cause of a kernel error for command c (the errno's hint for
     // this command). ENOENT for any command can also mean that the IPVS
@@ -106,7 +106,7 @@ private:
     client(genl::client gc, std::uint16_t id) : gc_(std::move(gc)), family_id_(id) {}
     message_builder request(command c) const;
     result<void> exec(command c, message_builder& b, std::string what);
-    void encode(message_builder& b, const operation& op) const;
+    void encode(message_builder& b, const change& op) const;
 
     genl::client gc_;
     std::uint16_t family_id_;

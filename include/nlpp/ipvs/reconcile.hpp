@@ -1,7 +1,7 @@
 // nlpp/ipvs/reconcile.hpp: declarative IPVS state.
 //
 // plan() compares the kernel's current state with a desired state and
-// returns the minimal list of operations that turns one into the other:
+// returns the minimal list of changes that turns one into the other:
 // services and destinations to add, edit (only when a settable field
 // differs) and delete. In full mode the desired state is the whole IPVS
 // state of the namespace, so unlisted services are deleted; in partial
@@ -27,14 +27,14 @@ namespace nlpp::ipvs {
 
 enum class reconcile_mode { full, partial };
 
-// The operations, in a safe order: service deletions, service additions and
+// The changes, in a safe order: service deletions, service additions and
 // edits, then destination deletions, additions and edits.
-NLPP_API std::vector<operation> plan(std::span<const service_entry> current, std::span<const service_entry> desired,
+NLPP_API std::vector<change> plan(std::span<const service_entry> current, std::span<const service_entry> desired,
                                      reconcile_mode mode);
 
 struct reconcile_report {
-    std::vector<operation> ops;                 // the plan
-    std::vector<std::optional<error>> outcomes;  // per operation (empty on a dry run)
+    std::vector<change> ops;                 // the plan
+    std::vector<std::optional<error>> outcomes;  // per change (empty on a dry run)
     std::size_t failed() const noexcept {
         std::size_t n = 0;
         for (const auto& o : outcomes) n += o.has_value();
