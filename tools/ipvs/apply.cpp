@@ -1,7 +1,7 @@
 // nlpp-ipvs apply (see apply.hpp).
 #include "apply.hpp"
 
-#include "listing.hpp"
+#include "state_json.hpp"
 
 #include <nlpp/ipvs/reconcile.hpp>
 

@@ -1,5 +1,5 @@
 // nlpp-ipvs apply: makes the kernel's IPVS state equal to a JSON file in the
-// schema of `-L --json` (listing.hpp's state_from_json), through
+// schema of `-L --json` (state_json.hpp), through
 // nlpp::ipvs::reconcile.
 #pragma once
 

@@ -8,6 +8,7 @@
 #include "apply.hpp"
 #include "command_line.hpp"
 #include "listing.hpp"
+#include "state_json.hpp"
 
 #include <cstdio>
 #include <fstream>
