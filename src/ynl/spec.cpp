@@ -1,53 +1,20 @@
 // Loading YNL specs with libfyaml into nlpp::ynl::spec.
 #include <nlpp/ynl/spec.hpp>
 
+#include "json_out.hpp"
+
 #include <libfyaml.h>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
-#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <sstream>
-#include <sys/stat.h>
 
 #include <fmt/format.h>
 
 namespace nlpp::ynl {
 namespace {
-
-// A name as a JSON string: "\"name\"".
-std::string json_string_of(std::string_view name) {
-    std::string k = "\"";
-    for (char c : name) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20) k += fmt::format("\\u{:04x}", u);
-        else if (c == '"' || c == '\\') (k += '\\') += c;
-        else k += c;
-    }
-    return k + '"';
-}
-
-// A name as a JSON object key with its colon: "\"name\":".
-std::string json_key_of(std::string_view name) { return json_string_of(name) + ':'; }
-
-// The most JSON text a struct can decode to when every member is an integer
-// shown as a number or an enum name ({ "key":value,... }); 0 for other structs.
-std::size_t plain_text_bound(const definition& d) {
-    if (d.kind != definition::kind::structure) return 0;
-    std::size_t n = 2;
-    for (const auto& m : d.members) {
-        if (m.type == attr_type::pad) continue;
-        if (!scalar_size(m.type) || m.hint != display::none || m.enum_as_flags) return 0;
-        if (m.enum_def && m.enum_def->kind != definition::kind::enumeration) return 0;
-        std::size_t value = 21;  // -9223372036854775808 or 18446744073709551615
-        if (m.enum_def)
-            for (const auto& e : m.enum_def->entries) value = std::max(value, e.json.size());
-        n += 1 + m.json_key.size() + value;
-    }
-    return n;
-}
 
 // A read-only view of a libfyaml node with the helpers the loader needs.
 class node {
@@ -217,7 +184,6 @@ struct loader {
                         return fail(err(e.line(), fmt::format("flags '{}': bit {} out of range", def.name, next)));
                     en.value = def.kind == definition::kind::flags ? (std::uint64_t{1} << next) : static_cast<std::uint64_t>(next);
                     ++next;
-                    en.json = json_string_of(en.name);
                     def.entries.push_back(std::move(en));
                 }
             } else if (type == "struct") {
@@ -494,7 +460,6 @@ struct loader {
         };
         for (auto& d : s.definitions)
             for (auto& m : d.members) {
-                m.json_key = json_key_of(m.name);
                 const std::string who = fmt::format("struct '{}' member '{}'", d.name, m.name);
                 auto e = enumeration(m.enum_name, who);
                 if (!e) return fail(e.error());
@@ -503,11 +468,9 @@ struct loader {
                 if (!st) return fail(st.error());
                 m.struct_def = *st;
             }
-        for (auto& d : s.definitions) d.plain_text = plain_text_bound(d);
         for (auto& set : s.attribute_sets)
             for (auto& a : set.attrs) {
                 const std::string who = fmt::format("attribute '{}' of set '{}'", a.name, set.name);
-                a.json_key = json_key_of(a.name);
                 a.nested_set = a.nested.empty() ? nullptr : s.find_set(a.nested);
                 a.sub_message_def = a.sub_message.empty() ? nullptr : s.find_sub_message(a.sub_message);
                 auto e = enumeration(a.enum_name, who);
@@ -707,6 +670,7 @@ result<spec> parse_spec(std::string_view yaml, const std::string& file_name) {
     loader l;
     l.s.file = base;
     if (auto r = l.load(node(fy_document_root(doc.get()))); !r) return fail(r.error());
+    detail::fill_text_caches(l.s);
     return std::move(l.s);
 }
 
@@ -716,41 +680,6 @@ result<spec> load_spec(const std::string& path) {
     std::stringstream ss;
     ss << f.rdbuf();
     return parse_spec(ss.str(), path);
-}
-
-std::vector<std::string> spec_search_path(const std::vector<std::string>& extra_dirs) {
-    std::vector<std::string> dirs;
-    if (const char* p = std::getenv("NLPP_SPEC_PATH")) {
-        std::stringstream ss(p);
-        for (std::string d; std::getline(ss, d, ':');)
-            if (!d.empty()) dirs.push_back(d);
-    }
-    dirs.insert(dirs.end(), extra_dirs.begin(), extra_dirs.end());
-    dirs.push_back("/usr/local/share/ynl/specs");
-    dirs.push_back("/usr/share/ynl/specs");
-    return dirs;
-}
-
-result<std::string> find_spec(std::string_view family, const std::vector<std::string>& extra_dirs) {
-    const std::vector<std::string> dirs = spec_search_path(extra_dirs);
-    // File names are lower case, with '-' or '_' (rt-link.yaml, rt_link.yaml);
-    // family names may not be (the kernel's IPVS family).
-    std::string lower(family), underscored;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    underscored = lower;
-    for (char& c : underscored)
-        if (c == '-') c = '_';
-    for (const auto& d : dirs)
-        for (const std::string& n : {std::string(family), lower, underscored}) {
-            const std::string path = d + "/" + n + ".yaml";
-            struct stat st;
-            if (::stat(path.c_str(), &st) == 0) return path;
-        }
-    std::string searched;
-    for (const auto& d : dirs) searched += (searched.empty() ? "" : ":") + d;
-    error e(errc::family_not_found, fmt::format("no spec for family '{}' in {}", family, searched));
-    e.hint = "set NLPP_SPEC_PATH or pass --spec FILE";
-    return fail(std::move(e));
 }
 
 }  // namespace nlpp::ynl

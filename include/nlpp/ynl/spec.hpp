@@ -59,7 +59,7 @@ constexpr std::size_t scalar_size(attr_type t) noexcept {
 struct enum_entry {
     std::string name;
     std::uint64_t value = 0;  // flags: the mask (1 << bit)
-    std::string json;         // "\"name\"", for writing JSON text
+    std::string json;         // "\"name\"": the decoder's cache (src/ynl/json_out.cpp)
 };
 
 struct NLPP_API definition;
@@ -79,7 +79,7 @@ struct struct_member {
     // Resolved at load: pointers into the same spec.
     const definition* enum_def = nullptr;
     const definition* struct_def = nullptr;
-    std::string json_key;  // "\"name\":", for writing JSON text
+    std::string json_key;  // "\"name\":": the decoder's cache (src/ynl/json_out.cpp)
 };
 
 struct NLPP_API definition {
@@ -91,8 +91,9 @@ struct NLPP_API definition {
     std::vector<enum_entry> entries;       // enum, flags
     std::vector<struct_member> members;    // struct
     std::size_t size = 0;                  // struct: packed size in bytes
-    // Resolved at load: the most JSON text a struct of integer members (plain
-    // or enum names) decodes to, for the decoder's fast path; 0 for others.
+    // The decoder's cache (src/ynl/json_out.cpp), filled at load: the most
+    // JSON text a struct of integer members (plain or enum names) decodes
+    // to, for its fast path; 0 for others.
     std::size_t plain_text = 0;
     const enum_entry* find(std::string_view entry) const noexcept;
     const enum_entry* find(std::uint64_t v) const noexcept;
@@ -127,7 +128,7 @@ struct attribute {
     const definition* struct_def = nullptr;
     const ynl::sub_message* sub_message_def = nullptr;
     bool is_selector = false;  // some sub-message is chosen by an attribute of this name
-    std::string json_key;      // "\"name\":", for writing JSON text
+    std::string json_key;      // "\"name\":": the decoder's cache (src/ynl/json_out.cpp)
 };
 
 struct NLPP_API attr_set {
