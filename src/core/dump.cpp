@@ -1,4 +1,4 @@
-// The annotated hex dumper and hex helpers.
+// The annotated hex dumper.
 #include <nlpp/core/dump.hpp>
 
 #include <linux/netlink.h>
@@ -10,12 +10,8 @@
 namespace nlpp {
 namespace {
 
-std::string hex_word(bytes w) {
-    std::string s;
-    for (std::size_t i = 0; i < 4; ++i)
-        s += i < w.size() ? fmt::format("{:02x} ", static_cast<unsigned>(w[i])) : "   ";
-    return s;
-}
+// Up to four bytes as "xx xx xx xx " (blank-padded to 12 columns).
+std::string hex_word(bytes w) { return fmt::format("{:<12}", hex(w, ' ') + ' '); }
 
 std::string printable(bytes w) {
     std::string s;
@@ -93,36 +89,6 @@ std::string format_message(message_view m, std::size_t fixed_header, const attr_
         payload_lines(out, p.first(fixed_header), "  ");
     }
     attrs_lines(out, p.subspan(std::min(align4(fixed_header), p.size())), names, true, "", 0);
-    return out;
-}
-
-std::string to_hex(bytes data) {
-    std::string s;
-    for (std::size_t i = 0; i < data.size(); ++i) {
-        s += fmt::format("{:02x}", static_cast<unsigned>(data[i]));
-        s += (i % 16 == 15 || i + 1 == data.size()) ? '\n' : ' ';
-    }
-    return s;
-}
-
-result<std::vector<std::byte>> from_hex(std::string_view text) {
-    std::vector<std::byte> out;
-    int hi = -1;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (std::isspace(static_cast<unsigned char>(c))) continue;
-        int v;
-        if (c >= '0' && c <= '9') v = c - '0';
-        else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-        else return fail(errc::malformed, fmt::format("hex: '{}' at offset {} is not a hex digit", c, i));
-        if (hi < 0) hi = v;
-        else {
-            out.push_back(static_cast<std::byte>(hi * 16 + v));
-            hi = -1;
-        }
-    }
-    if (hi >= 0) return fail(errc::malformed, "hex: odd number of digits");
     return out;
 }
 

@@ -1,6 +1,8 @@
 // IPVS value types: addresses, names.
 #include <nlpp/ipvs/types.hpp>
 
+#include <nlpp/core/text.hpp>
+
 #include <arpa/inet.h>
 
 #include <fmt/format.h>
@@ -32,20 +34,9 @@ address address::v4(std::uint32_t host_order) {
 }
 
 std::string address::to_string() const {
-    if (!is_v6()) {  // by hand: glibc's inet_ntop formats each octet through sprintf
-        char buf[16];
-        char* p = buf;
-        for (std::size_t i = 0; i < 4; ++i) {
-            const unsigned v = bytes[i];
-            if (v >= 100) *p++ = static_cast<char>('0' + v / 100);
-            if (v >= 10) *p++ = static_cast<char>('0' + v / 10 % 10);
-            *p++ = static_cast<char>('0' + v % 10);
-            if (i < 3) *p++ = '.';
-        }
-        return std::string(buf, p);
-    }
+    if (!is_v6()) return ipv4_text(std::as_bytes(std::span(bytes)));
     char buf[INET6_ADDRSTRLEN];
-    if (!inet_ntop(is_v6() ? AF_INET6 : AF_INET, bytes.data(), buf, sizeof buf)) return "?";
+    if (!inet_ntop(AF_INET6, bytes.data(), buf, sizeof buf)) return "?";
     return buf;
 }
 

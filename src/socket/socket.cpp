@@ -26,24 +26,21 @@ result<void> set_opt(int fd, int level, int name, int value, const char* what) {
 // Runs f() with the calling thread inside another network namespace.
 template <class F>
 auto in_netns(int target, const std::string& label, F&& f) -> decltype(f()) {
-    int self = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-    if (self < 0) return fail(error::from_errno(errno, "open /proc/thread-self/ns/net"));
+    const unique_fd self(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
+    if (self.get() < 0) return fail(error::from_errno(errno, "open /proc/thread-self/ns/net"));
     if (setns(target, CLONE_NEWNET) < 0) {
         auto e = error::from_errno(errno, fmt::format("enter network namespace {}", label));
         if (errno == EPERM) e.hint = "needs CAP_SYS_ADMIN";
-        ::close(self);
         return fail(std::move(e));
     }
     auto r = f();
-    const bool back = setns(self, CLONE_NEWNET) == 0;
-    ::close(self);
-    if (!back) return fail(error::from_errno(errno, "return to the original network namespace"));
+    if (setns(self.get(), CLONE_NEWNET) != 0) return fail(error::from_errno(errno, "return to the original network namespace"));
     return r;
 }
 
-result<int> open_raw(int protocol) {
-    int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
-    if (fd < 0) {
+result<unique_fd> open_raw(int protocol) {
+    unique_fd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol));
+    if (fd.get() < 0) {
         auto e = error::from_errno(errno, fmt::format("open netlink socket (protocol {})", protocol));
         if (errno == EPROTONOSUPPORT) e.hint = "this kernel lacks that netlink protocol";
         return fail(std::move(e));
@@ -54,82 +51,46 @@ result<int> open_raw(int protocol) {
 }  // namespace
 
 result<socket> socket::open(int protocol, const socket_options& o) {
-    result<int> fd = [&]() -> result<int> {
+    result<unique_fd> fd = [&]() -> result<unique_fd> {
         if (o.netns_fd >= 0) return in_netns(o.netns_fd, fmt::format("fd {}", o.netns_fd), [&] { return open_raw(protocol); });
         if (!o.netns.empty()) {
             const std::string path = o.netns.find('/') == std::string::npos ? "/run/netns/" + o.netns : o.netns;
-            int ns = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-            if (ns < 0) return fail(error::from_errno(errno, fmt::format("open network namespace {}", path)));
-            auto r = in_netns(ns, o.netns, [&] { return open_raw(protocol); });
-            ::close(ns);
-            return r;
+            const unique_fd ns(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+            if (ns.get() < 0) return fail(error::from_errno(errno, fmt::format("open network namespace {}", path)));
+            return in_netns(ns.get(), o.netns, [&] { return open_raw(protocol); });
         }
         return open_raw(protocol);
     }();
     if (!fd) return fail(fd.error());
 
-    auto cleanup = [&](error e) {
-        ::close(*fd);
-        return fail(std::move(e));
-    };
     for (auto [opt, name] : {std::pair{NETLINK_CAP_ACK, "NETLINK_CAP_ACK"}, std::pair{NETLINK_EXT_ACK, "NETLINK_EXT_ACK"},
                              std::pair{NETLINK_GET_STRICT_CHK, "NETLINK_GET_STRICT_CHK"},
                              std::pair{NETLINK_PKTINFO, "NETLINK_PKTINFO"}})
-        if (auto r = set_opt(*fd, SOL_NETLINK, opt, 1, name); !r) return cleanup(r.error());
+        if (auto r = set_opt(fd->get(), SOL_NETLINK, opt, 1, name); !r) return fail(r.error());
     if (o.receive_buffer > 0)
-        if (auto r = set_opt(*fd, SOL_SOCKET, SO_RCVBUF, o.receive_buffer, "SO_RCVBUF"); !r) return cleanup(r.error());
+        if (auto r = set_opt(fd->get(), SOL_SOCKET, SO_RCVBUF, o.receive_buffer, "SO_RCVBUF"); !r) return fail(r.error());
 
     sockaddr_nl addr{};
     addr.nl_family = AF_NETLINK;
-    if (bind(*fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
-        return cleanup(error::from_errno(errno, "bind netlink socket"));
+    if (bind(fd->get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
+        return fail(error::from_errno(errno, "bind netlink socket"));
     socklen_t len = sizeof addr;
-    if (getsockname(*fd, reinterpret_cast<sockaddr*>(&addr), &len) < 0)
-        return cleanup(error::from_errno(errno, "getsockname on netlink socket"));
-    return socket(*fd, addr.nl_pid, protocol, o);
+    if (getsockname(fd->get(), reinterpret_cast<sockaddr*>(&addr), &len) < 0)
+        return fail(error::from_errno(errno, "getsockname on netlink socket"));
+    return socket(std::move(*fd), addr.nl_pid, protocol, o);
 }
 
-socket::socket(int fd, std::uint32_t port, int protocol, const socket_options& o)
-    : fd_(fd), port_(port), protocol_(protocol), timeout_(o.timeout), nonblocking_(o.nonblocking),
+socket::socket(unique_fd fd, std::uint32_t port, int protocol, const socket_options& o)
+    : fd_(std::move(fd)), port_(port), protocol_(protocol), timeout_(o.timeout), nonblocking_(o.nonblocking),
       read_size_(std::max<std::size_t>(o.read_size, 4096)) {
     const std::size_t batch = std::clamp<std::size_t>(o.read_batch, 1, 64);
     rx_.resize(read_size_ * batch);
     slots_.resize(batch);
 }
 
-socket::socket(socket&& o) noexcept
-    : fd_(std::exchange(o.fd_, -1)), port_(o.port_), protocol_(o.protocol_), next_seq_(o.next_seq_),
-      timeout_(o.timeout_), nonblocking_(o.nonblocking_), lost_notifications_(o.lost_notifications_),
-      subscriptions_(o.subscriptions_), rx_(std::move(o.rx_)), read_size_(o.read_size_), slots_(std::move(o.slots_)),
-      filled_(o.filled_), next_(o.next_), sent_(std::move(o.sent_)), pending_(std::move(o.pending_)) {}
-
-socket& socket::operator=(socket&& o) noexcept {
-    if (this != &o) {
-        close();
-        fd_ = std::exchange(o.fd_, -1);
-        port_ = o.port_;
-        protocol_ = o.protocol_;
-        next_seq_ = o.next_seq_;
-        timeout_ = o.timeout_;
-        nonblocking_ = o.nonblocking_;
-        lost_notifications_ = o.lost_notifications_;
-        subscriptions_ = o.subscriptions_;
-        rx_ = std::move(o.rx_);
-        read_size_ = o.read_size_;
-        slots_ = std::move(o.slots_);
-        filled_ = o.filled_;
-        next_ = o.next_;
-        sent_ = std::move(o.sent_);
-        pending_ = std::move(o.pending_);
-    }
-    return *this;
-}
-
-socket::~socket() { close(); }
-
-void socket::close() noexcept {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
+void unique_fd::reset(int fd) noexcept {
+    if (fd_ >= 0 && fd_ != fd) ::close(fd_);
+    fd_ = fd;
 }
 
 result<std::uint32_t> socket::stamp(mutable_bytes wire, std::uint16_t set_flags, std::uint16_t clear_flags,
@@ -151,7 +112,7 @@ result<void> socket::transmit(bytes data, std::string_view what) {
     sockaddr_nl kernel{};
     kernel.nl_family = AF_NETLINK;
     for (;;) {
-        const ssize_t n = ::sendto(fd_, data.data(), data.size(), 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel);
+        const ssize_t n = ::sendto(fd_.get(), data.data(), data.size(), 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel);
         if (n >= 0) return {};
         if (errno == EINTR) continue;
         return fail(error::from_errno(errno, std::string(what)));
@@ -192,14 +153,14 @@ result<void> socket::fill() {
     }
     for (;;) {
         if (timeout_.count() > 0 && !nonblocking_) {
-            pollfd p{fd_, POLLIN, 0};
+            pollfd p{fd_.get(), POLLIN, 0};
             const int n = ::poll(&p, 1, static_cast<int>(timeout_.count()));
             if (n < 0 && errno == EINTR) continue;
             if (n < 0) return fail(error::from_errno(errno, "poll netlink socket"));
             if (n == 0) return fail(errc::timeout, fmt::format("no reply within {} ms", timeout_.count()));
         }
         // The first datagram waits (unless non-blocking); the rest are taken only if already queued.
-        const int n = ::recvmmsg(fd_, mm, static_cast<unsigned>(batch), MSG_TRUNC | MSG_WAITFORONE | (nonblocking_ ? MSG_DONTWAIT : 0),
+        const int n = ::recvmmsg(fd_.get(), mm, static_cast<unsigned>(batch), MSG_TRUNC | MSG_WAITFORONE | (nonblocking_ ? MSG_DONTWAIT : 0),
                                  nullptr);
         if (n < 0) {
             if (errno == EINTR) continue;
@@ -248,7 +209,7 @@ result<datagram> socket::receive() {
 
 bool socket::readable() const noexcept {
     if (next_ < filled_) return true;
-    pollfd p{fd_, POLLIN, 0};
+    pollfd p{fd_.get(), POLLIN, 0};
     return ::poll(&p, 1, 0) > 0;
 }
 
@@ -418,13 +379,13 @@ result<batch_outcomes> socket::request_batch(message_builder& b, const batch_rea
 // Notifications.
 
 result<void> socket::subscribe(std::uint32_t group) {
-    auto r = set_opt(fd_, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, static_cast<int>(group), "NETLINK_ADD_MEMBERSHIP");
+    auto r = set_opt(fd_.get(), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, static_cast<int>(group), "NETLINK_ADD_MEMBERSHIP");
     if (r) ++subscriptions_;
     return r;
 }
 
 result<void> socket::unsubscribe(std::uint32_t group) {
-    auto r = set_opt(fd_, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, static_cast<int>(group), "NETLINK_DROP_MEMBERSHIP");
+    auto r = set_opt(fd_.get(), SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, static_cast<int>(group), "NETLINK_DROP_MEMBERSHIP");
     if (r && subscriptions_ > 0) --subscriptions_;
     return r;
 }

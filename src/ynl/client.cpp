@@ -12,12 +12,15 @@ namespace nlpp::ynl {
 result<client> client::open(const ynl::spec& s, const socket_options& options) {
     auto sock = socket::open(static_cast<int>(s.protonum), options);
     if (!sock) return fail(sock.error());
-    if (!s.is_genetlink()) return client(s, std::move(*sock), 0, {});
+    if (!s.is_genetlink()) {
+        std::vector<genl::mcast_group> groups;
+        for (const auto& g : s.mcast_groups)
+            if (g.value) groups.push_back({g.name, *g.value});
+        return client(s, std::move(*sock), 0, std::move(groups));
+    }
     auto f = genl::resolve(*sock, s.name);
     if (!f) return fail(f.error());
-    std::vector<std::pair<std::string, std::uint32_t>> groups;
-    for (const auto& g : f->mcast_groups) groups.emplace_back(g.name, g.id);
-    return client(s, std::move(*sock), f->id, std::move(groups));
+    return client(s, std::move(*sock), f->id, std::move(f->mcast_groups));
 }
 
 result<void> client::build(const request& req, std::optional<message_builder>& b, request_trace* trace) const {
@@ -77,16 +80,9 @@ result<void> client::run(const request& req, const std::function<result<void>(nl
 result<void> client::subscribe(std::string_view group) {
     std::optional<std::uint32_t> id;
     std::string known;
-    if (spec_->is_genetlink()) {
-        for (const auto& [name, gid] : groups_) {
-            if (name == group) id = gid;
-            known += (known.empty() ? "" : ", ") + name;
-        }
-    } else {
-        for (const auto& g : spec_->mcast_groups) {
-            if (g.name == group) id = g.value;
-            known += (known.empty() ? "" : ", ") + g.name;
-        }
+    for (const auto& g : groups_) {
+        if (g.name == group) id = g.id;
+        known += (known.empty() ? "" : ", ") + g.name;
     }
     if (!id)
         return fail(errc::invalid_argument, fmt::format("{} has no multicast group '{}' (it has: {})", spec_->name, group,

@@ -3,6 +3,8 @@
 
 #include "json_out.hpp"
 
+#include <nlpp/core/text.hpp>
+
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
@@ -16,20 +18,6 @@ namespace nlpp::ynl {
 namespace {
 
 using namespace detail;
-
-constexpr char hex_digits[] = "0123456789abcdef";
-
-std::string hex(bytes b, char sep = 0) {
-    std::string s;
-    s.reserve(b.size() * 3);
-    for (std::size_t i = 0; i < b.size(); ++i) {
-        if (sep && i) s += sep;
-        const auto x = static_cast<unsigned>(b[i]);
-        s += hex_digits[x >> 4];
-        s += hex_digits[x & 15];
-    }
-    return s;
-}
 
 // Kernel strings are bytes: invalid UTF-8 sequences become U+FFFD, so that
 // every decoded value can be printed as JSON.
@@ -79,20 +67,6 @@ error bad(const where& w, const std::string& why) {
 }
 
 
-// IPv4 as text without printf (inet_ntop formats through vfprintf).
-struct dotted {
-    explicit dotted(const std::byte* p) {
-        char* o = buf;
-        for (int i = 0; i < 4; ++i) {
-            if (i) *o++ = '.';
-            o = small_decimal(o, static_cast<unsigned>(p[i]));
-        }
-        len = static_cast<std::size_t>(o - buf);
-    }
-    operator std::string_view() const { return {buf, len}; }
-    char buf[16];
-    std::size_t len;
-};
 
 
 // Decoded values of selector attributes, per nesting level, for sub-messages.
@@ -162,7 +136,8 @@ public:
             if (hint == display::hex) return out_.plain(fmt::format("{:#x}", u));
             if (hint == display::ipv4 && t == attr_type::u32) {
                 const std::byte b[4] = {std::byte(u >> 24), std::byte(u >> 16), std::byte(u >> 8), std::byte(u)};
-                return out_.plain(dotted(b));
+                char text[16];
+                return out_.plain(std::string_view(text, write_ipv4(text, b)));
             }
         }
         if (is_unsigned(t)) out_.value(u);
@@ -176,7 +151,10 @@ public:
         return hint == display::ipv4 || hint == display::ipv6 || hint == display::ipv4_or_v6;
     }
     void hinted(bytes p, display hint) {
-        if (address_hint(hint) && p.size() == 4) return out_.plain(dotted(p.data()));
+        if (address_hint(hint) && p.size() == 4) {
+            char text[16];
+            return out_.plain(std::string_view(text, write_ipv4(text, p)));
+        }
         out_.plain(hinted_bytes(p, hint));
     }
     static std::string hinted_bytes(bytes p, display hint) {

@@ -1,6 +1,8 @@
 // Encoding JSON requests to netlink messages through a YNL spec.
 #include <nlpp/ynl/encode.hpp>
 
+#include <nlpp/core/text.hpp>
+
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
@@ -150,22 +152,9 @@ public:
             }
             return out;
         }
-        int high = -1;
-        for (char ch : t) {
-            if (ch == ' ' || ch == ':' || (ch == '-' && hint == "uuid")) {
-                if (high >= 0) return fail(bad(path, fmt::format("'{}' is not hex bytes", t)));
-                continue;
-            }
-            int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
-            if (d < 0) return fail(bad(path, fmt::format("'{}' is not {}", t, hint.empty() || hint == "hex" ? "hex bytes" : "a valid " + hint)));
-            if (high < 0) high = d;
-            else {
-                out.push_back(static_cast<std::byte>(high << 4 | d));
-                high = -1;
-            }
-        }
-        if (high >= 0) return fail(bad(path, fmt::format("'{}' has an odd number of hex digits", t)));
-        return out;
+        auto b = from_hex(t, hint == "uuid" ? " :-" : " :");
+        if (!b) return fail(bad(path, fmt::format("'{}' is not {}", t, hint.empty() || hint == "hex" ? "hex bytes" : "a valid " + hint)));
+        return b;
     }
 
     // A struct's members from `in` (missing members are zero) appended to out;

@@ -18,6 +18,7 @@
 
 #include <nlpp/core/extack.hpp>
 #include <nlpp/core/message.hpp>
+#include <nlpp/core/text.hpp>  // to_hex, from_hex
 
 namespace nlpp {
 
@@ -26,10 +27,5 @@ namespace nlpp {
 // every payload that parses cleanly as attributes is shown as a nest.
 NLPP_API std::string format_message(message_view m, std::size_t fixed_header = 0,
                                     const attr_set* names = nullptr);
-
-// Plain hex, 16 bytes a line, for golden files and diagnostics.
-NLPP_API std::string to_hex(bytes data);
-// The inverse of to_hex (whitespace ignored); errc::malformed on bad digits.
-NLPP_API result<std::vector<std::byte>> from_hex(std::string_view text);
 
 }  // namespace nlpp

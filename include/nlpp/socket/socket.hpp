@@ -38,6 +38,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlpp/core/builder.hpp>
@@ -136,18 +137,32 @@ private:
     bool ended_ = false;
 };
 
+// Owns a file descriptor: closes it when destroyed or reset; a move hands
+// it over. The socket's descriptor, so that its moves are the defaults.
+class NLPP_API unique_fd {
+public:
+    unique_fd() = default;
+    explicit unique_fd(int fd) noexcept : fd_(fd) {}
+    unique_fd(unique_fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+    unique_fd& operator=(unique_fd&& o) noexcept {
+        reset(std::exchange(o.fd_, -1));
+        return *this;
+    }
+    ~unique_fd() { reset(); }
+    int get() const noexcept { return fd_; }
+    // Closes the descriptor held (unless it is `fd`), then holds `fd`.
+    void reset(int fd = -1) noexcept;
+
+private:
+    int fd_ = -1;
+};
+
 class NLPP_API socket {
 public:
     // Opens, configures and binds a socket of `protocol` (NETLINK_ROUTE...).
     static result<socket> open(int protocol, const socket_options& options = {});
 
-    socket(socket&& o) noexcept;
-    socket& operator=(socket&& o) noexcept;
-    socket(const socket&) = delete;
-    socket& operator=(const socket&) = delete;
-    ~socket();
-
-    int fd() const noexcept { return fd_; }
+    int fd() const noexcept { return fd_.get(); }
     std::uint32_t port_id() const noexcept { return port_; }
     int protocol() const noexcept { return protocol_; }
 
@@ -208,7 +223,7 @@ public:
 
 private:
     friend class reply_range;
-    socket(int fd, std::uint32_t port, int protocol, const socket_options& o);
+    socket(unique_fd fd, std::uint32_t port, int protocol, const socket_options& o);
     // Finishes `b`, adds NLM_F_REQUEST | add_flags (when add_flags is set)
     // to every message, assigns seqs, keeps a copy for extack paths, sends.
     result<std::uint32_t> send_request(message_builder& b, std::uint16_t add_flags);
@@ -219,9 +234,8 @@ private:
     // Reads the answers to a sent batch into `r` until it is finished or
     // nothing is left to read with no dump running (then r.end()).
     result<void> await(batch_reader& r, const batch_handler& on_reply);
-    void close() noexcept;
 
-    int fd_ = -1;
+    unique_fd fd_;
     std::uint32_t port_ = 0;
     int protocol_ = 0;
     std::uint32_t next_seq_ = 1;

@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include <nlpp/genl/genl.hpp>
 #include <nlpp/socket/socket.hpp>
 #include <nlpp/ynl/decode.hpp>
 #include <nlpp/ynl/encode.hpp>
@@ -84,14 +85,14 @@ public:
     result<notification> next_notification(const decode_options& options = {});
 
 private:
-    client(const ynl::spec& s, socket sock, std::uint16_t family_id, std::vector<std::pair<std::string, std::uint32_t>> groups)
+    client(const ynl::spec& s, socket sock, std::uint16_t family_id, std::vector<genl::mcast_group> groups)
         : spec_(&s), sock_(std::move(sock)), family_id_(family_id), groups_(std::move(groups)) {}
     result<notification> decode_notification(message_view m, const decode_options& options) const;
 
     const ynl::spec* spec_;
     socket sock_;
     std::uint16_t family_id_ = 0;  // genetlink: the family id
-    std::vector<std::pair<std::string, std::uint32_t>> groups_;
+    std::vector<genl::mcast_group> groups_;  // ids from nlctrl (genetlink) or the spec (netlink-raw)
 };
 
 }  // namespace nlpp::ynl
