@@ -111,7 +111,6 @@ same -L -c --stats
 same -L -t 10.0.0.1:80 -c
 same -A -f 0
 same -A -6
-same -Q
 same --set 1 2 x
 same -A -u 10.0.0.8:80 -s sh -b sh-port,mh-port
 same --start-daemon master --mcast-group 1.2.3.4
