@@ -3,7 +3,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace nlpp {
+
+attr_range attr_decoder::inner_range(std::size_t fixed_header) const noexcept {
+    const bytes p = attr().payload();
+    if (p.size() < fixed_header)
+        return attr_range::failed({errc::truncated, 0, "payload is shorter than its fixed header"});
+    return attr_range(p.subspan(std::min(align4(fixed_header), p.size())));
+}
 
 void attr_decoder::invalid(attr_view a, std::string_view reason) {
     keep_at(nlpp::error(errc::attr_invalid, std::string(reason)), a);

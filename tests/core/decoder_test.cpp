@@ -198,6 +198,34 @@ TEST(attr_decoder, invalid_keeps_the_callers_problem) {
     EXPECT_EQ(d2.error()->what(), "thing id: too big: invalid attribute");
 }
 
+TEST(attr_decoder, nests_after_a_fixed_header) {
+    // Attribute 7: a 2-byte header (padded to 4), then attributes; then one whose payload is shorter than the header.
+    std::vector<std::byte> in = wire().nla(16, 7).u16(0xabcd).raw("00 00").nla(8, 1).u32(5);
+    std::uint16_t header = 0;
+    std::uint32_t id = 0;
+    attr_decoder d(nlpp::attr_range(in), "msg");
+    while (d.next()) {
+        header = nlpp::load<std::uint16_t>(d.attr().payload());
+        d.nested(&entry_set, 2, [&](attr_decoder& n) {
+            while (n.next())
+                if (n.type() == 1) id = n.get<std::uint32_t>();
+        });
+    }
+    EXPECT_FALSE(d.error());
+    EXPECT_EQ(header, 0xabcd);
+    EXPECT_EQ(id, 5u);
+
+    std::vector<std::byte> short_one = wire().nla(6, 7).u16(1).raw("00 00");
+    attr_decoder s(nlpp::attr_range(short_one), "msg");
+    while (s.next())
+        s.nested(&entry_set, 4, [](attr_decoder& n) {
+            while (n.next()) {
+            }
+        });
+    ASSERT_TRUE(s.error());
+    EXPECT_EQ(s.error()->what(), "msg 7: attribute at offset 0: payload is shorter than its fixed header: truncated data");
+}
+
 // Every prefix and every single-byte change of a good input decodes to
 // values or to one error, never out of bounds (ASan runs this too).
 TEST(attr_decoder, malformed_input_never_reads_out_of_range) {

@@ -40,6 +40,7 @@
 #pragma once
 
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -105,12 +106,23 @@ public:
         requires std::invocable<F&, attr_decoder&>
     void nested(F&& decode) {
         const attr_name* n = set_ ? set_->find(type()) : nullptr;
-        nested_in(n ? n->nested : nullptr, decode);
+        nested(n ? n->nested : nullptr, 0, decode);
     }
     template <class F>
         requires std::invocable<F&, attr_decoder&>
     void nested(const attr_set& set, F&& decode) {
-        nested_in(&set, decode);
+        nested(&set, 0, decode);
+    }
+    // The general form: `set` names the inner attributes (nullptr: by
+    // number), after a fixed header of `fixed_header` bytes (padded to 4,
+    // as message_view::attrs(); a sub-message's), which the caller reads
+    // from attr().payload(). A shorter payload is a problem.
+    template <class F>
+        requires std::invocable<F&, attr_decoder&>
+    void nested(const attr_set* set, std::size_t fixed_header, F&& decode) {
+        attr_decoder inner(inner_range(fixed_header), this, set);
+        decode(inner);
+        if (auto e = inner.error()) adopt(std::move(*e));
     }
 
     // Keeps a problem of the caller's finding (errc::attr_invalid): with
@@ -135,15 +147,10 @@ private:
         keep_at(std::move(r.error()), attr());
         return T{};
     }
-    template <class F>
-    void nested_in(const attr_set* set, F& decode) {
-        attr_decoder inner(attr().nested(), this, set);
-        decode(inner);
-        if (auto e = inner.error()) adopt(std::move(*e));
-    }
     // Slow paths (decoder.cpp): the path is rendered only for a problem.
     void keep_at(nlpp::error e, attr_view a);  // wraps e with the path of a
     void adopt(nlpp::error e);                 // an inner decoder's, path included
+    attr_range inner_range(std::size_t fixed_header) const noexcept;
     std::string path_of(std::uint16_t type) const;
     std::string where(const std::string& path) const;
 
