@@ -71,8 +71,12 @@ public:
     // attribute, and once a problem is kept.
     bool next() noexcept {
         if (problem_ || done_) return false;
-        if (started_) ++pos_;
-        else pos_ = range_.begin(), started_ = true;
+        if (!started_) {
+            pos_ = range_.begin();
+            started_ = true;
+        } else {
+            ++pos_;
+        }
         done_ = pos_ == range_.end();
         return !done_;
     }
