@@ -1,5 +1,6 @@
 // ACK / DONE decoding and attribute path rendering.
 #include <nlpp/core/extack.hpp>
+#include <nlpp/core/decoder.hpp>
 
 #include <linux/netlink.h>
 
@@ -15,27 +16,22 @@ nlpp::error ack::to_error(std::string context) const {
 
 namespace {
 
+// NLMSGERR_ATTR_*, named for errors.
+constexpr attr_name tlv_names[] = {{}, {"message"}, {"offset"}, {"cookie"}, {"policy"}, {"missing-type"}, {"missing-nest"}};
+constexpr attr_set tlv_set{"extack", tlv_names};
+
 result<void> parse_tlvs(bytes tlvs, extack_info& out) {
-    attr_range r(tlvs);
-    for (attr_view a : r) {
-        switch (a.type()) {
-        case NLMSGERR_ATTR_MSG: out.message = std::string(a.get_string()); break;
-        case NLMSGERR_ATTR_OFFS:
-            if (auto v = a.get<std::uint32_t>()) out.offset = *v;
-            else return fail(std::move(v.error()).wrap("extended ACK offset"));
-            break;
-        case NLMSGERR_ATTR_MISS_TYPE:
-            if (auto v = a.get<std::uint32_t>()) out.missing_type = *v;
-            else return fail(std::move(v.error()).wrap("extended ACK missing type"));
-            break;
-        case NLMSGERR_ATTR_MISS_NEST:
-            if (auto v = a.get<std::uint32_t>()) out.missing_nest = *v;
-            else return fail(std::move(v.error()).wrap("extended ACK missing nest"));
-            break;
+    attr_decoder in{attr_range(tlvs), "extended ACK", &tlv_set};
+    while (in.next()) {
+        switch (in.type()) {
+        case NLMSGERR_ATTR_MSG: out.message = in.get_string(); break;
+        case NLMSGERR_ATTR_OFFS: out.offset = in.get<std::uint32_t>(); break;
+        case NLMSGERR_ATTR_MISS_TYPE: out.missing_type = in.get<std::uint32_t>(); break;
+        case NLMSGERR_ATTR_MISS_NEST: out.missing_nest = in.get<std::uint32_t>(); break;
         default: break;  // cookie, policy and future TLVs are skipped
         }
     }
-    if (auto e = r.error()) return fail(std::move(*e).wrap("extended ACK"));
+    if (auto e = in.error()) return fail(std::move(*e));
     return {};
 }
 

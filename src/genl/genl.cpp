@@ -1,5 +1,6 @@
 // Generic netlink: nlctrl requests and replies, family cache, policies.
 #include <nlpp/genl/genl.hpp>
+#include <nlpp/core/decoder.hpp>
 
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -9,109 +10,69 @@
 namespace nlpp::genl {
 namespace {
 
-// Reads a scalar attribute or fails with the attribute's name as context.
-template <std::integral T>
-result<T> scalar(attr_view a, const char* what) {
-    auto v = a.get<T>();
-    if (!v) return fail(std::move(v.error()).wrap(what));
-    return *v;
-}
+// Names of nlctrl's inner attribute sets (the kernel's nlctrl spec), for paths in errors.
+constexpr attr_name op_names[] = {{}, {"id"}, {"flags"}};
+constexpr attr_set op_set{"op-attrs", op_names};
+constexpr attr_name mcast_group_names[] = {{}, {"name"}, {"id"}};
+constexpr attr_set mcast_group_set{"mcast-group-attrs", mcast_group_names};
+constexpr attr_name policy_names[] = {{},           {"type"},       {"min-value-s"},    {"max-value-s"},     {"min-value-u"},
+                                      {"max-value-u"}, {"min-length"}, {"max-length"},     {"policy-idx"},      {"policy-maxtype"},
+                                      {"bitfield32-mask"}, {"pad"},    {"mask"}};
+constexpr attr_set policy_set{"policy-attrs", policy_names};
+constexpr attr_name op_policy_names[] = {{}, {"do"}, {"dump"}};
+constexpr attr_set op_policy_set{"op-policy-attrs", op_policy_names};
 
-result<void> check(const attr_range& r, const char* what) {
-    if (auto e = r.error()) return fail(std::move(*e).wrap(what));
-    return {};
-}
-
-result<std::vector<operation>> parse_ops(attr_view nest) {
+// CTRL_ATTR_OPS, the decoder's current attribute: entries numbered 1, 2, ...
+std::vector<operation> get_ops(attr_decoder& in) {
     std::vector<operation> ops;
-    attr_range list = nest.nested();
-    for (attr_view entry : list) {
-        operation op;
-        attr_range fields = entry.nested();
-        for (attr_view f : fields) {
-            if (f.type() == CTRL_ATTR_OP_ID) {
-                auto v = scalar<std::uint32_t>(f, "op id");
-                if (!v) return fail(v.error());
-                op.id = *v;
-            } else if (f.type() == CTRL_ATTR_OP_FLAGS) {
-                auto v = scalar<std::uint32_t>(f, "op flags");
-                if (!v) return fail(v.error());
-                op.flags = *v;
-            }
-        }
-        if (auto c = check(fields, "op"); !c) return fail(c.error());
-        ops.push_back(op);
-    }
-    if (auto c = check(list, "ops"); !c) return fail(c.error());
+    in.nested([&](attr_decoder& list) {
+        while (list.next())
+            list.nested(op_set, [&](attr_decoder& entry) {
+                operation& op = ops.emplace_back();
+                while (entry.next()) {
+                    if (entry.type() == CTRL_ATTR_OP_ID) op.id = entry.get<std::uint32_t>();
+                    else if (entry.type() == CTRL_ATTR_OP_FLAGS) op.flags = entry.get<std::uint32_t>();
+                }
+            });
+    });
     return ops;
 }
 
-result<std::vector<mcast_group>> parse_groups(attr_view nest) {
+// CTRL_ATTR_MCAST_GROUPS, the decoder's current attribute: entries numbered 1, 2, ...
+std::vector<mcast_group> get_groups(attr_decoder& in) {
     std::vector<mcast_group> groups;
-    attr_range list = nest.nested();
-    for (attr_view entry : list) {
-        mcast_group g;
-        attr_range fields = entry.nested();
-        for (attr_view f : fields) {
-            if (f.type() == CTRL_ATTR_MCAST_GRP_NAME) g.name = std::string(f.get_string());
-            else if (f.type() == CTRL_ATTR_MCAST_GRP_ID) {
-                auto v = scalar<std::uint32_t>(f, "mcast group id");
-                if (!v) return fail(v.error());
-                g.id = *v;
-            }
-        }
-        if (auto c = check(fields, "mcast group"); !c) return fail(c.error());
-        groups.push_back(std::move(g));
-    }
-    if (auto c = check(list, "mcast groups"); !c) return fail(c.error());
+    in.nested([&](attr_decoder& list) {
+        while (list.next())
+            list.nested(mcast_group_set, [&](attr_decoder& entry) {
+                mcast_group& g = groups.emplace_back();
+                while (entry.next()) {
+                    if (entry.type() == CTRL_ATTR_MCAST_GRP_NAME) g.name = entry.get_string();
+                    else if (entry.type() == CTRL_ATTR_MCAST_GRP_ID) g.id = entry.get<std::uint32_t>();
+                }
+            });
+    });
     return groups;
 }
 
-result<attr_policy> parse_attr_policy(attr_view nest) {
+// One attribute's policy (NL_POLICY_TYPE_ATTR_*), read from `in`.
+attr_policy get_attr_policy(attr_decoder& in) {
     attr_policy p;
-    attr_range fields = nest.nested();
-    for (attr_view f : fields) {
-        auto u32 = [&](std::optional<std::uint32_t>& out, const char* what) -> result<void> {
-            auto v = scalar<std::uint32_t>(f, what);
-            if (!v) return fail(v.error());
-            out = *v;
-            return {};
-        };
-        result<void> r;
-        switch (f.type()) {
-        case NL_POLICY_TYPE_ATTR_TYPE: {
-            auto v = scalar<std::uint32_t>(f, "policy type");
-            if (!v) return fail(v.error());
-            p.type = *v;
-            break;
-        }
-        case NL_POLICY_TYPE_ATTR_MIN_VALUE_S:
-        case NL_POLICY_TYPE_ATTR_MAX_VALUE_S: {
-            auto v = scalar<std::int64_t>(f, "policy signed bound");
-            if (!v) return fail(v.error());
-            (f.type() == NL_POLICY_TYPE_ATTR_MIN_VALUE_S ? p.min_value_s : p.max_value_s) = *v;
-            break;
-        }
-        case NL_POLICY_TYPE_ATTR_MIN_VALUE_U:
-        case NL_POLICY_TYPE_ATTR_MAX_VALUE_U:
-        case NL_POLICY_TYPE_ATTR_MASK: {
-            auto v = scalar<std::uint64_t>(f, "policy unsigned bound");
-            if (!v) return fail(v.error());
-            (f.type() == NL_POLICY_TYPE_ATTR_MIN_VALUE_U   ? p.min_value_u
-             : f.type() == NL_POLICY_TYPE_ATTR_MAX_VALUE_U ? p.max_value_u
-                                                           : p.mask) = *v;
-            break;
-        }
-        case NL_POLICY_TYPE_ATTR_MIN_LENGTH: r = u32(p.min_length, "policy min length"); break;
-        case NL_POLICY_TYPE_ATTR_MAX_LENGTH: r = u32(p.max_length, "policy max length"); break;
-        case NL_POLICY_TYPE_ATTR_POLICY_IDX: r = u32(p.policy_idx, "policy index"); break;
-        case NL_POLICY_TYPE_ATTR_POLICY_MAXTYPE: r = u32(p.policy_maxtype, "policy max type"); break;
-        case NL_POLICY_TYPE_ATTR_BITFIELD32_MASK: r = u32(p.bitfield32_mask, "policy bitfield32 mask"); break;
+    while (in.next()) {
+        switch (in.type()) {
+        case NL_POLICY_TYPE_ATTR_TYPE: p.type = in.get<std::uint32_t>(); break;
+        case NL_POLICY_TYPE_ATTR_MIN_VALUE_S: p.min_value_s = in.get<std::int64_t>(); break;
+        case NL_POLICY_TYPE_ATTR_MAX_VALUE_S: p.max_value_s = in.get<std::int64_t>(); break;
+        case NL_POLICY_TYPE_ATTR_MIN_VALUE_U: p.min_value_u = in.get<std::uint64_t>(); break;
+        case NL_POLICY_TYPE_ATTR_MAX_VALUE_U: p.max_value_u = in.get<std::uint64_t>(); break;
+        case NL_POLICY_TYPE_ATTR_MASK: p.mask = in.get<std::uint64_t>(); break;
+        case NL_POLICY_TYPE_ATTR_MIN_LENGTH: p.min_length = in.get<std::uint32_t>(); break;
+        case NL_POLICY_TYPE_ATTR_MAX_LENGTH: p.max_length = in.get<std::uint32_t>(); break;
+        case NL_POLICY_TYPE_ATTR_POLICY_IDX: p.policy_idx = in.get<std::uint32_t>(); break;
+        case NL_POLICY_TYPE_ATTR_POLICY_MAXTYPE: p.policy_maxtype = in.get<std::uint32_t>(); break;
+        case NL_POLICY_TYPE_ATTR_BITFIELD32_MASK: p.bitfield32_mask = in.get<std::uint32_t>(); break;
         default: break;  // PAD and future fields
         }
-        if (!r) return fail(r.error());
     }
-    if (auto c = check(fields, "attribute policy"); !c) return fail(c.error());
     return p;
 }
 
@@ -175,85 +136,64 @@ message_builder make_request(std::uint16_t family_id, std::uint8_t cmd, std::uin
 }
 
 result<family_info> parse_family(message_view m) {
-    attr_range attrs = m.attrs(header_size);
     family_info f;
     bool have_id = false;
-    for (attr_view a : attrs) {
-        result<void> r;
-        switch (a.type()) {
-        case CTRL_ATTR_FAMILY_ID: {
-            auto v = scalar<std::uint16_t>(a, "family id");
-            if (!v) return fail(std::move(v.error()).wrap("nlctrl family"));
-            f.id = *v;
+    attr_decoder in(m.attrs(header_size), "nlctrl family", &ctrl_attrs());
+    while (in.next()) {
+        switch (in.type()) {
+        case CTRL_ATTR_FAMILY_ID:
+            f.id = in.get<std::uint16_t>();
             have_id = true;
             break;
-        }
-        case CTRL_ATTR_FAMILY_NAME: f.name = std::string(a.get_string()); break;
-        case CTRL_ATTR_VERSION:
-        case CTRL_ATTR_HDRSIZE:
-        case CTRL_ATTR_MAXATTR: {
-            auto v = scalar<std::uint32_t>(a, "family field");
-            if (!v) return fail(std::move(v.error()).wrap("nlctrl family"));
-            (a.type() == CTRL_ATTR_VERSION ? f.version : a.type() == CTRL_ATTR_HDRSIZE ? f.hdrsize : f.maxattr) = *v;
-            break;
-        }
-        case CTRL_ATTR_OPS: {
-            auto ops = parse_ops(a);
-            if (!ops) return fail(std::move(ops.error()).wrap("nlctrl family"));
-            f.ops = std::move(*ops);
-            break;
-        }
-        case CTRL_ATTR_MCAST_GROUPS: {
-            auto g = parse_groups(a);
-            if (!g) return fail(std::move(g.error()).wrap("nlctrl family"));
-            f.mcast_groups = std::move(*g);
-            break;
-        }
+        case CTRL_ATTR_FAMILY_NAME: f.name = in.get_string(); break;
+        case CTRL_ATTR_VERSION: f.version = in.get<std::uint32_t>(); break;
+        case CTRL_ATTR_HDRSIZE: f.hdrsize = in.get<std::uint32_t>(); break;
+        case CTRL_ATTR_MAXATTR: f.maxattr = in.get<std::uint32_t>(); break;
+        case CTRL_ATTR_OPS: f.ops = get_ops(in); break;
+        case CTRL_ATTR_MCAST_GROUPS: f.mcast_groups = get_groups(in); break;
         default: break;  // newer nlctrl attributes are skipped
         }
     }
-    if (auto c = check(attrs, "nlctrl family"); !c) return fail(c.error());
+    if (auto e = in.error()) return fail(std::move(*e));
     if (!have_id || f.name.empty())
         return fail(errc::attr_missing, fmt::format("nlctrl family: reply lacks the family {}", have_id ? "name" : "id"));
     return f;
 }
 
 result<void> parse_policy(message_view m, policy_dump& out) {
-    attr_range attrs = m.attrs(header_size);
-    for (attr_view a : attrs) {
-        if (a.type() == CTRL_ATTR_FAMILY_ID) {
-            auto v = scalar<std::uint16_t>(a, "family id");
-            if (!v) return fail(std::move(v.error()).wrap("nlctrl policy"));
-            out.family_id = *v;
-        } else if (a.type() == CTRL_ATTR_POLICY) {
-            attr_range indexes = a.nested();
-            for (attr_view idx : indexes) {
-                attr_range types = idx.nested();
-                for (attr_view t : types) {
-                    auto p = parse_attr_policy(t);
-                    if (!p) return fail(std::move(p.error()).wrap(fmt::format("nlctrl policy {} attr {}", idx.type(), t.type())));
-                    out.policies[idx.type()][t.type()] = *p;
+    attr_decoder in(m.attrs(header_size), "nlctrl policy", &ctrl_attrs());
+    while (in.next()) {
+        switch (in.type()) {
+        case CTRL_ATTR_FAMILY_ID: out.family_id = in.get<std::uint16_t>(); break;
+        case CTRL_ATTR_POLICY:  // [policy index][attribute type] -> policy
+            in.nested([&](attr_decoder& indexes) {
+                while (indexes.next())
+                    indexes.nested([&](attr_decoder& types) {
+                        while (types.next())
+                            types.nested(policy_set, [&](attr_decoder& p) {
+                                out.policies[indexes.type()][types.type()] = get_attr_policy(p);
+                            });
+                    });
+            });
+            break;
+        case CTRL_ATTR_OP_POLICY:  // [command] -> do and dump policy indexes
+            in.nested([&](attr_decoder& cmds) {
+                while (cmds.next()) {
+                    op_policy& op = out.ops[cmds.type()];
+                    cmds.nested(op_policy_set, [&](attr_decoder& fields) {
+                        while (fields.next()) {
+                            if (fields.type() == CTRL_ATTR_POLICY_DO) op.do_policy = fields.get<std::uint32_t>();
+                            else if (fields.type() == CTRL_ATTR_POLICY_DUMP) op.dump_policy = fields.get<std::uint32_t>();
+                        }
+                    });
                 }
-                if (auto c = check(types, "nlctrl policy"); !c) return fail(c.error());
-            }
-            if (auto c = check(indexes, "nlctrl policy"); !c) return fail(c.error());
-        } else if (a.type() == CTRL_ATTR_OP_POLICY) {
-            attr_range cmds = a.nested();
-            for (attr_view cmd : cmds) {
-                op_policy& op = out.ops[cmd.type()];
-                attr_range fields = cmd.nested();
-                for (attr_view f : fields) {
-                    if (f.type() != CTRL_ATTR_POLICY_DO && f.type() != CTRL_ATTR_POLICY_DUMP) continue;
-                    auto v = scalar<std::uint32_t>(f, "op policy index");
-                    if (!v) return fail(std::move(v.error()).wrap("nlctrl op policy"));
-                    (f.type() == CTRL_ATTR_POLICY_DO ? op.do_policy : op.dump_policy) = *v;
-                }
-                if (auto c = check(fields, "nlctrl op policy"); !c) return fail(c.error());
-            }
-            if (auto c = check(cmds, "nlctrl op policy"); !c) return fail(c.error());
+            });
+            break;
+        default: break;
         }
     }
-    return check(attrs, "nlctrl policy");
+    if (auto e = in.error()) return fail(std::move(*e));
+    return {};
 }
 
 // The client.

@@ -1,5 +1,6 @@
 // The IPVS generic netlink encoding (see wire.hpp for the traps).
 #include <nlpp/ipvs/wire.hpp>
+#include <nlpp/core/decoder.hpp>
 #include <nlpp/genl/genl.hpp>
 
 #include <linux/ip_vs.h>
@@ -56,83 +57,58 @@ std::uint32_t v4_mask(std::uint8_t prefix) noexcept {
     return prefix == 0 ? 0 : prefix >= 32 ? 0xffffffffu : ~((1u << (32 - prefix)) - 1);
 }
 
-// Reads fields of one nest; the first problem is kept and reported once at
-// the end, so the common path builds no error objects.
-class fields {
-public:
-    explicit fields(std::string_view what) : what_(what) {}
+// An address attribute of `family`: 4 or 16 bytes (the kernel sends IPv4
+// in a 16-byte union), 16 for IPv6. A problem is kept by the decoder.
+address get_addr(attr_decoder& d, attr_view a, std::uint16_t family) {
+    const bytes p = a.payload();
+    address out;
+    if ((p.size() != 4 && p.size() != 16) || (family == AF_INET6 && p.size() != 16)) {
+        d.invalid(a, fmt::format("address of {} bytes", p.size()));
+        return out;
+    }
+    out.family = family;
+    std::memcpy(out.bytes.data(), p.data(), out.size());
+    return out;
+}
 
-    template <std::integral T>
-    bool read(attr_view a, T& out, std::string_view name, byte_order o = byte_order::host) {
-        if (a.payload().size() == sizeof(T)) {
-            out = load<T>(a.payload(), o);
-            return true;
-        }
-        return bad(fmt::format("{} {}: needs {} bytes, has {}", what_, name, sizeof(T), a.payload().size()));
-    }
-    bool addr(attr_view a, std::uint16_t family, address& out, std::string_view name) {
-        auto p = a.payload();
-        if ((p.size() != 4 && p.size() != 16) || (family == AF_INET6 && p.size() != 16))
-            return bad(fmt::format("{} {}: address of {} bytes", what_, name, p.size()));
-        out.family = family;
-        std::memcpy(out.bytes.data(), p.data(), out.size());
-        return true;
-    }
-    bool bad(std::string why) {
-        if (!err_) err_ = error(errc::attr_invalid, std::move(why));
-        return false;
-    }
-    // The first problem, or the walk's fault, as a failure.
-    result<void> finish(const attr_range& r) {
-        if (err_) return fail(std::move(*err_));
-        if (r.fault()) return fail(std::move(*r.error()).wrap(what_));
-        return {};
-    }
-
-private:
-    std::string_view what_;
-    std::optional<error> err_;
-};
-
-// STATS (legacy widths) or STATS64 (all u64): both decode into one struct.
-result<stats> get_stats(attr_view nest, bool wide) {
+// STATS (legacy widths) or STATS64 (all u64), the decoder's current
+// attribute: both decode into one struct.
+stats get_stats(attr_decoder& d, bool wide) {
     stats s;
     std::uint64_t* out[] = {nullptr, &s.conns, &s.inpkts, &s.outpkts, &s.inbytes, &s.outbytes,
                             &s.cps,  &s.inpps, &s.outpps, &s.inbps,   &s.outbps};
-    fields f(wide ? "stats64" : "stats");
-    attr_range r = nest.nested();
-    for (attr_view a : r) {
-        const auto t = a.type();
-        if (t == 0 || t > IPVS_STATS_ATTR_OUTBPS) continue;  // PAD and newer counters
-        if (wide || t == IPVS_STATS_ATTR_INBYTES || t == IPVS_STATS_ATTR_OUTBYTES) {
-            f.read(a, *out[t], stats_names[t].name);
-        } else {
-            std::uint32_t v = 0;
-            if (f.read(a, v, stats_names[t].name)) *out[t] = v;
+    d.nested([&](attr_decoder& n) {
+        while (n.next()) {
+            const auto t = n.type();
+            if (t == 0 || t > IPVS_STATS_ATTR_OUTBPS) continue;  // PAD and newer counters
+            if (wide || t == IPVS_STATS_ATTR_INBYTES || t == IPVS_STATS_ATTR_OUTBYTES) *out[t] = n.get<std::uint64_t>();
+            else *out[t] = n.get<std::uint32_t>();
         }
-    }
-    if (auto c = f.finish(r); !c) return fail(c.error());
+    });
     return s;
 }
 
 // The one nest a reply of this kind carries (SERVICE, DEST or DAEMON).
 result<attr_view> only_nest(message_view m, std::uint16_t type, std::string_view what) {
-    attr_range top = m.attrs(genl::header_size);
+    attr_decoder top(m.attrs(genl::header_size), what, &cmd_set);
     std::optional<attr_view> nest;
-    for (attr_view a : top)
-        if (a.type() == type) nest = a;
-    if (top.fault()) return fail(std::move(*top.error()).wrap(what));
+    while (top.next())
+        if (top.type() == type) nest = top.attr();
+    if (auto e = top.error()) return fail(std::move(*e));
     if (!nest) return fail(errc::attr_missing, fmt::format("{}: reply has no {} attribute", what, cmd_names[type].name));
     return *nest;
 }
 
-// Decodes the better of STATS / STATS64 (the kernel sends both).
-result<void> decode_stats(std::optional<attr_view> legacy, std::optional<attr_view> wide, stats& out, std::string_view what) {
-    if (!legacy && !wide) return {};
-    auto st = get_stats(wide ? *wide : *legacy, wide.has_value());
-    if (!st) return fail(std::move(st.error()).wrap(what));
-    out = *st;
-    return {};
+// The attributes that name a service, inside its nest.
+void put_key_attrs(message_builder& b, const service_key& key) {
+    b.put<std::uint16_t>(IPVS_SVC_ATTR_AF, key_family(key));
+    if (const auto* v = std::get_if<virtual_service>(&key)) {
+        b.put<std::uint16_t>(IPVS_SVC_ATTR_PROTOCOL, static_cast<std::uint16_t>(v->protocol));
+        put_addr(b, IPVS_SVC_ATTR_ADDR, v->address);
+        b.put<std::uint16_t>(IPVS_SVC_ATTR_PORT, v->port, be);
+    } else {
+        b.put<std::uint32_t>(IPVS_SVC_ATTR_FWMARK, std::get<firewall_mark>(key).mark);
+    }
 }
 
 }  // namespace
@@ -149,36 +125,18 @@ const attr_set& attr_names() noexcept { return cmd_set; }
 
 void put_service_key(message_builder& b, const service_key& key) {
     auto n = b.nest(IPVS_CMD_ATTR_SERVICE);
-    if (const auto* v = std::get_if<virtual_service>(&key)) {
-        b.put<std::uint16_t>(IPVS_SVC_ATTR_AF, v->address.family);
-        b.put<std::uint16_t>(IPVS_SVC_ATTR_PROTOCOL, static_cast<std::uint16_t>(v->protocol));
-        put_addr(b, IPVS_SVC_ATTR_ADDR, v->address);
-        b.put<std::uint16_t>(IPVS_SVC_ATTR_PORT, v->port, be);
-    } else {
-        const auto& f = std::get<firewall_mark>(key);
-        b.put<std::uint16_t>(IPVS_SVC_ATTR_AF, f.family);
-        b.put<std::uint32_t>(IPVS_SVC_ATTR_FWMARK, f.mark);
-    }
+    put_key_attrs(b, key);
 }
 
 void put_service(message_builder& b, const service& s) {
     auto n = b.nest(IPVS_CMD_ATTR_SERVICE);
-    const std::uint16_t af = key_family(s.key);
-    if (const auto* v = std::get_if<virtual_service>(&s.key)) {
-        b.put<std::uint16_t>(IPVS_SVC_ATTR_AF, af);
-        b.put<std::uint16_t>(IPVS_SVC_ATTR_PROTOCOL, static_cast<std::uint16_t>(v->protocol));
-        put_addr(b, IPVS_SVC_ATTR_ADDR, v->address);
-        b.put<std::uint16_t>(IPVS_SVC_ATTR_PORT, v->port, be);
-    } else {
-        b.put<std::uint16_t>(IPVS_SVC_ATTR_AF, af);
-        b.put<std::uint32_t>(IPVS_SVC_ATTR_FWMARK, std::get<firewall_mark>(s.key).mark);
-    }
+    put_key_attrs(b, s.key);
     b.put_string(IPVS_SVC_ATTR_SCHED_NAME, s.scheduler);
     if (!s.pe_name.empty()) b.put_string(IPVS_SVC_ATTR_PE_NAME, s.pe_name);
     ip_vs_flags f{s.flags & ~service_flags::hashed, s.flags_mask};
     b.put(IPVS_SVC_ATTR_FLAGS, as_bytes_of(f));
     b.put<std::uint32_t>(IPVS_SVC_ATTR_TIMEOUT, s.timeout);
-    if (af == AF_INET6) b.put<std::uint32_t>(IPVS_SVC_ATTR_NETMASK, s.prefix());
+    if (key_family(s.key) == AF_INET6) b.put<std::uint32_t>(IPVS_SVC_ATTR_NETMASK, s.prefix());
     else b.put<std::uint32_t>(IPVS_SVC_ATTR_NETMASK, v4_mask(s.prefix()), be);
 }
 
@@ -230,40 +188,37 @@ result<service> parse_service(message_view m) {
     service s;
     std::uint16_t af = 0, proto = 0, port = 0;
     std::uint32_t fwmark = 0, netmask = 0;
-    bool have_af = false, have_proto = false, have_port = false, have_netmask = false;
-    std::optional<attr_view> addr, stats_legacy, stats_wide;
-    fields f("service");
-    attr_range r = nest->nested();
-    for (attr_view a : r) {
-        switch (a.type()) {
-        case IPVS_SVC_ATTR_AF: have_af = f.read(a, af, "af"); break;
-        case IPVS_SVC_ATTR_PROTOCOL: have_proto = f.read(a, proto, "protocol"); break;
-        case IPVS_SVC_ATTR_ADDR: addr = a; break;
-        case IPVS_SVC_ATTR_PORT: have_port = f.read(a, port, "port", be); break;
-        case IPVS_SVC_ATTR_FWMARK: f.read(a, fwmark, "fwmark"); break;
-        case IPVS_SVC_ATTR_SCHED_NAME: s.scheduler = std::string(a.get_string()); break;
-        case IPVS_SVC_ATTR_PE_NAME: s.pe_name = std::string(a.get_string()); break;
-        case IPVS_SVC_ATTR_FLAGS:
-            if (a.payload().size() >= sizeof(ip_vs_flags)) s.flags = load<std::uint32_t>(a.payload());
-            else f.bad(fmt::format("service flags: needs {} bytes, has {}", sizeof(ip_vs_flags), a.payload().size()));
-            break;
-        case IPVS_SVC_ATTR_TIMEOUT: f.read(a, s.timeout, "timeout"); break;
-        case IPVS_SVC_ATTR_NETMASK: have_netmask = f.read(a, netmask, "netmask"); break;
-        case IPVS_SVC_ATTR_STATS: stats_legacy = a; break;
-        case IPVS_SVC_ATTR_STATS64: stats_wide = a; break;
+    bool have_af = false, have_proto = false, have_port = false, have_netmask = false, have_wide = false;
+    std::optional<attr_view> addr;
+    stats legacy;
+    attr_decoder in(nest->nested(), "service", &service_set);
+    while (in.next()) {
+        switch (in.type()) {
+        case IPVS_SVC_ATTR_AF: af = in.get<std::uint16_t>(); have_af = true; break;
+        case IPVS_SVC_ATTR_PROTOCOL: proto = in.get<std::uint16_t>(); have_proto = true; break;
+        case IPVS_SVC_ATTR_ADDR: addr = in.attr(); break;  // read once the family is known
+        case IPVS_SVC_ATTR_PORT: port = in.get<std::uint16_t>(be); have_port = true; break;
+        case IPVS_SVC_ATTR_FWMARK: fwmark = in.get<std::uint32_t>(); break;
+        case IPVS_SVC_ATTR_SCHED_NAME: s.scheduler = in.get_string(); break;
+        case IPVS_SVC_ATTR_PE_NAME: s.pe_name = in.get_string(); break;
+        case IPVS_SVC_ATTR_FLAGS: s.flags = in.get_struct<ip_vs_flags>().flags; break;
+        case IPVS_SVC_ATTR_TIMEOUT: s.timeout = in.get<std::uint32_t>(); break;
+        case IPVS_SVC_ATTR_NETMASK: netmask = in.get<std::uint32_t>(); have_netmask = true; break;
+        case IPVS_SVC_ATTR_STATS: legacy = get_stats(in, false); break;
+        case IPVS_SVC_ATTR_STATS64: s.stats = get_stats(in, true); have_wide = true; break;
         default: break;
         }
     }
-    if (auto c = f.finish(r); !c) return fail(c.error());
-    if (auto st = decode_stats(stats_legacy, stats_wide, s.stats, "service"); !st) return fail(st.error());
+    if (auto e = in.error()) return fail(std::move(*e));
+    if (!have_wide) s.stats = legacy;  // the kernel sends both; STATS64 is exact
     if (!have_af) return fail(errc::attr_missing, "service: no address family");
     if (fwmark != 0) {
         s.key = firewall_mark{fwmark, af};
     } else {
         if (!have_proto || !addr || !have_port)
             return fail(errc::attr_missing, "service: neither fwmark nor protocol, address and port");
-        address a;
-        if (!f.addr(*addr, af, a, "addr")) return fail(f.finish(r).error());
+        const address a = get_addr(in, *addr, af);
+        if (auto e = in.error()) return fail(std::move(*e));
         s.key = virtual_service{static_cast<protocol>(proto), a, port};
     }
     if (have_netmask) {
@@ -279,42 +234,40 @@ result<destination> parse_dest(message_view m, std::uint16_t service_family) {
     auto nest = only_nest(m, IPVS_CMD_ATTR_DEST, "destination");
     if (!nest) return fail(nest.error());
     destination d;
-    std::optional<attr_view> addr, stats_legacy, stats_wide;
-    std::uint16_t af = service_family, dest_af = 0;
-    std::uint32_t fwd = 0;
-    std::uint8_t tun_type = 0;
-    fields f("destination");
-    attr_range r = nest->nested();
-    for (attr_view a : r) {
-        switch (a.type()) {
-        case IPVS_DEST_ATTR_ADDR: addr = a; break;
-        case IPVS_DEST_ATTR_PORT: f.read(a, d.port, "port", be); break;
+    std::optional<attr_view> addr;
+    std::uint16_t af = service_family;
+    bool have_wide = false;
+    stats legacy;
+    attr_decoder in(nest->nested(), "destination", &dest_set);
+    while (in.next()) {
+        switch (in.type()) {
+        case IPVS_DEST_ATTR_ADDR: addr = in.attr(); break;  // read once the family is known
+        case IPVS_DEST_ATTR_PORT: d.port = in.get<std::uint16_t>(be); break;
         case IPVS_DEST_ATTR_FWD_METHOD:
-            if (f.read(a, fwd, "fwd-method")) d.fwd = static_cast<forwarding>(fwd & IP_VS_CONN_F_FWD_MASK);
+            d.fwd = static_cast<forwarding>(in.get<std::uint32_t>() & IP_VS_CONN_F_FWD_MASK);
             break;
-        case IPVS_DEST_ATTR_WEIGHT: f.read(a, d.weight, "weight"); break;
-        case IPVS_DEST_ATTR_U_THRESH: f.read(a, d.upper_threshold, "u-threshold"); break;
-        case IPVS_DEST_ATTR_L_THRESH: f.read(a, d.lower_threshold, "l-threshold"); break;
-        case IPVS_DEST_ATTR_ACTIVE_CONNS: f.read(a, d.active_conns, "active-conns"); break;
-        case IPVS_DEST_ATTR_INACT_CONNS: f.read(a, d.inactive_conns, "inact-conns"); break;
-        case IPVS_DEST_ATTR_PERSIST_CONNS: f.read(a, d.persist_conns, "persist-conns"); break;
+        case IPVS_DEST_ATTR_WEIGHT: d.weight = in.get<std::uint32_t>(); break;
+        case IPVS_DEST_ATTR_U_THRESH: d.upper_threshold = in.get<std::uint32_t>(); break;
+        case IPVS_DEST_ATTR_L_THRESH: d.lower_threshold = in.get<std::uint32_t>(); break;
+        case IPVS_DEST_ATTR_ACTIVE_CONNS: d.active_conns = in.get<std::uint32_t>(); break;
+        case IPVS_DEST_ATTR_INACT_CONNS: d.inactive_conns = in.get<std::uint32_t>(); break;
+        case IPVS_DEST_ATTR_PERSIST_CONNS: d.persist_conns = in.get<std::uint32_t>(); break;
         case IPVS_DEST_ATTR_ADDR_FAMILY:
-            if (f.read(a, dest_af, "addr-family") && dest_af) af = dest_af;
+            if (const auto dest_af = in.get<std::uint16_t>()) af = dest_af;
             break;
-        case IPVS_DEST_ATTR_TUN_TYPE:
-            if (f.read(a, tun_type, "tun-type")) d.tun_type = static_cast<tunnel_type>(tun_type);
-            break;
-        case IPVS_DEST_ATTR_TUN_PORT: f.read(a, d.tun_port, "tun-port", be); break;
-        case IPVS_DEST_ATTR_TUN_FLAGS: f.read(a, d.tun_flags, "tun-flags"); break;
-        case IPVS_DEST_ATTR_STATS: stats_legacy = a; break;
-        case IPVS_DEST_ATTR_STATS64: stats_wide = a; break;
+        case IPVS_DEST_ATTR_TUN_TYPE: d.tun_type = static_cast<tunnel_type>(in.get<std::uint8_t>()); break;
+        case IPVS_DEST_ATTR_TUN_PORT: d.tun_port = in.get<std::uint16_t>(be); break;
+        case IPVS_DEST_ATTR_TUN_FLAGS: d.tun_flags = in.get<std::uint16_t>(); break;
+        case IPVS_DEST_ATTR_STATS: legacy = get_stats(in, false); break;
+        case IPVS_DEST_ATTR_STATS64: d.stats = get_stats(in, true); have_wide = true; break;
         default: break;
         }
     }
-    if (auto c = f.finish(r); !c) return fail(c.error());
-    if (auto st = decode_stats(stats_legacy, stats_wide, d.stats, "destination"); !st) return fail(st.error());
+    if (auto e = in.error()) return fail(std::move(*e));
+    if (!have_wide) d.stats = legacy;  // the kernel sends both; STATS64 is exact
     if (!addr) return fail(errc::attr_missing, "destination: no address");
-    if (!f.addr(*addr, af, d.address, "addr")) return fail(f.finish(r).error());
+    d.address = get_addr(in, *addr, af);
+    if (auto e = in.error()) return fail(std::move(*e));
     return d;
 }
 
@@ -322,58 +275,54 @@ result<sync_daemon> parse_daemon(message_view m) {
     auto nest = only_nest(m, IPVS_CMD_ATTR_DAEMON, "sync daemon");
     if (!nest) return fail(nest.error());
     sync_daemon d;
-    std::uint32_t state = 0;
-    fields f("sync daemon");
-    attr_range r = nest->nested();
-    for (attr_view a : r) {
-        switch (a.type()) {
-        case IPVS_DAEMON_ATTR_STATE:
-            if (f.read(a, state, "state")) d.state = static_cast<daemon_state>(state);
-            break;
-        case IPVS_DAEMON_ATTR_MCAST_IFN: d.mcast_ifn = std::string(a.get_string()); break;
-        case IPVS_DAEMON_ATTR_SYNC_ID: f.read(a, d.sync_id, "sync-id"); break;
-        case IPVS_DAEMON_ATTR_SYNC_MAXLEN: f.read(a, d.sync_maxlen, "sync-maxlen"); break;
-        case IPVS_DAEMON_ATTR_MCAST_GROUP:
-        case IPVS_DAEMON_ATTR_MCAST_GROUP6: {
-            address g;
-            if (f.addr(a, a.type() == IPVS_DAEMON_ATTR_MCAST_GROUP6 ? AF_INET6 : AF_INET, g, "mcast-group")) d.mcast_group = g;
-            break;
-        }
-        case IPVS_DAEMON_ATTR_MCAST_PORT: f.read(a, d.mcast_port, "mcast-port"); break;
-        case IPVS_DAEMON_ATTR_MCAST_TTL: f.read(a, d.mcast_ttl, "mcast-ttl"); break;
+    attr_decoder in(nest->nested(), "sync daemon", &daemon_set);
+    while (in.next()) {
+        switch (in.type()) {
+        case IPVS_DAEMON_ATTR_STATE: d.state = static_cast<daemon_state>(in.get<std::uint32_t>()); break;
+        case IPVS_DAEMON_ATTR_MCAST_IFN: d.mcast_ifn = in.get_string(); break;
+        case IPVS_DAEMON_ATTR_SYNC_ID: d.sync_id = in.get<std::uint32_t>(); break;
+        case IPVS_DAEMON_ATTR_SYNC_MAXLEN: d.sync_maxlen = in.get<std::uint16_t>(); break;
+        case IPVS_DAEMON_ATTR_MCAST_GROUP: d.mcast_group = get_addr(in, in.attr(), AF_INET); break;
+        case IPVS_DAEMON_ATTR_MCAST_GROUP6: d.mcast_group = get_addr(in, in.attr(), AF_INET6); break;
+        case IPVS_DAEMON_ATTR_MCAST_PORT: d.mcast_port = in.get<std::uint16_t>(); break;
+        case IPVS_DAEMON_ATTR_MCAST_TTL: d.mcast_ttl = in.get<std::uint8_t>(); break;
         default: break;
         }
     }
-    if (auto c = f.finish(r); !c) return fail(c.error());
+    if (auto e = in.error()) return fail(std::move(*e));
     return d;
 }
 
 result<timeouts> parse_timeouts(message_view m) {
     timeouts t;
-    fields f("timeouts");
-    attr_range r = m.attrs(genl::header_size);
-    for (attr_view a : r) {
-        switch (a.type()) {
-        case IPVS_CMD_ATTR_TIMEOUT_TCP: f.read(a, t.tcp, "timeout-tcp"); break;
-        case IPVS_CMD_ATTR_TIMEOUT_TCP_FIN: f.read(a, t.tcp_fin, "timeout-tcp-fin"); break;
-        case IPVS_CMD_ATTR_TIMEOUT_UDP: f.read(a, t.udp, "timeout-udp"); break;
+    attr_decoder in(m.attrs(genl::header_size), "timeouts", &cmd_set);
+    while (in.next()) {
+        switch (in.type()) {
+        case IPVS_CMD_ATTR_TIMEOUT_TCP: t.tcp = in.get<std::uint32_t>(); break;
+        case IPVS_CMD_ATTR_TIMEOUT_TCP_FIN: t.tcp_fin = in.get<std::uint32_t>(); break;
+        case IPVS_CMD_ATTR_TIMEOUT_UDP: t.udp = in.get<std::uint32_t>(); break;
         default: break;
         }
     }
-    if (auto c = f.finish(r); !c) return fail(c.error());
+    if (auto e = in.error()) return fail(std::move(*e));
     return t;
 }
 
 result<info> parse_info(message_view m) {
+    // The get-info reply's own attribute ids (specs/ipvs.yaml: info-attrs).
+    static constexpr attr_name info_names[] = {{}, {"version"}, {"conn-tab-size"}};
+    static constexpr attr_set info_set{"info", info_names};
     info i;
     bool have_version = false;
-    fields f("info");
-    attr_range r = m.attrs(genl::header_size);
-    for (attr_view a : r) {
-        if (a.type() == IPVS_INFO_ATTR_VERSION) have_version = f.read(a, i.version, "version");
-        else if (a.type() == IPVS_INFO_ATTR_CONN_TAB_SIZE) f.read(a, i.conn_tab_size, "conn-tab-size");
+    attr_decoder in(m.attrs(genl::header_size), "info", &info_set);
+    while (in.next()) {
+        if (in.type() == IPVS_INFO_ATTR_VERSION) {
+            i.version = in.get<std::uint32_t>();
+            have_version = true;
+        }
+        else if (in.type() == IPVS_INFO_ATTR_CONN_TAB_SIZE) i.conn_tab_size = in.get<std::uint32_t>();
     }
-    if (auto c = f.finish(r); !c) return fail(c.error());
+    if (auto e = in.error()) return fail(std::move(*e));
     if (!have_version) return fail(errc::attr_missing, "info: no version");
     return i;
 }

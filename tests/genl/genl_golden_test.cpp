@@ -154,6 +154,43 @@ TEST(golden, nlctrl_policy_dump) {
     EXPECT_EQ(name.max_length, 15u);
 }
 
+// Malformed nlctrl replies: the error names the attribute's path (nlctrl's names, list entries by number).
+TEST(golden, nlctrl_errors_name_the_attribute) {
+    auto reply = [](auto fill) {
+        nlpp::message_builder b = nlpp::genl::make_request(nlpp::genl::ctrl_family_id, CTRL_CMD_NEWFAMILY, 2);
+        fill(b);
+        auto w = b.finish().value();
+        return std::vector<std::byte>(w.begin(), w.end());
+    };
+    auto family = reply([](nlpp::message_builder& b) {
+        b.put<std::uint16_t>(CTRL_ATTR_FAMILY_ID, 0x10);
+        b.put_string(CTRL_ATTR_FAMILY_NAME, "nlctrl");
+        auto ops = b.nest(CTRL_ATTR_OPS);
+        {
+            auto e = b.nest(1);
+            b.put<std::uint32_t>(CTRL_ATTR_OP_ID, CTRL_CMD_GETFAMILY);
+        }
+        auto e = b.nest(2);
+        b.put<std::uint16_t>(CTRL_ATTR_OP_ID, CTRL_CMD_GETPOLICY);
+    });
+    auto f = nlpp::genl::parse_family(nlpp::message_view::parse(family).value());
+    ASSERT_FALSE(f);
+    EXPECT_EQ(f.error().what(), "nlctrl family ops.2.id: attribute 1: needs 4 bytes of payload, has 2: invalid attribute");
+
+    auto policy = reply([](nlpp::message_builder& b) {
+        b.put<std::uint16_t>(CTRL_ATTR_FAMILY_ID, 0x10);
+        auto p = b.nest(CTRL_ATTR_POLICY);
+        auto index = b.nest(3);
+        auto type = b.nest(CTRL_ATTR_FAMILY_NAME);
+        b.put<std::uint32_t>(NL_POLICY_TYPE_ATTR_TYPE, NL_ATTR_TYPE_NUL_STRING);
+        b.put<std::uint16_t>(NL_POLICY_TYPE_ATTR_MAX_LENGTH, 15);
+    });
+    nlpp::genl::policy_dump out;
+    auto r = nlpp::genl::parse_policy(nlpp::message_view::parse(policy).value(), out);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().what(), "nlctrl policy policy.3.2.max-length: attribute 7: needs 4 bytes of payload, has 2: invalid attribute");
+}
+
 TEST(golden, loopback_link) {
     // Nests are flagged in this capture; the MTU is the one scalar asserted.
     auto bytes = golden("link_lo.hex", ifinfo_header, [](const auto& path, std::uint16_t type, std::size_t) {
