@@ -46,7 +46,7 @@ output generate(const spec& s, const std::string& file, const std::string& base)
     out.h += fmt::format("// The {} family ({}), typed. See docs/gen.md.\n#pragma once\n\n", s.name,
                          s.is_genetlink() ? "generic netlink" : fmt::format("netlink protocol {}", s.protonum));
     out.h += "#include <array>\n#include <cstdint>\n#include <optional>\n#include <string>\n#include <string_view>\n#include <vector>\n\n";
-    out.h += "#include <nlpp/ynl/generated.hpp>\n\n";
+    out.h += "#include <nlpp/gen/family_socket.hpp>\n\n";
     out.h += fmt::format("namespace nlpp::gen::{} {{\n\n", ns);
     out.c += line;
     out.c += fmt::format("#include \"{}.hpp\"\n\n#include <algorithm>\n#include <cstring>\n\nnamespace nlpp::gen::{} {{\n\n", base, ns);
