@@ -78,4 +78,8 @@ void emit_sets(const spec& s, output& out);        // sets.cpp: attribute sets, 
 void emit_policy(const spec& s, output& out);      // policy.cpp: policy tables (names::<set>)
 void emit_operations(const spec& s, std::string_view file, output& out);  // operations.cpp: ops::<op>, spec_info
 
+// policy.cpp: the --tables header alone: constexpr policy tables and operation ids
+// in namespace `ns`, for code that needs nlpp::core only; `command` is how it was made.
+result<std::string> emit_tables(const spec& s, std::string_view command, std::string_view ns);
+
 }  // namespace nlpp::gen_tool

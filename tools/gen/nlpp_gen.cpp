@@ -1,6 +1,10 @@
 // nlpp-gen: typed C++ from a YNL spec.
 //
 //   nlpp-gen --spec rt-link.yaml --out DIR     writes DIR/rt_link.hpp and DIR/rt_link.cpp
+//   nlpp-gen --spec ipvs.yaml --tables FILE --namespace NS
+//                                               writes only the policy tables and operation
+//                                               ids, constexpr in one header that needs only
+//                                               nlpp::core (the IPVS layer's src/ipvs/ipvs_tables.hpp)
 //
 // Files are named after the spec file (hyphens as underscores), the
 // namespace after the family.
@@ -75,13 +79,27 @@ bool write_if_changed(const std::filesystem::path& p, const std::string& text) {
 int main(int argc, char** argv) {
     CLI::App app{"Typed C++ from a YNL spec.", "nlpp-gen"};
     app.set_version_flag("--version", std::string("nlpp-gen ") + nlpp::version_string);
-    std::string spec_file, out_dir;
+    std::string spec_file, out_dir, tables_file, ns;
     app.add_option("--spec", spec_file, "the YNL spec file")->required();
-    app.add_option("--out", out_dir, "the directory for <family>.hpp and <family>.cpp")->required();
+    auto* out_opt = app.add_option("--out", out_dir, "the directory for <family>.hpp and <family>.cpp");
+    auto* tables_opt = app.add_option("--tables", tables_file, "write only the policy tables and operation ids to this header");
+    app.add_option("--namespace", ns, "the namespace of --tables")->needs(tables_opt);
+    tables_opt->excludes(out_opt);
     CLI11_PARSE(app, argc, argv);
+    if (out_dir.empty() == tables_file.empty()) return std::fprintf(stderr, "nlpp-gen: give --out DIR or --tables FILE\n"), 2;
     auto s = load_spec(spec_file);
     if (!s) return std::fprintf(stderr, "nlpp-gen: %s\n", s.error().what().c_str()), 1;
     const std::filesystem::path path(spec_file);
+    if (!tables_file.empty()) {
+        if (ns.empty()) return std::fprintf(stderr, "nlpp-gen: --tables needs --namespace\n"), 2;
+        // The command without directories, so that the text does not depend on where it ran.
+        const std::string command = fmt::format("nlpp-gen --spec {} --tables {} --namespace {}", path.filename().string(),
+                                                std::filesystem::path(tables_file).filename().string(), ns);
+        auto text = emit_tables(*s, command, ns);
+        if (!text) return std::fprintf(stderr, "nlpp-gen: %s\n", text.error().what().c_str()), 1;
+        if (!write_if_changed(tables_file, *text)) return std::fprintf(stderr, "nlpp-gen: cannot write %s\n", tables_file.c_str()), 1;
+        return 0;
+    }
     std::string stem = path.stem().string();
     std::replace(stem.begin(), stem.end(), '-', '_');
     const output out = generate(*s, path.filename().string(), stem);
