@@ -1,7 +1,8 @@
 # nlpp_generate(TARGET name SPECS file.yaml...)
 #
 # Typed C++ from YNL specs: runs nlpp-gen on each spec at build time and
-# makes a library target `name` of the generated code, linking nlpp::ynl.
+# makes a library target `name` of the generated code, linking nlpp::gen
+# (the headers in include/nlpp/gen/, over nlpp::genl: no YAML or JSON library).
 # For spec rt-link.yaml include <rt_link.hpp>; its namespace is
 # nlpp::gen::rt_link. Works in nlpp's own build and, through
 # find_package(nlpp), in any project (the installed nlpp-gen is used).
@@ -35,6 +36,6 @@ function(nlpp_generate)
   add_library(${ARG_TARGET} STATIC ${sources})
   set_target_properties(${ARG_TARGET} PROPERTIES POSITION_INDEPENDENT_CODE ON)
   target_include_directories(${ARG_TARGET} PUBLIC $<BUILD_INTERFACE:${dir}>)
-  target_link_libraries(${ARG_TARGET} PUBLIC nlpp::ynl)
+  target_link_libraries(${ARG_TARGET} PUBLIC nlpp::gen)
   target_compile_features(${ARG_TARGET} PUBLIC cxx_std_20)
 endfunction()

@@ -11,11 +11,24 @@ function(nlpp_warnings target)
   target_compile_options(${target} PRIVATE ${NLPP_WARNINGS})
 endfunction()
 
-# nlpp_library(layer SOURCES ... DEPENDS ...): target nlpp_<layer>, alias
-# nlpp::<layer>, library file libnlpp_<layer>.so.<major>.
+# nlpp_library(layer SOURCES ... PUBLIC ... PRIVATE ...): target nlpp_<layer>,
+# alias nlpp::<layer>, library file libnlpp_<layer>.so.<major>. Without
+# SOURCES the layer is headers only (an INTERFACE target, no library file).
 function(nlpp_library layer)
   cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC;PRIVATE" ${ARGN})
   set(target nlpp_${layer})
+  if(NOT ARG_SOURCES)
+    add_library(${target} INTERFACE)
+    add_library(nlpp::${layer} ALIAS ${target})
+    set_target_properties(${target} PROPERTIES EXPORT_NAME ${layer})
+    target_include_directories(${target} INTERFACE
+      $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
+      $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+    target_compile_features(${target} INTERFACE cxx_std_20)
+    target_link_libraries(${target} INTERFACE ${ARG_PUBLIC})
+    set_property(GLOBAL APPEND PROPERTY NLPP_LIBRARIES ${target})
+    return()
+  endif()
   add_library(${target} ${ARG_SOURCES})
   add_library(nlpp::${layer} ALIAS ${target})
   set_target_properties(${target} PROPERTIES

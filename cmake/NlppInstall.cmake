@@ -5,8 +5,17 @@ include(CMakePackageConfigHelpers)
 get_property(_nlpp_libs GLOBAL PROPERTY NLPP_LIBRARIES)
 get_property(_nlpp_programs GLOBAL PROPERTY NLPP_PROGRAMS)
 
+# The layers with a library file (gen is headers only).
+set(_nlpp_compiled "")
+foreach(_lib IN LISTS _nlpp_libs)
+  get_target_property(_type ${_lib} TYPE)
+  if(NOT _type STREQUAL "INTERFACE_LIBRARY")
+    list(APPEND _nlpp_compiled ${_lib})
+  endif()
+endforeach()
+
 # Libraries find each other beside themselves (RUNPATH is not transitive).
-set_target_properties(${_nlpp_libs} PROPERTIES INSTALL_RPATH "$ORIGIN")
+set_target_properties(${_nlpp_compiled} PROPERTIES INSTALL_RPATH "$ORIGIN")
 install(TARGETS ${_nlpp_libs} EXPORT nlpp-targets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} NAMELINK_COMPONENT dev
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -29,7 +38,7 @@ install(FILES ${PROJECT_BINARY_DIR}/nlpp-config.cmake ${PROJECT_BINARY_DIR}/nlpp
   ${PROJECT_SOURCE_DIR}/cmake/NlppGenerate.cmake DESTINATION ${NLPP_CMAKE_DIR})
 
 set(NLPP_PC_LIBS "")
-foreach(_lib IN LISTS _nlpp_libs)
+foreach(_lib IN LISTS _nlpp_compiled)
   string(PREPEND NLPP_PC_LIBS "-l${_lib} ")
 endforeach()
 # The .pc file finds its prefix relative to itself, so the tree relocates.

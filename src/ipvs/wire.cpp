@@ -3,6 +3,8 @@
 #include <nlpp/core/decoder.hpp>
 #include <nlpp/genl/genl.hpp>
 
+#include "ipvs_tables.hpp"
+
 #include <linux/ip_vs.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -16,38 +18,20 @@ namespace {
 
 constexpr auto be = byte_order::big;
 
-// Attribute names (the kernel's, lower-case and hyphenated as in specs/ipvs.yaml).
-constexpr attr_name stats_names[] = {{},         {"conns"},  {"inpkts"}, {"outpkts"}, {"inbytes"}, {"outbytes"},
-                                     {"cps"},    {"inpps"},  {"outpps"}, {"inbps"},   {"outbps"},  {"pad"}};
-constexpr attr_set stats_set{"stats", stats_names};
-constexpr attr_name service_names[] = {{},          {"af"},        {"protocol"}, {"addr"},
-                                       {"port"},    {"fwmark"},    {"sched-name"}, {"flags"},
-                                       {"timeout"}, {"netmask"},   {"stats", &stats_set}, {"pe-name"},
-                                       {"stats64", &stats_set}};
-constexpr attr_set service_set{"service", service_names};
-constexpr attr_name dest_names[] = {{},
-                                    {"addr"},
-                                    {"port"},
-                                    {"fwd-method"},
-                                    {"weight"},
-                                    {"u-threshold"},
-                                    {"l-threshold"},
-                                    {"active-conns"},
-                                    {"inact-conns"},
-                                    {"persist-conns"},
-                                    {"stats", &stats_set},
-                                    {"addr-family"},
-                                    {"stats64", &stats_set},
-                                    {"tun-type"},
-                                    {"tun-port"},
-                                    {"tun-flags"}};
-constexpr attr_set dest_set{"dest", dest_names};
-constexpr attr_name daemon_names[] = {{},           {"state"},       {"mcast-ifn"},    {"sync-id"},   {"sync-maxlen"},
-                                      {"mcast-group"}, {"mcast-group6"}, {"mcast-port"}, {"mcast-ttl"}};
-constexpr attr_set daemon_set{"daemon", daemon_names};
-constexpr attr_name cmd_names[] = {{}, {"service", &service_set}, {"dest", &dest_set}, {"daemon", &daemon_set},
-                                   {"timeout-tcp"}, {"timeout-tcp-fin"}, {"timeout-udp"}};
-constexpr attr_set cmd_set{"cmd", cmd_names};
+// The policy tables (names, kinds, limits) and command ids are generated from
+// specs/ipvs.yaml into ipvs_tables.hpp (checked in; test ipvs.tables_generated).
+constexpr const auto& stats_names = tables::stats_attrs_list;
+constexpr const auto& cmd_names = tables::cmd_attrs_list;
+// The public command enum (wire.hpp) is the spec's, id for id.
+static_assert(cmd(command::new_service) == tables::op::new_service && cmd(command::set_service) == tables::op::set_service &&
+              cmd(command::del_service) == tables::op::del_service && cmd(command::get_service) == tables::op::get_service &&
+              cmd(command::new_dest) == tables::op::new_dest && cmd(command::set_dest) == tables::op::set_dest &&
+              cmd(command::del_dest) == tables::op::del_dest && cmd(command::get_dest) == tables::op::get_dest &&
+              cmd(command::new_daemon) == tables::op::new_daemon && cmd(command::del_daemon) == tables::op::del_daemon &&
+              cmd(command::get_daemon) == tables::op::get_daemon && cmd(command::set_config) == tables::op::set_config &&
+              cmd(command::get_config) == tables::op::get_config && cmd(command::set_info) == tables::op::set_info &&
+              cmd(command::get_info) == tables::op::get_info && cmd(command::zero) == tables::op::zero &&
+              cmd(command::flush) == tables::op::flush && std::size(tables::op_names) == cmd(command::flush) + 1u);
 
 void put_addr(message_builder& b, std::uint16_t type, const address& a) {
     b.put(type, bytes(reinterpret_cast<const std::byte*>(a.bytes.data()), a.size()));
@@ -114,14 +98,11 @@ void put_key_attrs(message_builder& b, const service_key& key) {
 }  // namespace
 
 std::string_view command_name(command c) noexcept {
-    static constexpr std::string_view names[] = {
-        "unspec",     "new-service", "set-service", "del-service", "get-service", "new-dest",
-        "set-dest",   "del-dest",    "get-dest",    "new-daemon",  "del-daemon",  "get-daemon",
-        "set-config", "get-config",  "set-info",    "get-info",    "zero",        "flush"};
-    return cmd(c) < std::size(names) ? names[cmd(c)] : "unknown";
+    if (c == command::unspec) return "unspec";
+    return cmd(c) < std::size(tables::op_names) ? tables::op_names[cmd(c)] : "unknown";
 }
 
-const attr_set& attr_names() noexcept { return cmd_set; }
+const attr_set& attr_names() noexcept { return tables::cmd_attrs; }
 
 void put_service_key(message_builder& b, const service_key& key) {
     auto n = b.nest(IPVS_CMD_ATTR_SERVICE);

@@ -1,8 +1,22 @@
 #!/usr/bin/env bash
-# Installs the build into a scratch prefix, then builds and runs a consumer
+# Installs a build into a scratch prefix, then builds and runs a consumer
 # project with find_package(nlpp) and with pkg-config.
+#   run.sh BUILD_DIR CONSUMER_SRC NETDEV_SPEC            the build as it is
+#   run.sh --static BUILD_DIR CONSUMER_SRC NETDEV_SPEC   a static build (BUILD_SHARED_LIBS=OFF) of the
+#                                                        same sources, kept in BUILD_DIR/static-install
 set -euo pipefail
+static=0
+if [[ $1 == --static ]]; then static=1; shift; fi
 build=$1 src=$2 netdev_spec=$3
+if ((static)); then
+  # Unoptimised and through ccache when there is one: the point is the link, not the code.
+  launcher=()
+  if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache); fi
+  build=$build/static-install
+  cmake -S "$src/../.." -B "$build" -G Ninja "${launcher[@]}" -DBUILD_SHARED_LIBS=OFF -DCMAKE_BUILD_TYPE= \
+    -DNLPP_TEST=OFF -DNLPP_EXAMPLES=OFF -DNLPP_BENCH=OFF -DNLPP_INSTALL=ON >/dev/null
+  cmake --build "$build" -j "$(nproc)" >/dev/null
+fi
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
@@ -10,8 +24,13 @@ cmake -S "$src" -B "$prefix/consumer" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" -DN
 cmake --build "$prefix/consumer" >/dev/null
 LD_LIBRARY_PATH="$prefix/lib" "$prefix/consumer/consumer"
 LD_LIBRARY_PATH="$prefix/lib" "$prefix/consumer/consumer_gen"
+LD_LIBRARY_PATH="$prefix/lib" "$prefix/consumer/consumer_ynl" "$netdev_spec"
 # pkg-config: compile the same program by hand.
 PKG_CONFIG_PATH="$prefix/lib/pkgconfig" c++ "$src/main.cpp" -o "$prefix/pc-consumer" \
   $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs nlpp) -lfmt
 LD_LIBRARY_PATH="$prefix/lib" "$prefix/pc-consumer"
-echo "consumer: 3 passed, 0 failed"
+# Typed code needs neither the spec engine nor libfyaml at run time (ldd lists what is loaded).
+if LD_LIBRARY_PATH="$prefix/lib" ldd "$prefix/consumer/consumer_gen" | grep -e libnlpp_ynl -e libfyaml; then
+  echo "FAIL: consumer_gen loads the spec engine"; exit 1
+fi
+echo "consumer$( ((static)) && echo " (static)"): 5 passed, 0 failed"

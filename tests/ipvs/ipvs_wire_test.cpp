@@ -223,14 +223,32 @@ TEST(ipvs_validate, rejects_what_the_kernel_would_call_einval) {
     s.netmask = 33;
     EXPECT_FALSE(validate(s));
     s.netmask = 0;
-    s.scheduler = "a-name-longer-than-15";
+    s.scheduler = "a-name-longer-than-15";  // specs/ipvs.yaml: sched-name max-len 15
+    auto long_name = validate(s);
+    ASSERT_FALSE(long_name);
+    EXPECT_NE(long_name.error().what().find(".service.sched-name: 21 bytes, at most 15 allowed"), std::string::npos)
+        << long_name.error().what();
+    s.scheduler = "rr";
+    s.pe_name = "seventeen-chars-x";  // pe-name max-len 16
     EXPECT_FALSE(validate(s));
+    s.pe_name = "sixteen-chars-xx";
+    EXPECT_TRUE(validate(s));
+    s.scheduler = "";
+    EXPECT_FALSE(validate(s));
+    s.scheduler = "a-name-longer-than-15";
     EXPECT_FALSE(validate(service{.key = firewall_mark{0, AF_INET}}));
     destination d{.address = ip("2001:db8::1"), .port = 80, .fwd = forwarding::masq};
     auto r = validate(s.key, d);
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().what().find("needs tunnel forwarding"), std::string::npos);
     EXPECT_FALSE(validate(s.key, {.address = ip("10.0.0.2"), .fwd = forwarding::tunnel, .tun_type = tunnel_type::gue}));
+    // weight: the kernel reads it as an int (the spec's max s32-max).
+    s.scheduler = "rr";
+    auto heavy = validate(s.key, {.address = ip("10.0.0.2"), .port = 80, .weight = 0x80000000u});
+    ASSERT_FALSE(heavy);
+    EXPECT_NE(heavy.error().what().find(".dest.weight: 2147483648 is above the maximum 2147483647"), std::string::npos)
+        << heavy.error().what();
+    EXPECT_TRUE(validate(s.key, {.address = ip("10.0.0.2"), .port = 80, .weight = 0x7fffffffu}));
 }
 
 service_entry entry(const char* vip, std::vector<destination> ds, const char* sched = "rr") {

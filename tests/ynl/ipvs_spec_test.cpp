@@ -1,7 +1,8 @@
 // The project's specs/ipvs.yaml through the spec engine builds the same
-// bytes as the typed nlpp::ipvs layer for the same requests, and the typed
-// layer's attribute tables (extack paths) are the spec's, type for type (the
-// real kernel round trip runs in the IPVS VM: tests/ipvs/ipvs_vm_test.cpp).
+// bytes as the typed nlpp::ipvs layer for the same requests (the real kernel
+// round trip runs in the IPVS VM: tests/ipvs/ipvs_vm_test.cpp). The typed
+// layer's policy tables are generated from the spec (src/ipvs/ipvs_tables.hpp,
+// test ipvs.tables_generated).
 #include <nlpp/genl/genl.hpp>
 #include <nlpp/ipvs/wire.hpp>
 #include <nlpp/ynl/encode.hpp>
@@ -84,31 +85,6 @@ TEST_F(ipvs_spec, destinations_daemons_and_timeouts_same_bytes) {
 
     b = typed(ipvs::command::flush);
     EXPECT_EQ(bytes_of(b), engine("flush", json::object()));
-}
-
-// Every attribute of every set reachable from the spec's cmd-attrs has the
-// same type, name and nested set in nlpp::ipvs::attr_names(), and back.
-void same_tables(const nlpp::ynl::attr_set& spec_set, const nlpp::attr_set& typed, const std::string& path) {
-    std::size_t named = 0;
-    for (const auto& a : spec_set.attrs) {
-        if (a.type == nlpp::ynl::attr_type::unused) continue;
-        ++named;
-        const nlpp::attr_name* t = typed.find(a.value);
-        ASSERT_NE(t, nullptr) << path << "." << a.name << " (type " << a.value << ") missing from the typed table";
-        EXPECT_EQ(t->name, a.name) << path << " type " << a.value;
-        const bool spec_nests = a.type == nlpp::ynl::attr_type::nest;
-        ASSERT_EQ(t->nested != nullptr, spec_nests) << path << "." << a.name;
-        if (spec_nests) same_tables(*a.nested_set, *t->nested, path + "." + a.name);
-    }
-    std::size_t typed_named = 0;
-    for (const auto& t : typed.attrs) typed_named += !t.name.empty();
-    EXPECT_EQ(typed_named, named) << path << ": the typed table has attributes the spec lacks";
-}
-
-TEST_F(ipvs_spec, typed_attribute_tables_are_the_specs) {
-    const auto* top = spec.find_set("cmd-attrs");
-    ASSERT_NE(top, nullptr);
-    same_tables(*top, ipvs::attr_names(), "");
 }
 
 }  // namespace

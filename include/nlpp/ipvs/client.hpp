@@ -51,7 +51,9 @@ struct change {
     NLPP_API std::string describe() const;
 };
 
-// Checks what the kernel would reject with a bare EINVAL/ERANGE, and says why.
+// Checks what the kernel would reject with a bare EINVAL/ERANGE, and says why:
+// the rules between fields, and the request's attributes against the policy
+// tables of specs/ipvs.yaml (name lengths, the weight's limit, sizes).
 NLPP_API result<void> validate(const service& s);
 NLPP_API result<void> validate(const service_key& k, const destination& d);
 

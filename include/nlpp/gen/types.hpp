@@ -1,27 +1,29 @@
-// nlpp/ynl/generated.hpp: what the C++ that nlpp-gen writes from a YNL spec
-// builds on. Users include the generated header (<family>.hpp), which
-// includes this one.
+// nlpp/gen/types.hpp: what the C++ that nlpp-gen writes from a YNL spec
+// is made of, and how one message of it is built and read. Users include
+// the generated header (<family>.hpp), which includes this one (through
+// nlpp/gen/family_socket.hpp).
 //
 // Generated code gives, per spec, enums with name functions, the spec's
 // structs (trivially copyable), one struct per attribute set with
 // std::optional presence (vectors for multi-attr and arrays, box<> where
-// nests recurse), and encode()/decode() for each: decode() walks a checked
-// attr_range and skips unknown attributes (or keeps them in `unknown_`).
-//
-// On top of those, family_socket<spec_info> speaks the family over an nlpp
-// socket: do_<Op>(), dump<Op>() (streamed), subscribe() and as<Op>() for
-// notifications, with genetlink family ids and groups resolved through nlctrl
-// and every request checked against the spec's limits before it is sent.
+// nests recurse, blob for bytes), and encode()/decode() for each: decode()
+// walks a checked attr_range and skips unknown attributes (or keeps them in
+// `unknown_`). request<Op>() builds a message of operation Op for any nlpp
+// socket, parse<Op>() reads one; message<Op> holds both parts. Only the core
+// layer is needed here; family_socket.hpp speaks the family over a socket.
 //
 // Example:
 //   #include <ipvs.hpp>                        // nlpp-gen --spec specs/ipvs.yaml
 //   namespace ipvs = nlpp::gen::IPVS;
-//   auto s = nlpp::gen::family_socket<ipvs::spec_info>::open();
-//   if (!s) return nlpp::fail(s.error());   // e.g. the ip_vs module is not loaded
-//   using get_service = nlpp::gen::message<ipvs::ops::get_service>;
-//   return s->dump(get_service{}, [](const get_service& m) {
-//       if (m.attrs.service && m.attrs.service->port) std::printf("port %u\n", unsigned{*m.attrs.service->port});
-//   });
+//   ipvs::attrs::cmd_attrs a;
+//   a.service.emplace().port = 80;
+//   nlpp::message_builder b = nlpp::gen::request<ipvs::ops::new_service>(a, 0, 0x20);   // 0x20: the family id
+//   auto wire = b.finish();
+//   if (!wire) return nlpp::fail(wire.error());
+//   auto m = nlpp::message_view::parse(*wire);
+//   if (!m) return nlpp::fail(m.error());
+//   ipvs::attrs::cmd_attrs back;
+//   if (auto r = nlpp::gen::parse<ipvs::ops::new_service>(*m, back); !r) return r;
 #pragma once
 
 #include <array>
@@ -35,10 +37,8 @@
 #include <nlpp/core/attr.hpp>
 #include <nlpp/core/builder.hpp>
 #include <nlpp/core/error.hpp>
-#include <nlpp/core/extack.hpp>
 #include <nlpp/core/message.hpp>
-#include <nlpp/genl/genl.hpp>
-#include <nlpp/socket/socket.hpp>
+#include <nlpp/core/policy.hpp>
 
 #include <algorithm>
 #include <initializer_list>
@@ -299,146 +299,6 @@ struct message {
 struct group_info {
     std::string_view name;
     std::uint32_t value = 0;
-};
-
-// A socket speaking one generated family; Info is its generated spec_info.
-// Move-only like nlpp::socket; one per thread.
-template <class Info>
-class family_socket {
-public:
-    // Opens the family's protocol (in options.netns) and, for genetlink,
-    // resolves the family id and groups (errc::family_not_found names the module hint).
-    static result<family_socket> open(const socket_options& options = {}) {
-        auto s = socket::open(Info::protocol, options);
-        if (!s) return fail(std::move(s.error()));
-        family_socket f(std::move(*s));
-        if constexpr (Info::is_genetlink) {
-            auto fam = genl::resolve(f.sock_, Info::name);
-            if (!fam) return fail(std::move(fam.error()));
-            f.family_id_ = fam->id;
-            f.groups_ = std::move(fam->mcast_groups);
-        } else {
-            for (const group_info& g : Info::mcast_groups) f.groups_.push_back({std::string(g.name), g.value});
-        }
-        return f;
-    }
-
-    // Op's do request (flags such as NLM_F_CREATE | NLM_F_EXCL for new* ops);
-    // the reply decoded, or an empty message when Op has none.
-    template <class Op>
-    result<message<Op>> do_(const message<Op>& req, std::uint16_t flags = 0) {
-        static_assert(Op::has_do, "this operation has no do request");
-        auto b = checked<Op>(req, flags);
-        if (!b) return fail(std::move(b.error()));
-        message<Op> reply;
-        auto r = sock_.request(*b, [&](message_view m) { return parse_into<Op>(m, reply); }, info<Op>());
-        if (!r) return fail(std::move(r.error()));
-        return reply;
-    }
-
-    // Op's dump, streamed: each(const message<Op>&) for every reply message;
-    // nothing is kept between messages.
-    template <class Op, class F>
-    result<void> dump(const message<Op>& req, F&& each) {
-        static_assert(Op::has_dump, "this operation has no dump");
-        auto b = checked<Op>(req, 0);
-        if (!b) return fail(std::move(b.error()));
-        message<Op> one;
-        return sock_.dump(*b, [&](message_view m) -> result<void> {
-            one.header = {};
-            if constexpr (!std::is_same_v<typename attributes_of<Op>::type, none>) clear(one.attrs);
-            if (auto r = parse_into<Op>(m, one); !r) return r;
-            each(std::as_const(one));
-            return {};
-        }, info<Op>());
-    }
-
-    // Joins a multicast group by its spec name.
-    result<void> subscribe(std::string_view group) {
-        for (const auto& g : groups_)
-            if (g.name == group) return sock_.subscribe(g.id);
-        return fail(errc::invalid_argument, "no multicast group '" + std::string(group) + "' in " + std::string(Info::name));
-    }
-    // The next notification of a subscribed group (waits; match it with as<Op>()).
-    result<owned_message> next_notification() { return sock_.next_notification(); }
-
-    // `m` decoded as a message of Op (its reply or notification), or nullopt
-    // when it belongs to another operation.
-    template <class Op>
-    static result<std::optional<message<Op>>> as(message_view m) {
-        if (id_of(m) != id<Op>()) return std::optional<message<Op>>();
-        message<Op> out;
-        if (auto r = parse_into<Op>(m, out); !r) return fail(std::move(r.error()));
-        return std::optional<message<Op>>(std::move(out));
-    }
-
-    socket& raw() noexcept { return sock_; }
-    std::uint16_t family_id() const noexcept { return family_id_; }
-
-private:
-    explicit family_socket(socket s) : sock_(std::move(s)) {}
-
-    // The id a message of Op carries: its reply value, else its request value.
-    template <class Op>
-    static constexpr int id() {
-        if constexpr (requires { Op::reply; }) return Op::reply;
-        else return Op::request;
-    }
-    static int id_of(message_view m) {
-        if constexpr (Info::is_genetlink) return m.payload().empty() ? -1 : static_cast<int>(m.payload()[0]);
-        else return m.type();
-    }
-    // The request built and its attributes checked against Op's policy table
-    // (the spec's checks), so that a bad value fails here with its path.
-    template <class Op>
-    result<message_builder> checked(const message<Op>& req, std::uint16_t flags) {
-        message_builder b = build<Op>(req, flags);
-        if constexpr (requires { Op::names(); }) {
-            auto wire = b.finish();
-            if (!wire) return fail(std::move(wire.error()).wrap(std::string(Op::name)));
-            const std::size_t start = message_header_size + align4(info<Op>().fixed_header);
-            if (auto r = validate(wire->subspan(std::min(start, wire->size())), Op::names()); !r)
-                return fail(std::move(r.error()).wrap(std::string(Op::name)));
-        }
-        return b;
-    }
-    template <class Op>
-    message_builder build(const message<Op>& req, std::uint16_t flags) {
-        auto b = [&] {
-            if constexpr (std::is_same_v<typename header_of<Op>::type, none>) return detail::start<Op>(flags, family_id_);
-            else return detail::start<Op>(flags, family_id_, req.header);
-        }();
-        if constexpr (!std::is_same_v<typename attributes_of<Op>::type, none>) encode(b, req.attrs);
-        return b;
-    }
-    template <class Op>
-    static result<void> parse_into(message_view m, message<Op>& out) {
-        constexpr bool has_header = !std::is_same_v<typename header_of<Op>::type, none>;
-        if constexpr (std::is_same_v<typename attributes_of<Op>::type, none>) {
-            if constexpr (has_header) {
-                bytes p = m.payload();
-                if constexpr (Op::genetlink) p = p.subspan(std::min<std::size_t>(4, p.size()));
-                if (p.size() < Op::fixed_header::wire_size) return fail(errc::truncated, "message shorter than its fixed header");
-                decode(p.data(), out.header);
-            }
-            return {};
-        } else if constexpr (has_header) {
-            return parse<Op>(m, out.header, out.attrs);
-        } else {
-            return parse<Op>(m, out.attrs);
-        }
-    }
-    template <class Op>
-    static request_info info() {
-        std::size_t header = Op::genetlink ? 4 : 0;
-        if constexpr (requires { Op::fixed_header::wire_size; }) header += Op::fixed_header::wire_size;
-        if constexpr (requires { Op::names(); }) return {std::string(Op::name), header, &Op::names()};
-        else return {std::string(Op::name), header, nullptr};
-    }
-
-    socket sock_;
-    std::uint16_t family_id_ = 0;
-    std::vector<genl::mcast_group> groups_;
 };
 
 }  // namespace nlpp::gen
