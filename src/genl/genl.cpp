@@ -119,7 +119,7 @@ result<attr_policy> parse_attr_policy(attr_view nest) {
 error not_found_or(error e, std::string_view name) {
     if (e.errno_value() != ENOENT) return e;
     error nf(errc::family_not_found, fmt::format("generic netlink family {}", name));
-    nf.hint = "the kernel has no such family: is its module loaded?";
+    nf.set_hint("the kernel has no such family: is its module loaded?");
     return nf;
 }
 
