@@ -30,7 +30,7 @@ nlpp::result<void> check(F&& fill) {
     return nlpp::validate(wire->subspan(16), link_set);
 }
 
-std::string what(const nlpp::result<void>& r) { return r ? "" : r.error().context; }
+std::string what(const nlpp::result<void>& r) { return r ? "" : r.error().context(); }
 
 TEST(policy, valid_attributes_pass) {
     auto r = check([](nlpp::message_builder& b) {
@@ -91,7 +91,7 @@ TEST(policy, nests_deeper_than_32_levels_are_refused) {
     ASSERT_TRUE(wire);
     auto r = nlpp::validate(wire->subspan(16), set);
     ASSERT_FALSE(r);
-    EXPECT_NE(r.error().context.find("nested deeper than 32 levels"), std::string::npos) << r.error().what();
+    EXPECT_NE(r.error().context().find("nested deeper than 32 levels"), std::string::npos) << r.error().what();
 }
 
 }  // namespace

@@ -28,7 +28,7 @@ TEST(gen_kernel, kernel_errors_name_the_attribute_through_generated_tables) {
     auto b = nlpp::gen::request<rt::ops::newlink>(rt::ifinfomsg{}, link, NLM_F_CREATE | NLM_F_EXCL);
     auto r = s->request(b, {}, {"add link", rt::ifinfomsg::wire_size, &rt::ops::newlink::names()});
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().extack.attr_path, ".ifname") << r.error().what();
+    EXPECT_EQ(r.error().extack().attr_path, ".ifname") << r.error().what();
 
     link.ifname = "br7";
     b = nlpp::gen::request<rt::ops::newlink>(rt::ifinfomsg{}, link, NLM_F_CREATE | NLM_F_EXCL);
@@ -77,7 +77,7 @@ TEST(gen_kernel, family_socket_speaks_rt_link) {
     too_long.attrs.txqlen = 40000;  // the spec's check: at most 32767
     auto refused = s->do_(too_long, NLM_F_CREATE | NLM_F_EXCL);
     ASSERT_FALSE(refused);
-    EXPECT_EQ(refused.error().context, "newlink: .txqlen: 40000 is above the maximum 32767") << refused.error().what();
+    EXPECT_EQ(refused.error().context(), "newlink: .txqlen: 40000 is above the maximum 32767") << refused.error().what();
     auto again = s->do_(add, NLM_F_CREATE | NLM_F_EXCL);
     ASSERT_FALSE(again);
     EXPECT_EQ(again.error().errno_value(), EEXIST) << again.error().what();
@@ -105,7 +105,7 @@ TEST(gen_kernel, family_socket_speaks_netdev_through_nlctrl) {
     zero.attrs.ifindex = 0;  // the spec's check: at least 1
     auto refused = s->do_(zero);
     ASSERT_FALSE(refused);
-    EXPECT_EQ(refused.error().context, "dev-get: .ifindex: 0 is below the minimum 1") << refused.error().what();
+    EXPECT_EQ(refused.error().context(), "dev-get: .ifindex: 0 is below the minimum 1") << refused.error().what();
     auto r = s->do_(lo);
     ASSERT_TRUE(r) << r.error().what();
     EXPECT_EQ(r->attrs.ifindex, 1u);

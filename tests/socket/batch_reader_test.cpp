@@ -148,7 +148,7 @@ TEST(batch_reader, error_mid_batch_of_errors_only_requests) {
     EXPECT_FALSE(out.outcomes[0]);
     ASSERT_TRUE(out.outcomes[1]);
     EXPECT_EQ(out.outcomes[1]->errno_value(), EEXIST);
-    EXPECT_EQ(out.outcomes[1]->extack.message, "exists");
+    EXPECT_EQ(out.outcomes[1]->extack().message, "exists");
     ASSERT_TRUE(out.outcomes[2]);
     EXPECT_EQ(out.outcomes[2]->errno_value(), ENOENT);
     EXPECT_FALSE(out.outcomes[3]);

@@ -131,8 +131,8 @@ TEST(socket_kernel, extack_from_a_bad_request_names_the_attribute) {
     auto r = s->request(b, {}, {"add link veth9", sizeof(ifinfomsg), &link_set});
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().errno_value(), 0);
-    EXPECT_FALSE(r.error().extack.message.empty()) << r.error().what();
-    EXPECT_EQ(r.error().extack.attr_path, ".mtu") << r.error().what();
+    EXPECT_FALSE(r.error().extack().message.empty()) << r.error().what();
+    EXPECT_EQ(r.error().extack().attr_path, ".mtu") << r.error().what();
     EXPECT_NE(r.error().what().find("bad attribute: .mtu"), std::string::npos) << r.error().what();
 
     // The socket is still usable and the same request, fixed, works.

@@ -779,7 +779,7 @@ int apply_file(client& ipvs, const std::vector<std::string>& args) {
         if (dry) std::printf("would %s\n", op.c_str());
         else if (const auto& e = rep->outcomes[k]; !e) std::printf("%s\n", op.c_str());
         // A kernel's refusal has the operation as its context: named once.
-        else std::printf("FAILED %s\n", (e->context == op ? e->what() : op + ": " + e->what()).c_str());
+        else std::printf("FAILED %s\n", (e->context() == op ? e->what() : op + ": " + e->what()).c_str());
     }
     std::fprintf(stderr, "%zu changes %s, %zu failed\n", rep->ops.size(), dry ? "planned" : "applied", rep->failed());
     return rep->failed() ? 1 : 0;
