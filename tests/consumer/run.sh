@@ -12,6 +12,6 @@ LD_LIBRARY_PATH="$prefix/lib" "$prefix/consumer/consumer"
 LD_LIBRARY_PATH="$prefix/lib" "$prefix/consumer/consumer_gen"
 # pkg-config: compile the same program by hand.
 PKG_CONFIG_PATH="$prefix/lib/pkgconfig" c++ "$src/main.cpp" -o "$prefix/pc-consumer" \
-  $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs nlpp) -lfmt
+  $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs nlpp)
 LD_LIBRARY_PATH="$prefix/lib" "$prefix/pc-consumer"
 echo "consumer: 3 passed, 0 failed"
