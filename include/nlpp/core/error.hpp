@@ -15,7 +15,7 @@
 // Example (given nlpp::attr_view attr):
 //   nlpp::result<std::uint32_t> mtu = attr.get<std::uint32_t>();
 //   if (!mtu) {
-//       std::cerr << mtu.error() << '\n';  // "attribute 4: needs 4 bytes of payload, has 2"
+//       std::cerr << mtu.error() << '\n';  // "attribute 4: needs 4 bytes of payload, has 2: invalid attribute"
 //       return nlpp::fail(std::move(mtu.error()).wrap("read the MTU"));
 //   }
 //   nlpp::error e = nlpp::error::from_errno(EPERM, "add link");
