@@ -154,12 +154,14 @@ inline tl::unexpected<error> fail(error e) { return tl::unexpected<error>(std::m
 
 }  // namespace nlpp
 
-// fmt::format("{}", e) writes e.what(); string format specs apply ("{:>40}").
+// fmt::format("{}", e) writes e.what(). (No format specs: inheriting
+// formatter<string_view> would need <fmt/format.h> in every user's build.)
 template <>
-struct fmt::formatter<nlpp::error> : fmt::formatter<std::string_view> {
+struct fmt::formatter<nlpp::error> {
+    constexpr auto parse(fmt::format_parse_context& ctx) { return ctx.begin(); }
     template <class FormatContext>
     auto format(const nlpp::error& e, FormatContext& ctx) const {
-        return fmt::formatter<std::string_view>::format(e.what(), ctx);
+        return fmt::format_to(ctx.out(), "{}", e.what());
     }
 };
 
