@@ -11,13 +11,15 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <fmt/core.h>
+
 using namespace nlpp::ipvs;
 
 int main(int argc, char** argv) {
     const int n = argc > 1 ? std::atoi(argv[1]) : 10000;
     const std::size_t read_size = argc > 2 ? static_cast<std::size_t>(std::atol(argv[2])) : 64 * 1024;
     auto ipvs = client::open({.read_size = read_size});  // 65536 (the socket default) means the client default
-    if (!ipvs) return std::fprintf(stderr, "%s\n", ipvs.error().what().c_str()), 1;
+    if (!ipvs) return fmt::print(stderr, "{}\n", ipvs.error()), 1;
     std::vector<service_entry> desired;
     for (int i = 0; i < n; ++i) {
         service_entry e;

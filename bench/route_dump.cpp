@@ -30,6 +30,8 @@
 #include <string>
 #include <string_view>
 
+#include <fmt/core.h>
+
 namespace {
 
 int nlpp_walk(nlpp::socket& s, walk_result& out) {
@@ -142,7 +144,7 @@ int ynl_walk(nlpp::ynl::client& c, walk_result& out, bool tree) {
         out.checksum ^= static_cast<std::uint32_t>(text.size());
         return d;
     });
-    if (!r) std::fprintf(stderr, "%s\n", r.error().what().c_str());
+    if (!r) fmt::print(stderr, "{}\n", r.error());
     return r && !(*r)[0] ? 0 : -1;
 }
 
@@ -160,11 +162,11 @@ int main(int argc, char** argv) {
     };
     if (mode == "nlpp") {
         auto s = nlpp::socket::open(NETLINK_ROUTE, {.read_size = 32768});
-        if (!s) return std::fprintf(stderr, "%s\n", s.error().what().c_str()), 1;
+        if (!s) return fmt::print(stderr, "{}\n", s.error()), 1;
         timed([&] { return nlpp_walk(*s, out); });
     } else if (mode == "gen") {
         auto s = nlpp::socket::open(NETLINK_ROUTE, {.read_size = 32768});
-        if (!s) return std::fprintf(stderr, "%s\n", s.error().what().c_str()), 1;
+        if (!s) return fmt::print(stderr, "{}\n", s.error()), 1;
         timed([&] { return gen_walk(*s, out); });
     } else if (mode == "c") {
         int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
@@ -172,11 +174,11 @@ int main(int argc, char** argv) {
         timed([&] { return c_walk(fd, &out); });
     } else if (mode == "ynl" || mode == "ynl-tree") {
         auto path = argc > 2 ? nlpp::result<std::string>(argv[2]) : nlpp::ynl::find_spec("rt-route");
-        if (!path) return std::fprintf(stderr, "%s\n", path.error().what().c_str()), 1;
+        if (!path) return fmt::print(stderr, "{}\n", path.error()), 1;
         auto spec = nlpp::ynl::load_spec(*path);
-        if (!spec) return std::fprintf(stderr, "%s\n", spec.error().what().c_str()), 1;
+        if (!spec) return fmt::print(stderr, "{}\n", spec.error()), 1;
         auto c = nlpp::ynl::client::open(*spec, {.read_size = 32768});
-        if (!c) return std::fprintf(stderr, "%s\n", c.error().what().c_str()), 1;
+        if (!c) return fmt::print(stderr, "{}\n", c.error()), 1;
         timed([&] { return ynl_walk(*c, out, mode == "ynl-tree"); });
     } else if (mode == "mnl") {
         mnl_socket* nl = mnl_open();

@@ -9,9 +9,11 @@
 #include <cstdio>
 #include <string>
 
+#include <fmt/core.h>
+
 int main(int argc, char** argv) {
     auto sock = nlpp::socket::open(NETLINK_ROUTE, {.netns = argc > 1 ? argv[1] : ""});
-    if (!sock) return std::fprintf(stderr, "%s\n", sock.error().what().c_str()), 1;
+    if (!sock) return fmt::print(stderr, "{}\n", sock.error()), 1;
 
     nlpp::message_builder req(RTM_GETLINK, 0);
     req.put_header(ifinfomsg{});
@@ -28,6 +30,6 @@ int main(int argc, char** argv) {
         }
         std::printf("%d: %s mtu %u\n", ifi->ifi_index, name.c_str(), mtu);
     }
-    if (links.error()) return std::fprintf(stderr, "%s\n", links.error()->what().c_str()), 1;
+    if (links.error()) return fmt::print(stderr, "{}\n", *links.error()), 1;
     return 0;
 }

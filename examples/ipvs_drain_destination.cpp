@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <fmt/core.h>
+
 int main(int argc, char** argv) {
     if (argc < 4) return std::fprintf(stderr, "usage: ipvs_drain_destination VIP PORT BACKEND [NETNS]\n"), 2;
     using namespace nlpp::ipvs;
@@ -15,15 +17,15 @@ int main(int argc, char** argv) {
     if (!vip || !backend) return std::fprintf(stderr, "bad address\n"), 2;
     const auto port = static_cast<std::uint16_t>(std::atoi(argv[2]));
     auto ipvs = client::open({.netns = argc > 4 ? argv[4] : ""});
-    if (!ipvs) return std::fprintf(stderr, "%s\n", ipvs.error().what().c_str()), 1;
+    if (!ipvs) return fmt::print(stderr, "{}\n", ipvs.error()), 1;
 
     const service_key key = virtual_service{protocol::tcp, *vip, port};
     auto dests = ipvs->dests(key);
-    if (!dests) return std::fprintf(stderr, "%s\n", dests.error().what().c_str()), 1;
+    if (!dests) return fmt::print(stderr, "{}\n", dests.error()), 1;
     for (auto d : *dests) {
         if (d.address != *backend) continue;
         d.weight = 0;  // keep forwarding method, thresholds and tunnel settings as they are
-        if (auto r = ipvs->edit_dest(key, d); !r) return std::fprintf(stderr, "%s\n", r.error().what().c_str()), 1;
+        if (auto r = ipvs->edit_dest(key, d); !r) return fmt::print(stderr, "{}\n", r.error()), 1;
         std::printf("drained %s (%u active connections left)\n", backend->to_string().c_str(), d.active_conns);
         return 0;
     }

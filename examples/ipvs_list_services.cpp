@@ -5,11 +5,13 @@
 
 #include <cstdio>
 
+#include <fmt/core.h>
+
 int main(int argc, char** argv) {
     auto ipvs = nlpp::ipvs::client::open({.netns = argc > 1 ? argv[1] : ""});
-    if (!ipvs) return std::fprintf(stderr, "%s\n", ipvs.error().what().c_str()), 1;
+    if (!ipvs) return fmt::print(stderr, "{}\n", ipvs.error()), 1;
     auto all = ipvs->snapshot();
-    if (!all) return std::fprintf(stderr, "%s\n", all.error().what().c_str()), 1;
+    if (!all) return fmt::print(stderr, "{}\n", all.error()), 1;
     for (const auto& e : *all) {
         std::printf("%s %s\n", nlpp::ipvs::key_string(e.service.key).c_str(), e.service.scheduler.c_str());
         for (const auto& d : e.destinations)

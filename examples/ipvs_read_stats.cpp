@@ -6,11 +6,13 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include <fmt/core.h>
+
 int main(int argc, char** argv) {
     auto ipvs = nlpp::ipvs::client::open({.netns = argc > 1 ? argv[1] : ""});
-    if (!ipvs) return std::fprintf(stderr, "%s\n", ipvs.error().what().c_str()), 1;
+    if (!ipvs) return fmt::print(stderr, "{}\n", ipvs.error()), 1;
     auto all = ipvs->snapshot();
-    if (!all) return std::fprintf(stderr, "%s\n", all.error().what().c_str()), 1;
+    if (!all) return fmt::print(stderr, "{}\n", all.error()), 1;
     for (const auto& e : *all) {
         const auto& s = e.service.stats;
         std::printf("%s: %" PRIu64 " conns, %" PRIu64 " packets in, %" PRIu64 " bytes in, %" PRIu64 " conn/s\n",

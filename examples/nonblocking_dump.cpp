@@ -11,14 +11,16 @@
 
 #include <cstdio>
 
+#include <fmt/core.h>
+
 int main(int argc, char** argv) {
     auto sock = nlpp::socket::open(NETLINK_ROUTE, {.netns = argc > 1 ? argv[1] : "", .nonblocking = true});
-    if (!sock) return std::fprintf(stderr, "%s\n", sock.error().what().c_str()), 1;
+    if (!sock) return fmt::print(stderr, "{}\n", sock.error()), 1;
 
     nlpp::message_builder req(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP);
     req.put_header(ifinfomsg{});
     auto seq = sock->send(req);
-    if (!seq) return std::fprintf(stderr, "%s\n", seq.error().what().c_str()), 1;
+    if (!seq) return fmt::print(stderr, "{}\n", seq.error()), 1;
     nlpp::reply_reader reader(*seq, sock->port_id());
 
     int ep = epoll_create1(EPOLL_CLOEXEC);
@@ -33,11 +35,11 @@ int main(int argc, char** argv) {
             auto d = sock->receive();
             if (!d) {
                 if (d.error().is(nlpp::errc::would_block)) break;   // back to epoll
-                return std::fprintf(stderr, "%s\n", d.error().what().c_str()), 1;
+                return fmt::print(stderr, "{}\n", d.error()), 1;
             }
             for (nlpp::message_view m : nlpp::message_range(d->data)) {
                 auto v = reader.classify(m, d->group);
-                if (!v) return std::fprintf(stderr, "%s\n", v.error().what().c_str()), 1;
+                if (!v) return fmt::print(stderr, "{}\n", v.error()), 1;
                 if (*v == nlpp::reply_reader::verdict::reply) ++links;
                 if (*v == nlpp::reply_reader::verdict::notification) sock->queue_notification(m);
             }

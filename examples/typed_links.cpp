@@ -7,20 +7,22 @@
 
 #include <cstdio>
 
+#include <fmt/core.h>
+
 namespace rt = nlpp::gen::rt_link;
 
 int main(int argc, char** argv) {
     auto sock = nlpp::socket::open(rt::spec_info::protocol, {.netns = argc > 1 ? argv[1] : ""});
-    if (!sock) return std::fprintf(stderr, "%s\n", sock.error().what().c_str()), 1;
+    if (!sock) return fmt::print(stderr, "{}\n", sock.error()), 1;
     auto req = nlpp::gen::request<rt::ops::getlink>(rt::ifinfomsg{}, {});
     auto links = sock->dump(req, {"dump links"});
     for (nlpp::message_view m : links) {
         rt::ifinfomsg hdr;
         rt::attrs::link_attrs link;
-        if (auto r = nlpp::gen::parse<rt::ops::getlink>(m, hdr, link); !r) return std::fprintf(stderr, "%s\n", r.error().what().c_str()), 1;
+        if (auto r = nlpp::gen::parse<rt::ops::getlink>(m, hdr, link); !r) return fmt::print(stderr, "{}\n", r.error()), 1;
         const std::string kind = link.linkinfo && link.linkinfo->kind ? *link.linkinfo->kind : "-";
         std::printf("%d %s mtu %u kind %s\n", hdr.ifi_index, link.ifname.value_or("?").c_str(), link.mtu.value_or(0), kind.c_str());
     }
-    if (links.error()) return std::fprintf(stderr, "%s\n", links.error()->what().c_str()), 1;
+    if (links.error()) return fmt::print(stderr, "{}\n", *links.error()), 1;
     return 0;
 }

@@ -11,12 +11,14 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <fmt/core.h>
+
 namespace tc = nlpp::gen::tc;
 
 int main(int argc, char** argv) {
     if (argc < 3) return std::fprintf(stderr, "usage: example_typed_qdisc_add NETNS IFINDEX\n"), 2;
     auto sock = nlpp::socket::open(tc::spec_info::protocol, {.netns = argv[1]});
-    if (!sock) return std::fprintf(stderr, "%s\n", sock.error().what().c_str()), 1;
+    if (!sock) return fmt::print(stderr, "{}\n", sock.error()), 1;
 
     tc::tcmsg hdr{};
     hdr.ifindex = std::atoi(argv[2]);
@@ -30,14 +32,14 @@ int main(int argc, char** argv) {
     tbf.parms->buffer = 80000000;
     tbf.burst = 10000;
     auto add = nlpp::gen::request<tc::ops::newqdisc>(hdr, q, NLM_F_CREATE | NLM_F_EXCL);
-    if (auto r = sock->request(add, {}, {"add tbf qdisc"}); !r) return std::fprintf(stderr, "%s\n", r.error().what().c_str()), 1;
+    if (auto r = sock->request(add, {}, {"add tbf qdisc"}); !r) return fmt::print(stderr, "{}\n", r.error()), 1;
 
     auto dump = nlpp::gen::request<tc::ops::getqdisc>(tc::tcmsg{}, {});
     auto qdiscs = sock->dump(dump, {"dump qdiscs"});
     for (nlpp::message_view m : qdiscs) {
         tc::tcmsg h;
         tc::ops::getqdisc::attributes a;
-        if (auto r = nlpp::gen::parse<tc::ops::getqdisc>(m, h, a); !r) return std::fprintf(stderr, "%s\n", r.error().what().c_str()), 1;
+        if (auto r = nlpp::gen::parse<tc::ops::getqdisc>(m, h, a); !r) return fmt::print(stderr, "{}\n", r.error()), 1;
         std::printf("dev %d %s handle %x", h.ifindex, a.kind.value_or("?").c_str(), h.handle >> 16);
         if (a.options && a.options->tbf && a.options->tbf->parms) std::printf(" rate %u limit %u", a.options->tbf->parms->rate.rate, a.options->tbf->parms->limit);
         std::printf("\n");

@@ -9,13 +9,15 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <fmt/core.h>
+
 namespace rt = nlpp::gen::rt_route;
 using nlpp::gen::message;
 
 int main(int argc, char** argv) {
     if (argc < 3) return std::fprintf(stderr, "usage: example_typed_route_add NETNS IFINDEX\n"), 2;
     auto sock = nlpp::gen::family_socket<rt::spec_info>::open({.netns = argv[1]});
-    if (!sock) return std::fprintf(stderr, "%s\n", sock.error().what().c_str()), 1;
+    if (!sock) return fmt::print(stderr, "{}\n", sock.error()), 1;
 
     message<rt::ops::newroute> add;
     add.header.rtm_family = 2;  // AF_INET
@@ -26,7 +28,7 @@ int main(int argc, char** argv) {
     add.header.rtm_type = rt::rtm_type::unicast;
     add.attrs.dst = nlpp::gen::blob{std::byte{192}, std::byte{0}, std::byte{2}, std::byte{0}};
     add.attrs.oif = static_cast<std::uint32_t>(std::atoi(argv[2]));
-    if (auto r = sock->do_(add, NLM_F_CREATE | NLM_F_EXCL); !r) return std::fprintf(stderr, "%s\n", r.error().what().c_str()), 1;
+    if (auto r = sock->do_(add, NLM_F_CREATE | NLM_F_EXCL); !r) return fmt::print(stderr, "{}\n", r.error()), 1;
 
     message<rt::ops::getroute> want;
     want.header.rtm_family = 2;
@@ -36,6 +38,6 @@ int main(int argc, char** argv) {
         const auto& d = *a.dst;
         std::printf("%u.%u.%u.%u/%u dev %u\n", unsigned(d[0]), unsigned(d[1]), unsigned(d[2]), unsigned(d[3]), h.rtm_dst_len, a.oif.value_or(0));
     });
-    if (!r) return std::fprintf(stderr, "%s\n", r.error().what().c_str()), 1;
+    if (!r) return fmt::print(stderr, "{}\n", r.error()), 1;
     return 0;
 }

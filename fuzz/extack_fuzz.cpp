@@ -10,9 +10,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (nlpp::message_view m : nlpp::message_range(in)) {
         if (auto a = nlpp::parse_ack(m)) {
             auto e = a->to_error("fuzz");
-            if (a->extack.offset) e.extack.attr_path = nlpp::attr_path(in, 4, *a->extack.offset, nullptr);
+            nlpp::extack_info x = a->extack;
+            if (a->extack.offset) x.attr_path = nlpp::attr_path(in, 4, *a->extack.offset, nullptr);
             if (a->extack.missing_type)
-                e.extack.missing_path = nlpp::missing_attr_path(in, 4, a->extack.missing_nest, *a->extack.missing_type, nullptr);
+                x.missing_path = nlpp::missing_attr_path(in, 4, a->extack.missing_nest, *a->extack.missing_type, nullptr);
+            e.set_extack(std::move(x));
             (void)e.what();
         }
     }

@@ -68,7 +68,7 @@ void attrs_lines(std::string& out, bytes region, const attr_set* names, bool gue
         else
             payload_lines(out, a.payload(), indent + "  ");
     }
-    if (auto e = r.error()) out += fmt::format("{}!! {}\n", indent, e->what());
+    if (auto e = r.error()) out += fmt::format("{}!! {}\n", indent, *e);
 }
 
 }  // namespace

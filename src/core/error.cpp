@@ -1,6 +1,8 @@
 // Error values: the nlpp error category and rendering.
 #include <nlpp/core/error.hpp>
 
+#include <ostream>
+
 #include <fmt/format.h>
 
 namespace nlpp {
@@ -36,15 +38,56 @@ const std::error_category& nlpp_category() noexcept {
     return c;
 }
 
+struct error::details {
+    std::string context;
+    extack_info extack;
+    std::string hint;
+};
+
+void error::details_deleter::operator()(details* d) const noexcept { delete d; }
+
+error::error(std::error_code c, std::string context) : code_(c) {
+    if (!context.empty()) edit().context = std::move(context);
+}
+
+error::error(const error& other) : code_(other.code_) {
+    if (other.details_) details_.reset(new details(*other.details_));
+}
+
+error& error::operator=(const error& other) {
+    if (this != &other) *this = error(other);
+    return *this;
+}
+
+const error::details& error::view() const noexcept {
+    static const details none;
+    return details_ ? *details_ : none;
+}
+
+error::details& error::edit() {
+    if (!details_) details_.reset(new details());
+    return *details_;
+}
+
+const std::string& error::context() const noexcept { return view().context; }
+const extack_info& error::extack() const noexcept { return view().extack; }
+const std::string& error::hint() const noexcept { return view().hint; }
+
+void error::set_context(std::string context) { edit().context = std::move(context); }
+void error::set_extack(extack_info extack) { edit().extack = std::move(extack); }
+void error::set_hint(std::string hint) { edit().hint = std::move(hint); }
+
 error&& error::wrap(std::string_view outer) && {
+    std::string& context = edit().context;
     context = context.empty() ? std::string(outer) : fmt::format("{}: {}", outer, context);
     return std::move(*this);
 }
 
 std::string error::what() const {
+    const auto& [context, extack, hint] = view();
     std::string out = context;
     if (!out.empty()) out += ": ";
-    out += code.message();
+    out += code_.message();
     std::string k;
     if (!extack.message.empty()) k = fmt::format("kernel: '{}'", extack.message);
     auto add = [&k](std::string s) { k += k.empty() ? s : ", " + s; };
@@ -56,5 +99,7 @@ std::string error::what() const {
     if (!hint.empty()) out += "; " + hint;
     return out;
 }
+
+std::ostream& operator<<(std::ostream& os, const error& e) { return os << e.what(); }
 
 }  // namespace nlpp

@@ -10,7 +10,7 @@ namespace nlpp {
 
 nlpp::error ack::to_error(std::string context) const {
     nlpp::error e = nlpp::error::from_errno(error, std::move(context));
-    e.extack = extack;
+    e.set_extack(extack);
     return e;
 }
 

@@ -80,7 +80,7 @@ attr_policy get_attr_policy(attr_decoder& in) {
 error not_found_or(error e, std::string_view name) {
     if (e.errno_value() != ENOENT) return e;
     error nf(errc::family_not_found, fmt::format("generic netlink family {}", name));
-    nf.hint = "the kernel has no such family: is its module loaded?";
+    nf.set_hint("the kernel has no such family: is its module loaded?");
     return nf;
 }
 

@@ -38,30 +38,30 @@ result<void> check_tables(Put put) {
 error errno_cause(error e, command c) {
     switch (e.errno_value()) {
     case ESRCH:
-        e.hint = (c == command::del_daemon) ? "no such sync daemon running" : "no such service";
+        e.set_hint((c == command::del_daemon) ? "no such sync daemon running" : "no such service");
         break;
     case ENOENT:
-        e.hint = is_dest_cmd(c) ? "no such destination"
+        e.set_hint(is_dest_cmd(c) ? "no such destination"
                  : (c == command::new_service || c == command::set_service)
                      ? "no such scheduler or persistence engine (is its ip_vs_* module available?)"
-                     : "no such object";
+                     : "no such object");
         break;
     case EEXIST:
-        e.hint = is_dest_cmd(c) ? "destination already exists"
+        e.set_hint(is_dest_cmd(c) ? "destination already exists"
                  : c == command::new_daemon ? "sync daemon already running"
-                                            : "service already exists";
+                                            : "service already exists");
         break;
-    case EPERM: e.hint = "needs CAP_NET_ADMIN (in the initial user namespace)"; break;
-    case EOPNOTSUPP: e.hint = fmt::format("the kernel does not support {} this way", command_name(c)); break;
-    case EAFNOSUPPORT: e.hint = "address family not supported (kernel without IPv6 IPVS?)"; break;
+    case EPERM: e.set_hint("needs CAP_NET_ADMIN (in the initial user namespace)"); break;
+    case EOPNOTSUPP: e.set_hint(fmt::format("the kernel does not support {} this way", command_name(c))); break;
+    case EAFNOSUPPORT: e.set_hint("address family not supported (kernel without IPv6 IPVS?)"); break;
     case ERANGE:
-        if (is_dest_cmd(c)) e.hint = "weight or thresholds out of range (lower threshold above upper?)";
+        if (is_dest_cmd(c)) e.set_hint("weight or thresholds out of range (lower threshold above upper?)");
         break;
     case EINVAL:
-        if (is_dest_cmd(c)) e.hint = "invalid destination (address not unicast or local, or mixed address families without tunnelling?)";
-        else if (is_service_cmd(c)) e.hint = "invalid service arguments";
-        else if (c == command::new_daemon) e.hint = "invalid sync daemon arguments (multicast group?)";
-        else if (c == command::set_config) e.hint = "timeout out of range";
+        if (is_dest_cmd(c)) e.set_hint("invalid destination (address not unicast or local, or mixed address families without tunnelling?)");
+        else if (is_service_cmd(c)) e.set_hint("invalid service arguments");
+        else if (c == command::new_daemon) e.set_hint("invalid sync daemon arguments (multicast group?)");
+        else if (c == command::set_config) e.set_hint("timeout out of range");
         break;
     default: break;
     }
@@ -169,7 +169,7 @@ result<client> client::open(const socket_options& options) {
     if (!f) {
         if (f.error().is(errc::family_not_found)) {
             error e(errc::family_not_found, "IPVS generic netlink family");
-            e.hint = "ip_vs module not loaded (modprobe ip_vs)";
+            e.set_hint("ip_vs module not loaded (modprobe ip_vs)");
             return fail(std::move(e));
         }
         return fail(f.error());
@@ -183,13 +183,13 @@ error client::explain(error e, command c) {
         gc_.forget(family::name);
         auto f = gc_.family(family::name);
         if (!f && f.error().is(errc::family_not_found)) {
-            error gone(errc::family_not_found, e.context);
-            gone.hint = "the IPVS family is gone: ip_vs was unloaded after this client resolved it (modprobe ip_vs)";
+            error gone(errc::family_not_found, e.context());
+            gone.set_hint("the IPVS family is gone: ip_vs was unloaded after this client resolved it (modprobe ip_vs)");
             return gone;
         }
         if (f && (*f)->id != family_id_) {
             family_id_ = (*f)->id;
-            e.hint = "the IPVS family was registered again under a new id (ip_vs reloaded): retry";
+            e.set_hint("the IPVS family was registered again under a new id (ip_vs reloaded): retry");
             return e;
         }
     }
@@ -393,7 +393,7 @@ result<std::vector<std::optional<error>>> client::apply(std::span<const change> 
             e = explain(std::move(e), c);
             first_enoent = e;
         } else if (first_enoent->is(errc::family_not_found) || family_id_ != sent_id) {
-            first_enoent->context = e.context;  // the same cause, this change's context
+            first_enoent->set_context(e.context());  // the same cause, this change's context
             e = *first_enoent;
         } else {
             e = errno_cause(std::move(e), c);

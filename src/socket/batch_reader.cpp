@@ -90,7 +90,7 @@ void batch_reader::end() {
         requests_[i].complete = true;
         if (failed == outcomes_.end()) continue;
         nlpp::error e(errc::not_answered, info(i).what);
-        e.hint = fmt::format("request {} of the batch failed first", failed - outcomes_.begin() + 1);
+        e.set_hint(fmt::format("request {} of the batch failed first", failed - outcomes_.begin() + 1));
         outcomes_[i] = std::move(e);
     }
     open_ = open_dumps_ = 0;

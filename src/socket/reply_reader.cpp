@@ -16,13 +16,15 @@ std::string reply_reader::what() const {
 nlpp::error reply_reader::kernel_error(const ack& a, bytes request, const request_info& info) {
     nlpp::error e = a.to_error(info.what);
     if (!request.empty()) {
-        if (e.extack.offset)
-            e.extack.attr_path = attr_path(request, info.fixed_header, *e.extack.offset, info.names);
-        if (e.extack.missing_type)
-            e.extack.missing_path =
-                missing_attr_path(request, info.fixed_header, e.extack.missing_nest, *e.extack.missing_type, info.names);
+        extack_info x = a.extack;
+        if (x.offset)
+            x.attr_path = attr_path(request, info.fixed_header, *x.offset, info.names);
+        if (x.missing_type)
+            x.missing_path =
+                missing_attr_path(request, info.fixed_header, x.missing_nest, *x.missing_type, info.names);
+        e.set_extack(std::move(x));
     }
-    if (e.errno_value() == EPERM) e.hint = "needs CAP_NET_ADMIN";
+    if (e.errno_value() == EPERM) e.set_hint("needs CAP_NET_ADMIN");
     return e;
 }
 
@@ -43,7 +45,7 @@ result<reply_reader::verdict> reply_reader::classify_other(message_view m, std::
         if (!a) return fail(std::move(a.error()).wrap(what()));
         if (a->error != 0) {
             auto e = kernel_error(*a, request_, info_);
-            e.context = what();
+            e.set_context(what());
             return fail(std::move(e));
         }
         if (interrupted_ || (m.flags() & NLM_F_DUMP_INTR))

@@ -30,7 +30,7 @@ auto in_netns(int target, const std::string& label, F&& f) -> decltype(f()) {
     if (self.get() < 0) return fail(error::from_errno(errno, "open /proc/thread-self/ns/net"));
     if (setns(target, CLONE_NEWNET) < 0) {
         auto e = error::from_errno(errno, fmt::format("enter network namespace {}", label));
-        if (errno == EPERM) e.hint = "needs CAP_SYS_ADMIN";
+        if (errno == EPERM) e.set_hint("needs CAP_SYS_ADMIN");
         return fail(std::move(e));
     }
     auto r = f();
@@ -42,7 +42,7 @@ result<unique_fd> open_raw(int protocol) {
     unique_fd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol));
     if (fd.get() < 0) {
         auto e = error::from_errno(errno, fmt::format("open netlink socket (protocol {})", protocol));
-        if (errno == EPROTONOSUPPORT) e.hint = "this kernel lacks that netlink protocol";
+        if (errno == EPROTONOSUPPORT) e.set_hint("this kernel lacks that netlink protocol");
         return fail(std::move(e));
     }
     return fd;
@@ -167,8 +167,8 @@ result<void> socket::fill() {
             if (errno == EAGAIN) return fail(errc::would_block, "receive");
             auto e = error::from_errno(errno, "receive");
             if (errno == ENOBUFS) {
-                e.context = "receive: notifications were lost (socket receive buffer overrun)";
-                e.hint = "resynchronise with a dump; the socket stays usable";
+                e.set_context("receive: notifications were lost (socket receive buffer overrun)");
+                e.set_hint("resynchronise with a dump; the socket stays usable");
             }
             return fail(std::move(e));
         }
@@ -312,7 +312,7 @@ result<void> socket::await(batch_reader& r, const batch_handler& on_reply) {
         auto d = receive();
         if (!d) {
             if (d.error().errno_value() == ENOBUFS)
-                d.error().context = "batch: answers were lost (socket receive buffer overrun); outcomes unknown";
+                d.error().set_context("batch: answers were lost (socket receive buffer overrun); outcomes unknown");
             return fail(std::move(d.error()));
         }
         message_range msgs(d->data);
@@ -394,7 +394,7 @@ result<owned_message> socket::next_notification() {
     if (lost_notifications_) {
         lost_notifications_ = false;
         auto e = error::from_errno(ENOBUFS, "receive: notifications were lost (socket receive buffer overrun)");
-        e.hint = "resynchronise with a dump; the socket stays usable";
+        e.set_hint("resynchronise with a dump; the socket stays usable");
         return fail(std::move(e));
     }
     while (pending_.empty()) {

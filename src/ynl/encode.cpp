@@ -468,10 +468,12 @@ std::string request_trace::missing(std::optional<std::uint32_t> nest_offset, std
 
 void request_trace::annotate(nlpp::error& e) const {
     // The trace knows the names, through sub-messages too: its paths replace numeric ones.
-    if (e.extack.offset)
-        if (auto p = path_at(*e.extack.offset); !p.empty()) e.extack.attr_path = std::move(p);
-    if (e.extack.missing_type)
-        if (auto p = missing(e.extack.missing_nest, *e.extack.missing_type); !p.empty()) e.extack.missing_path = std::move(p);
+    extack_info x = e.extack();
+    if (x.offset)
+        if (auto p = path_at(*x.offset); !p.empty()) x.attr_path = std::move(p);
+    if (x.missing_type)
+        if (auto p = missing(x.missing_nest, *x.missing_type); !p.empty()) x.missing_path = std::move(p);
+    e.set_extack(std::move(x));
 }
 
 }  // namespace nlpp::ynl

@@ -6,13 +6,15 @@
 
 #include <cstdio>
 
+#include <fmt/core.h>
+
 namespace netdev = nlpp::gen::netdev;
 
 int main() {
     auto c = nlpp::genl::client::open();
-    if (!c) return std::fprintf(stderr, "%s\n", c.error().what().c_str()), 1;
+    if (!c) return fmt::print(stderr, "{}\n", c.error()), 1;
     auto f = c->family(netdev::spec_info::name);
-    if (!f) return std::fprintf(stderr, "%s\n", f.error().what().c_str()), 1;
+    if (!f) return fmt::print(stderr, "{}\n", f.error()), 1;
     auto req = nlpp::genl::make_request((*f)->id, netdev::ops::dev_get::request, 1);
     int devices = 0;
     auto r = c->raw().dump(req, [&](nlpp::message_view m) -> nlpp::result<void> {
@@ -21,7 +23,7 @@ int main() {
         if (dev.ifindex) ++devices;
         return {};
     });
-    if (!r) return std::fprintf(stderr, "%s\n", r.error().what().c_str()), 1;
+    if (!r) return fmt::print(stderr, "{}\n", r.error()), 1;
     std::printf("generated netdev API: %d devices\n", devices);
     return devices > 0 ? 0 : 1;
 }

@@ -27,7 +27,7 @@ LD_LIBRARY_PATH="$prefix/lib" "$prefix/consumer/consumer_gen"
 LD_LIBRARY_PATH="$prefix/lib" "$prefix/consumer/consumer_ynl" "$netdev_spec"
 # pkg-config: compile the same program by hand.
 PKG_CONFIG_PATH="$prefix/lib/pkgconfig" c++ "$src/main.cpp" -o "$prefix/pc-consumer" \
-  $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs nlpp) -lfmt
+  $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs nlpp)
 LD_LIBRARY_PATH="$prefix/lib" "$prefix/pc-consumer"
 # Typed code needs neither the spec engine nor libfyaml at run time (ldd lists what is loaded).
 if LD_LIBRARY_PATH="$prefix/lib" ldd "$prefix/consumer/consumer_gen" | grep -e libnlpp_ynl -e libfyaml; then

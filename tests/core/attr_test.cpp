@@ -84,7 +84,7 @@ TEST(attr, malformed_lengths_stop_with_an_error) {
         for ([[maybe_unused]] nlpp::attr_view a : r) ++n;
         EXPECT_EQ(n, c.good) << c.reason;
         ASSERT_TRUE(r.error()) << c.reason;
-        EXPECT_NE(r.error()->what().find(c.reason), std::string::npos) << r.error()->what();
+        EXPECT_NE(r.error()->what().find(c.reason), std::string::npos) << *r.error();
     }
 }
 

@@ -3,6 +3,9 @@
 
 #include <nlpp/core/extack.hpp>
 
+#include <sstream>
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace {
@@ -51,12 +54,45 @@ TEST(attr_path, outside_any_attribute_is_empty) {
 
 TEST(error, what_renders_everything) {
     nlpp::error e = nlpp::error::from_errno(EEXIST, "add service");
-    e.extack.message = "exists";
-    e.extack.offset = 20;
+    nlpp::extack_info x;
+    x.message = "exists";
+    x.offset = 20;
+    e.set_extack(x);
     EXPECT_EQ(e.what(), "add service: File exists (kernel: 'exists', bad attribute at offset 20)");
+    e.set_hint("list the services first");
+    EXPECT_EQ(e.what(), "add service: File exists (kernel: 'exists', bad attribute at offset 20); list the services first");
     nlpp::error w = nlpp::error(nlpp::errc::truncated, "inner").wrap("outer");
     EXPECT_EQ(w.what(), "outer: inner: truncated data");
     EXPECT_EQ(w.errno_value(), 0);
+}
+
+// An error is a code and a pointer; its details are copied, not shared.
+TEST(error, small_and_copied_deeply) {
+    EXPECT_LE(sizeof(nlpp::result<std::uint32_t>), 32u);
+    nlpp::error none;
+    EXPECT_EQ(none.context(), "");
+    EXPECT_EQ(none.hint(), "");
+    EXPECT_FALSE(none.extack().offset);
+    nlpp::error a = nlpp::error::from_errno(ENOENT, "get service");
+    a.set_hint("no such service");
+    nlpp::error b = a;
+    b.set_hint("changed");
+    const nlpp::error& same = b;
+    b = same;  // self-assignment keeps it
+    EXPECT_EQ(a.what(), "get service: No such file or directory; no such service");
+    EXPECT_EQ(b.what(), "get service: No such file or directory; changed");
+    nlpp::error c = std::move(b);
+    EXPECT_EQ(c.hint(), "changed");
+    EXPECT_TRUE(c.code() == std::errc::no_such_file_or_directory);
+}
+
+TEST(error, prints_with_fmt_and_streams) {
+    const nlpp::error e(nlpp::errc::timeout, "dump links");
+    EXPECT_EQ(fmt::format("{}", e), "dump links: timed out waiting for the kernel");
+    EXPECT_EQ(fmt::format("[{}]", nlpp::error(nlpp::errc::malformed, "")), "[malformed data]");
+    std::ostringstream os;
+    os << e;
+    EXPECT_EQ(os.str(), e.what());
 }
 
 }  // namespace

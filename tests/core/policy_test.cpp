@@ -30,7 +30,7 @@ nlpp::result<void> check(F&& fill) {
     return nlpp::validate(wire->subspan(16), link_set);
 }
 
-std::string what(const nlpp::result<void>& r) { return r ? "" : r.error().context; }
+std::string what(const nlpp::result<void>& r) { return r ? "" : r.error().context(); }
 
 TEST(policy, valid_attributes_pass) {
     auto r = check([](nlpp::message_builder& b) {
@@ -46,7 +46,7 @@ TEST(policy, valid_attributes_pass) {
         b.put<std::uint64_t>(6, 1);  // `any`: not checked
         b.put<std::uint32_t>(9, 1);  // unknown to the table: left to the kernel
     });
-    EXPECT_TRUE(r) << r.error().what();
+    EXPECT_TRUE(r) << r.error();
 }
 
 TEST(policy, violations_name_the_attribute) {
@@ -76,7 +76,7 @@ TEST(policy, malformed_attributes_are_an_error) {
     const std::byte bad[] = {std::byte{40}, std::byte{0}, std::byte{1}, std::byte{0}};  // length past the end
     auto r = nlpp::validate(nlpp::bytes(bad, 4), link_set);
     ASSERT_FALSE(r);
-    EXPECT_TRUE(r.error().is(nlpp::errc::truncated) || r.error().is(nlpp::errc::malformed)) << r.error().what();
+    EXPECT_TRUE(r.error().is(nlpp::errc::truncated) || r.error().is(nlpp::errc::malformed)) << r.error();
 }
 
 TEST(policy, nests_deeper_than_32_levels_are_refused) {
@@ -91,7 +91,7 @@ TEST(policy, nests_deeper_than_32_levels_are_refused) {
     ASSERT_TRUE(wire);
     auto r = nlpp::validate(wire->subspan(16), set);
     ASSERT_FALSE(r);
-    EXPECT_NE(r.error().context.find("nested deeper than 32 levels"), std::string::npos) << r.error().what();
+    EXPECT_NE(r.error().context().find("nested deeper than 32 levels"), std::string::npos) << r.error();
 }
 
 }  // namespace

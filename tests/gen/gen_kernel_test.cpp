@@ -21,14 +21,14 @@ TEST(gen_kernel, kernel_errors_name_the_attribute_through_generated_tables) {
     NLPP_REQUIRE_ROOT();
     nlpp::test::netns ns;
     auto s = nlpp::socket::open(rt::spec_info::protocol, {.netns = ns.name()});
-    ASSERT_TRUE(s) << s.error().what();
+    ASSERT_TRUE(s) << s.error();
     rt::ops::newlink::attributes link;
     link.ifname = std::string(20, 'x');  // longer than IFNAMSIZ: the policy rejects it
     link.linkinfo.emplace().kind = "bridge";
     auto b = nlpp::gen::request<rt::ops::newlink>(rt::ifinfomsg{}, link, NLM_F_CREATE | NLM_F_EXCL);
     auto r = s->request(b, {}, {"add link", rt::ifinfomsg::wire_size, &rt::ops::newlink::names()});
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().extack.attr_path, ".ifname") << r.error().what();
+    EXPECT_EQ(r.error().extack().attr_path, ".ifname") << r.error();
 
     link.ifname = "br7";
     b = nlpp::gen::request<rt::ops::newlink>(rt::ifinfomsg{}, link, NLM_F_CREATE | NLM_F_EXCL);
@@ -64,7 +64,7 @@ TEST(gen_kernel, family_socket_speaks_rt_link) {
     NLPP_REQUIRE_ROOT();
     nlpp::test::netns ns;
     auto s = nlpp::gen::family_socket<rt::spec_info>::open({.netns = ns.name()});
-    ASSERT_TRUE(s) << s.error().what();
+    ASSERT_TRUE(s) << s.error();
     ASSERT_TRUE(s->subscribe("rtnlgrp-link"));
     EXPECT_FALSE(s->subscribe("no-such-group"));
 
@@ -72,21 +72,21 @@ TEST(gen_kernel, family_socket_speaks_rt_link) {
     add.attrs.ifname = "br9";
     add.attrs.linkinfo.emplace().kind = "bridge";
     auto made = s->do_(add, NLM_F_CREATE | NLM_F_EXCL);
-    ASSERT_TRUE(made) << made.error().what();
+    ASSERT_TRUE(made) << made.error();
     auto too_long = add;
     too_long.attrs.txqlen = 40000;  // the spec's check: at most 32767
     auto refused = s->do_(too_long, NLM_F_CREATE | NLM_F_EXCL);
     ASSERT_FALSE(refused);
-    EXPECT_EQ(refused.error().context, "newlink: .txqlen: 40000 is above the maximum 32767") << refused.error().what();
+    EXPECT_EQ(refused.error().context(), "newlink: .txqlen: 40000 is above the maximum 32767") << refused.error();
     auto again = s->do_(add, NLM_F_CREATE | NLM_F_EXCL);
     ASSERT_FALSE(again);
-    EXPECT_EQ(again.error().errno_value(), EEXIST) << again.error().what();
+    EXPECT_EQ(again.error().errno_value(), EEXIST) << again.error();
 
     int index = 0;
     auto d = s->dump(nlpp::gen::message<rt::ops::getlink>{}, [&](const nlpp::gen::message<rt::ops::getlink>& link) {
         if (link.attrs.ifname == "br9") index = link.header.ifi_index;
     });
-    ASSERT_TRUE(d) << d.error().what();
+    ASSERT_TRUE(d) << d.error();
     EXPECT_GT(index, 0);
     EXPECT_TRUE(notified<rt::ops::newlink>(*s, [&](const auto& m) { return m.attrs.ifname == "br9" && m.header.ifi_index == index; }));
 }
@@ -95,7 +95,7 @@ TEST(gen_kernel, family_socket_speaks_netdev_through_nlctrl) {
     NLPP_REQUIRE_ROOT();
     nlpp::test::netns ns;
     auto s = nlpp::gen::family_socket<nd::spec_info>::open({.netns = ns.name()});
-    ASSERT_TRUE(s) << s.error().what();
+    ASSERT_TRUE(s) << s.error();
     EXPECT_GT(s->family_id(), 0);
     ASSERT_TRUE(s->subscribe("mgmt"));
 
@@ -105,16 +105,16 @@ TEST(gen_kernel, family_socket_speaks_netdev_through_nlctrl) {
     zero.attrs.ifindex = 0;  // the spec's check: at least 1
     auto refused = s->do_(zero);
     ASSERT_FALSE(refused);
-    EXPECT_EQ(refused.error().context, "dev-get: .ifindex: 0 is below the minimum 1") << refused.error().what();
+    EXPECT_EQ(refused.error().context(), "dev-get: .ifindex: 0 is below the minimum 1") << refused.error();
     auto r = s->do_(lo);
-    ASSERT_TRUE(r) << r.error().what();
+    ASSERT_TRUE(r) << r.error();
     EXPECT_EQ(r->attrs.ifindex, 1u);
     int devices = 0;
     ASSERT_TRUE(s->dump(nlpp::gen::message<nd::ops::dev_get>{}, [&](const auto&) { ++devices; }));
     EXPECT_GE(devices, 1);
 
     auto links = nlpp::gen::family_socket<rt::spec_info>::open({.netns = ns.name()});
-    ASSERT_TRUE(links) << links.error().what();
+    ASSERT_TRUE(links) << links.error();
     nlpp::gen::message<rt::ops::newlink> add;
     add.attrs.ifname = "br10";
     add.attrs.linkinfo.emplace().kind = "bridge";
@@ -128,7 +128,7 @@ TEST(gen_kernel, typed_nest_type_value_policy_dump) {
     NLPP_REQUIRE_ROOT();
     namespace nc = nlpp::gen::nlctrl;
     auto s = nlpp::gen::family_socket<nc::spec_info>::open();
-    ASSERT_TRUE(s) << s.error().what();
+    ASSERT_TRUE(s) << s.error();
     nlpp::gen::message<nc::ops::getpolicy> req;
     req.attrs.family_name = "nlctrl";
     std::size_t entries = 0;
@@ -140,7 +140,7 @@ TEST(gen_kernel, typed_nest_type_value_policy_dump) {
             if (e.ids[1] == 2 && e.attrs.type == nc::attr_type::nul_string && e.attrs.max_length == 15u) family_name = true;
         }
     });
-    ASSERT_TRUE(r) << r.error().what();
+    ASSERT_TRUE(r) << r.error();
     EXPECT_GT(entries, 3u);
     EXPECT_TRUE(family_name) << "CTRL_ATTR_FAMILY_NAME: nul-string of at most 15 bytes";
 }

@@ -23,7 +23,7 @@ std::string spec_path(std::string_view file) {
 template <class Info>
 std::size_t check_family() {
     auto spec = nlpp::ynl::load_spec(spec_path(Info::spec_file));
-    EXPECT_TRUE(spec) << spec.error().what();
+    EXPECT_TRUE(spec) << spec.error();
     if (!spec) return 0;
     std::size_t variants = 1;
     for (const auto& sm : spec->sub_messages) variants = std::max(variants, sm.formats.size());
@@ -57,7 +57,7 @@ std::size_t check_family() {
                 }
                 typename Op::attributes attrs;
                 auto d = decode(nlpp::attr_range(p), attrs);
-                ASSERT_TRUE(d) << Info::name << " " << Op::name << ": " << d.error().what();
+                ASSERT_TRUE(d) << Info::name << " " << Op::name << ": " << d.error();
                 encode(typed, attrs);
                 auto again = typed.finish();
                 ASSERT_TRUE(again);
@@ -82,7 +82,7 @@ TEST(gen, generated_code_and_engine_agree_on_every_spec) {
 TEST(gen, sub_message_chosen_by_an_enclosing_selector) {
     namespace tc = nlpp::gen::tc;
     auto spec = nlpp::ynl::load_spec(spec_path(tc::spec_info::spec_file));
-    ASSERT_TRUE(spec) << spec.error().what();
+    ASSERT_TRUE(spec) << spec.error();
     auto typed = [&](const nlohmann::ordered_json& in) {
         nlpp::message_builder b(36, 0);
         EXPECT_TRUE(nlpp::ynl::put_request(*spec, *spec->find_op("newqdisc"), in, b));

@@ -17,9 +17,9 @@ TEST(genl_kernel, families_match_genl_ctrl_list) {
     NLPP_REQUIRE_ROOT();
     netns ns;
     auto c = nlpp::genl::client::open({.netns = ns.name()});
-    ASSERT_TRUE(c) << c.error().what();
+    ASSERT_TRUE(c) << c.error();
     auto fams = c->families();
-    ASSERT_TRUE(fams) << fams.error().what();
+    ASSERT_TRUE(fams) << fams.error();
 
     std::map<std::string, int> theirs;
     const std::string text = ns.run("genl ctrl list");
@@ -38,7 +38,7 @@ TEST(genl_kernel, resolution_is_cached_and_missing_families_are_clear) {
     auto c = nlpp::genl::client::open({.netns = ns.name()});
     ASSERT_TRUE(c);
     auto a = c->family("nlctrl");
-    ASSERT_TRUE(a) << a.error().what();
+    ASSERT_TRUE(a) << a.error();
     EXPECT_EQ((*a)->id, nlpp::genl::ctrl_family_id);
     EXPECT_EQ((*a)->group("notify"), 0x10u);
     auto b = c->family("nlctrl");
@@ -55,7 +55,7 @@ TEST(genl_kernel, resolve_on_a_socket_the_caller_keeps) {
     NLPP_REQUIRE_ROOT();
     netns ns;
     auto s = nlpp::socket::open(NETLINK_GENERIC, {.netns = ns.name()});
-    ASSERT_TRUE(s) << s.error().what();
+    ASSERT_TRUE(s) << s.error();
     const std::string text = ns.run("genl ctrl list");
     std::regex family_re("Name: (\\S+)\\s+ID: (0x[0-9a-f]+)\\s+Version: (0x[0-9a-f]+)");
     std::regex group_re("ID-(0x[0-9a-f]+)\\s+name: (\\S+)");
@@ -63,7 +63,7 @@ TEST(genl_kernel, resolve_on_a_socket_the_caller_keeps) {
     for (auto it = std::sregex_iterator(text.begin(), text.end(), family_re); it != std::sregex_iterator(); ++it) {
         const std::string name = (*it)[1];
         auto f = nlpp::genl::resolve(*s, name);
-        ASSERT_TRUE(f) << f.error().what();
+        ASSERT_TRUE(f) << f.error();
         EXPECT_EQ(f->name, name);
         EXPECT_EQ(f->id, std::stoi((*it)[2], nullptr, 16)) << name;
         EXPECT_EQ(f->version, static_cast<std::uint32_t>(std::stoi((*it)[3], nullptr, 16))) << name;
@@ -87,7 +87,7 @@ TEST(genl_kernel, resolve_on_a_socket_the_caller_keeps) {
     ASSERT_TRUE(route);
     auto wrong = nlpp::genl::resolve(*route, "nlctrl");
     ASSERT_FALSE(wrong);
-    EXPECT_TRUE(wrong.error().is(nlpp::errc::invalid_argument)) << wrong.error().what();
+    EXPECT_TRUE(wrong.error().is(nlpp::errc::invalid_argument)) << wrong.error();
 }
 
 TEST(genl_kernel, policy_of_nlctrl) {
@@ -96,7 +96,7 @@ TEST(genl_kernel, policy_of_nlctrl) {
     auto c = nlpp::genl::client::open({.netns = ns.name()});
     ASSERT_TRUE(c);
     auto p = c->policy("nlctrl");
-    ASSERT_TRUE(p) << p.error().what();
+    ASSERT_TRUE(p) << p.error();
     auto idx = p->ops.at(CTRL_CMD_GETFAMILY).do_policy.value();
     EXPECT_EQ(p->policies.at(idx).at(CTRL_ATTR_FAMILY_NAME).max_length, 15u);
     auto none = c->policy("no-such-family");
@@ -118,7 +118,7 @@ TEST(genl_kernel, typed_family_trait) {
     auto c = nlpp::genl::client::open({.netns = ns.name()});
     ASSERT_TRUE(c);
     auto b = c->message<ctrl_family>(ctrl_family::command::get_family);
-    ASSERT_TRUE(b) << b.error().what();
+    ASSERT_TRUE(b) << b.error();
     std::size_t n = 0;
     auto r = c->raw().dump(*b, [&](nlpp::message_view m) -> nlpp::result<void> {
         auto f = nlpp::genl::parse_family(m);
@@ -126,7 +126,7 @@ TEST(genl_kernel, typed_family_trait) {
         ++n;
         return {};
     });
-    ASSERT_TRUE(r) << r.error().what();
+    ASSERT_TRUE(r) << r.error();
     EXPECT_GT(n, 5u);
 }
 
@@ -143,6 +143,6 @@ TEST(genl_kernel, missing_ipvs_family_names_the_module) {
     auto c = nlpp::ipvs::client::open({.netns = ns.name()});
     if (c) GTEST_SKIP() << "this kernel has IPVS";
     EXPECT_TRUE(c.error().is(nlpp::errc::family_not_found));
-    EXPECT_NE(c.error().what().find("ip_vs module not loaded"), std::string::npos) << c.error().what();
+    EXPECT_NE(c.error().what().find("ip_vs module not loaded"), std::string::npos) << c.error();
 }
 }  // namespace

@@ -40,11 +40,11 @@ protected:
         ns_->run("ip link set dum0 up");
         auto c = client::open({.netns = ns_->name()});
         if (!c && c.error().is(nlpp::errc::family_not_found)) {
-            if (nlpp::test::in_ci() && std::getenv("NLPP_IN_VM")) FAIL() << c.error().what();
-            GTEST_SKIP() << "IPVS is not available in this kernel (" << c.error().what()
+            if (nlpp::test::in_ci() && std::getenv("NLPP_IN_VM")) FAIL() << c.error();
+            GTEST_SKIP() << "IPVS is not available in this kernel (" << c.error()
                          << "); run the IPVS tests through scripts/ipvs-vm.sh";
         }
-        ASSERT_TRUE(c) << c.error().what();
+        ASSERT_TRUE(c) << c.error();
         ipvs_.emplace(std::move(*c));
     }
     std::string ipvsadm(const std::string& args) { return ns_->run("ipvsadm " + args); }
@@ -59,12 +59,12 @@ service web(const char* vip = "10.0.0.1", std::uint16_t port = 80) {
 
 TEST_F(ipvs_vm, info_and_timeouts) {
     auto i = ipvs_->get_info();
-    ASSERT_TRUE(i) << i.error().what();
+    ASSERT_TRUE(i) << i.error();
     EXPECT_EQ(i->version_string(), "1.2.1");
     EXPECT_GT(i->conn_tab_size, 0u);
     ASSERT_TRUE(ipvs_->set_timeouts({.tcp = 900, .tcp_fin = 100, .udp = 200}));
     auto t = ipvs_->get_timeouts();
-    ASSERT_TRUE(t) << t.error().what();
+    ASSERT_TRUE(t) << t.error();
     EXPECT_EQ(t->tcp, 900u);
     EXPECT_EQ(t->tcp_fin, 100u);
     EXPECT_EQ(t->udp, 200u);
@@ -82,9 +82,9 @@ TEST_F(ipvs_vm, service_lifecycle_and_ipvsadm_agrees) {
     s.flags = service_flags::persistent;
     s.timeout = 300;
     s.netmask = 24;
-    ASSERT_TRUE(ipvs_->add_service(s)) << ipvs_->add_service(s).error().what();
+    ASSERT_TRUE(ipvs_->add_service(s)) << ipvs_->add_service(s).error();
     auto got = ipvs_->get_service(s.key);
-    ASSERT_TRUE(got) << got.error().what();
+    ASSERT_TRUE(got) << got.error();
     EXPECT_EQ(got->scheduler, "rr");
     EXPECT_EQ(got->timeout, 300u);
     EXPECT_EQ(got->netmask, 24);
@@ -104,7 +104,7 @@ TEST_F(ipvs_vm, errors_name_their_cause) {
     auto missing = ipvs_->del_service(s.key);
     ASSERT_FALSE(missing);
     EXPECT_EQ(missing.error().errno_value(), ESRCH);
-    EXPECT_NE(missing.error().what().find("no such service"), std::string::npos) << missing.error().what();
+    EXPECT_NE(missing.error().what().find("no such service"), std::string::npos) << missing.error();
 
     ASSERT_TRUE(ipvs_->add_service(s));
     auto dup = ipvs_->add_service(s);
@@ -166,7 +166,7 @@ TEST_F(ipvs_vm, every_forwarding_method_and_tunnel_option) {
     };
     for (const auto& d : ds) ASSERT_TRUE(ipvs_->add_dest(s.key, d)) << ipvs_->add_dest(s.key, d).error().what();
     auto got = ipvs_->dests(s.key);
-    ASSERT_TRUE(got) << got.error().what();
+    ASSERT_TRUE(got) << got.error();
     ASSERT_EQ(got->size(), ds.size());
     for (const auto& want : ds) {
         auto it = std::find_if(got->begin(), got->end(), [&](const destination& d) { return d.address == want.address; });
@@ -202,17 +202,17 @@ TEST_F(ipvs_vm, ipv6_and_fwmark_services) {
     v6.flags = service_flags::sh_fallback | service_flags::sh_port | service_flags::persistent;
     v6.timeout = 60;
     v6.netmask = 64;
-    ASSERT_TRUE(ipvs_->add_service(v6)) << ipvs_->add_service(v6).error().what();
+    ASSERT_TRUE(ipvs_->add_service(v6)) << ipvs_->add_service(v6).error();
     service fwm{.key = firewall_mark{42, AF_INET}, .scheduler = "wrr"};
     ASSERT_TRUE(ipvs_->add_service(fwm));
     service fwm6{.key = firewall_mark{43, AF_INET6}, .scheduler = "mh"};
     fwm6.flags = service_flags::mh_port;
-    ASSERT_TRUE(ipvs_->add_service(fwm6)) << ipvs_->add_service(fwm6).error().what();
+    ASSERT_TRUE(ipvs_->add_service(fwm6)) << ipvs_->add_service(fwm6).error();
     ASSERT_TRUE(ipvs_->add_dest(v6.key, {.address = ip("2001:db8::20"), .port = 53, .fwd = forwarding::route}));
     ASSERT_TRUE(ipvs_->add_dest(fwm.key, {.address = ip("192.0.2.30"), .port = 0, .fwd = forwarding::route}));
 
     auto all = ipvs_->snapshot();
-    ASSERT_TRUE(all) << all.error().what();
+    ASSERT_TRUE(all) << all.error();
     ASSERT_EQ(all->size(), 3u);
     auto find = [&](const service_key& k) {
         return std::find_if(all->begin(), all->end(), [&](const service_entry& e) { return e.service.key == k; });
@@ -240,7 +240,7 @@ TEST_F(ipvs_vm, state_made_by_ipvsadm_reads_back) {
     ipvsadm("-a -t 10.0.0.5:443 -r 192.0.2.40:8443 -m -w 5 -x 50 -y 5");
     ipvsadm("-A -f 7 -6 -s rr");
     auto all = ipvs_->snapshot();
-    ASSERT_TRUE(all) << all.error().what();
+    ASSERT_TRUE(all) << all.error();
     ASSERT_EQ(all->size(), 2u);
     for (const auto& e : *all) {
         if (std::holds_alternative<virtual_service>(e.service.key)) {
@@ -260,14 +260,14 @@ TEST_F(ipvs_vm, state_made_by_ipvsadm_reads_back) {
 TEST_F(ipvs_vm, sync_daemons_start_list_stop) {
     sync_daemon master{.state = daemon_state::master, .mcast_ifn = "dum0", .sync_id = 7, .sync_maxlen = 1400,
                        .mcast_group = ip("239.1.2.3"), .mcast_port = 8850, .mcast_ttl = 2};
-    ASSERT_TRUE(ipvs_->start_daemon(master)) << ipvs_->start_daemon(master).error().what();
+    ASSERT_TRUE(ipvs_->start_daemon(master)) << ipvs_->start_daemon(master).error();
     sync_daemon backup{.state = daemon_state::backup, .mcast_ifn = "dum0", .sync_id = 8};
-    ASSERT_TRUE(ipvs_->start_daemon(backup)) << ipvs_->start_daemon(backup).error().what();
+    ASSERT_TRUE(ipvs_->start_daemon(backup)) << ipvs_->start_daemon(backup).error();
     auto again = ipvs_->start_daemon(master);
     ASSERT_FALSE(again);
     EXPECT_EQ(again.error().errno_value(), EEXIST);
     auto ds = ipvs_->daemons();
-    ASSERT_TRUE(ds) << ds.error().what();
+    ASSERT_TRUE(ds) << ds.error();
     ASSERT_EQ(ds->size(), 2u);
     EXPECT_EQ((*ds)[0].state, daemon_state::master);
     EXPECT_EQ((*ds)[0].sync_id, 7u);
@@ -290,7 +290,7 @@ TEST_F(ipvs_vm, batch_apply_reports_each_outcome) {
     }
     ops.push_back({change::kind::add_service, web("10.1.0.0", 1000), std::nullopt});  // duplicate: EEXIST
     auto r = ipvs_->apply(ops);
-    ASSERT_TRUE(r) << r.error().what();
+    ASSERT_TRUE(r) << r.error();
     for (std::size_t i = 0; i + 1 < r->size(); ++i) EXPECT_FALSE((*r)[i]) << (*r)[i]->what();
     ASSERT_TRUE(r->back());
     EXPECT_EQ(r->back()->errno_value(), EEXIST);
@@ -345,7 +345,7 @@ TEST_F(ipvs_vm, load_reconcile_snapshot_flush) {
     auto want = desired_state(n);
     auto t0 = std::chrono::steady_clock::now();
     auto r = reconcile(*ipvs_, want, reconcile_mode::full);
-    ASSERT_TRUE(r) << r.error().what();
+    ASSERT_TRUE(r) << r.error();
     EXPECT_EQ(r->failed(), 0u);
     EXPECT_EQ(r->ops.size(), static_cast<std::size_t>(n) * 5);
     const double created = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -353,7 +353,7 @@ TEST_F(ipvs_vm, load_reconcile_snapshot_flush) {
 
     t0 = std::chrono::steady_clock::now();
     auto snap = ipvs_->snapshot();
-    ASSERT_TRUE(snap) << snap.error().what();
+    ASSERT_TRUE(snap) << snap.error();
     const double snapped = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     EXPECT_EQ(snap->size(), static_cast<std::size_t>(n));
     EXPECT_TRUE(plan(*snap, want, reconcile_mode::full).empty()) << "the snapshot is the desired state";
@@ -366,7 +366,7 @@ TEST_F(ipvs_vm, load_reconcile_snapshot_flush) {
     std::erase_if(want, [&](const service_entry& e) { return (&e - want.data()) % 20 == 7; });
     t0 = std::chrono::steady_clock::now();
     r = reconcile(*ipvs_, want, reconcile_mode::full);
-    ASSERT_TRUE(r) << r.error().what();
+    ASSERT_TRUE(r) << r.error();
     const double reconciled = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     EXPECT_EQ(r->failed(), 0u);
     EXPECT_EQ(lines_of(ipvsadm("-Sn")), ipvsadm_lines(want));
@@ -388,7 +388,7 @@ TEST_F(ipvs_vm, reconcile_interrupted_by_a_rejected_destination_converges) {
     auto want = desired_state(50);
     want[25].destinations[2].address = ip("224.0.0.5");
     auto r = reconcile(*ipvs_, want, reconcile_mode::full);
-    ASSERT_TRUE(r) << r.error().what();
+    ASSERT_TRUE(r) << r.error();
     ASSERT_EQ(r->failed(), 1u);
     std::size_t bad = 0;
     while (!r->outcomes[bad]) ++bad;
@@ -420,7 +420,7 @@ TEST_F(ipvs_vm, family_unloaded_between_resolution_and_use) {
     ipvs_.reset();
     ns_.reset();  // the namespace's IPVS state goes with it
     auto c = client::open();
-    ASSERT_TRUE(c) << c.error().what();
+    ASSERT_TRUE(c) << c.error();
     ASSERT_TRUE(c->flush());
     std::string helper;
     std::getline(std::ifstream("/proc/sys/kernel/modprobe"), helper);
@@ -440,11 +440,11 @@ TEST_F(ipvs_vm, family_unloaded_between_resolution_and_use) {
     set_helper(helper);
     ASSERT_TRUE(unloaded) << "rmmod ip_vs failed";
     ASSERT_FALSE(gone);
-    EXPECT_TRUE(gone.error().is(nlpp::errc::family_not_found)) << gone.error().what();
-    EXPECT_NE(gone.error().what().find("ip_vs was unloaded"), std::string::npos) << gone.error().what();
+    EXPECT_TRUE(gone.error().is(nlpp::errc::family_not_found)) << gone.error();
+    EXPECT_NE(gone.error().what().find("ip_vs was unloaded"), std::string::npos) << gone.error();
     ASSERT_FALSE(gone_add);
-    EXPECT_TRUE(gone_add.error().is(nlpp::errc::family_not_found)) << gone_add.error().what();
-    ASSERT_TRUE(gone_batch) << gone_batch.error().what();
+    EXPECT_TRUE(gone_add.error().is(nlpp::errc::family_not_found)) << gone_add.error();
+    ASSERT_TRUE(gone_batch) << gone_batch.error();
     for (const auto& outcome : *gone_batch) {
         ASSERT_TRUE(outcome);
         EXPECT_TRUE(outcome->is(nlpp::errc::family_not_found)) << outcome->what();
@@ -452,10 +452,10 @@ TEST_F(ipvs_vm, family_unloaded_between_resolution_and_use) {
 
     auto back = c->services();
     if (!back) {  // ip_vs autoloaded under a new id: named, and the next request uses it
-        EXPECT_NE(back.error().what().find("registered again"), std::string::npos) << back.error().what();
+        EXPECT_NE(back.error().what().find("registered again"), std::string::npos) << back.error();
         back = c->services();
     }
-    ASSERT_TRUE(back) << back.error().what();
+    ASSERT_TRUE(back) << back.error();
     ASSERT_TRUE(c->add_service(web()));
     EXPECT_EQ(c->services()->size(), 1u);
     ASSERT_TRUE(c->flush());
@@ -468,23 +468,23 @@ TEST_F(ipvs_vm, family_unloaded_between_resolution_and_use) {
 // same values.
 TEST_F(ipvs_vm, spec_engine_with_our_ipvs_spec) {
     auto spec = nlpp::ynl::load_spec(NLPP_OWN_SPECS "/ipvs.yaml");
-    ASSERT_TRUE(spec) << spec.error().what();
+    ASSERT_TRUE(spec) << spec.error();
     auto c = nlpp::ynl::client::open(*spec, {.netns = ns_->name()});
-    ASSERT_TRUE(c) << c.error().what();
+    ASSERT_TRUE(c) << c.error();
     using json = nlohmann::ordered_json;
     nlpp::ynl::request add{spec->find_op("new-service"), nlpp::ynl::mode::do_request, json::parse(R"({"service": {
         "af": "inet", "protocol": "tcp", "addr": "0a000001", "port": 8080, "sched-name": "wrr",
         "flags": {"flags": [], "mask": "0xffffffff"}, "timeout": 0, "netmask": 4294967295}})")};
     auto made = c->run(add);
-    ASSERT_TRUE(made) << made.error().what();
+    ASSERT_TRUE(made) << made.error();
     nlpp::ynl::request dest{spec->find_op("new-dest"), nlpp::ynl::mode::do_request, json::parse(R"({
         "service": {"af": "inet", "protocol": "tcp", "addr": "0a000001", "port": 8080},
         "dest": {"addr": "c0000202", "port": 80, "addr-family": "inet", "fwd-method": "masq", "weight": 5,
                  "u-threshold": 0, "l-threshold": 0}})")};
     auto added = c->run(dest);
-    ASSERT_TRUE(added) << added.error().what();
+    ASSERT_TRUE(added) << added.error();
     auto typed = ipvs_->get_service(virtual_service{protocol::tcp, ip("10.0.0.1"), 8080});
-    ASSERT_TRUE(typed) << typed.error().what();
+    ASSERT_TRUE(typed) << typed.error();
     EXPECT_EQ(typed->scheduler, "wrr");
     std::vector<json> dumped;
     ASSERT_TRUE(c->run({spec->find_op("get-service"), nlpp::ynl::mode::dump}, [&](json&& j) -> nlpp::result<void> {
@@ -498,21 +498,21 @@ TEST_F(ipvs_vm, spec_engine_with_our_ipvs_spec) {
     // A kernel error through the engine names the cause.
     auto again = c->run(add);
     ASSERT_FALSE(again);
-    EXPECT_EQ(again.error().errno_value(), EEXIST) << again.error().what();
+    EXPECT_EQ(again.error().errno_value(), EEXIST) << again.error();
 }
 
 // rt-link's vlan sub-message against a kernel that has 8021q (the host
 // kernel of the test machine lacks it).
 TEST_F(ipvs_vm, spec_engine_creates_a_vlan) {
     auto spec = nlpp::ynl::load_spec(nlpp::test::kernel_spec("rt-link"));
-    ASSERT_TRUE(spec) << spec.error().what();
+    ASSERT_TRUE(spec) << spec.error();
     auto c = nlpp::ynl::client::open(*spec, {.netns = ns_->name()});
-    ASSERT_TRUE(c) << c.error().what();
+    ASSERT_TRUE(c) << c.error();
     const std::string dum0 = ns_->run("cat /sys/class/net/dum0/ifindex");
     auto in = nlohmann::ordered_json::parse(R"({"ifname": "vl10", "linkinfo": {"kind": "vlan", "data": {"id": 10, "protocol": "8021q"}}})");
     in["link"] = std::stoi(dum0);
     auto r = c->run({spec->find_op("newlink"), nlpp::ynl::mode::do_request, in, nlpp::ynl::flag_create | nlpp::ynl::flag_excl});
-    ASSERT_TRUE(r) << r.error().what();
+    ASSERT_TRUE(r) << r.error();
     EXPECT_NE(ns_->run("ip -d link show vl10").find("vlan protocol 802.1Q id 10"), std::string::npos);
     std::vector<nlohmann::ordered_json> links;
     ASSERT_TRUE(c->run({spec->find_op("getlink"), nlpp::ynl::mode::do_request, nlohmann::ordered_json{{"ifname", "vl10"}}},

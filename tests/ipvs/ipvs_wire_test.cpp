@@ -72,7 +72,7 @@ TEST(ipvs_wire, service_round_trips_through_a_kernel_style_reply) {
          }) {
         auto bytes = reply(command::new_service, [&](nlpp::message_builder& b) { put_service(b, s); });
         auto back = parse_service(nlpp::message_view::parse(bytes).value());
-        ASSERT_TRUE(back) << back.error().what();
+        ASSERT_TRUE(back) << back.error();
         EXPECT_EQ(back->key, s.key);
         EXPECT_EQ(back->scheduler, s.scheduler);
         EXPECT_EQ(back->pe_name, s.pe_name);
@@ -117,7 +117,7 @@ std::vector<std::byte> kernel_service_reply() {
 TEST(ipvs_wire, kernel_reply_quirks) {
     auto bytes = kernel_service_reply();
     auto s = parse_service(nlpp::message_view::parse(bytes).value());
-    ASSERT_TRUE(s) << s.error().what();
+    ASSERT_TRUE(s) << s.error();
     EXPECT_EQ(s->key, service_key(virtual_service{protocol::tcp, ip("192.0.2.1"), 443}));
     EXPECT_TRUE(s->flags & service_flags::hashed);
     EXPECT_EQ(s->netmask, 0);  // full /32
@@ -139,7 +139,7 @@ TEST(ipvs_wire, dest_without_address_family_takes_the_service_family) {
         b.put<std::uint32_t>(IPVS_DEST_ATTR_ACTIVE_CONNS, 4);
     });
     auto d = parse_dest(nlpp::message_view::parse(bytes).value(), AF_INET6);
-    ASSERT_TRUE(d) << d.error().what();
+    ASSERT_TRUE(d) << d.error();
     EXPECT_EQ(d->address, ip("2001:db8::9"));
     EXPECT_EQ(d->port, 8080);
     EXPECT_EQ(d->fwd, forwarding::tunnel);

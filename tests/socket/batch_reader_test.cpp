@@ -148,7 +148,7 @@ TEST(batch_reader, error_mid_batch_of_errors_only_requests) {
     EXPECT_FALSE(out.outcomes[0]);
     ASSERT_TRUE(out.outcomes[1]);
     EXPECT_EQ(out.outcomes[1]->errno_value(), EEXIST);
-    EXPECT_EQ(out.outcomes[1]->extack.message, "exists");
+    EXPECT_EQ(out.outcomes[1]->extack().message, "exists");
     ASSERT_TRUE(out.outcomes[2]);
     EXPECT_EQ(out.outcomes[2]->errno_value(), ENOENT);
     EXPECT_FALSE(out.outcomes[3]);
@@ -161,7 +161,7 @@ TEST(batch_reader, errors_only_requests_complete_when_a_later_one_is_answered) {
     for (nlpp::message_view m : nlpp::message_range(w))
         nlpp::store<std::uint32_t>(w.subspan(static_cast<std::size_t>(m.raw().data() - w.data()) + 8), seq++);
     auto r = nlpp::batch_reader::make(port, w, {answer::errors_only, answer::errors_only, answer::ack});
-    ASSERT_TRUE(r) << r.error().what();
+    ASSERT_TRUE(r) << r.error();
     EXPECT_FALSE(r->finished());
     auto last = nlpp::message_view::parse(nlpp::bytes(w).subspan(static_cast<std::size_t>(2 * (w.size() / 3)))).value();
     auto ack = kerror(0, last.raw(), port);
@@ -274,7 +274,7 @@ TEST(batch_reader, answers_must_match_the_messages) {
     nlpp::store<std::uint32_t>(w.subspan(w.size() / 2 + 8), 9);
     auto gap = nlpp::batch_reader::make(port, w, {answer::ack, answer::ack});
     ASSERT_FALSE(gap);
-    EXPECT_NE(gap.error().what().find("seq 9, expected 6"), std::string::npos) << gap.error().what();
+    EXPECT_NE(gap.error().what().find("seq 9, expected 6"), std::string::npos) << gap.error();
 }
 
 }  // namespace

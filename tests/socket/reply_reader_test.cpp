@@ -52,8 +52,8 @@ TEST(reply_reader, errno_with_extack_and_attribute_path) {
     auto out = k.exchange(b, info);
     ASSERT_TRUE(out.error);
     EXPECT_EQ(out.error->errno_value(), EINVAL);
-    EXPECT_EQ(out.error->extack.message, "bad port");
-    EXPECT_EQ(out.error->extack.attr_path, ".service.port");
+    EXPECT_EQ(out.error->extack().message, "bad port");
+    EXPECT_EQ(out.error->extack().attr_path, ".service.port");
     EXPECT_EQ(out.error->what(),
               "add service: Invalid argument (kernel: 'bad port', bad attribute: .service.port)");
 }
@@ -65,7 +65,7 @@ TEST(reply_reader, missing_attribute_is_named) {
     auto b = service_request();
     auto out = k.exchange(b, {"add service", 4, &top_set});
     ASSERT_TRUE(out.error);
-    EXPECT_EQ(out.error->extack.missing_path, ".service.protocol");
+    EXPECT_EQ(out.error->extack().missing_path, ".service.protocol");
     EXPECT_NE(out.error->what().find("missing attribute: .service.protocol"), std::string::npos);
 }
 
@@ -76,7 +76,7 @@ TEST(reply_reader, unknown_names_render_as_numbers) {
     auto b = service_request();
     auto out = k.exchange(b, {"x", 4, nullptr});
     ASSERT_TRUE(out.error);
-    EXPECT_EQ(out.error->extack.attr_path, ".1.4");
+    EXPECT_EQ(out.error->extack().attr_path, ".1.4");
 }
 
 TEST(reply_reader, eperm_names_the_capability) {
@@ -129,7 +129,7 @@ TEST(reply_reader, done_with_error_and_extack) {
     auto out = k.exchange(b);
     ASSERT_TRUE(out.error);
     EXPECT_EQ(out.error->errno_value(), EOPNOTSUPP);
-    EXPECT_EQ(out.error->extack.message, "no dump for you");
+    EXPECT_EQ(out.error->extack().message, "no dump for you");
 }
 
 TEST(reply_reader, stale_replies_are_skipped_and_notifications_kept) {
@@ -194,7 +194,7 @@ TEST(reply_reader, uncapped_error_skips_the_echoed_request) {
     auto out = k.exchange(b);
     ASSERT_TRUE(out.error);
     EXPECT_EQ(out.error->errno_value(), ENOENT);
-    EXPECT_EQ(out.error->extack.message, "no such thing");
+    EXPECT_EQ(out.error->extack().message, "no such thing");
 }
 
 }  // namespace

@@ -66,7 +66,7 @@ std::map<int, link_row> dump_links(nlpp::socket& s) {
         }
         out[ifi.ifi_index] = row;
     }
-    EXPECT_FALSE(r.error()) << r.error()->what();
+    EXPECT_FALSE(r.error()) << *r.error();
     return out;
 }
 
@@ -81,7 +81,7 @@ TEST(socket_kernel, dump_of_1000_veth_links_matches_ip) {
     std::remove(("/tmp/" + ns.name() + ".batch").c_str());
 
     auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name()});
-    ASSERT_TRUE(s) << s.error().what();
+    ASSERT_TRUE(s) << s.error();
     auto ours = dump_links(*s);
     auto theirs = nlohmann::json::parse(nlpp::test::sh("ip -n " + ns.name() + " -j link show"));
     ASSERT_EQ(ours.size(), 1001u);
@@ -98,7 +98,7 @@ TEST(socket_kernel, do_request_returns_one_reply_then_ack) {
     NLPP_REQUIRE_ROOT();
     netns ns;
     auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name()});
-    ASSERT_TRUE(s) << s.error().what();
+    ASSERT_TRUE(s) << s.error();
     nlpp::message_builder b(RTM_GETLINK, 0);
     ifinfomsg ifi{};
     ifi.ifi_index = 1;
@@ -110,7 +110,7 @@ TEST(socket_kernel, do_request_returns_one_reply_then_ack) {
         name = std::string(m.attrs(sizeof(ifinfomsg)).find(IFLA_IFNAME)->get_string());
         return {};
     });
-    ASSERT_TRUE(r) << r.error().what();
+    ASSERT_TRUE(r) << r.error();
     EXPECT_EQ(replies, 1);
     EXPECT_EQ(name, "lo");
 }
@@ -119,7 +119,7 @@ TEST(socket_kernel, extack_from_a_bad_request_names_the_attribute) {
     NLPP_REQUIRE_ROOT();
     netns ns;
     auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name()});
-    ASSERT_TRUE(s) << s.error().what();
+    ASSERT_TRUE(s) << s.error();
     nlpp::message_builder b(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
     b.put_header(ifinfomsg{});
     b.put_string(IFLA_IFNAME, "veth9");
@@ -131,9 +131,9 @@ TEST(socket_kernel, extack_from_a_bad_request_names_the_attribute) {
     auto r = s->request(b, {}, {"add link veth9", sizeof(ifinfomsg), &link_set});
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().errno_value(), 0);
-    EXPECT_FALSE(r.error().extack.message.empty()) << r.error().what();
-    EXPECT_EQ(r.error().extack.attr_path, ".mtu") << r.error().what();
-    EXPECT_NE(r.error().what().find("bad attribute: .mtu"), std::string::npos) << r.error().what();
+    EXPECT_FALSE(r.error().extack().message.empty()) << r.error();
+    EXPECT_EQ(r.error().extack().attr_path, ".mtu") << r.error();
+    EXPECT_NE(r.error().what().find("bad attribute: .mtu"), std::string::npos) << r.error();
 
     // The socket is still usable and the same request, fixed, works.
     nlpp::message_builder ok(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
@@ -145,7 +145,7 @@ TEST(socket_kernel, extack_from_a_bad_request_names_the_attribute) {
         ok.put_string(IFLA_INFO_KIND, "veth");
     }
     auto r2 = s->request(ok, {}, {"add link veth9"});
-    ASSERT_TRUE(r2) << r2.error().what();
+    ASSERT_TRUE(r2) << r2.error();
     EXPECT_NE(ns.run("ip link show veth9").find("mtu 1400"), std::string::npos);
 }
 
@@ -190,7 +190,7 @@ TEST(socket_kernel, notifications_during_a_request_are_queued) {
     std::vector<std::string> names;  // v0 and its automatically named peer
     while (s->pending_notifications() > 0) {
         auto n = s->next_notification();
-        ASSERT_TRUE(n) << n.error().what();
+        ASSERT_TRUE(n) << n.error();
         EXPECT_EQ(n->view().type(), RTM_NEWLINK);
         names.emplace_back(n->view().attrs(sizeof(ifinfomsg)).find(IFLA_IFNAME)->get_string());
     }
@@ -225,12 +225,12 @@ TEST(socket_kernel, request_batch_outcomes_match_ip) {
     NLPP_REQUIRE_ROOT();
     netns ns;
     auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name(), .timeout = std::chrono::milliseconds(5000)});
-    ASSERT_TRUE(s) << s.error().what();
+    ASSERT_TRUE(s) << s.error();
     std::set<std::string> expected = lo_ipv4(ns);  // 127.0.0.1 when lo is up
     std::optional<nlpp::message_builder> b;
     for (int i = 0; i < 10; ++i) add_address(b, i == 3 ? 1 : i == 6 ? 106 : i + 1, i == 6 ? 33 : 32);
     auto r = s->request_batch(*b, [](std::size_t i) { return nlpp::request_info{"add address " + std::to_string(i)}; }, 4);
-    ASSERT_TRUE(r) << r.error().what();
+    ASSERT_TRUE(r) << r.error();
     ASSERT_EQ(r->size(), 10u);
     for (std::size_t i = 0; i < 10; ++i) {
         if (i == 3) {
@@ -257,7 +257,7 @@ TEST(socket_kernel, exchange_attributes_replies_and_errors_to_their_requests) {
     ns.run("ip addr add 10.1.1.1/32 dev lo");
     ns.run("ip addr add 10.1.1.2/32 dev lo");
     auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name(), .timeout = std::chrono::milliseconds(5000)});
-    ASSERT_TRUE(s) << s.error().what();
+    ASSERT_TRUE(s) << s.error();
     using answer = nlpp::batch_reader::answer;
     nlpp::message_builder b(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK);
     ifinfomsg ifi{};
@@ -286,7 +286,7 @@ TEST(socket_kernel, exchange_attributes_replies_and_errors_to_their_requests) {
         EXPECT_NE(i, 2u);
         return {};
     });
-    ASSERT_TRUE(r) << r.error().what();
+    ASSERT_TRUE(r) << r.error();
     ASSERT_EQ(r->size(), 3u);
     EXPECT_FALSE((*r)[0]);
     EXPECT_FALSE((*r)[1]);
@@ -303,7 +303,7 @@ TEST(socket_kernel, enobufs_is_reported_and_the_socket_recovers) {
     netns ns;
     auto listener = nlpp::socket::open(NETLINK_ROUTE,
                                        {.netns = ns.name(), .receive_buffer = 1024, .timeout = std::chrono::milliseconds(2000)});
-    ASSERT_TRUE(listener) << listener.error().what();
+    ASSERT_TRUE(listener) << listener.error();
     ASSERT_TRUE(listener->subscribe(RTNLGRP_LINK));
     {
         std::ofstream batch("/tmp/" + ns.name() + ".batch");
@@ -316,7 +316,7 @@ TEST(socket_kernel, enobufs_is_reported_and_the_socket_recovers) {
     for (int i = 0; i < 300 && !lost; ++i) {
         auto n = listener->next_notification();
         if (!n) {
-            ASSERT_EQ(n.error().errno_value(), ENOBUFS) << n.error().what();
+            ASSERT_EQ(n.error().errno_value(), ENOBUFS) << n.error();
             EXPECT_NE(n.error().what().find("resynchronise"), std::string::npos);
             lost = true;
         }
@@ -359,7 +359,7 @@ TEST(socket_kernel, namespace_by_fd) {
     ASSERT_GE(fd, 0);
     auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns_fd = fd});
     ::close(fd);
-    ASSERT_TRUE(s) << s.error().what();
+    ASSERT_TRUE(s) << s.error();
     EXPECT_EQ(dump_links(*s).size(), 3u);  // lo, vx0, vx1: not the caller's namespace
 }
 
@@ -446,7 +446,7 @@ TEST(socket_kernel, namespace_deleted_while_a_socket_is_open) {
         ns.run("ip link add gone0 type veth peer name gone1");
         name = ns.name();
         auto o = nlpp::socket::open(NETLINK_ROUTE, {.netns = name});
-        ASSERT_TRUE(o) << o.error().what();
+        ASSERT_TRUE(o) << o.error();
         s.emplace(std::move(*o));
     }  // ip netns del
     auto again = nlpp::socket::open(NETLINK_ROUTE, {.netns = name});
@@ -486,7 +486,7 @@ TEST(socket_kernel, datagram_larger_than_the_read_buffer_is_reported) {
         hops.insert(hops.end(), one, one + 16);
     }
     auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name()});
-    ASSERT_TRUE(s) << s.error().what();
+    ASSERT_TRUE(s) << s.error();
     nlpp::message_builder add(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
     rtmsg rt{};
     rt.rtm_family = AF_INET;
@@ -499,14 +499,14 @@ TEST(socket_kernel, datagram_larger_than_the_read_buffer_is_reported) {
     add.put(RTA_DST, nlpp::bytes(net, 4));
     add.put(RTA_MULTIPATH, nlpp::bytes(hops));
     auto r = s->request(add, {}, {"add a route with 400 nexthops"});
-    ASSERT_TRUE(r) << r.error().what();
+    ASSERT_TRUE(r) << r.error();
 
     auto cut = small->next_notification();
     ASSERT_FALSE(cut);
-    EXPECT_TRUE(cut.error().is(nlpp::errc::truncated)) << cut.error().what();
-    EXPECT_NE(cut.error().what().find("read_size"), std::string::npos) << cut.error().what();
+    EXPECT_TRUE(cut.error().is(nlpp::errc::truncated)) << cut.error();
+    EXPECT_NE(cut.error().what().find("read_size"), std::string::npos) << cut.error();
     auto whole = big->next_notification();
-    ASSERT_TRUE(whole) << whole.error().what();
+    ASSERT_TRUE(whole) << whole.error();
     EXPECT_GT(whole->data.size(), 6000u);
     EXPECT_EQ(whole->view().type(), RTM_NEWROUTE);
 }
@@ -526,7 +526,7 @@ TEST(socket_kernel, interrupted_system_calls_are_retried) {
     sigemptyset(&sa.sa_mask);
     ASSERT_EQ(sigaction(SIGUSR1, &sa, &old), 0);
     auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name(), .timeout = std::chrono::milliseconds(2000)});
-    ASSERT_TRUE(s) << s.error().what();
+    ASSERT_TRUE(s) << s.error();
     std::atomic<bool> done{false};
     const pthread_t target = pthread_self();
     std::thread noise([&] {

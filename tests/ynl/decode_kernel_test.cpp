@@ -24,11 +24,11 @@ TEST(ynl_kernel, rt_link_dump_matches_ip) {
     ns.run("ip link add br0 type bridge");
     ns.run("ip link set va mtu 1400");
     auto spec = nlpp::ynl::load_spec(kernel_spec("rt-link"));
-    ASSERT_TRUE(spec) << spec.error().what();
+    ASSERT_TRUE(spec) << spec.error();
     const auto* op = spec->find_op("getlink");
     ASSERT_TRUE(op);
     auto sock = nlpp::socket::open(static_cast<int>(spec->protonum), {.netns = ns.name()});
-    ASSERT_TRUE(sock) << sock.error().what();
+    ASSERT_TRUE(sock) << sock.error();
     nlpp::message_builder req(static_cast<std::uint16_t>(*op->request_value), 0);
     std::vector<std::byte> header(spec->find_definition(op->fixed_header)->size);
     req.put_header(nlpp::bytes(header));
@@ -39,7 +39,7 @@ TEST(ynl_kernel, rt_link_dump_matches_ip) {
         ours[(*j)["ifname"].get<std::string>()] = *j;
         return {};
     });
-    ASSERT_TRUE(r) << r.error().what();
+    ASSERT_TRUE(r) << r.error();
     auto theirs = nlohmann::json::parse(ns.run("ip -d -j link show"));
     ASSERT_EQ(ours.size(), theirs.size());
     for (const auto& l : theirs) {
@@ -66,7 +66,7 @@ TEST(ynl_kernel, nlctrl_families_match_genl) {
     NLPP_REQUIRE_ROOT();
     netns ns;
     auto spec = nlpp::ynl::load_spec(kernel_spec("nlctrl"));
-    ASSERT_TRUE(spec) << spec.error().what();
+    ASSERT_TRUE(spec) << spec.error();
     const auto* op = spec->find_op("getfamily");
     ASSERT_TRUE(op);
     auto gc = nlpp::genl::client::open({.netns = ns.name()});
@@ -81,7 +81,7 @@ TEST(ynl_kernel, nlctrl_families_match_genl) {
         ours[(*j)["family-name"].get<std::string>()] = (*j)["family-id"].get<unsigned>();
         return {};
     });
-    ASSERT_TRUE(r) << r.error().what();
+    ASSERT_TRUE(r) << r.error();
     ASSERT_EQ(ours.size(), families->size());
     for (const auto& f : *families) EXPECT_EQ(ours.at(f.name), f.id) << f.name;
 }

@@ -17,7 +17,7 @@ constexpr std::uint16_t family_id = 0x20;
 
 std::vector<std::byte> bytes_of(nlpp::message_builder& b) {
     auto w = b.finish();
-    EXPECT_TRUE(w) << w.error().what();
+    EXPECT_TRUE(w) << w.error();
     return w ? std::vector<std::byte>(w->begin(), w->end()) : std::vector<std::byte>{};
 }
 
@@ -25,13 +25,13 @@ class ipvs_spec : public ::testing::Test {
 protected:
     void SetUp() override {
         auto s = nlpp::ynl::load_spec(NLPP_OWN_SPECS "/ipvs.yaml");
-        ASSERT_TRUE(s) << s.error().what();
+        ASSERT_TRUE(s) << s.error();
         spec = std::move(*s);
     }
     std::vector<std::byte> engine(const char* op, const json& in) {
         nlpp::message_builder b(family_id, 0);
         auto r = nlpp::ynl::put_request(spec, *spec.find_op(op), in, b);
-        EXPECT_TRUE(r) << op << ": " << r.error().what();
+        EXPECT_TRUE(r) << op << ": " << r.error();
         return bytes_of(b);
     }
     static nlpp::message_builder typed(ipvs::command c) {

@@ -45,7 +45,7 @@ TEST(ynl_roundtrip, every_spec_every_operation) {
     std::size_t messages = 0;
     for (const auto& f : files) {
         auto s = load_spec(f);
-        ASSERT_TRUE(s) << s.error().what();
+        ASSERT_TRUE(s) << s.error();
         std::size_t variants = 1;
         for (const auto& sm : s->sub_messages) variants = std::max(variants, sm.formats.size());
         for (const auto& op : s->operations) {
@@ -53,7 +53,7 @@ TEST(ynl_roundtrip, every_spec_every_operation) {
             for (std::size_t v = 0; v < variants; ++v) {
                 const json in = nlpp::test::ynl_samples(*s, v).message(op);
                 auto out = round_trip(*s, op, in);
-                ASSERT_TRUE(out) << f << " " << op.name << " variant " << v << ": " << out.error().what() << "\n" << in.dump();
+                ASSERT_TRUE(out) << f << " " << op.name << " variant " << v << ": " << out.error() << "\n" << in.dump();
                 ASSERT_EQ(out->dump(), in.dump()) << f << " " << op.name << " variant " << v;
                 ++messages;
             }
@@ -66,7 +66,7 @@ class ynl_encode : public ::testing::Test {
 protected:
     void SetUp() override {
         auto s = load_spec(kernel_spec("rt-link"));
-        ASSERT_TRUE(s) << s.error().what();
+        ASSERT_TRUE(s) << s.error();
         link = std::move(*s);
         newlink = link.find_op("newlink");
     }
@@ -84,7 +84,7 @@ TEST_F(ynl_encode, wire_layout_of_a_vlan_link) {
                           json::parse(R"({"ifi-index": 0, "ifname": "v1", "link": 2,
                                           "linkinfo": {"kind": "vlan", "data": {"id": 10, "protocol": "8021q"}}})"),
                           &wire);
-    ASSERT_TRUE(out) << out.error().what();
+    ASSERT_TRUE(out) << out.error();
     EXPECT_EQ((*out)["linkinfo"]["data"]["id"], 10);
     EXPECT_EQ((*out)["linkinfo"]["data"]["protocol"], "8021q");
     // nlmsghdr 16 + ifinfomsg 16, then ifname "v1\0" (len 7, padded to 8).
@@ -121,7 +121,7 @@ TEST_F(ynl_encode, mac_as_hex_or_text) {
     // pyynl's hex, MAC text, and MAC text with one-digit groups (as ip reads it) give the same bytes.
     for (const char* mac : {"02aabbccdd01", "02:aa:bb:cc:dd:01", "2:AA:bb:cc:dd:1"}) {
         auto out = round_trip(link, *newlink, json{{"address", mac}});
-        ASSERT_TRUE(out) << mac << ": " << out.error().what();
+        ASSERT_TRUE(out) << mac << ": " << out.error();
         EXPECT_EQ((*out)["address"], "02:aa:bb:cc:dd:01") << mac;
     }
     EXPECT_EQ(error_of(json::parse(R"({"address": "02:aab:cc:dd:01"})")), ".address: '02:aab:cc:dd:01' is not a valid mac: invalid argument");

@@ -27,7 +27,7 @@ TEST(ynl_spec, every_kernel_spec_and_ours_loads) {
     files.push_back(NLPP_OWN_SPECS "/ipvs.yaml");
     for (const auto& f : files) {
         auto s = load_spec(f);
-        ASSERT_TRUE(s) << s.error().what();
+        ASSERT_TRUE(s) << s.error();
         EXPECT_FALSE(s->operations.empty()) << f;
         EXPECT_FALSE(s->attribute_sets.empty()) << f;
         for (const auto& op : s->operations)
@@ -41,7 +41,7 @@ TEST(ynl_spec, every_kernel_spec_and_ours_loads) {
 
 TEST(ynl_spec, rt_link_model) {
     auto s = load_spec(kernel_spec("rt-link"));
-    ASSERT_TRUE(s) << s.error().what();
+    ASSERT_TRUE(s) << s.error();
     EXPECT_EQ(s->protocol, protocol::netlink_raw);
     EXPECT_EQ(s->protonum, 0u);
     const operation* get = s->find_op("getlink");
@@ -61,7 +61,7 @@ TEST(ynl_spec, rt_link_model) {
     EXPECT_EQ(ifinfo->size, 16u);
     EXPECT_TRUE(s->find_definition("tc-tbf-qopt") == nullptr);  // lives in tc.yaml
     auto tc = load_spec(kernel_spec("tc"));
-    ASSERT_TRUE(tc) << tc.error().what();
+    ASSERT_TRUE(tc) << tc.error();
     // Upstream's tc-ratespec is five u8 and a u32 (9 bytes) where C's struct has 12, and its
     // tc-u32-sel lacks C's padding byte: both corrected at load, so tc-tbf-qopt is 2 * 12 + 3 * 4.
     EXPECT_EQ(tc->find_definition("tc-ratespec")->size, 12u);
@@ -76,14 +76,14 @@ TEST(ynl_spec, rt_link_model) {
 
 TEST(ynl_spec, genetlink_ids_and_our_ipvs_spec) {
     auto n = load_spec(kernel_spec("netdev"));
-    ASSERT_TRUE(n) << n.error().what();
+    ASSERT_TRUE(n) << n.error();
     EXPECT_EQ(n->protocol, protocol::genetlink);
     ASSERT_TRUE(n->find_op("dev-get"));
     EXPECT_EQ(n->find_op("dev-get")->request_value, 1u);
     EXPECT_FALSE(n->mcast_groups.empty());
 
     auto s = load_spec(NLPP_OWN_SPECS "/ipvs.yaml");
-    ASSERT_TRUE(s) << s.error().what();
+    ASSERT_TRUE(s) << s.error();
     EXPECT_EQ(s->protocol, protocol::genetlink_legacy);
     const operation* get = s->find_op("get-service");
     EXPECT_EQ(get->request_value, 4u);
@@ -117,10 +117,10 @@ TEST(ynl_spec, malformed_specs_say_where_and_why) {
     for (const auto& c : cases) {
         auto s = parse_spec(c.yaml, "/some/dir/t.yaml");
         ASSERT_FALSE(s) << c.yaml;
-        EXPECT_NE(s.error().what().find(c.expect), std::string::npos) << s.error().what();
+        EXPECT_NE(s.error().what().find(c.expect), std::string::npos) << s.error();
     }
     auto ok = parse_spec(head + "name: t\nfuture-key: 1\nattribute-sets: []\noperations: {list: [], future: 2}\n", "t.yaml");
-    EXPECT_TRUE(ok) << ok.error().what();
+    EXPECT_TRUE(ok) << ok.error();
 }
 
 // YAML syntax errors name file, line and column (libfyaml's, counted from 1)
@@ -151,7 +151,7 @@ TEST(ynl_spec, yaml_syntax_errors_say_line_and_column) {
     for (const auto& [yaml, expect] : cases) {
         auto s = parse(yaml);
         ASSERT_FALSE(s) << expect;
-        EXPECT_EQ(s.error().what().rfind(expect, 0), 0u) << s.error().what();
+        EXPECT_EQ(s.error().what().rfind(expect, 0), 0u) << s.error();
     }
     ASSERT_TRUE(parse(lines));
 }
@@ -159,7 +159,7 @@ TEST(ynl_spec, yaml_syntax_errors_say_line_and_column) {
 TEST(ynl_spec, find_by_family_name) {
     ::setenv("NLPP_SPEC_PATH", (kernel_spec_dir() + ":" + NLPP_OWN_SPECS).c_str(), 1);
     auto p = find_spec("rt-link");
-    ASSERT_TRUE(p) << p.error().what();
+    ASSERT_TRUE(p) << p.error();
     EXPECT_EQ(*p, kernel_spec("rt-link"));  // rt-link.yaml, or rt_link.yaml in Debian's set
     EXPECT_TRUE(find_spec("ipvs"));
     EXPECT_TRUE(find_spec("IPVS"));  // the kernel's family name

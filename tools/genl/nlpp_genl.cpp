@@ -96,7 +96,7 @@ void print_policy(const std::string& name, const nlpp::genl::policy_dump& p) {
 }
 
 int report(const nlpp::error& e) {
-    fmt::print(stderr, "nlpp-genl: {}\n", e.what());
+    fmt::print(stderr, "nlpp-genl: {}\n", e);
     return 1;
 }
 

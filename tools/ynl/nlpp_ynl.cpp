@@ -31,7 +31,7 @@ namespace {
 using nlohmann::ordered_json;
 
 int report(const nlpp::error& e) {
-    std::fprintf(stderr, "nlpp-ynl: %s\n", e.what().c_str());
+    fmt::print(stderr, "nlpp-ynl: {}\n", e);
     return 1;
 }
 int usage(const std::string& why) {
@@ -219,7 +219,7 @@ int main(int argc, char** argv) {
     else if (!dump_op.empty()) added = add(dump_op, nlpp::ynl::mode::dump, json_in);
     for (const auto& [name, text] : multi)
         if (added) added = add(name, nlpp::ynl::mode::do_request, text);
-    if (!added) return usage(added.error().context);
+    if (!added) return usage(added.error().context());
     if (reqs.empty() && subscribe.empty())
         return usage("give --do OP, --dump OP, --multi OP JSON, --subscribe GROUP or a --list option");
 
@@ -275,7 +275,7 @@ int main(int argc, char** argv) {
         if (!r) return report(r.error());
         for (std::size_t i = 0; i < r->size(); ++i)
             if ((*r)[i]) {
-                if (reqs.size() > 1) (*r)[i]->context = fmt::format("request {}: {}", i + 1, (*r)[i]->context);
+                if (reqs.size() > 1) (*r)[i]->set_context(fmt::format("request {}: {}", i + 1, (*r)[i]->context()));
                 status = report(*(*r)[i]);
             }
     }

@@ -19,7 +19,7 @@
 //       if (a.type() == IFLA_LINKINFO)
 //           for (nlpp::attr_view li : a.nested()) { /* ... */ }   // with or without NLA_F_NESTED
 //   }
-//   if (auto e = attrs.error()) std::cerr << e->what() << '\n';
+//   if (auto e = attrs.error()) std::cerr << *e << '\n';
 #pragma once
 
 #include <array>

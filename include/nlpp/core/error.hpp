@@ -1,29 +1,40 @@
 // nlpp/core/error.hpp: errors as values.
 //
 // Every fallible nlpp function returns nlpp::result<T>, an expected-style
-// value that holds either a T or an nlpp::error. An error carries:
-//   - code:     an errno (std::system_category) or an nlpp::errc,
-//   - context:  what nlpp was doing, outermost first ("dump links: ..."),
-//   - extack:   the kernel's extended ACK message, offset and, where a
-//               policy table was known, the offending attribute's path.
+// value that holds either a T or an nlpp::error; it is [[nodiscard]]. An
+// error carries:
+//   - code():    an errno (std::system_category) or an nlpp::errc,
+//   - context(): what nlpp was doing, outermost first ("dump links: ..."),
+//   - extack():  the kernel's extended ACK message, offset and, where a
+//                policy table was known, the offending attribute's path,
+//   - hint():    what to do about it ("needs CAP_NET_ADMIN").
+// An error is a code and a pointer (24 bytes): only a failure allocates the
+// rest, so a result<std::uint32_t> stays small. It prints with fmt ("{}") and
+// with operator<<, as what() renders it.
 //
 // Example (given nlpp::attr_view attr):
 //   nlpp::result<std::uint32_t> mtu = attr.get<std::uint32_t>();
 //   if (!mtu) {
-//       std::cerr << mtu.error().what() << '\n';  // "attribute 4: needs 4 bytes of payload, has 2"
+//       std::cerr << mtu.error() << '\n';  // "attribute 4: needs 4 bytes of payload, has 2: invalid attribute"
 //       return nlpp::fail(std::move(mtu.error()).wrap("read the MTU"));
 //   }
 //   nlpp::error e = nlpp::error::from_errno(EPERM, "add link");
-//   if (e.code == std::errc::operation_not_permitted) { /* ... */ }   // errno codes compare with std::errc
-//   if (e.is(nlpp::errc::timeout)) { /* ... */ }                     // and the library's own with nlpp::errc
+//   e.set_hint("needs CAP_NET_ADMIN");
+//   fmt::print(stderr, "{}\n", e);  // "add link: Operation not permitted; needs CAP_NET_ADMIN"
+//   if (e.code() == std::errc::operation_not_permitted) { /* ... */ }   // errno codes compare with std::errc
+//   if (e.is(nlpp::errc::timeout)) { /* ... */ }                       // and the library's own with nlpp::errc
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 
+#include <fmt/core.h>
 #include <tl/expected.hpp>
 
 #include <nlpp/core/export.hpp>
@@ -73,34 +84,65 @@ struct extack_info {
 class NLPP_API error {
 public:
     error() = default;
-    error(std::error_code c, std::string ctx) : code(c), context(std::move(ctx)) {}
-    error(errc e, std::string ctx) : code(make_error_code(e)), context(std::move(ctx)) {}
+    error(std::error_code c, std::string context);
+    error(errc e, std::string context) : error(make_error_code(e), std::move(context)) {}
 
     // An errno value from the kernel or a system call.
-    static error from_errno(int err, std::string ctx) {
-        return {std::error_code(err, std::system_category()), std::move(ctx)};
+    static error from_errno(int err, std::string context) {
+        return {std::error_code(err, std::system_category()), std::move(context)};
     }
 
-    std::error_code code;
-    std::string context;
-    extack_info extack;
-    std::string hint;  // what to do about it ("needs CAP_NET_ADMIN")
+    error(const error& other);
+    error& operator=(const error& other);
+    error(error&&) noexcept = default;
+    error& operator=(error&&) noexcept = default;
+    ~error() = default;
+
+    std::error_code code() const noexcept { return code_; }
+    const std::string& context() const noexcept;  // empty when not set
+    const extack_info& extack() const noexcept;
+    const std::string& hint() const noexcept;
+
+    void set_context(std::string context);
+    void set_extack(extack_info extack);
+    void set_hint(std::string hint);
 
     // The errno, or 0 when the code is a library code.
     int errno_value() const noexcept {
-        return code.category() == std::system_category() ? code.value() : 0;
+        return code_.category() == std::system_category() ? code_.value() : 0;
     }
-    bool is(errc e) const noexcept { return code == make_error_code(e); }
+    bool is(errc e) const noexcept { return code_ == make_error_code(e); }
 
     // Prefixes context: error("parse reply").wrap("get family") -> "get family: parse reply".
     error&& wrap(std::string_view outer) &&;
 
     // One line: "context: reason (kernel: 'msg', bad attribute: .a.b); hint".
     std::string what() const;
+
+private:
+    struct details;  // context, extack, hint
+    struct NLPP_API details_deleter {
+        void operator()(details* d) const noexcept;
+    };
+    const details& view() const noexcept;  // the details, or empty ones
+    details& edit();                        // the details, allocated on first use
+
+    std::error_code code_;
+    std::unique_ptr<details, details_deleter> details_;
 };
 
+static_assert(sizeof(error) <= 32, "an error is a code and a pointer: results stay small");
+
+// Writes e.what().
+NLPP_API std::ostream& operator<<(std::ostream& os, const error& e);
+
+// A T or an error. [[nodiscard]]: a failure must not pass unnoticed; where
+// dropping one is intended, cast it to void and say why.
 template <class T>
-using result = tl::expected<T, error>;
+class [[nodiscard]] result : public tl::expected<T, error> {
+public:
+    using tl::expected<T, error>::expected;
+};
 
 using tl::unexpected;
 
@@ -111,4 +153,15 @@ inline tl::unexpected<error> fail(errc e, std::string context) {
 inline tl::unexpected<error> fail(error e) { return tl::unexpected<error>(std::move(e)); }
 
 }  // namespace nlpp
+
+// fmt::format("{}", e) writes e.what(). (No format specs: inheriting
+// formatter<string_view> would need <fmt/format.h> in every user's build.)
+template <>
+struct fmt::formatter<nlpp::error> {
+    constexpr auto parse(fmt::format_parse_context& ctx) { return ctx.begin(); }
+    template <class FormatContext>
+    auto format(const nlpp::error& e, FormatContext& ctx) const {
+        return fmt::format_to(ctx.out(), "{}", e.what());
+    }
+};
 

@@ -16,9 +16,10 @@
 //   nlpp::result<nlpp::ack> a = nlpp::parse_ack(msg);
 //   if (a && a->error != 0) {
 //       nlpp::error e = a->to_error("add link");
-//       if (e.extack.offset)
-//           e.extack.attr_path = nlpp::attr_path(request, sizeof(ifinfomsg), *e.extack.offset, &link_attrs);
-//       return nlpp::fail(e);
+//       nlpp::extack_info x = e.extack();
+//       if (x.offset) x.attr_path = nlpp::attr_path(request, sizeof(ifinfomsg), *x.offset, &link_attrs);
+//       e.set_extack(std::move(x));
+//       return nlpp::fail(std::move(e));
 //   }
 #pragma once
 

@@ -12,7 +12,7 @@
 //   constexpr nlpp::attr_name link_names[] = {{}, {"mtu", nullptr, nlpp::attr_kind::u32, 0, 0, 68, 65535}};
 //   constexpr nlpp::attr_set link_set{"link", link_names};
 //   if (auto r = nlpp::validate(attrs_bytes, link_set); !r)
-//       std::puts(r.error().what().c_str());   // ".mtu: 9 is below the minimum 68"
+//       std::cerr << r.error() << '\n';   // ".mtu: 9 is below the minimum 68: invalid attribute"
 #pragma once
 
 #include <cstdint>

@@ -21,7 +21,7 @@
 //       std::cout << link["ifname"] << '\n';
 //       return {};
 //   });
-//   if (!r) std::cerr << r.error().what() << '\n';
+//   if (!r) std::cerr << r.error() << '\n';
 #pragma once
 
 #include <functional>

@@ -59,7 +59,7 @@ public:
     // The path of a missing attribute of type `type` in the nest at
     // `nest_offset` (the top level when absent).
     std::string missing(std::optional<std::uint32_t> nest_offset, std::uint32_t type) const;
-    // Fills e.extack.attr_path / missing_path from its offsets.
+    // Fills e.extack()'s attr_path / missing_path from its offsets.
     void annotate(nlpp::error& e) const;
 
     const attr_set* top = nullptr;  // the operation's attribute set
