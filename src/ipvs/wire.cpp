@@ -20,7 +20,6 @@ constexpr auto be = byte_order::big;
 
 // The policy tables (names, kinds, limits) and command ids are generated from
 // specs/ipvs.yaml into ipvs_tables.hpp (checked in; test ipvs.tables_generated).
-constexpr const auto& stats_names = tables::stats_attrs_list;
 constexpr const auto& cmd_names = tables::cmd_attrs_list;
 // The public command enum (wire.hpp) is the spec's, id for id.
 static_assert(cmd(command::new_service) == tables::op::new_service && cmd(command::set_service) == tables::op::set_service &&
@@ -74,7 +73,7 @@ stats get_stats(attr_decoder& d, bool wide) {
 
 // The one nest a reply of this kind carries (SERVICE, DEST or DAEMON).
 result<attr_view> only_nest(message_view m, std::uint16_t type, std::string_view what) {
-    attr_decoder top(m.attrs(genl::header_size), what, &cmd_set);
+    attr_decoder top(m.attrs(genl::header_size), what, &tables::cmd_attrs);
     std::optional<attr_view> nest;
     while (top.next())
         if (top.type() == type) nest = top.attr();
@@ -172,7 +171,7 @@ result<service> parse_service(message_view m) {
     bool have_af = false, have_proto = false, have_port = false, have_netmask = false, have_wide = false;
     std::optional<attr_view> addr;
     stats legacy;
-    attr_decoder in(nest->nested(), "service", &service_set);
+    attr_decoder in(nest->nested(), "service", &tables::service_attrs);
     while (in.next()) {
         switch (in.type()) {
         case IPVS_SVC_ATTR_AF: af = in.get<std::uint16_t>(); have_af = true; break;
@@ -219,7 +218,7 @@ result<destination> parse_dest(message_view m, std::uint16_t service_family) {
     std::uint16_t af = service_family;
     bool have_wide = false;
     stats legacy;
-    attr_decoder in(nest->nested(), "destination", &dest_set);
+    attr_decoder in(nest->nested(), "destination", &tables::dest_attrs);
     while (in.next()) {
         switch (in.type()) {
         case IPVS_DEST_ATTR_ADDR: addr = in.attr(); break;  // read once the family is known
@@ -256,7 +255,7 @@ result<sync_daemon> parse_daemon(message_view m) {
     auto nest = only_nest(m, IPVS_CMD_ATTR_DAEMON, "sync daemon");
     if (!nest) return fail(nest.error());
     sync_daemon d;
-    attr_decoder in(nest->nested(), "sync daemon", &daemon_set);
+    attr_decoder in(nest->nested(), "sync daemon", &tables::daemon_attrs);
     while (in.next()) {
         switch (in.type()) {
         case IPVS_DAEMON_ATTR_STATE: d.state = static_cast<daemon_state>(in.get<std::uint32_t>()); break;
@@ -276,7 +275,7 @@ result<sync_daemon> parse_daemon(message_view m) {
 
 result<timeouts> parse_timeouts(message_view m) {
     timeouts t;
-    attr_decoder in(m.attrs(genl::header_size), "timeouts", &cmd_set);
+    attr_decoder in(m.attrs(genl::header_size), "timeouts", &tables::cmd_attrs);
     while (in.next()) {
         switch (in.type()) {
         case IPVS_CMD_ATTR_TIMEOUT_TCP: t.tcp = in.get<std::uint32_t>(); break;
@@ -290,12 +289,9 @@ result<timeouts> parse_timeouts(message_view m) {
 }
 
 result<info> parse_info(message_view m) {
-    // The get-info reply's own attribute ids (specs/ipvs.yaml: info-attrs).
-    static constexpr attr_name info_names[] = {{}, {"version"}, {"conn-tab-size"}};
-    static constexpr attr_set info_set{"info", info_names};
     info i;
     bool have_version = false;
-    attr_decoder in(m.attrs(genl::header_size), "info", &info_set);
+    attr_decoder in(m.attrs(genl::header_size), "info", &tables::info_attrs);
     while (in.next()) {
         if (in.type() == IPVS_INFO_ATTR_VERSION) {
             i.version = in.get<std::uint32_t>();

@@ -43,7 +43,7 @@ result<std::string> find_spec(std::string_view family, const std::vector<std::st
     std::string searched;
     for (const auto& d : dirs) searched += (searched.empty() ? "" : ":") + d;
     error e(errc::family_not_found, fmt::format("no spec for family '{}' in {}", family, searched));
-    e.hint = "set NLPP_SPEC_PATH or pass --spec FILE";
+    e.set_hint("set NLPP_SPEC_PATH or pass --spec FILE");
     return fail(std::move(e));
 }
 
