@@ -14,25 +14,17 @@ weak/unique so that every library resolves to one copy.
 """
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from harness import check, report, run  # noqa: E402
+
 LAYERS = ["core", "socket", "genl", "ipvs", "ynl"]
-passed, failed = 0, []
-
-
-def check(name, ok, detail=""):
-    global passed
-    if ok:
-        passed += 1
-    else:
-        failed.append(name)
-        print(f"FAIL: {name} {detail}"[:3000])
 
 
 def out(*cmd):
-    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return run(list(cmd)).stdout
 
 
 def header_words(include_dir):
@@ -96,9 +88,8 @@ def main():
                     continue
                 else:
                     bad.append(f"{kind} {name}")
-            check(f"{f}: exports only nlpp:: API", not bad and strong > 0, "\n  " + "\n  ".join(bad))
-    print(f"symbols: {passed} passed, {len(failed)} failed")
-    return 1 if failed else 0
+            check(f"{f}: exports only nlpp:: API", not bad and strong > 0, "\n  " + "\n  ".join(bad), width=3000)
+    return report("symbols")
 
 
 sys.exit(main())

@@ -12,39 +12,24 @@ without them (and not under CI=true) those checks skip with a message.
 import json
 import os
 import re
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from harness import check, report, run  # noqa: E402
 
 GENL = sys.argv[1]
 PYYNL = "/usr/local/share/ynl/pyynl/cli.py"
 NLCTRL_SPEC = "/usr/local/share/ynl/specs/nlctrl.yaml"  # the 6.12 one: pyynl 6.12 cannot read newer ones
 CI = os.environ.get("CI") == "true"
 NS = f"nlpp-genl-{os.getpid()}"
-passed, failed = 0, []
-
-
-def check(name, ok, detail=""):
-    global passed
-    if ok:
-        passed += 1
-    else:
-        failed.append(name)
-        print(f"FAIL: {name} {detail}"[:2000])
-
-
-def run(cmd, ok=True):
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if ok and p.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)}: {p.stderr.strip()}")
-    return p
 
 
 def ours(*args, ok=True):
-    return run([GENL, "--netns", NS, *args], ok)
+    return run([GENL, "--netns", NS, *args], ok=ok)
 
 
 def genl(*args, ok=True):
-    return run(["ip", "netns", "exec", NS, "genl", "ctrl", *args], ok)
+    return run(["ip", "netns", "exec", NS, "genl", "ctrl", *args], ok=ok)
 
 
 def parse_families(text):
@@ -219,8 +204,7 @@ def main():
         check("show of a missing family fails", bad.returncode == 1 and "no-such-family" in bad.stderr, bad.stderr)
     finally:
         run(["ip", "netns", "del", NS], ok=False)
-    print(f"nlpp-genl cli: {passed} passed, {len(failed)} failed")
-    return 1 if failed else 0
+    return report("nlpp-genl cli")
 
 
 sys.exit(main())

@@ -16,7 +16,6 @@ counted and printed as not run; under CI=true every request must run.
 import json
 import os
 import socket
-import subprocess
 import sys
 import time
 
@@ -24,34 +23,10 @@ import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from specs import CI, record_not_run, spec_file  # noqa: E402
+from harness import Netns, ifindex, run, tally  # noqa: E402
 
 YNL = sys.argv[1]
-passed, failed, not_run = 0, [], []
-
-
-def run(cmd, ok=True):
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if ok and p.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)}: {p.stderr.strip()}")
-    return p
-
-
-class Netns:
-    count = 0
-
-    def __enter__(self):
-        Netns.count += 1
-        self.name = f"nlpp-enc-{os.getpid()}-{Netns.count}"
-        run(["ip", "netns", "add", self.name])
-        # No link-local addresses and no DAD: nothing moves on its own.
-        # (Written to /proc/sys directly: a minimal Debian has no sysctl.)
-        run(["ip", "netns", "exec", self.name, "sh", "-c", "for c in all default; do echo 0 > /proc/sys/net/ipv6/conf/$c/accept_dad; "
-             "echo 1 > /proc/sys/net/ipv6/conf/$c/addr_gen_mode; done"])
-        run(["ip", "-n", self.name, "link", "set", "lo", "up"])
-        return self.name
-
-    def __exit__(self, *exc):
-        run(["ip", "netns", "del", self.name], ok=False)
+not_run = []
 
 
 # ---------------------------------------------------------------- the spec set
@@ -211,10 +186,6 @@ def compare(mine_ns, their_ns):
 
 
 # ---------------------------------------------------------------- the requests
-
-def ifindex(ns, name):
-    return jrun(ns, ["ip", "-j", "link", "show", name])[0]["ifindex"]
-
 
 VETH = [["ip", "link", "add", "va", "address", "02:00:00:00:0a:01", "type", "veth", "peer", "name", "vb", "address", "02:00:00:00:0b:01"]]
 VETH_UP = VETH + [["ip", "link", "set", "va", "up"], ["ip", "link", "set", "vb", "up"]]
@@ -437,32 +408,31 @@ CASES = [
 
 
 def run_case(c):
-    global passed
     why = c.why_not() if c.why_not else None
     if why:
         not_run.append(c.name)
         record_not_run("ynl.encode_oracle", 1, f"{c.name}: {why}")
         return
     start = time.monotonic()
-    with Netns() as mine, Netns() as theirs:
+    with Netns("nlpp-enc", still_ipv6=True) as mine, Netns("nlpp-enc", still_ipv6=True) as theirs:
         for ns in (mine, theirs):
             for cmd in c.prep:
                 run(["ip", "netns", "exec", ns] + cmd)
         p = run([YNL, "--netns", mine] + c.ynl(mine), ok=False)
         if p.returncode != 0:
-            failed.append(c.name)
+            tally.failed.append(c.name)
             print(f"FAIL {c.name}: nlpp-ynl: {p.stderr.strip()}")
             return
         for cmd in c.tool:
             run(["ip", "netns", "exec", theirs] + cmd)
         d = compare(mine, theirs)
     if d:
-        failed.append(c.name)
+        tally.failed.append(c.name)
         print(f"FAIL {c.name}: {len(d)} field(s) differ from the oracle's (nlpp-ynl vs ip/tc/nft):")
         for path, a, b in d[:10]:
             print(f"    {path}: {json.dumps(a)[:300]} vs {json.dumps(b)[:300]}")
     else:
-        passed += 1
+        tally.passed += 1
         print(f"ok   {c.name} ({time.monotonic() - start:.1f} s)")
 
 
@@ -474,9 +444,9 @@ if __name__ == "__main__":
         try:
             run_case(c)
         except Exception as e:  # a failed command: report and go on
-            failed.append(c.name)
+            tally.failed.append(c.name)
             print(f"FAIL {c.name}: {e}")
-    print(f"encoder vs ip/tc/nft: {passed} passed, {len(failed)} failed, {len(not_run)} skipped")
+    print(f"encoder vs ip/tc/nft: {tally.passed} passed, {len(tally.failed)} failed, {len(not_run)} skipped")
     if CI and not_run:
         print("FAIL: under CI=true every request must run (NLPP_SPEC_PATH should be the shared kernel specs)")
-    sys.exit(1 if failed or (CI and not_run) else 0)
+    sys.exit(1 if tally.failed or (CI and not_run) else 0)

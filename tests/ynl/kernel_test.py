@@ -16,19 +16,11 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from specs import CI, SPECS, record_not_run, spec_file, spec_says  # noqa: E402
+from harness import Netns, check, ifindex, report, run  # noqa: E402
 
 YNL = sys.argv[1]
 PYYNL = "/usr/local/share/ynl/pyynl/cli.py"
-passed, failed, not_run = 0, [], []
-
-
-def check(name, ok, detail=""):
-    global passed
-    if ok:
-        passed += 1
-    else:
-        failed.append(name)
-        print(f"FAIL: {name} {detail}"[:2000])
+not_run = []
 
 
 def needs_spec(family, checks):
@@ -67,41 +59,14 @@ def named(family, new, old):
     return new if spec_says(family, f"name: {new}\n") else old
 
 
-def run(cmd, ns=None, ok=True, stdin=None):
-    if ns:
-        cmd = ["ip", "netns", "exec", ns] + cmd
-    p = subprocess.run(cmd, capture_output=True, text=True, input=stdin)
-    if ok and p.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)}: {p.stderr.strip()}")
-    return p
-
-
 def ynl(ns, family, *args, ok=True):
     """Runs nlpp-ynl with --output-json; returns the decoded lines."""
     p = run([YNL, "--family", family, "--netns", ns, "--output-json", *args], ok=ok)
     return [json.loads(line) for line in p.stdout.splitlines() if line.strip()], p
 
 
-class Netns:
-    count = 0
-
-    def __enter__(self):
-        Netns.count += 1
-        self.name = f"nlpp-ynl-{os.getpid()}-{Netns.count}"
-        run(["ip", "netns", "add", self.name])
-        run(["ip", "-n", self.name, "link", "set", "lo", "up"])
-        return self.name
-
-    def __exit__(self, *exc):
-        run(["ip", "netns", "del", self.name], ok=False)
-
-
-def ifindex(ns, name):
-    return json.loads(run(["ip", "-n", ns, "-j", "link", "show", name]).stdout)[0]["ifindex"]
-
-
 def test_rt_link():
-    with Netns() as ns:
+    with Netns("nlpp-ynl") as ns:
         def new(j, *flags):
             return ynl(ns, "rt-link", "--do", "newlink", "--create", "--excl", *flags, "--json", json.dumps(j))
 
@@ -141,7 +106,7 @@ def test_rt_link():
 
 
 def test_rt_addr_route():
-    with Netns() as ns:
+    with Netns("nlpp-ynl") as ns:
         run(["ip", "-n", ns, "link", "add", "va", "type", "veth", "peer", "name", "vb"])
         run(["ip", "-n", ns, "link", "set", "va", "up"])
         idx = ifindex(ns, "va")
@@ -179,7 +144,7 @@ def test_rt_addr_route():
 
 
 def test_tc():
-    with Netns() as ns:
+    with Netns("nlpp-ynl") as ns:
         run(["ip", "-n", ns, "link", "add", "va", "type", "veth", "peer", "name", "vb"])
         va, vb = ifindex(ns, "va"), ifindex(ns, "vb")
 
@@ -220,7 +185,7 @@ def test_tc():
 
 
 def test_genetlink():
-    with Netns() as ns:
+    with Netns("nlpp-ynl") as ns:
         run(["ip", "-n", ns, "link", "add", "va", "type", "veth", "peer", "name", "vb"])
         devs, _ = ynl(ns, "netdev", "--dump", "dev-get")
         links = {l["ifindex"] for l in json.loads(run(["ip", "-n", ns, "-j", "link"]).stdout)}
@@ -245,7 +210,7 @@ def test_genetlink():
 
 
 def test_conntrack_nftables():
-    with Netns() as ns:
+    with Netns("nlpp-ynl") as ns:
         # nftables: table and chain in one batch.
         out, p = ynl(ns, "nftables", "--multi", "batch-begin", '{"res-id": 10}',
                      "--multi", "newtable", '{"nfgen-family": 2, "name": "t"}',
@@ -308,7 +273,7 @@ def test_pyynl_oracle():
         else:
             print(f"SKIP pyynl oracle: {PYYNL} missing (run scripts/kernel-specs.sh)")
         return
-    with Netns() as ns:
+    with Netns("nlpp-ynl") as ns:
         # A quiet fixture: no traffic, no DAD, so both dumps see the same state.
         run(["ip", "-n", ns, "link", "add", "va", "type", "veth", "peer", "name", "vb"])
         run(["ip", "-n", ns, "addr", "add", "10.2.0.1/24", "dev", "va"])
@@ -332,7 +297,7 @@ def test_pyynl_oracle():
 
 
 def test_notifications():
-    with Netns() as ns:
+    with Netns("nlpp-ynl") as ns:
         listen = subprocess.Popen(["ip", "netns", "exec", ns, YNL, "--family", "rt-link", "--subscribe", "rtnlgrp-link", "--duration", "3",
                                    "--output-json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         gl = subprocess.Popen(["ip", "netns", "exec", ns, YNL, "--family", "netdev", "--subscribe", "mgmt", "--duration", "3",
@@ -355,7 +320,7 @@ def test_permissions():
     """Without CAP_NET_ADMIN, changes fail naming the capability and leave
     nothing behind; reads keep working."""
     drop = ["setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin"]
-    with Netns() as ns:
+    with Netns("nlpp-ynl") as ns:
         p = run(drop + [YNL, "--family", "rt-link", "--netns", ns, "--do", "newlink", "--create", "--json",
                         '{"ifname": "br9", "linkinfo": {"kind": "bridge"}}'], ok=False)
         check("no CAP_NET_ADMIN: newlink names the capability", p.returncode == 1 and "needs CAP_NET_ADMIN" in p.stderr, p.stderr)
@@ -378,5 +343,4 @@ if __name__ == "__main__":
             t()
         except Exception as e:  # a failed command: report and go on
             check(t.__name__, False, repr(e))
-    print(f"nlpp-ynl kernel tests: {passed} passed, {len(failed)} failed" + (f", {sum(not_run)} skipped" if not_run else ""))
-    sys.exit(1 if failed else 0)
+    sys.exit(report("nlpp-ynl kernel tests", f", {sum(not_run)} skipped" if not_run else ""))

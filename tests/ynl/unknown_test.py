@@ -17,32 +17,15 @@ where tests/support/specs.py finds the kernel's specs; both sets work.
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from specs import SPECS, spec_file  # noqa: E402
+from harness import check, report, run  # noqa: E402
 
 YNL = sys.argv[1]
 NS = f"nlpp-unknown-{os.getpid()}"
-passed, failed = 0, []
-
-
-def check(name, ok, detail=""):
-    global passed
-    if ok:
-        passed += 1
-    else:
-        failed.append(name)
-        print(f"FAIL: {name} {detail}"[:2000])
-
-
-def run(cmd, ok=True):
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if ok and p.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)}: {p.stderr.strip()}")
-    return p
 
 
 def rt_route_spec():
@@ -108,8 +91,7 @@ def main():
                       str(blackhole))
         finally:
             run(["ip", "netns", "del", NS], ok=False)
-    print(f"ynl unknown: {passed} passed, {len(failed)} failed")
-    return 1 if failed else 0
+    return report("ynl unknown")
 
 
 sys.exit(main())
