@@ -106,6 +106,16 @@ same --stop-daemon backup
 same -Z -t 10.9.9.9:80
 same --set 1 2
 same -Ln -t 10.9.9.9:80
+# Usage errors (the parser's unit tests, tests/ipvs/command_line_test.cpp, hold more).
+same -L -c --stats
+same -L -t 10.0.0.1:80 -c
+same -A -f 0
+same -A -6
+same -Q
+same --set 1 2 x
+same -A -u 10.0.0.8:80 -s sh -b sh-port,mh-port
+same --start-daemon master --mcast-group 1.2.3.4
+same -a -t 10.0.0.1:80 -r [2001:db8::20]:80 -m
 # Without CAP_NET_ADMIN: the same refusal as ipvsadm, and the library names the capability.
 noadmin() { in_ns setpriv --inh-caps=-net_admin --bounding-set=-net_admin "$@"; }
 a=$(noadmin ipvsadm -A -t 10.0.0.77:80 2>&1); ra=$?

@@ -1,12 +1,9 @@
 // Listings of nlpp-ipvs: ipvsadm 1.31's text formats (byte for byte, but
-// for the true 64-bit destination counters) and the JSON state schema that
-// `apply` reads back. Pure functions over snapshots, testable without a
-// kernel.
+// for the true 64-bit destination counters). Pure functions over snapshots,
+// testable without a kernel. The JSON listings are state_json.hpp's.
 #pragma once
 
 #include <nlpp/ipvs/client.hpp>
-
-#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <string>
@@ -29,12 +26,7 @@ std::string listing(const info& i, const std::vector<service_entry>& entries, un
 std::string timeout_line(const timeouts& t);
 std::string daemon_lines(const std::vector<sync_daemon>& ds);
 std::string connections(const std::string& proc_text, unsigned format);  // -c, from /proc/net/ip_vs_conn
-
-// JSON: the state schema (see docs/ipvs-json.md).
-nlohmann::ordered_json to_json(const std::vector<service_entry>& entries);
-nlohmann::ordered_json to_json(const timeouts& t);
-nlohmann::ordered_json to_json(const std::vector<sync_daemon>& ds);
-// Reads a desired state; errors name the JSON path ("services[2].destinations[0].port: ...").
-result<std::vector<service_entry>> state_from_json(const nlohmann::json& j);
+// The -b words for a service's scheduler flags ("sh-port,sh-fallback"; "" for none).
+std::string sched_flags(const service& s);
 
 }  // namespace nlpp::ipvs::cli

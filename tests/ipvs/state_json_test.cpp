@@ -1,0 +1,99 @@
+// nlpp-ipvs's JSON state schema without a kernel: the example and the
+// defaults of docs/ipvs.md ("The JSON state schema") read as documented, and
+// bad input is refused with the JSON path of the fault. apply against a
+// kernel is tests/ipvs/apply_cli.sh's (in the VM).
+#include "state_json.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace {
+
+using namespace nlpp::ipvs;
+using nlohmann::json;
+
+address ip(const char* s) { return address::parse(s).value(); }
+
+// The state is refused with an error that starts with `why` (what() may add
+// the error code's text after it).
+void expect_refused(const char* text, const std::string& why) {
+    auto s = cli::state_from_json(json::parse(text));
+    if (s) return ADD_FAILURE() << "accepted: " << text;
+    EXPECT_TRUE(s.error().what().starts_with(why)) << s.error().what() << "\ndoes not start with\n" << why;
+}
+
+TEST(IpvsStateJson, TheDocumentedExample) {
+    auto s = cli::state_from_json(json::parse(R"({"services": [
+      {"protocol": "tcp", "address": "10.0.0.1", "port": 80,
+       "scheduler": "rr", "flags": ["persistent"], "timeout": 300, "netmask": 24,
+       "persistence_engine": "sip",
+       "destinations": [
+         {"address": "192.0.2.10", "port": 8080, "forwarding": "masq", "weight": 3,
+          "upper_threshold": 0, "lower_threshold": 0},
+         {"address": "2001:db8::60", "port": 80, "forwarding": "tunnel", "weight": 1,
+          "tunnel": {"type": "gue", "port": 6080, "checksum": "csum"}}
+       ]},
+      {"fwmark": 5, "family": "ipv6", "scheduler": "mh", "flags": ["mh-port"]}
+    ]})"));
+    ASSERT_TRUE(s) << s.error().what();
+    ASSERT_EQ(s->size(), 2u);
+    const service& a = (*s)[0].service;
+    EXPECT_EQ(a.key, service_key(virtual_service{protocol::tcp, ip("10.0.0.1"), 80}));
+    EXPECT_EQ(a.scheduler, "rr");
+    EXPECT_EQ(a.pe_name, "sip");
+    EXPECT_EQ(a.flags, service_flags::persistent);
+    EXPECT_EQ(a.timeout, 300u);
+    EXPECT_EQ(a.netmask, 24);
+    ASSERT_EQ((*s)[0].destinations.size(), 2u);
+    const destination& d0 = (*s)[0].destinations[0];
+    EXPECT_EQ(d0.address, ip("192.0.2.10"));
+    EXPECT_EQ(d0.port, 8080);
+    EXPECT_EQ(d0.fwd, forwarding::masq);
+    EXPECT_EQ(d0.weight, 3u);
+    const destination& d1 = (*s)[0].destinations[1];
+    EXPECT_EQ(d1.fwd, forwarding::tunnel);
+    EXPECT_EQ(d1.tun_type, tunnel_type::gue);
+    EXPECT_EQ(d1.tun_port, 6080);
+    EXPECT_EQ(d1.tun_flags, tunnel_flags::csum);
+    const service& b = (*s)[1].service;
+    EXPECT_EQ(b.key, service_key(firewall_mark{5, 10}));
+    EXPECT_EQ(b.flags, service_flags::mh_port);
+}
+
+TEST(IpvsStateJson, Defaults) {
+    auto s = cli::state_from_json(json::parse(R"({"services": [
+      {"address": "10.0.0.1", "flags": ["persistent", "hashed"], "netmask": 32,
+       "destinations": [{"address": "192.0.2.1"}]},
+      {"address": "10.0.0.2", "port": 53, "protocol": "udp", "timeout": 60},
+      {"fwmark": 7}]})"));
+    ASSERT_TRUE(s) << s.error().what();
+    const service& a = (*s)[0].service;
+    EXPECT_EQ(a.key, service_key(virtual_service{protocol::tcp, ip("10.0.0.1"), 0}));
+    EXPECT_EQ(a.scheduler, "wlc");
+    EXPECT_EQ(a.flags, service_flags::persistent);  // hashed is ignored on input
+    EXPECT_EQ(a.timeout, 300u);                     // persistent alone: 300 s
+    EXPECT_EQ(a.netmask, 0);                        // 32: the whole address
+    const destination& d = (*s)[0].destinations[0];
+    EXPECT_EQ(d.port, 0);
+    EXPECT_EQ(d.fwd, forwarding::masq);
+    EXPECT_EQ(d.weight, 1u);
+    EXPECT_EQ(d.tun_type, tunnel_type::ipip);
+    EXPECT_EQ((*s)[1].service.flags, service_flags::persistent);  // a timeout implies persistent
+    EXPECT_EQ((*s)[2].service.key, service_key(firewall_mark{7, 2}));
+}
+
+TEST(IpvsStateJson, FaultsNameTheirPath) {
+    expect_refused(R"({"services": [{"address": "10.0.0.1"}, {"address": "10.0.0.2", "port": 70000}]})", "$.services[1].port: expected an integer from 0 to 65535, got 70000");
+    expect_refused(R"({"services": [{"address": "10.0.0.1", "destinations": [{"address": "192.0.2.1", "port": "x"}]}]})", "$.services[0].destinations[0].port: expected an integer from 0 to 65535, got \"x\"");
+    expect_refused(R"({"services": [{"address": "10.0.0.1", "colour": "red"}]})", "$.services[0].colour: unknown key");
+    expect_refused(R"({"services": [{"address": "10.0.0.1"}, {"address": "10.0.0.1"}]})", "$.services[1]: service TCP 10.0.0.1:0 is listed twice");
+    expect_refused(R"({"services": [{"address": "10.0.0.1", "destinations": [{"address": "192.0.2.1", "forwarding": "nat"}]}]})", "$.services[0].destinations[0].forwarding: 'nat' is not one of masq, local, tunnel, route, bypass");
+    expect_refused(R"({"services": [{"protocol": "icmp", "address": "10.0.0.1"}]})", "$.services[0].protocol: 'icmp' is not one of tcp, udp, sctp");
+    expect_refused(R"({"services": [{"port": 80}]})", "$.services[0]: a service needs an address (or a fwmark)");
+    expect_refused(R"({"services": [{"address": "10.0.0.1", "flags": ["sticky"]}]})", "$.services[0].flags[0]: unknown flag \"sticky\"");
+    expect_refused(R"({"servers": []})", "$.servers: unknown key");
+    expect_refused(R"({})", "$: expected \"services\": [...]");
+}
+
+}  // namespace
