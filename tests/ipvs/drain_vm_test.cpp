@@ -75,7 +75,9 @@ protected:
     }
     // One short connection: the name of the server that answered it.
     std::string who_answers(std::uint16_t port = 80) {
-        auto out = cl_->run(fmt::format("sh -c 'echo hi | socat -t 2 - TCP:{}:{} || true'", vip, port));
+        std::string out;
+        for (int i = 0; i < 3 && out.empty(); ++i)  // a slow emulated VM may drop a first SYN
+            out = cl_->run(fmt::format("sh -c 'echo hi | socat -t 10 - TCP:{}:{} || true'", vip, port));
         return out.substr(0, out.find('\n'));
     }
     std::string ipvsadm(const std::string& args) { return dir_->run("ipvsadm " + args); }
@@ -157,7 +159,7 @@ TEST_F(ipvs_drain, open_connections_hold_a_drained_destination_until_they_close)
     EXPECT_EQ(r->drained[0].why, drain_outcome::reason::drained);
     EXPECT_FALSE(r->drained[0].failure);
     EXPECT_EQ(r->failed(), 0u);
-    EXPECT_LT(secs, 30) << "deleted when the connection closed, not at the timeout";
+    EXPECT_LT(secs, 55) << "deleted when the connection closed, not at the timeout (60 s)";
     EXPECT_EQ(dest_line("192.0.2.10:8080"), "") << ipvsadm("-Ln");
     EXPECT_NE(dest_line("192.0.2.130:8080"), "");
 }
@@ -252,9 +254,30 @@ TEST_F(ipvs_drain, what_someone_else_deletes_meanwhile_is_reported_as_gone) {
     EXPECT_EQ(ipvsadm("-Sn"), "");
 }
 
+// Scopes need no traffic: one namespace with a dummy interface.
+class ipvs_scope_vm : public ::testing::Test {
+protected:
+    void SetUp() override {
+        NLPP_REQUIRE_ROOT();
+        ns_.emplace();
+        ns_->run("sh -c 'ip link add dum0 type dummy && ip addr add 192.0.2.1/24 dev dum0 && ip link set dum0 up'");
+        auto c = client::open({.netns = ns_->name()});
+        if (!c && c.error().is(nlpp::errc::family_not_found)) {
+            if (nlpp::test::in_ci() && std::getenv("NLPP_IN_VM")) FAIL() << c.error().what();
+            GTEST_SKIP() << "IPVS is not available in this kernel (" << c.error().what()
+                         << "); run the IPVS tests through scripts/ipvs-vm.sh";
+        }
+        ASSERT_TRUE(c) << c.error().what();
+        ipvs_.emplace(std::move(*c));
+    }
+    std::string ipvsadm(const std::string& args) { return ns_->run("ipvsadm " + args); }
+    std::optional<netns> ns_;
+    std::optional<client> ipvs_;
+};
+
 // Two owners in one namespace: every apply of the first (additions, edits,
 // drains, and an empty state) leaves the second's services as they were.
-TEST_F(ipvs_drain, a_second_owners_services_survive_every_apply_of_the_first) {
+TEST_F(ipvs_scope_vm, a_second_owners_services_survive_every_apply_of_the_first) {
     ipvsadm("-A -t 198.51.100.200:80 -s wlc");
     ipvsadm("-a -t 198.51.100.200:80 -r 192.0.2.10:8080 -m -w 2");
     ipvsadm("-A -f 5 -s rr");
