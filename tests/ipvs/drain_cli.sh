@@ -15,55 +15,15 @@
 #   tests/ipvs/drain_cli.sh PATH/TO/nlpp-ipvs      (needs socat)
 set -u
 nlpp=$(readlink -f "$1")
-if [[ -z ${NLPP_DRAIN_DIRECTOR:-} ]]; then  # run inside the director's namespace
-  command -v socat >/dev/null || { echo "socat is missing (scripts/deps.sh vm installs it)"; echo "0 passed, 1 failed"; exit 1; }
-  ip netns add nlpp-dr-$$-d || exit 1
-  NLPP_DRAIN_DIRECTOR=nlpp-dr-$$-d ip netns exec nlpp-dr-$$-d bash "$0" "$nlpp"
-  rc=$?
-  ip netns del nlpp-dr-$$-d
-  exit $rc
-fi
-dir=$NLPP_DRAIN_DIRECTOR p=${NLPP_DRAIN_DIRECTOR%-d}
-cl=$p-c s1=$p-s1 s2=$p-s2
-vip=203.0.113.1
+source "$(dirname "$0")/nat_topology.sh"
+nat_enter nlpp-dr "$0" "$nlpp"
 pass=0 failn=0
 ok() { pass=$((pass + 1)); }
 bad() { failn=$((failn + 1)); echo "FAIL: $*"; }
 in_ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
 work=$(mktemp -d)
-cleanup() {
-  local n pids
-  for n in $cl $s1 $s2; do
-    pids=$(ip netns pids "$n" 2>/dev/null)
-    [[ -n $pids ]] && kill $pids 2>/dev/null
-  done
-  wait 2>/dev/null
-  for n in $cl $s1 $s2; do ip netns del "$n" 2>/dev/null; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-ip link set lo up
-for n in $cl $s1 $s2; do ip netns add "$n" && ip -n "$n" link set lo up; done
-ip -n "$cl" link add eth0 type veth peer name c0 netns "$dir"
-ip -n "$s1" link add eth0 type veth peer name s1 netns "$dir"
-ip -n "$s2" link add eth0 type veth peer name s2 netns "$dir"
-ip -n "$cl" addr add 198.51.100.2/24 dev eth0
-ip addr add 198.51.100.1/24 dev c0
-ip addr add $vip/32 dev lo
-ip addr add 192.0.2.1/25 dev s1
-ip addr add 192.0.2.129/25 dev s2
-ip -n "$s1" addr add 192.0.2.10/25 dev eth0
-ip -n "$s2" addr add 192.0.2.130/25 dev eth0
-for l in "$cl eth0" "$s1 eth0" "$s2 eth0" "$dir c0" "$dir s1" "$dir s2"; do
-  read -r n dev <<<"$l"
-  ip -n "$n" link set "$dev" up
-done
-ip -n "$cl" route add default via 198.51.100.1
-ip -n "$s1" route add default via 192.0.2.1
-ip -n "$s2" route add default via 192.0.2.129
-sysctl -qw net.ipv4.ip_forward=1
-if ! "$nlpp" -Ln >/dev/null; then echo "IPVS not available: run through scripts/ipvs-vm.sh"; echo "0 passed, 1 failed"; exit 1; fi
+trap 'nat_cleanup; rm -rf "$work"' EXIT
+nat_setup "$nlpp"
 in_ns "$s1" socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo s1; exec cat' &
 in_ns "$s2" socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo s2; exec cat' &
 for n in $s1 $s2; do
@@ -210,24 +170,27 @@ apply a3 --drain-timeout 60 "$work/s2.json"
 # 4. Deleted by ipvsadm during the drain: reported, the run ends well.
 apply a4 "$work/both.json"
 conn_to_s1
-"$nlpp" apply --drain-timeout 60 "$work/s2.json" >"$work/drain4" 2>"$work/drain4.err" &
+# On a terminal (script(1) gives it one; stdout and stderr both go there): progress.
+script -qec "'$nlpp' apply --drain-timeout 60 '$work/s2.json'" /dev/null >"$work/drain4" 2>&1 &
 drainer=$!
-wait_for 20 is w 0 field 192.0.2.10 3 || bad "s1 not at weight 0 before ipvsadm -d"
+wait_for 20 grep -q "draining 1 destination: 1 active, [0-9]* inactive connections, [0-9]* s left" "$work/drain4" && ok ||
+  bad "no progress on a terminal: $(cat -v "$work/drain4")"
 ipvsadm -d -t $vip:80 -r 192.0.2.10:8080
 wait_for 20 eval '! kill -0 $drainer 2>/dev/null' || bad "the drain did not notice the deletion"
 wait $drainer
 rc=$?
 [[ $rc == 0 ]] && ok || bad "drain after ipvsadm -d: exit $rc"
-grep -qxF "del dest TCP $vip:80 -> 192.0.2.10:8080: already gone (deleted by someone else during the drain)" "$work/drain4" && ok ||
-  bad "the deletion is not reported: $(<"$work/drain4")"
-[[ $(<"$work/drain4.err") == "1 changes applied, 0 failed, 1 already gone" ]] && ok || bad "summary: '$(<"$work/drain4.err")'"
+tr '\r' '\n' <"$work/drain4" | sed 's/\x1b\[K//g' >"$work/drain4.lines"
+grep -qxF "del dest TCP $vip:80 -> 192.0.2.10:8080: already gone (deleted by someone else during the drain)" "$work/drain4.lines" && ok ||
+  bad "the deletion is not reported: $(cat -v "$work/drain4")"
+grep -qxF "1 changes applied, 0 failed, 1 already gone" "$work/drain4.lines" && ok || bad "summary: $(cat -v "$work/drain4")"
 # Its connection now stalls (expire_nodest_conn = 0: packets to a deleted destination are dropped).
 echo go >"$work/go$s1conn"
 echo stalled >"$work/reply$s1conn"
 
 # 5. Scopes: errors change nothing; the empty state removes exactly the first owner's services.
 before=$(ipvsadm -Sn)
-for args in "--scope ''" "--scope 203.0.113.1/24" "--scope tcp:203.0.113.0/24:80,,fwmark:1" "--scope 10.0.0.0/8"; do
+for args in "--scope ''" "--scope 203.0.113.1/24" "--scope tcp:203.0.113.0/24:80,,fwmark:1" "--scope udp:203.0.113.0/24:x"; do
   eval "apply a5 $args \"\$work/none.json\""
   [[ $rc == 2 ]] && ok || bad "apply $args: exit $rc, not 2"
 done
