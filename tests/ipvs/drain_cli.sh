@@ -84,8 +84,11 @@ open_conn() {  # sets conn (its number) and server (who answered)
   wait_for 10 test -s "$work/name$conn" || bad "connection $conn: no answer"
   server=$(<"$work/name$conn")
 }
+release() {  # N: lets connection N send its line (never waits long for a reader)
+  timeout 10 bash -c "echo go >'$work/go$1'" || bad "connection $1 was not waiting any more"
+}
 close_conn() {  # N: the connection still echoes, then closes
-  echo go >"$work/go$1"
+  release "$1"
   wait_for 10 test -s "$work/reply$1" && [[ $(<"$work/reply$1") == "ping$1" ]] && ok ||
     bad "connection $1 did not echo after the drain began"
 }
@@ -105,6 +108,11 @@ new_conns_go_to_s2() {
   done
   ok
 }
+finish() {  # PID: its exit status in rc, waiting at most 60 s
+  wait_for 60 eval "! kill -0 $1 2>/dev/null" || { bad "apply did not end"; kill "$1"; }
+  wait "$1"
+  rc=$?
+}
 apply() {  # OUT ARGS...: nlpp-ipvs apply; sets rc
   local out=$1
   shift
@@ -113,6 +121,7 @@ apply() {  # OUT ARGS...: nlpp-ipvs apply; sets rc
 }
 
 # 1. A drain held by an open connection.
+echo "drain_cli: step 1 ($(date +%T))"
 apply a1 "$work/both.json"
 [[ $rc == 0 && $(field 192.0.2.10 3) == 1 && $(field 192.0.2.130 3) == 1 ]] && ok || bad "apply both: $rc $(ipvsadm -Ln)"
 theirs_survive "apply both"
@@ -125,8 +134,7 @@ new_conns_go_to_s2
 sleep 1
 kill -0 $drainer 2>/dev/null && [[ -n $(field 192.0.2.10 3) ]] && ok || bad "the drain ended while a connection was open"
 close_conn $s1conn
-wait $drainer
-rc=$?
+finish $drainer
 [[ $rc == 0 ]] && ok || bad "drain: exit status $rc: $(<"$work/drain1.err")"
 [[ -z $(field 192.0.2.10 3) && $(field 192.0.2.130 3) == 1 ]] && ok || bad "s1 not deleted after its last connection: $(ipvsadm -Ln)"
 grep -qxF "del dest TCP $vip:80 -> 192.0.2.10:8080 (drained)" "$work/drain1" && ok || bad "drain output: $(<"$work/drain1")"
@@ -134,6 +142,7 @@ grep -qxF "del dest TCP $vip:80 -> 192.0.2.10:8080 (drained)" "$work/drain1" && 
 theirs_survive "drain"
 
 # 2. Killed mid-drain (SIGKILL), started again: the drain is finished; --json.
+echo "drain_cli: step 2 ($(date +%T))"
 apply a2 "$work/both.json"
 conn_to_s1
 "$nlpp" apply --drain-timeout 60 "$work/s2.json" >/dev/null 2>&1 &
@@ -146,8 +155,7 @@ wait $drainer 2>/dev/null
 drainer=$!
 wait_for 20 grep -q '"type":"progress"' "$work/drain2" || bad "the restarted run shows no progress"
 close_conn $s1conn
-wait $drainer
-rc=$?
+finish $drainer
 [[ $rc == 0 && -z $(field 192.0.2.10 3) ]] && ok || bad "restarted drain: exit $rc, $(ipvsadm -Ln)"
 python3 - "$work/drain2" <<'PY' && ok || bad "restarted run's JSON lines: $(<"$work/drain2")"
 import json, sys
@@ -163,11 +171,13 @@ PY
 theirs_survive "restart"
 
 # 3. A desired destination held at weight 0 is restored.
+echo "drain_cli: step 3 ($(date +%T))"
 ipvsadm -e -t $vip:80 -r 192.0.2.130:8080 -m -w 0
 apply a3 --drain-timeout 60 "$work/s2.json"
 [[ $rc == 0 && $(field 192.0.2.130 3) == 1 ]] && ok || bad "s2 not restored to weight 1: $(ipvsadm -Ln)"
 
 # 4. Deleted by ipvsadm during the drain: reported, the run ends well.
+echo "drain_cli: step 4 ($(date +%T))"
 apply a4 "$work/both.json"
 conn_to_s1
 # On a terminal (script(1) gives it one; stdout and stderr both go there): progress.
@@ -176,19 +186,18 @@ drainer=$!
 wait_for 20 grep -q "draining 1 destination: 1 active, [0-9]* inactive connections, [0-9]* s left" "$work/drain4" && ok ||
   bad "no progress on a terminal: $(cat -v "$work/drain4")"
 ipvsadm -d -t $vip:80 -r 192.0.2.10:8080
-wait_for 20 eval '! kill -0 $drainer 2>/dev/null' || bad "the drain did not notice the deletion"
-wait $drainer
-rc=$?
+finish $drainer
 [[ $rc == 0 ]] && ok || bad "drain after ipvsadm -d: exit $rc"
 tr '\r' '\n' <"$work/drain4" | sed 's/\x1b\[K//g' >"$work/drain4.lines"
 grep -qxF "del dest TCP $vip:80 -> 192.0.2.10:8080: already gone (deleted by someone else during the drain)" "$work/drain4.lines" && ok ||
   bad "the deletion is not reported: $(cat -v "$work/drain4")"
 grep -qxF "1 changes applied, 0 failed, 1 already gone" "$work/drain4.lines" && ok || bad "summary: $(cat -v "$work/drain4")"
 # Its connection now stalls (expire_nodest_conn = 0: packets to a deleted destination are dropped).
-echo go >"$work/go$s1conn"
+release $s1conn
 echo stalled >"$work/reply$s1conn"
 
 # 5. Scopes: errors change nothing; the empty state removes exactly the first owner's services.
+echo "drain_cli: step 5 ($(date +%T))"
 before=$(ipvsadm -Sn)
 for args in "--scope ''" "--scope 203.0.113.1/24" "--scope tcp:203.0.113.0/24:80,,fwmark:1" "--scope udp:203.0.113.0/24:x"; do
   eval "apply a5 $args \"\$work/none.json\""
