@@ -321,12 +321,13 @@ result<void> client::flush() {
     return exec(command::flush, b, "flush");
 }
 
-result<std::vector<service_entry>> client::snapshot() {
+result<std::vector<service_entry>> client::snapshot(const scope* within) {
     auto svcs = services();
     if (!svcs) return fail(svcs.error());
     std::vector<service_entry> out;
     out.reserve(svcs->size());
     for (auto& s : *svcs) {
+        if (within && !within->contains(s.key)) continue;
         auto d = dests(s.key);
         if (!d) return fail(std::move(d.error()).wrap("snapshot"));
         out.push_back({std::move(s), std::move(*d)});

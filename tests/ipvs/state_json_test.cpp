@@ -96,4 +96,29 @@ TEST(IpvsStateJson, FaultsNameTheirPath) {
     expect_refused(R"({})", "$: expected \"services\": [...]");
 }
 
+// The file's "scope": a list of scope items (docs/ipvs.md, "Scope"); each
+// fault names its JSON path.
+TEST(IpvsStateJson, TheScopeList) {
+    const auto j = json::parse(R"({"scope": ["tcp:10.96.0.0/12:443", "fwmark:100-199,2001:db8::/64"], "services": []})");
+    ASSERT_TRUE(cli::state_from_json(j));
+    auto s = cli::scope_from_json(j);
+    ASSERT_TRUE(s) << s.error().what();
+    ASSERT_TRUE(*s);
+    EXPECT_EQ((*s)->to_string(), "tcp:10.96.0.0/12:443,fwmark:100-199,2001:db8::/64");
+    auto none = cli::scope_from_json(json::parse(R"({"services": []})"));
+    ASSERT_TRUE(none);
+    EXPECT_FALSE(*none);
+    const std::pair<const char*, std::string> bad[] = {
+        {R"({"scope": [], "services": []})", "$.scope: scope: empty"},
+        {R"({"scope": "10.0.0.0/8", "services": []})", "$.scope: expected a list of strings, got \"10.0.0.0/8\""},
+        {R"({"scope": ["10.0.0.0/8", 7], "services": []})", "$.scope[1]: expected a string, got 7"},
+        {R"({"scope": ["10.0.0.0/8", "fwmark:9-3"], "services": []})", "$.scope[1]: scope item 'fwmark:9-3': the range 9-3 is empty"},
+    };
+    for (const auto& [text, why] : bad) {
+        auto r = cli::scope_from_json(json::parse(text));
+        ASSERT_FALSE(r) << text;
+        EXPECT_TRUE(r.error().what().starts_with(why)) << r.error().what() << "\ndoes not start with\n" << why;
+    }
+}
+
 }  // namespace

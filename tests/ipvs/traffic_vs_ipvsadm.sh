@@ -13,58 +13,14 @@
 #   tests/ipvs/traffic_vs_ipvsadm.sh PATH/TO/nlpp-ipvs      (needs socat)
 set -u
 nlpp=$(readlink -f "$1")
-# The script runs inside the director's namespace, so that each listing
-# costs one process (processes start slowly in the VM).
-if [[ -z ${NLPP_TRAFFIC_DIRECTOR:-} ]]; then
-  command -v socat >/dev/null || { echo "socat is missing (scripts/deps.sh vm installs it)"; echo "0 passed, 1 failed"; exit 1; }
-  ip netns add nlpp-tr-$$-d || exit 1
-  NLPP_TRAFFIC_DIRECTOR=nlpp-tr-$$-d ip netns exec nlpp-tr-$$-d bash "$0" "$nlpp"
-  rc=$?
-  ip netns del nlpp-tr-$$-d
-  exit $rc
-fi
-dir=$NLPP_TRAFFIC_DIRECTOR p=${NLPP_TRAFFIC_DIRECTOR%-d}
-cl=$p-c s1=$p-s1 s2=$p-s2
-vip=203.0.113.1
+source "$(dirname "$0")/nat_topology.sh"
+nat_enter nlpp-tr "$0" "$nlpp"
 pass=0 failn=0
 ok() { pass=$((pass + 1)); }
 bad() { failn=$((failn + 1)); echo "FAIL: $*"; }
 in_ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
-cleanup() {
-  local n pids
-  for n in $cl $s1 $s2; do
-    pids=$(ip netns pids "$n" 2>/dev/null)
-    [[ -n $pids ]] && kill $pids 2>/dev/null
-  done
-  wait 2>/dev/null
-  for n in $cl $s1 $s2; do ip netns del "$n" 2>/dev/null; done
-}
-trap cleanup EXIT
-
-ip link set lo up
-for n in $cl $s1 $s2; do ip netns add "$n" && ip -n "$n" link set lo up; done
-# client 198.51.100.2 and .3 -- 198.51.100.1 director (VIP 203.0.113.1) 192.0.2.1 -- 192.0.2.10 s1
-#                                                                        192.0.2.129 -- 192.0.2.130 s2
-ip -n "$cl" link add eth0 type veth peer name c0 netns "$dir"
-ip -n "$s1" link add eth0 type veth peer name s1 netns "$dir"
-ip -n "$s2" link add eth0 type veth peer name s2 netns "$dir"
-ip -n "$cl" addr add 198.51.100.2/24 dev eth0
-ip -n "$cl" addr add 198.51.100.3/24 dev eth0
-ip -n "$dir" addr add 198.51.100.1/24 dev c0
-ip -n "$dir" addr add $vip/32 dev lo
-ip -n "$dir" addr add 192.0.2.1/25 dev s1
-ip -n "$dir" addr add 192.0.2.129/25 dev s2
-ip -n "$s1" addr add 192.0.2.10/25 dev eth0
-ip -n "$s2" addr add 192.0.2.130/25 dev eth0
-for l in "$cl eth0" "$s1 eth0" "$s2 eth0" "$dir c0" "$dir s1" "$dir s2"; do
-  read -r n dev <<<"$l"
-  ip -n "$n" link set "$dev" up
-done
-ip -n "$cl" route add default via 198.51.100.1
-ip -n "$s1" route add default via 192.0.2.1
-ip -n "$s2" route add default via 192.0.2.129
-sysctl -qw net.ipv4.ip_forward=1  # the real servers' replies pass the director
-if ! "$nlpp" -Ln >/dev/null; then echo "IPVS not available: run through scripts/ipvs-vm.sh"; echo "0 passed, 1 failed"; exit 1; fi
+trap nat_cleanup EXIT
+nat_setup "$nlpp"
 
 # The services, made by nlpp-ipvs.
 "$nlpp" -R <<EOF || bad "nlpp-ipvs -R"

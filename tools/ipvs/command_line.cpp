@@ -597,7 +597,8 @@ std::string usage_text(std::string_view prog) {
             "  {0} -L|l [virtual-service] [options] [--json]\n"
             "  {0} -Z [virtual-service]\n  {0} --set tcp tcpfin udp\n"
             "  {0} --start-daemon {{master|backup}} [daemon-options]\n  {0} --stop-daemon {{master|backup}}\n"
-            "  {0} apply [--dry-run] [--partial] FILE|-   make the IPVS state equal to FILE (the -L --json schema)\n"
+            "  {0} apply [--dry-run] [--partial] [--scope LIST] [--drain-timeout SECONDS] [--drain-inactive] [--json] FILE|-\n"
+            "        make the IPVS state (within LIST) equal to FILE (the -L --json schema), draining what leaves\n"
             "  {0} -h\n\n",
             prog) +
            "Commands:\n"

@@ -187,13 +187,13 @@ int main(int argc, char** argv) {
         }
         cl = std::move(std::get<command_line>(parsed));
     }
+    if (is_apply) return apply_file(std::vector<std::string>(args.begin() + 1, args.end()));
     auto ipvs = client::open();
     if (!ipvs) {
         std::fprintf(stderr, "Can't initialize ipvs: %s\nAre you sure that IP Virtual Server is built in the kernel or as module?\n",
                      ipvs.error().what().c_str());
         return 2;
     }
-    if (is_apply) return apply_file(*ipvs, std::vector<std::string>(args.begin() + 1, args.end()));
     // ipvsadm starts with GET_INFO and gives up with status 2 when that fails (without CAP_NET_ADMIN, say).
     if (auto i = ipvs->get_info(); !i) {
         std::fprintf(stderr, "Can't initialize ipvs: %s\nAre you sure that IP Virtual Server is built in the kernel or as module?\n",

@@ -281,7 +281,7 @@ ordered_json to_json(const std::vector<sync_daemon>& ds) {
 
 result<std::vector<service_entry>> state_from_json(const json& j) {
     reader top("$");
-    if (auto k = known_keys(j, top, {"services"}); !k) return fail(k.error());
+    if (auto k = known_keys(j, top, {"services", "scope"}); !k) return fail(k.error());
     if (!j.contains("services") || !j.at("services").is_array()) return fail(top.err("expected \"services\": [...]"));
     std::vector<service_entry> out;
     std::set<service_key> seen;
@@ -295,6 +295,22 @@ result<std::vector<service_entry>> state_from_json(const json& j) {
         out.push_back(std::move(*e));
     }
     return out;
+}
+
+result<std::optional<scope>> scope_from_json(const json& j) {
+    if (!j.is_object() || !j.contains("scope")) return std::optional<scope>{};
+    const auto& list = j.at("scope");
+    if (!list.is_array()) return fail(reader("$.scope").err("expected a list of strings, got " + list.dump()));
+    std::vector<std::string> items;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const reader r(fmt::format("$.scope[{}]", i));
+        if (!list[i].is_string()) return fail(r.err("expected a string, got " + list[i].dump()));
+        items.push_back(list[i].get<std::string>());
+        if (auto one = scope::parse(items.back()); !one) return fail(std::move(one.error()).wrap(r.path()));
+    }
+    auto s = scope::parse(items);
+    if (!s) return fail(std::move(s.error()).wrap("$.scope"));
+    return std::optional<scope>(std::move(*s));
 }
 
 }  // namespace nlpp::ipvs::cli

@@ -16,5 +16,7 @@ nlohmann::ordered_json to_json(const timeouts& t);
 nlohmann::ordered_json to_json(const std::vector<sync_daemon>& ds);
 // Reads a desired state; errors name the JSON path ("$.services[2].destinations[0].port: ...").
 result<std::vector<service_entry>> state_from_json(const nlohmann::json& j);
+// The file's "scope": a list of scope items (scope.hpp); none: nullopt.
+result<std::optional<scope>> scope_from_json(const nlohmann::json& j);
 
 }  // namespace nlpp::ipvs::cli

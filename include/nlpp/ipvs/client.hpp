@@ -36,6 +36,7 @@
 #include <vector>
 
 #include <nlpp/genl/genl.hpp>
+#include <nlpp/ipvs/scope.hpp>
 #include <nlpp/ipvs/types.hpp>
 #include <nlpp/ipvs/wire.hpp>
 
@@ -87,8 +88,9 @@ public:
     result<void> zero(const std::optional<service_key>& key = std::nullopt);  // counters of one or all
     result<void> flush();                               // every service and destination
 
-    // Every service with its destinations.
-    result<std::vector<service_entry>> snapshot();
+    // Every service with its destinations; with `within`, only the services
+    // in that scope (the others' destinations are not read).
+    result<std::vector<service_entry>> snapshot(const scope* within = nullptr);
     // Sends the changes pipelined and returns one outcome per change
     // (nullopt: done). Fails as a whole only when the socket does.
     result<std::vector<std::optional<error>>> apply(std::span<const change> ops);
