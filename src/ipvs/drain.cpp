@@ -12,7 +12,7 @@ using clock = std::chrono::steady_clock;
 
 // The kernel says the object is not there (any more).
 bool already_gone(const error& e, change::kind k) {
-    return e.code == (k == change::kind::del_service ? std::errc::no_such_process : std::errc::no_such_file_or_directory);
+    return e.code() == (k == change::kind::del_service ? std::errc::no_such_process : std::errc::no_such_file_or_directory);
 }
 
 }  // namespace

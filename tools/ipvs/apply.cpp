@@ -53,7 +53,7 @@ nlohmann::ordered_json change_json(const char* type, const change& c) {
 }
 
 // "del dest ...: <why>" for a refused change, named once.
-std::string refused(const std::string& op, const error& e) { return e.context == op ? e.what() : op + ": " + e.what(); }
+std::string refused(const std::string& op, const error& e) { return e.context() == op ? e.what() : op + ": " + e.what(); }
 
 struct options {
     bool dry = false, json = false;

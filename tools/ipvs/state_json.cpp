@@ -113,7 +113,7 @@ result<destination> dest_from_json(const json& o, const reader& r) {
     auto a = get_string(o, "address", r, "");
     if (!a) return fail(a.error());
     auto addr = address::parse(*a);
-    if (!addr) return fail(reader(r.at("address")).err(addr.error().context));
+    if (!addr) return fail(reader(r.at("address")).err(addr.error().context()));
     d.address = *addr;
     auto port = get_uint<std::uint16_t>(o, "port", r, 65535, 0);
     auto fwd = get_enum(o, "forwarding", r, fwd_names, forwarding::masq);
@@ -173,7 +173,7 @@ result<service_entry> service_from_json(const json& o, const reader& r) {
         if (!a) return fail(a.error());
         if (a->empty()) return fail(r.err("a service needs an address (or a fwmark)"));
         auto addr = address::parse(*a);
-        if (!addr) return fail(reader(r.at("address")).err(addr.error().context));
+        if (!addr) return fail(reader(r.at("address")).err(addr.error().context()));
         auto port = get_uint<std::uint16_t>(o, "port", r, 65535, 0);
         if (!port) return fail(port.error());
         s.key = virtual_service{p, *addr, *port};
