@@ -11,20 +11,19 @@
 namespace {
 
 using namespace nlpp::ipvs;
-using nlohmann::json;
 
 address ip(const char* s) { return address::parse(s).value(); }
 
 // The state is refused with an error that starts with `why` (what() may add
 // the error code's text after it).
 void expect_refused(const char* text, const std::string& why) {
-    auto s = cli::state_from_json(json::parse(text));
+    auto s = cli::state_from_json(text);
     if (s) return ADD_FAILURE() << "accepted: " << text;
     EXPECT_TRUE(s.error().what().starts_with(why)) << s.error().what() << "\ndoes not start with\n" << why;
 }
 
 TEST(IpvsStateJson, TheDocumentedExample) {
-    auto s = cli::state_from_json(json::parse(R"({"services": [
+    auto s = cli::state_from_json(R"({"services": [
       {"protocol": "tcp", "address": "10.0.0.1", "port": 80,
        "scheduler": "rr", "flags": ["persistent"], "timeout": 300, "netmask": 24,
        "persistence_engine": "sip",
@@ -35,7 +34,7 @@ TEST(IpvsStateJson, TheDocumentedExample) {
           "tunnel": {"type": "gue", "port": 6080, "checksum": "csum"}}
        ]},
       {"fwmark": 5, "family": "ipv6", "scheduler": "mh", "flags": ["mh-port"]}
-    ]})"));
+    ]})");
     ASSERT_TRUE(s) << s.error().what();
     ASSERT_EQ(s->size(), 2u);
     const service& a = (*s)[0].service;
@@ -62,11 +61,11 @@ TEST(IpvsStateJson, TheDocumentedExample) {
 }
 
 TEST(IpvsStateJson, Defaults) {
-    auto s = cli::state_from_json(json::parse(R"({"services": [
+    auto s = cli::state_from_json(R"({"services": [
       {"address": "10.0.0.1", "flags": ["persistent", "hashed"], "netmask": 32,
        "destinations": [{"address": "192.0.2.1"}]},
       {"address": "10.0.0.2", "port": 53, "protocol": "udp", "timeout": 60},
-      {"fwmark": 7}]})"));
+      {"fwmark": 7}]})");
     ASSERT_TRUE(s) << s.error().what();
     const service& a = (*s)[0].service;
     EXPECT_EQ(a.key, service_key(virtual_service{protocol::tcp, ip("10.0.0.1"), 0}));
@@ -94,6 +93,12 @@ TEST(IpvsStateJson, FaultsNameTheirPath) {
     expect_refused(R"({"services": [{"address": "10.0.0.1", "flags": ["sticky"]}]})", "$.services[0].flags[0]: unknown flag \"sticky\"");
     expect_refused(R"({"servers": []})", "$.servers: unknown key");
     expect_refused(R"({})", "$: expected \"services\": [...]");
+    expect_refused(R"({"services": [{"address": "10.0.0.1", "port": -1}]})", "$.services[0].port: expected an integer from 0 to 65535, got -1");
+    expect_refused(R"({"services": [{"address": "10.0.0.1", "weight": 1}, {"address": "10.0.0.2", "timeout": 1.5}]})", "$.services[0].weight: unknown key");
+    expect_refused(R"({"services": [{"address": "10.0.0.2", "timeout": 1.5}]})", "$.services[0].timeout: expected an integer from 0 to 2678400, got 1.5");
+    expect_refused(R"({"services": [{"address": "10.0.0.1", "destinations": [{"address": "192.0.2.1"}, 5]}]})", "$.services[0].destinations[1]: expected an object, got 5");
+    expect_refused(R"({"services": [{"address": "10.0.0.1", "destinations": [{"address": "192.0.2.1", "tunnel": {"port": true}}]}]})", "$.services[0].destinations[0].tunnel.port: expected an integer from 0 to 65535, got true");
+    expect_refused(R"({"services": [{"address": "10.0.0.1",)", "not valid JSON: ");
 }
 
 }  // namespace

@@ -5,13 +5,7 @@
 
 #include <nlpp/ipvs/reconcile.hpp>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <iostream>
-
-#include <nlohmann/json.hpp>
 
 namespace nlpp::ipvs::cli {
 
@@ -25,18 +19,7 @@ int apply_file(client& ipvs, const std::vector<std::string>& args) {
         else return std::fprintf(stderr, "apply: unexpected argument %s\n", a.c_str()), 2;
     }
     if (file.empty()) return std::fprintf(stderr, "usage: nlpp-ipvs apply [--dry-run] [--partial] FILE|-\n"), 2;
-    nlohmann::json j;
-    try {
-        if (file == "-") j = nlohmann::json::parse(std::cin);
-        else {
-            std::ifstream f(file);
-            if (!f) return std::fprintf(stderr, "apply: cannot open %s: %s\n", file.c_str(), std::strerror(errno)), 2;
-            j = nlohmann::json::parse(f);
-        }
-    } catch (const nlohmann::json::exception& e) {
-        return std::fprintf(stderr, "apply: %s is not valid JSON: %s\n", file.c_str(), e.what()), 2;
-    }
-    auto desired = cli::state_from_json(j);
+    auto desired = cli::read_state(file);
     if (!desired) return std::fprintf(stderr, "apply: %s\n", desired.error().what().c_str()), 2;
     auto rep = reconcile(ipvs, *desired, partial ? reconcile_mode::partial : reconcile_mode::full, dry);
     if (!rep) return std::fprintf(stderr, "apply: %s\n", rep.error().what().c_str()), 1;
