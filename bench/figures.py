@@ -136,6 +136,14 @@ def ipvs_figures(r):
             f"| snapshot | `-Sn` {secs(sn['ipvsadm'])} | `-Sn` {secs(sn['nlpp-ipvs'])} "
             f"({times(sn['ipvsadm'], sn['nlpp-ipvs'])} ipvsadm) | {secs(sn['library'])} "
             f"({times(sn['ipvsadm'], sn['library'])} ipvsadm) |",
+        ]
+        if "load_json" in s:  # measured since the bench's load-from-JSON step
+            lj = s["load_json"]
+            lines += [
+                f"| load this state from JSON | `-R` {secs(lj['ipvsadm'])} | `apply FILE` {secs(lj['nlpp-ipvs'])} "
+                f"({times(lj['ipvsadm'], lj['nlpp-ipvs'])} ipvsadm) | — |",
+            ]
+        lines += [
             f"| reconcile 1% of weights | — | `apply` {rc['nlpp-ipvs_ops']:,} operations {secs(rc['nlpp-ipvs'])} "
             f"| {rc['library_ops']:,} operations {secs(rc['library'])} |",
             f"| peak RSS | `-Sn` {rss['ipvsadm-snapshot']:,} KiB | `-Sn` {rss['nlpp-ipvs-snapshot']:,} KiB, "
@@ -143,7 +151,33 @@ def ipvs_figures(r):
             "",
         ]
     out["ipvs-speed"] = "\n".join(lines + [""])
+    out["ipvs-snapshot-large"] = large_snapshot_figures(r)
     return out
+
+
+def large_snapshot_figures(r):
+    big = r.get("large_snapshot")
+    if not big:
+        return "\nNot measured yet: run bench/ipvs_bench.sh.\n"
+    lib, cli, n = big["library"], big["nlpp-ipvs"], big["services"]
+
+    def ph(p):
+        return f"{secs(p['wall'])} (user {p['user']:.2f} s, system {p['sys']:.2f} s)"
+
+    dd = lib["dest_dumps"]
+    return "\n".join([
+        "",
+        f"{n:,} services × 2 destinations, best of {len(big['rounds'])} rounds ({run_of(r)}, in the emulated VM):",
+        "",
+        "| step | time |",
+        "|---|---|",
+        f"| the service dump | {ph(lib['service_dump'])} |",
+        f"| {n:,} destination dumps, one round trip each | {ph(dd)}: {dd['wall'] / n * 1e6:.0f} µs per dump, "
+        f"{dd['sys'] / max(dd['user'] + dd['sys'], 1e-9):.0%} of the CPU time in the kernel |",
+        f"| `client::snapshot()` | {ph(lib['snapshot'])} |",
+        f"| `nlpp-ipvs -Sn` (sorted, formatted) | {ph(cli)}, peak RSS {cli['rss_kib']:,} KiB |",
+        "",
+    ])
 
 
 def figures():

@@ -5,7 +5,13 @@
 #   load:      ipvsadm -R vs nlpp-ipvs -R (pipelined)
 #   snapshot:  ipvsadm -Sn vs nlpp-ipvs -Sn (one socket, N+1 dumps), on the same state
 #   reconcile: nlpp-ipvs apply with 1% of the destinations' weights changed
+#   load from JSON: nlpp-ipvs apply of ipvsadm's state (-Ln --json) into a
+#              fresh netns, against ipvsadm -R of the same state
 # and the same three through the library in one process (nlpp-bench-ipvs).
+# Then a large snapshot (NLPP_BENCH_LARGE services, default 50,000; 0: none)
+# in phases with user and system time (nlpp-bench-ipvs-snapshot: the service
+# dump, the destination dumps one by one, a whole client::snapshot())
+# and nlpp-ipvs -Sn of the same state, user and system time apart.
 # Every load starts in a fresh netns (the kernel's dest trash list slows
 # reloads in a used one), flushed and deleted before the next one. Each
 # measurement is repeated in NLPP_BENCH_ROUNDS rounds (default 3, at least 3),
@@ -24,7 +30,8 @@ rounds=${NLPP_BENCH_ROUNDS:-3}
 ((rounds >= 3)) || { echo "ipvs_bench.sh: NLPP_BENCH_ROUNDS must be at least 3" >&2; exit 2; }
 out=${NLPP_BENCH_OUT:-$root/bench/results/ipvs.json}
 py=/usr/bin/python3
-nlpp=$build/tools/nlpp-ipvs lib=$build/bench/nlpp-bench-ipvs
+large=${NLPP_BENCH_LARGE:-50000}
+nlpp=$build/tools/nlpp-ipvs lib=$build/bench/nlpp-bench-ipvs lib_snap=$build/bench/nlpp-bench-ipvs-snapshot
 work=$(mktemp -d)
 ns=
 trap 'rm -rf "$work"; [[ -z $ns ]] || ip netns del "$ns" 2>/dev/null || true' EXIT
@@ -85,6 +92,11 @@ nlpp_block() {
   timed apply-nlpp-ipvs "$nlpp" apply "$work/desired.json" >"$work/plan.txt" 2>/dev/null
   plan=$(wc -l <"$work/plan.txt")
   [[ $plan == "$changed" ]] || fail "nlpp-ipvs apply made $plan changes, not $changed"
+  drop_ns
+  # The state ipvsadm -R made, loaded from its JSON listing.
+  fresh_ns
+  timed loadjson-nlpp-ipvs "$nlpp" apply "$work/state.json" >/dev/null 2>&1
+  inns ipvsadm -Sn | sort | cmp -s - "$work/want.txt" || fail "nlpp-ipvs apply of the JSON state left another state than ipvsadm -R"
   drop_ns
 }
 library_block() {
@@ -147,6 +159,7 @@ print(json.dumps({
     "services": n,
     "load": {"ipvsadm": best("load-ipvsadm"), "nlpp-ipvs": best("load-nlpp-ipvs"), "library": best("load-library")},
     "snapshot": {"ipvsadm": best("snap-ipvsadm"), "nlpp-ipvs": best("snap-nlpp-ipvs"), "library": best("snap-library")},
+    "load_json": {"ipvsadm": best("load-ipvsadm"), "nlpp-ipvs": best("loadjson-nlpp-ipvs")},
     "reconcile": {"nlpp-ipvs": best("apply-nlpp-ipvs"), "nlpp-ipvs_ops": changed,
                   "library": best("apply-library"), "library_ops": changed},
     "rss_kib": {"ipvsadm-snapshot": rss_of("snap-ipvsadm", "snap-ipvsadm"),
@@ -166,6 +179,8 @@ print(f"{s['services']} services x 2 destinations, best of {len(s['rounds_s']['l
 print(f"  load      ipvsadm -R  {ld['ipvsadm']:7.2f} s   nlpp-ipvs -R  {ld['nlpp-ipvs']:6.2f} s   {ld['ipvsadm'] / ld['nlpp-ipvs']:5.1f}x faster")
 print(f"  snapshot  ipvsadm -Sn {sn['ipvsadm']:7.2f} s   nlpp-ipvs -Sn {sn['nlpp-ipvs']:6.2f} s   {sn['ipvsadm'] / sn['nlpp-ipvs']:5.1f}x faster"
       f"   peak RSS {rss['ipvsadm-snapshot']} vs {rss['nlpp-ipvs-snapshot']} KiB")
+lj = s["load_json"]
+print(f"  from JSON ipvsadm -R  {lj['ipvsadm']:7.2f} s   nlpp-ipvs apply {lj['nlpp-ipvs']:5.2f} s   {lj['ipvsadm'] / lj['nlpp-ipvs']:5.1f}x faster")
 print(f"  reconcile 1%: {rc['nlpp-ipvs_ops']} operations in {rc['nlpp-ipvs']:.2f} s = {rc['nlpp-ipvs'] / sn['nlpp-ipvs']:.2f}x one nlpp snapshot"
       f" (peak RSS {rss['nlpp-ipvs-apply']} KiB; load peak RSS {rss['nlpp-ipvs-load']} KiB)")
 print(f"  library:  load {ld['library']:.2f} s ({ld['ipvsadm'] / ld['library']:.1f}x ipvsadm -R), snapshot {sn['library']:.2f} s"
@@ -175,8 +190,39 @@ for k, v in sorted(s["rounds_s"].items()):
     print(f"    {k:16} " + "  ".join(f"{x:.2f}" for x in v) + " s")
 PY
 done
+# The large snapshot: each round in a fresh netns, phases with user/system time.
+large_json=null
+if ((large > 0)); then
+  rounds_json=()
+  for ((r = 0; r < rounds; r++)); do
+    fresh_ns
+    lib_line=$(inns "$lib_snap" "$large")
+    inns /usr/bin/time -f '%e %U %S %M' -o "$work/cli" "$nlpp" -Sn >"$work/large.txt"
+    [[ $(wc -l <"$work/large.txt") == $((3 * large)) ]] || fail "nlpp-ipvs -Sn listed $(wc -l <"$work/large.txt") lines, not $((3 * large))"
+    read -r wall user sys kib <"$work/cli"
+    rounds_json+=("{\"library\": $lib_line, \"nlpp-ipvs\": {\"wall\": $wall, \"user\": $user, \"sys\": $sys, \"rss_kib\": $kib}}")
+    drop_ns
+  done
+  large_json=$($py - "$large" "${rounds_json[@]}" <<'PY'
+import json, sys
+n, rounds = int(sys.argv[1]), [json.loads(a) for a in sys.argv[2:]]
+best = min(rounds, key=lambda r: r["library"]["snapshot"]["wall"])
+cli = min(rounds, key=lambda r: r["nlpp-ipvs"]["wall"])["nlpp-ipvs"]
+lib = best["library"]
+print(json.dumps({"services": n, "library": {k: lib[k] for k in ("load", "service_dump", "dest_dumps", "snapshot")},
+                  "nlpp-ipvs": cli, "rounds": rounds}))
+s = {"library": lib, "nlpp-ipvs": cli}
+def ph(p): return f"{p['wall']:.2f} s (user {p['user']:.2f}, system {p['sys']:.2f})"
+print(f"{n} services x 2 destinations, snapshot phases (best of {len(rounds)} rounds):", file=sys.stderr)
+print(f"  service dump {ph(lib['service_dump'])}; {n} destination dumps one by one {ph(lib['dest_dumps'])}"
+      f" = {lib['dest_dumps']['wall'] / n * 1e6:.0f} us each", file=sys.stderr)
+print(f"  client::snapshot() {ph(lib['snapshot'])}", file=sys.stderr)
+print(f"  nlpp-ipvs -Sn {ph(cli)}, peak RSS {cli['rss_kib']} KiB", file=sys.stderr)
+PY
+)
+fi
 {
-  printf '{"rounds": %d, "vm": "scripts/ipvs-vm.sh: QEMU without KVM (TCG)", "sizes": [' "$rounds"
+  printf '{"rounds": %d, "vm": "scripts/ipvs-vm.sh: QEMU without KVM (TCG)", "large_snapshot": %s, "sizes": [' "$rounds" "$large_json"
   sep=''
   for s in "${sizes_json[@]}"; do printf '%s%s' "$sep" "$s"; sep=', '; done
   printf ']}\n'

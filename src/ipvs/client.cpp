@@ -6,7 +6,11 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <algorithm>
+#include <cerrno>
+#include <climits>
 #include <functional>
+#include <set>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -321,16 +325,36 @@ result<void> client::flush() {
     return exec(command::flush, b, "flush");
 }
 
-result<std::vector<service_entry>> client::snapshot(const scope* within) {
+result<std::vector<service_entry>> client::snapshot(const scope* within, std::vector<service_key>* vanished) {
     auto svcs = services();
     if (!svcs) return fail(svcs.error());
     std::vector<service_entry> out;
     out.reserve(svcs->size());
-    for (auto& s : *svcs) {
-        if (within && !within->contains(s.key)) continue;
-        auto d = dests(s.key);
-        if (!d) return fail(std::move(d.error()).wrap("snapshot"));
-        out.push_back({std::move(s), std::move(*d)});
+    for (auto& s : *svcs)
+        if (!within || within->contains(s.key)) out.push_back({std::move(s), {}});
+    // One GET_DEST dump per service, one at a time: the kernel finishes a
+    // dump (NLMSG_DONE) only when its reply is read, and refuses a second
+    // dump on a socket (EBUSY) until then, so dumps cannot be pipelined on
+    // one socket; and on 6.1 every IPVS dump holds the genetlink mutex.
+    for (auto& e : out) {
+        auto d = dests(e.service.key);
+        if (d) e.destinations = std::move(*d);
+        else if (d.error().errno_value() != ENOENT)  // ENOENT: the service is gone (see below)
+            return fail(std::move(d.error()).wrap("snapshot"));
+    }
+    // A service deleted after the service dump answers its destination dump
+    // empty (or with ENOENT), like a service without destinations: a second
+    // service dump tells them apart.
+    if (std::any_of(out.begin(), out.end(), [](const service_entry& e) { return e.destinations.empty(); })) {
+        auto again = services();
+        if (!again) return fail(std::move(again.error()).wrap("snapshot: second service dump"));
+        std::set<service_key> still;
+        for (const auto& s : *again) still.insert(s.key);
+        std::erase_if(out, [&](const service_entry& e) {
+            if (!e.destinations.empty() || still.contains(e.service.key)) return false;
+            if (vanished) vanished->push_back(e.service.key);
+            return true;
+        });
     }
     return out;
 }

@@ -11,20 +11,19 @@
 namespace {
 
 using namespace nlpp::ipvs;
-using nlohmann::json;
 
 address ip(const char* s) { return address::parse(s).value(); }
 
 // The state is refused with an error that starts with `why` (what() may add
 // the error code's text after it).
 void expect_refused(const char* text, const std::string& why) {
-    auto s = cli::state_from_json(json::parse(text));
+    auto s = cli::state_from_json(text);
     if (s) return ADD_FAILURE() << "accepted: " << text;
     EXPECT_TRUE(s.error().what().starts_with(why)) << s.error().what() << "\ndoes not start with\n" << why;
 }
 
 TEST(IpvsStateJson, TheDocumentedExample) {
-    auto s = cli::state_from_json(json::parse(R"({"services": [
+    auto s = cli::state_from_json(R"({"services": [
       {"protocol": "tcp", "address": "10.0.0.1", "port": 80,
        "scheduler": "rr", "flags": ["persistent"], "timeout": 300, "netmask": 24,
        "persistence_engine": "sip",
@@ -35,52 +34,52 @@ TEST(IpvsStateJson, TheDocumentedExample) {
           "tunnel": {"type": "gue", "port": 6080, "checksum": "csum"}}
        ]},
       {"fwmark": 5, "family": "ipv6", "scheduler": "mh", "flags": ["mh-port"]}
-    ]})"));
+    ]})");
     ASSERT_TRUE(s) << s.error().what();
-    ASSERT_EQ(s->size(), 2u);
-    const service& a = (*s)[0].service;
+    ASSERT_EQ(s->services.size(), 2u);
+    const service& a = s->services[0].service;
     EXPECT_EQ(a.key, service_key(virtual_service{protocol::tcp, ip("10.0.0.1"), 80}));
     EXPECT_EQ(a.scheduler, "rr");
     EXPECT_EQ(a.pe_name, "sip");
     EXPECT_EQ(a.flags, service_flags::persistent);
     EXPECT_EQ(a.timeout, 300u);
     EXPECT_EQ(a.netmask, 24);
-    ASSERT_EQ((*s)[0].destinations.size(), 2u);
-    const destination& d0 = (*s)[0].destinations[0];
+    ASSERT_EQ(s->services[0].destinations.size(), 2u);
+    const destination& d0 = s->services[0].destinations[0];
     EXPECT_EQ(d0.address, ip("192.0.2.10"));
     EXPECT_EQ(d0.port, 8080);
     EXPECT_EQ(d0.fwd, forwarding::masq);
     EXPECT_EQ(d0.weight, 3u);
-    const destination& d1 = (*s)[0].destinations[1];
+    const destination& d1 = s->services[0].destinations[1];
     EXPECT_EQ(d1.fwd, forwarding::tunnel);
     EXPECT_EQ(d1.tun_type, tunnel_type::gue);
     EXPECT_EQ(d1.tun_port, 6080);
     EXPECT_EQ(d1.tun_flags, tunnel_flags::csum);
-    const service& b = (*s)[1].service;
+    const service& b = s->services[1].service;
     EXPECT_EQ(b.key, service_key(firewall_mark{5, 10}));
     EXPECT_EQ(b.flags, service_flags::mh_port);
 }
 
 TEST(IpvsStateJson, Defaults) {
-    auto s = cli::state_from_json(json::parse(R"({"services": [
+    auto s = cli::state_from_json(R"({"services": [
       {"address": "10.0.0.1", "flags": ["persistent", "hashed"], "netmask": 32,
        "destinations": [{"address": "192.0.2.1"}]},
       {"address": "10.0.0.2", "port": 53, "protocol": "udp", "timeout": 60},
-      {"fwmark": 7}]})"));
+      {"fwmark": 7}]})");
     ASSERT_TRUE(s) << s.error().what();
-    const service& a = (*s)[0].service;
+    const service& a = s->services[0].service;
     EXPECT_EQ(a.key, service_key(virtual_service{protocol::tcp, ip("10.0.0.1"), 0}));
     EXPECT_EQ(a.scheduler, "wlc");
     EXPECT_EQ(a.flags, service_flags::persistent);  // hashed is ignored on input
     EXPECT_EQ(a.timeout, 300u);                     // persistent alone: 300 s
     EXPECT_EQ(a.netmask, 0);                        // 32: the whole address
-    const destination& d = (*s)[0].destinations[0];
+    const destination& d = s->services[0].destinations[0];
     EXPECT_EQ(d.port, 0);
     EXPECT_EQ(d.fwd, forwarding::masq);
     EXPECT_EQ(d.weight, 1u);
     EXPECT_EQ(d.tun_type, tunnel_type::ipip);
-    EXPECT_EQ((*s)[1].service.flags, service_flags::persistent);  // a timeout implies persistent
-    EXPECT_EQ((*s)[2].service.key, service_key(firewall_mark{7, 2}));
+    EXPECT_EQ(s->services[1].service.flags, service_flags::persistent);  // a timeout implies persistent
+    EXPECT_EQ(s->services[2].service.key, service_key(firewall_mark{7, 2}));
 }
 
 TEST(IpvsStateJson, FaultsNameTheirPath) {
@@ -94,20 +93,24 @@ TEST(IpvsStateJson, FaultsNameTheirPath) {
     expect_refused(R"({"services": [{"address": "10.0.0.1", "flags": ["sticky"]}]})", "$.services[0].flags[0]: unknown flag \"sticky\"");
     expect_refused(R"({"servers": []})", "$.servers: unknown key");
     expect_refused(R"({})", "$: expected \"services\": [...]");
+    expect_refused(R"({"services": [{"address": "10.0.0.1", "port": -1}]})", "$.services[0].port: expected an integer from 0 to 65535, got -1");
+    expect_refused(R"({"services": [{"address": "10.0.0.1", "weight": 1}, {"address": "10.0.0.2", "timeout": 1.5}]})", "$.services[0].weight: unknown key");
+    expect_refused(R"({"services": [{"address": "10.0.0.2", "timeout": 1.5}]})", "$.services[0].timeout: expected an integer from 0 to 2678400, got 1.5");
+    expect_refused(R"({"services": [{"address": "10.0.0.1", "destinations": [{"address": "192.0.2.1"}, 5]}]})", "$.services[0].destinations[1]: expected an object, got 5");
+    expect_refused(R"({"services": [{"address": "10.0.0.1", "destinations": [{"address": "192.0.2.1", "tunnel": {"port": true}}]}]})", "$.services[0].destinations[0].tunnel.port: expected an integer from 0 to 65535, got true");
+    expect_refused(R"({"services": [{"address": "10.0.0.1",)", "not valid JSON: ");
 }
 
 // The file's "scope": a list of scope items (docs/ipvs.md, "Scope"); each
 // fault names its JSON path.
 TEST(IpvsStateJson, TheScopeList) {
-    const auto j = json::parse(R"({"scope": ["tcp:10.96.0.0/12:443", "fwmark:100-199,2001:db8::/64"], "services": []})");
-    ASSERT_TRUE(cli::state_from_json(j));
-    auto s = cli::scope_from_json(j);
-    ASSERT_TRUE(s) << s.error().what();
-    ASSERT_TRUE(*s);
-    EXPECT_EQ((*s)->to_string(), "tcp:10.96.0.0/12:443,fwmark:100-199,2001:db8::/64");
-    auto none = cli::scope_from_json(json::parse(R"({"services": []})"));
-    ASSERT_TRUE(none);
-    EXPECT_FALSE(*none);
+    auto s = cli::state_from_json(R"({"scope": ["tcp:10.96.0.0/12:443", "fwmark:100-199,2001:db8::/64"], "services": []})");
+    ASSERT_TRUE(s) << s.error();
+    ASSERT_TRUE(s->scope);
+    EXPECT_EQ(s->scope->to_string(), "tcp:10.96.0.0/12:443,fwmark:100-199,2001:db8::/64");
+    auto none = cli::state_from_json(R"({"services": []})");
+    ASSERT_TRUE(none) << none.error();
+    EXPECT_FALSE(none->scope);
     const std::pair<const char*, std::string> bad[] = {
         {R"({"scope": [], "services": []})", "$.scope: scope: empty"},
         {R"({"scope": "10.0.0.0/8", "services": []})", "$.scope: expected a list of strings, got \"10.0.0.0/8\""},
@@ -115,9 +118,9 @@ TEST(IpvsStateJson, TheScopeList) {
         {R"({"scope": ["10.0.0.0/8", "fwmark:9-3"], "services": []})", "$.scope[1]: scope item 'fwmark:9-3': the range 9-3 is empty"},
     };
     for (const auto& [text, why] : bad) {
-        auto r = cli::scope_from_json(json::parse(text));
+        auto r = cli::state_from_json(text);
         ASSERT_FALSE(r) << text;
-        EXPECT_TRUE(r.error().what().starts_with(why)) << r.error().what() << "\ndoes not start with\n" << why;
+        EXPECT_TRUE(r.error().what().starts_with(why)) << r.error() << "\ndoes not start with\n" << why;
     }
 }
 

@@ -7,14 +7,10 @@
 
 #include <unistd.h>
 
-#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <variant>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <iostream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -117,29 +113,14 @@ int apply_file(const std::vector<std::string>& args) {
     auto parsed = parse_args(args);
     if (const int* status = std::get_if<int>(&parsed)) return *status;
     auto& o = std::get<options>(parsed);
-    nlohmann::json j;
-    try {
-        if (o.file == "-") j = nlohmann::json::parse(std::cin);
-        else {
-            std::ifstream f(o.file);
-            if (!f) return std::fprintf(stderr, "apply: cannot open %s: %s\n", o.file.c_str(), std::strerror(errno)), 2;
-            j = nlohmann::json::parse(f);
-        }
-    } catch (const nlohmann::json::exception& e) {
-        return std::fprintf(stderr, "apply: %s is not valid JSON: %s\n", o.file.c_str(), e.what()), 2;
-    }
-    auto desired = state_from_json(j);
+    auto desired = read_state(o.file);
     if (!desired) return std::fprintf(stderr, "apply: %s\n", desired.error().what().c_str()), 2;
-    if (!o.plan.scope) {
-        auto file_scope = scope_from_json(j);
-        if (!file_scope) return std::fprintf(stderr, "apply: %s\n", file_scope.error().what().c_str()), 2;
-        o.plan.scope = std::move(*file_scope);
-    }
+    if (!o.plan.scope) o.plan.scope = std::move(desired->scope);  // the command line's scope replaces the file's
     auto ipvs = client::open();
     if (!ipvs) return std::fprintf(stderr, "apply: %s\n", ipvs.error().what().c_str()), 2;
     auto current = ipvs->snapshot(o.plan.scope ? &*o.plan.scope : nullptr);
     if (!current) return std::fprintf(stderr, "apply: %s\n", current.error().what().c_str()), 1;
-    auto p = plan(*current, *desired, o.plan);
+    auto p = plan(*current, desired->services, o.plan);
     if (!p) return std::fprintf(stderr, "apply: %s\n", p.error().what().c_str()), 2;  // a service outside the scope
 
     // The plan.

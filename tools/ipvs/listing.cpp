@@ -6,9 +6,11 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -38,11 +40,25 @@ std::string port_name(std::uint16_t port, std::uint16_t proto, bool numeric) {
     return std::to_string(port);
 }
 
-std::string addrport(const address& a, std::uint16_t port, std::uint16_t proto, unsigned format) {
+// "addr:port" (or "[v6]:port") in a fixed buffer: listings print one per
+// line, without allocating.
+struct addrport_text {
+    char data[96];
+    std::size_t size = 0;
+    std::string_view view() const { return {data, size}; }
+    void truncate(std::size_t n) { size = std::min(size, n); }
+};
+
+addrport_text addrport(const address& a, std::uint16_t port, std::uint16_t proto, unsigned format) {
     const bool numeric = format & fmt_bits::numeric;
-    const std::string s = a.is_v6() ? fmt::format("[{}]:{}", addr_name(a, numeric), port_name(port, proto, numeric))
-                                    : fmt::format("{}:{}", addr_name(a, numeric), port_name(port, proto, numeric));
-    return s.substr(0, 59);  // ipvsadm's 60-byte buffer
+    const std::string host = numeric ? a.to_string() : addr_name(a, false);
+    addrport_text t;
+    auto* end = a.is_v6() ? fmt::format_to_n(t.data, sizeof t.data, "[{}]:", host).out
+                          : fmt::format_to_n(t.data, sizeof t.data, "{}:", host).out;
+    if (numeric) end = fmt::format_to_n(end, static_cast<std::size_t>(t.data + sizeof t.data - end), "{}", port).out;
+    else end = fmt::format_to_n(end, static_cast<std::size_t>(t.data + sizeof t.data - end), "{}", port_name(port, proto, false)).out;
+    t.size = std::min<std::size_t>(static_cast<std::size_t>(end - t.data), 59);  // ipvsadm's 60-byte buffer
+    return t;
 }
 
 std::string largenum(std::uint64_t i, unsigned format) {
@@ -60,8 +76,8 @@ std::string largenum(std::uint64_t i, unsigned format) {
 constexpr std::uint32_t any_sched_flag = service_flags::sched1 | service_flags::sched2 | service_flags::sched3;
 
 // ipvsadm prints a NULL string for Bypass through printf: "(null)".
-std::string fwd_word(forwarding f) { return f == forwarding::bypass ? "(null)" : std::string(forwarding_name(f)); }
-std::string fwd_switch(forwarding f) {
+std::string_view fwd_word(forwarding f) { return f == forwarding::bypass ? "(null)" : std::string_view(forwarding_name(f)); }
+std::string_view fwd_switch(forwarding f) {
     switch (f) {
     case forwarding::masq: return "-m";
     case forwarding::tunnel: return "-i";
@@ -179,91 +195,94 @@ std::string title(unsigned format) {
            "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n";
 }
 
-std::string service_block(const service_entry& e, unsigned format) {
+void append_service_block(std::string& out, const service_entry& e, unsigned format) {
     const service& s = e.service;
     const bool rule = format & fmt_bits::rule;
     const bool v6 = key_family(s.key) == AF_INET6;
     const std::uint16_t proto = proto_number(s);
-    std::string name;
+    const auto o = std::back_inserter(out);
+    addrport_text name;  // the service's name, as every line of its block starts with it
     if (const auto* f = std::get_if<firewall_mark>(&s.key)) {
-        name = rule ? fmt::format("-f {}{}", f->mark, v6 ? " -6" : "") : fmt::format("FWM  {}{}", f->mark, v6 ? " IPv6" : "");
+        name.size = (rule ? fmt::format_to_n(name.data, sizeof name.data, "-f {}{}", f->mark, v6 ? " -6" : "")
+                          : fmt::format_to_n(name.data, sizeof name.data, "FWM  {}{}", f->mark, v6 ? " IPv6" : ""))
+                        .size;
     } else {
         const auto& v = std::get<virtual_service>(s.key);
-        const std::string vname = addrport(v.address, v.port, proto, format);
+        const addrport_text vname = addrport(v.address, v.port, proto, format);
         if (rule) {
             const char* sw = v.protocol == protocol::tcp ? "-t" : v.protocol == protocol::udp ? "-u"
                              : v.protocol == protocol::sctp ? "--sctp-service" : "--xxx-service";
-            name = fmt::format("{} {}", sw, vname);
+            name.size = fmt::format_to_n(name.data, sizeof name.data, "{} {}", sw, vname.view()).size;
         } else {
             const char* p = v.protocol == protocol::tcp ? "TCP" : v.protocol == protocol::udp ? "UDP"
                             : v.protocol == protocol::sctp ? "SCTP" : "?";
-            name = fmt::format("{:<4} {}", p, vname);
-            if (!v6 && name.size() > 33) name.resize(33);
+            name.size = fmt::format_to_n(name.data, sizeof name.data, "{:<4} {}", p, vname.view()).size;
+            if (!v6) name.truncate(33);
         }
     }
+    name.truncate(sizeof name.data);
 
-    std::string out;
     const std::string mask = mask_text(s);
     if (rule) {
-        out = fmt::format("-A {} -s {}", name, s.scheduler);
+        fmt::format_to(o, "-A {} -s {}", name.view(), s.scheduler);
         if (s.flags & service_flags::persistent) {
-            out += fmt::format(" -p {}", s.timeout);
-            if (!mask.empty()) out += " -M " + mask;
+            fmt::format_to(o, " -p {}", s.timeout);
+            if (!mask.empty()) fmt::format_to(o, " -M {}", mask);
         }
-        if (!s.pe_name.empty()) out += " --pe " + s.pe_name;
+        if (!s.pe_name.empty()) fmt::format_to(o, " --pe {}", s.pe_name);
         if (s.flags & service_flags::one_packet) out += " -o";
-        if (s.flags & any_sched_flag) out += " -b " + sched_flags(s);
+        if (s.flags & any_sched_flag) fmt::format_to(o, " -b {}", sched_flags(s));
     } else if (format & (fmt_bits::stats | fmt_bits::rate)) {
         const auto& st = s.stats;
-        out = fmt::format("{:<33}", name);
+        fmt::format_to(o, "{:<33}", name.view());
         const std::array<std::uint64_t, 5> values =
             (format & fmt_bits::stats) ? std::array<std::uint64_t, 5>{st.conns, st.inpkts, st.outpkts, st.inbytes, st.outbytes}
                                        : std::array<std::uint64_t, 5>{st.cps, st.inpps, st.outpps, st.inbps, st.outbps};
         for (std::uint64_t v : values) out += largenum(v, format);
     } else {
-        out = fmt::format("{} {}", name, s.scheduler);
-        if (s.flags & any_sched_flag) out += " (" + sched_flags(s) + ")";
+        fmt::format_to(o, "{} {}", name.view(), s.scheduler);
+        if (s.flags & any_sched_flag) fmt::format_to(o, " ({})", sched_flags(s));
         if (s.flags & service_flags::persistent) {
-            out += fmt::format(" persistent {}", s.timeout);
-            if (!mask.empty()) out += " mask " + mask;
-            if (!s.pe_name.empty()) out += " pe " + s.pe_name;
+            fmt::format_to(o, " persistent {}", s.timeout);
+            if (!mask.empty()) fmt::format_to(o, " mask {}", mask);
+            if (!s.pe_name.empty()) fmt::format_to(o, " pe {}", s.pe_name);
         }
         if (s.flags & service_flags::one_packet) out += " ops";
     }
     out += '\n';
 
     for (const auto& d : e.destinations) {
-        std::string dname = addrport(d.address, d.port, proto, format);
-        if (!rule && !d.address.is_v6() && dname.size() > 28) dname.resize(28);
+        addrport_text dname = addrport(d.address, d.port, proto, format);
+        if (!rule && !d.address.is_v6()) dname.truncate(28);
         const auto w = static_cast<std::int32_t>(d.weight);
         if (rule) {
-            out += fmt::format("-a {} -r {} {} -w {}", name, dname, fwd_switch(d.fwd), w);
+            fmt::format_to(o, "-a {} -r {} {} -w {}", name.view(), dname.view(), fwd_switch(d.fwd), w);
             if (d.fwd == forwarding::tunnel) {
                 switch (d.tun_type) {
-                case tunnel_type::gre:
-                    out += fmt::format(" --tun-type gre {}", tun_flag_switch(d.tun_flags));
-                    break;
+                case tunnel_type::gre: fmt::format_to(o, " --tun-type gre {}", tun_flag_switch(d.tun_flags)); break;
                 case tunnel_type::gue:
-                    out += fmt::format(" --tun-type gue --tun-port {} {}", d.tun_port, tun_flag_switch(d.tun_flags));
+                    fmt::format_to(o, " --tun-type gue --tun-port {} {}", d.tun_port, tun_flag_switch(d.tun_flags));
                     break;
                 case tunnel_type::ipip: out += " --tun-type ipip"; break;
                 }
             }
             out += '\n';
         } else if (format & fmt_bits::stats) {
-            out += fmt::format("  -> {:<28}", dname);
+            fmt::format_to(o, "  -> {:<28}", dname.view());
             for (std::uint64_t v : {d.stats.conns, d.stats.inpkts, d.stats.outpkts, d.stats.inbytes, d.stats.outbytes})
                 out += largenum(v, format);
             out += '\n';
         } else if (format & fmt_bits::rate) {
-            out += fmt::format("  -> {:<28} {:>8} {:>8} {:>8}", dname, d.stats.cps, d.stats.inpps, d.stats.outpps);
-            out += largenum(d.stats.inbps, format) + largenum(d.stats.outbps, format) + "\n";
+            fmt::format_to(o, "  -> {:<28} {:>8} {:>8} {:>8}", dname.view(), d.stats.cps, d.stats.inpps, d.stats.outpps);
+            out += largenum(d.stats.inbps, format);
+            out += largenum(d.stats.outbps, format);
+            out += '\n';
         } else if (format & fmt_bits::thresholds) {
-            out += fmt::format("  -> {:<28} {:<10} {:<10} {:<10} {:<10}\n", dname, d.upper_threshold, d.lower_threshold,
-                               d.active_conns, d.inactive_conns);
+            fmt::format_to(o, "  -> {:<28} {:<10} {:<10} {:<10} {:<10}\n", dname.view(), d.upper_threshold,
+                           d.lower_threshold, d.active_conns, d.inactive_conns);
         } else if (format & fmt_bits::persistent_conn) {
-            out += fmt::format("  -> {:<28} {:<9} {:<11} {:<10} {:<10}\n", dname, d.weight, d.persist_conns,
-                               d.active_conns, d.inactive_conns);
+            fmt::format_to(o, "  -> {:<28} {:<9} {:<11} {:<10} {:<10}\n", dname.view(), d.weight, d.persist_conns,
+                           d.active_conns, d.inactive_conns);
         } else if (format & fmt_bits::tun_info) {
             std::string ti = "n/a";
             if (d.fwd == forwarding::tunnel) {
@@ -272,22 +291,30 @@ std::string service_block(const service_entry& e, unsigned format) {
                 else if (d.tun_type == tunnel_type::gre) ti = fmt::format("gre:{}", tun_flag_short(d.tun_flags));
                 if (ti.size() > 15) ti.resize(15);
             }
-            out += fmt::format("  -> {:<28} {:<7} {:<13} {:<6} {:<10} {:<10}\n", dname, fwd_word(d.fwd), ti, w,
-                               d.active_conns, d.inactive_conns);
+            fmt::format_to(o, "  -> {:<28} {:<7} {:<13} {:<6} {:<10} {:<10}\n", dname.view(), fwd_word(d.fwd), ti, w,
+                           d.active_conns, d.inactive_conns);
         } else {
-            out += fmt::format("  -> {:<28} {:<7} {:<6} {:<10} {:<10}\n", dname, fwd_word(d.fwd), w, d.active_conns,
-                               d.inactive_conns);
+            fmt::format_to(o, "  -> {:<28} {:<7} {:<6} {:<10} {:<10}\n", dname.view(), fwd_word(d.fwd), w,
+                           d.active_conns, d.inactive_conns);
         }
     }
+}
+
+std::string service_block(const service_entry& e, unsigned format) {
+    std::string out;
+    append_service_block(out, e, format);
     return out;
 }
 
 std::string listing(const info& i, const std::vector<service_entry>& entries, unsigned format) {
     std::string out;
+    std::size_t lines = 0;
+    for (const auto& e : entries) lines += 1 + e.destinations.size();
+    out.reserve(lines * 64 + 256);  // one buffer for the whole listing
     if (!(format & fmt_bits::rule))
-        out = fmt::format("IP Virtual Server version {} (size={})\n", i.version_string(), i.conn_tab_size);
+        fmt::format_to(std::back_inserter(out), "IP Virtual Server version {} (size={})\n", i.version_string(), i.conn_tab_size);
     out += title(format);
-    for (const auto& e : entries) out += service_block(e, format);
+    for (const auto& e : entries) append_service_block(out, e, format);
     return out;
 }
 
@@ -333,7 +360,7 @@ std::string connections(const std::string& proc_text, unsigned format) {
             return address::v4(static_cast<std::uint32_t>(std::strtoul(s.c_str(), nullptr, 16)));
         };
         auto name = [&](const std::string& a, const std::string& p) {
-            return addrport(parse_addr(a), static_cast<std::uint16_t>(std::strtoul(p.c_str(), nullptr, 16)), pnum, format);
+            return std::string(addrport(parse_addr(a), static_cast<std::uint16_t>(std::strtoul(p.c_str(), nullptr, 16)), pnum, format).view());
         };
         const std::string expire = fmt::format("{:02}:{:02}", expires / 60, expires % 60);
         if (pc && has_pe)

@@ -22,6 +22,7 @@ void sort_like_ipvsadm(std::vector<service_entry>& entries);
 
 std::string title(unsigned format);
 std::string service_block(const service_entry& e, unsigned format);  // the service line and its destinations
+void append_service_block(std::string& out, const service_entry& e, unsigned format);  // the same, appended to out
 std::string listing(const info& i, const std::vector<service_entry>& entries, unsigned format);  // -L / -S
 std::string timeout_line(const timeouts& t);
 std::string daemon_lines(const std::vector<sync_daemon>& ds);

@@ -10,6 +10,7 @@
 #include "listing.hpp"
 #include "state_json.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -32,7 +33,10 @@ int report(cmd_id c, const nlpp::error& e) {
 }
 
 nlpp::result<std::vector<service_entry>> sorted_snapshot(client& ipvs, unsigned format) {
-    auto snap = ipvs.snapshot();
+    std::vector<service_key> vanished;
+    auto snap = ipvs.snapshot(nullptr, &vanished);
+    for (const auto& k : vanished)  // ipvsadm would list it without destinations
+        std::fprintf(stderr, "service %s was deleted during the listing\n", key_string(k).c_str());
     if (snap && !(format & fb::nosort)) cli::sort_like_ipvsadm(*snap);
     return snap;
 }
@@ -138,6 +142,9 @@ int restore(client& ipvs, std::string_view prog) {
     std::string input;
     char chunk[65536];
     for (std::size_t got; (got = std::fread(chunk, 1, sizeof chunk, stdin)) > 0;) input.append(chunk, got);
+    const auto lines_in = static_cast<std::size_t>(std::count(input.begin(), input.end(), '\n')) + 1;
+    batch.reserve(lines_in);  // changes are large: no reallocation on the way
+    lines.reserve(lines_in);
     std::size_t n = 0;
     for (std::size_t pos = 0; pos < input.size();) {
         const std::size_t eol = std::min(input.find('\n', pos), input.size());

@@ -6,15 +6,20 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 namespace nlpp::ipvs::cli {
 
-using nlohmann::json;
 using nlohmann::ordered_json;
+namespace sj = simdjson::dom;
 
 namespace {
 
@@ -55,71 +60,99 @@ ordered_json flags_json(const service& s) {
     return out;
 }
 
-// Reads typed fields with JSON-path errors.
-class reader {
-public:
-    explicit reader(std::string path) : path_(std::move(path)) {}
-    error err(const std::string& what) const { return error(errc::invalid_argument, fmt::format("{}: {}", path_, what)); }
-    std::string at(const std::string& key) const { return path_ + "." + key; }
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
+// Where a value sits in the document ("$.services[2].port"), rendered only
+// for an error: reading 10,000 services builds no path strings.
+struct path {
+    static constexpr std::size_t none = static_cast<std::size_t>(-1);
+    const path* parent = nullptr;
+    std::string_view key{};    // a member of an object, or
+    std::size_t index = none;  // an item of an array; neither: the document
+    path member(std::string_view k) const { return {this, k}; }
+    path item(std::size_t i) const { return {this, {}, i}; }
+    std::string str() const {
+        std::string s = parent ? parent->str() : "$";
+        if (index != none) s += fmt::format("[{}]", index);
+        else if (parent) s += fmt::format(".{}", key);
+        return s;
+    }
 };
 
+tl::unexpected<error> fault(const path& p, std::string_view what) {
+    return fail(errc::invalid_argument, fmt::format("{}: {}", p.str(), what));
+}
+
+std::string text_of(sj::element v) { return simdjson::minify(v); }
+
+// The member `key` of object `o`, if present.
+std::optional<sj::element> member(sj::object o, std::string_view key) {
+    sj::element v;
+    if (o.at_key(key).get(v)) return std::nullopt;
+    return v;
+}
+
 template <class T>
-result<T> get_uint(const json& o, const char* key, const reader& r, std::uint64_t max, T fallback) {
-    if (!o.contains(key)) return fallback;
-    const auto& v = o.at(key);
-    if (!v.is_number_unsigned() || v.get<std::uint64_t>() > max)
-        return fail(reader(r.at(key)).err(fmt::format("expected an integer from 0 to {}, got {}", max, v.dump())));
-    return static_cast<T>(v.get<std::uint64_t>());
+result<T> get_uint(sj::object o, std::string_view key, const path& p, std::uint64_t max, T fallback) {
+    const auto v = member(o, key);
+    if (!v) return fallback;
+    std::uint64_t n = 0;
+    if (!v->is_int64() && !v->is_uint64()) n = max + 1;  // not an integer (a double, a string...)
+    else if (v->get_uint64().get(n)) n = max + 1;       // negative
+    if (n > max) return fault(p.member(key), fmt::format("expected an integer from 0 to {}, got {}", max, text_of(*v)));
+    return static_cast<T>(n);
 }
 
-result<std::string> get_string(const json& o, const char* key, const reader& r, std::string fallback) {
-    if (!o.contains(key)) return fallback;
-    if (!o.at(key).is_string()) return fail(reader(r.at(key)).err("expected a string, got " + o.at(key).dump()));
-    return o.at(key).get<std::string>();
+result<std::string_view> get_string(sj::object o, std::string_view key, const path& p, std::string_view fallback) {
+    const auto v = member(o, key);
+    if (!v) return fallback;
+    std::string_view s;
+    if (v->get_string().get(s)) return fault(p.member(key), "expected a string, got " + text_of(*v));
+    return s;
 }
 
-result<void> known_keys(const json& o, const reader& r, std::initializer_list<std::string_view> keys) {
-    if (!o.is_object()) return fail(r.err("expected an object, got " + o.dump()));
-    for (const auto& [k, v] : o.items()) {
+result<sj::object> known_keys(sj::element e, const path& p, std::initializer_list<std::string_view> keys) {
+    sj::object o;
+    if (e.get_object().get(o)) return fault(p, "expected an object, got " + text_of(e));
+    for (const auto field : o) {
         bool ok = false;
-        for (auto name : keys) ok = ok || k == name;
-        if (!ok) return fail(reader(r.at(k)).err("unknown key"));
+        for (auto name : keys) ok = ok || field.key == name;
+        if (!ok) return fault(p.member(field.key), "unknown key");
     }
-    return {};
+    return o;
 }
 
 template <class T, std::size_t N>
-result<T> get_enum(const json& o, const char* key, const reader& r, const std::pair<std::string_view, T> (&table)[N],
+result<T> get_enum(sj::object o, std::string_view key, const path& p, const std::pair<std::string_view, T> (&table)[N],
                    T fallback) {
-    auto s = get_string(o, key, r, std::string(name_of(table, fallback)));
+    auto s = get_string(o, key, p, name_of(table, fallback));
     if (!s) return fail(s.error());
     for (const auto& [n, v] : table)
         if (n == *s) return v;
     std::string names;
     for (const auto& [n, v] : table) names += (names.empty() ? "" : ", ") + std::string(n);
-    return fail(reader(r.at(key)).err(fmt::format("'{}' is not one of {}", *s, names)));
+    return fault(p.member(key), fmt::format("'{}' is not one of {}", *s, names));
 }
 
-result<destination> dest_from_json(const json& o, const reader& r) {
-    if (auto k = known_keys(o, r, {"address", "port", "forwarding", "weight", "upper_threshold", "lower_threshold",
-                                   "tunnel", "active_conns", "inactive_conns", "persistent_conns", "stats"});
-        !k)
-        return fail(k.error());
-    destination d;
-    auto a = get_string(o, "address", r, "");
+result<address> get_address(sj::object o, const path& p) {
+    auto a = get_string(o, "address", p, "");
     if (!a) return fail(a.error());
     auto addr = address::parse(*a);
-    if (!addr) return fail(reader(r.at("address")).err(addr.error().context()));
+    if (!addr) return fault(p.member("address"), addr.error().context);
+    return *addr;
+}
+
+result<destination> dest_from_json(sj::element e, const path& p) {
+    auto o = known_keys(e, p, {"address", "port", "forwarding", "weight", "upper_threshold", "lower_threshold", "tunnel",
+                               "active_conns", "inactive_conns", "persistent_conns", "stats"});
+    if (!o) return fail(o.error());
+    destination d;
+    auto addr = get_address(*o, p);
+    if (!addr) return fail(addr.error());
     d.address = *addr;
-    auto port = get_uint<std::uint16_t>(o, "port", r, 65535, 0);
-    auto fwd = get_enum(o, "forwarding", r, fwd_names, forwarding::masq);
-    auto weight = get_uint<std::uint32_t>(o, "weight", r, 2147483647, 1);
-    auto upper = get_uint<std::uint32_t>(o, "upper_threshold", r, 2147483647, 0);
-    auto lower = get_uint<std::uint32_t>(o, "lower_threshold", r, 2147483647, 0);
+    auto port = get_uint<std::uint16_t>(*o, "port", p, 65535, 0);
+    auto fwd = get_enum(*o, "forwarding", p, fwd_names, forwarding::masq);
+    auto weight = get_uint<std::uint32_t>(*o, "weight", p, 2147483647, 1);
+    auto upper = get_uint<std::uint32_t>(*o, "upper_threshold", p, 2147483647, 0);
+    auto lower = get_uint<std::uint32_t>(*o, "lower_threshold", p, 2147483647, 0);
     if (!port) return fail(port.error());
     if (!fwd) return fail(fwd.error());
     if (!weight) return fail(weight.error());
@@ -130,13 +163,13 @@ result<destination> dest_from_json(const json& o, const reader& r) {
     d.weight = *weight;
     d.upper_threshold = *upper;
     d.lower_threshold = *lower;
-    if (o.contains("tunnel")) {
-        reader tr(r.at("tunnel"));
-        const auto& t = o.at("tunnel");
-        if (auto k = known_keys(t, tr, {"type", "port", "checksum"}); !k) return fail(k.error());
-        auto type = get_enum(t, "type", tr, tun_names, tunnel_type::ipip);
-        auto tport = get_uint<std::uint16_t>(t, "port", tr, 65535, 0);
-        auto csum = get_enum(t, "checksum", tr, csum_names, tunnel_flags::nocsum);
+    if (const auto t = member(*o, "tunnel")) {
+        const path tp = p.member("tunnel");
+        auto to = known_keys(*t, tp, {"type", "port", "checksum"});
+        if (!to) return fail(to.error());
+        auto type = get_enum(*to, "type", tp, tun_names, tunnel_type::ipip);
+        auto tport = get_uint<std::uint16_t>(*to, "port", tp, 65535, 0);
+        auto csum = get_enum(*to, "checksum", tp, csum_names, tunnel_flags::nocsum);
         if (!type) return fail(type.error());
         if (!tport) return fail(tport.error());
         if (!csum) return fail(csum.error());
@@ -147,41 +180,40 @@ result<destination> dest_from_json(const json& o, const reader& r) {
     return d;
 }
 
-result<service_entry> service_from_json(const json& o, const reader& r) {
-    if (auto k = known_keys(o, r, {"protocol", "address", "port", "fwmark", "family", "scheduler", "persistence_engine",
-                                   "flags", "timeout", "netmask", "stats", "destinations"});
-        !k)
-        return fail(k.error());
-    service_entry e;
-    service& s = e.service;
-    if (o.contains("fwmark")) {
-        auto mark = get_uint<std::uint32_t>(o, "fwmark", r, 0xffffffff, 0);
+result<service_entry> service_from_json(sj::element e, const path& p) {
+    auto o = known_keys(e, p, {"protocol", "address", "port", "fwmark", "family", "scheduler", "persistence_engine",
+                               "flags", "timeout", "netmask", "stats", "destinations"});
+    if (!o) return fail(o.error());
+    service_entry entry;
+    service& s = entry.service;
+    if (member(*o, "fwmark")) {
+        auto mark = get_uint<std::uint32_t>(*o, "fwmark", p, 0xffffffff, 0);
         if (!mark) return fail(mark.error());
-        auto fam = get_string(o, "family", r, "ipv4");
+        auto fam = get_string(*o, "family", p, "ipv4");
         if (!fam) return fail(fam.error());
-        if (*fam != "ipv4" && *fam != "ipv6") return fail(reader(r.at("family")).err("expected ipv4 or ipv6"));
+        if (*fam != "ipv4" && *fam != "ipv6") return fault(p.member("family"), "expected ipv4 or ipv6");
         s.key = firewall_mark{*mark, static_cast<std::uint16_t>(*fam == "ipv6" ? AF_INET6 : AF_INET)};
     } else {
-        auto proto = get_string(o, "protocol", r, "tcp");
+        auto proto = get_string(*o, "protocol", p, "tcp");
         if (!proto) return fail(proto.error());
-        protocol p;
-        if (*proto == "tcp") p = protocol::tcp;
-        else if (*proto == "udp") p = protocol::udp;
-        else if (*proto == "sctp") p = protocol::sctp;
-        else return fail(reader(r.at("protocol")).err(fmt::format("'{}' is not one of tcp, udp, sctp", *proto)));
-        auto a = get_string(o, "address", r, "");
-        if (!a) return fail(a.error());
-        if (a->empty()) return fail(r.err("a service needs an address (or a fwmark)"));
-        auto addr = address::parse(*a);
-        if (!addr) return fail(reader(r.at("address")).err(addr.error().context()));
-        auto port = get_uint<std::uint16_t>(o, "port", r, 65535, 0);
+        protocol pr;
+        if (*proto == "tcp") pr = protocol::tcp;
+        else if (*proto == "udp") pr = protocol::udp;
+        else if (*proto == "sctp") pr = protocol::sctp;
+        else return fault(p.member("protocol"), fmt::format("'{}' is not one of tcp, udp, sctp", *proto));
+        auto text = get_string(*o, "address", p, "");
+        if (!text) return fail(text.error());
+        if (text->empty()) return fault(p, "a service needs an address (or a fwmark)");
+        auto addr = get_address(*o, p);
+        if (!addr) return fail(addr.error());
+        auto port = get_uint<std::uint16_t>(*o, "port", p, 65535, 0);
         if (!port) return fail(port.error());
-        s.key = virtual_service{p, *addr, *port};
+        s.key = virtual_service{pr, *addr, *port};
     }
-    auto sched = get_string(o, "scheduler", r, "wlc");
-    auto pe = get_string(o, "persistence_engine", r, "");
-    auto timeout = get_uint<std::uint32_t>(o, "timeout", r, 86400 * 31, 0);
-    auto netmask = get_uint<std::uint8_t>(o, "netmask", r, 128, 0);
+    auto sched = get_string(*o, "scheduler", p, "wlc");
+    auto pe = get_string(*o, "persistence_engine", p, "");
+    auto timeout = get_uint<std::uint32_t>(*o, "timeout", p, 86400 * 31, 0);
+    auto netmask = get_uint<std::uint8_t>(*o, "netmask", p, 128, 0);
     if (!sched) return fail(sched.error());
     if (!pe) return fail(pe.error());
     if (!timeout) return fail(timeout.error());
@@ -190,30 +222,37 @@ result<service_entry> service_from_json(const json& o, const reader& r) {
     s.pe_name = *pe;
     s.timeout = *timeout;
     s.netmask = *netmask == (key_family(s.key) == AF_INET6 ? 128 : 32) ? 0 : *netmask;
-    if (o.contains("flags")) {
-        const auto& f = o.at("flags");
-        if (!f.is_array()) return fail(reader(r.at("flags")).err("expected an array of flag names"));
-        for (std::size_t i = 0; i < f.size(); ++i) {
-            const auto name = f[i].is_string() ? f[i].get<std::string>() : std::string();
+    if (const auto f = member(*o, "flags")) {
+        const path fp = p.member("flags");
+        sj::array flags;
+        if (f->get_array().get(flags)) return fault(fp, "expected an array of flag names");
+        std::size_t i = 0;
+        for (const sj::element name : flags) {
+            std::string_view n;
+            if (name.get_string().get(n)) n = {};
             std::uint32_t bit = 0;
-            for (const auto& [n, b] : flag_names)
-                if (n == name) bit = b;
-            if (!bit) return fail(reader(fmt::format("{}[{}]", r.at("flags"), i)).err("unknown flag " + f[i].dump()));
+            for (const auto& [word, b] : flag_names)
+                if (word == n) bit = b;
+            if (!bit) return fault(fp.item(i), "unknown flag " + text_of(name));
             if (bit != service_flags::hashed) s.flags |= bit;
+            ++i;
         }
     }
     if (s.timeout && !(s.flags & service_flags::persistent)) s.flags |= service_flags::persistent;
     if ((s.flags & service_flags::persistent) && !s.timeout) s.timeout = 300;
-    if (o.contains("destinations")) {
-        const auto& ds = o.at("destinations");
-        if (!ds.is_array()) return fail(reader(r.at("destinations")).err("expected an array"));
-        for (std::size_t i = 0; i < ds.size(); ++i) {
-            auto d = dest_from_json(ds[i], reader(fmt::format("{}[{}]", r.at("destinations"), i)));
+    if (const auto ds = member(*o, "destinations")) {
+        const path dp = p.member("destinations");
+        sj::array dests;
+        if (ds->get_array().get(dests)) return fault(dp, "expected an array");
+        entry.destinations.reserve(dests.size());
+        std::size_t i = 0;
+        for (const sj::element de : dests) {
+            auto d = dest_from_json(de, dp.item(i++));
             if (!d) return fail(d.error());
-            e.destinations.push_back(*d);
+            entry.destinations.push_back(*d);
         }
     }
-    return e;
+    return entry;
 }
 
 }  // namespace
@@ -279,38 +318,71 @@ ordered_json to_json(const std::vector<sync_daemon>& ds) {
     return out;
 }
 
-result<std::vector<service_entry>> state_from_json(const json& j) {
-    reader top("$");
-    if (auto k = known_keys(j, top, {"services", "scope"}); !k) return fail(k.error());
-    if (!j.contains("services") || !j.at("services").is_array()) return fail(top.err("expected \"services\": [...]"));
-    std::vector<service_entry> out;
+namespace {
+
+// The file's "scope": a list of scope item strings; the union of them.
+result<std::optional<scope>> scope_from_json(sj::object o, const path& top) {
+    const auto v = member(o, "scope");
+    if (!v) return std::optional<scope>{};
+    const path p = top.member("scope");
+    sj::array list;
+    if (v->get_array().get(list)) return fault(p, "expected a list of strings, got " + text_of(*v));
+    std::vector<std::string> items;
+    std::size_t i = 0;
+    for (const sj::element item : list) {
+        const path ip = p.item(i++);
+        std::string_view text;
+        if (item.get_string().get(text)) return fault(ip, "expected a string, got " + text_of(item));
+        items.emplace_back(text);
+        if (auto one = scope::parse(items.back()); !one) return fail(std::move(one.error()).wrap(ip.str()));
+    }
+    auto s = scope::parse(items);
+    if (!s) return fail(std::move(s.error()).wrap(p.str()));
+    return std::optional<scope>(std::move(*s));
+}
+
+}  // namespace
+
+result<desired_state> state_from_json(std::string_view text) {
+    sj::parser parser;
+    sj::element doc;
+    if (const auto e = parser.parse(simdjson::padded_string(text)).get(doc))
+        return fail(errc::invalid_argument, fmt::format("not valid JSON: {}", simdjson::error_message(e)));
+    const path top;
+    auto o = known_keys(doc, top, {"services", "scope"});
+    if (!o) return fail(o.error());
+    desired_state out;
+    auto sc = scope_from_json(*o, top);
+    if (!sc) return fail(sc.error());
+    out.scope = std::move(*sc);
+    sj::array svcs;
+    if (const auto v = member(*o, "services"); !v || v->get_array().get(svcs)) return fault(top, "expected \"services\": [...]");
+    out.services.reserve(svcs.size());
     std::set<service_key> seen;
-    const auto& svcs = j.at("services");
-    for (std::size_t i = 0; i < svcs.size(); ++i) {
-        const auto path = fmt::format("$.services[{}]", i);
-        auto e = service_from_json(svcs[i], reader(path));
+    const path services = top.member("services");
+    std::size_t i = 0;
+    for (const sj::element v : svcs) {
+        const path p = services.item(i++);
+        auto e = service_from_json(v, p);
         if (!e) return fail(e.error());
-        if (!seen.insert(e->service.key).second)
-            return fail(reader(path).err("service " + key_string(e->service.key) + " is listed twice"));
-        out.push_back(std::move(*e));
+        if (!seen.insert(e->service.key).second) return fault(p, "service " + key_string(e->service.key) + " is listed twice");
+        out.services.push_back(std::move(*e));
     }
     return out;
 }
 
-result<std::optional<scope>> scope_from_json(const json& j) {
-    if (!j.is_object() || !j.contains("scope")) return std::optional<scope>{};
-    const auto& list = j.at("scope");
-    if (!list.is_array()) return fail(reader("$.scope").err("expected a list of strings, got " + list.dump()));
-    std::vector<std::string> items;
-    for (std::size_t i = 0; i < list.size(); ++i) {
-        const reader r(fmt::format("$.scope[{}]", i));
-        if (!list[i].is_string()) return fail(r.err("expected a string, got " + list[i].dump()));
-        items.push_back(list[i].get<std::string>());
-        if (auto one = scope::parse(items.back()); !one) return fail(std::move(one.error()).wrap(r.path()));
-    }
-    auto s = scope::parse(items);
-    if (!s) return fail(std::move(s.error()).wrap("$.scope"));
-    return std::optional<scope>(std::move(*s));
+result<desired_state> read_state(const std::string& file) {
+    std::FILE* f = file == "-" ? stdin : std::fopen(file.c_str(), "rb");
+    if (!f) return fail(errc::invalid_argument, fmt::format("cannot open {}: {}", file, std::strerror(errno)));
+    std::string text;
+    char chunk[65536];
+    for (std::size_t got; (got = std::fread(chunk, 1, sizeof chunk, f)) > 0;) text.append(chunk, got);
+    const int bad = std::ferror(f) ? errno : 0;
+    if (f != stdin) std::fclose(f);
+    if (bad) return fail(errc::invalid_argument, fmt::format("cannot read {}: {}", file, std::strerror(bad)));
+    auto state = state_from_json(text);
+    if (!state) return fail(std::move(state.error()).wrap(file));
+    return state;
 }
 
 }  // namespace nlpp::ipvs::cli

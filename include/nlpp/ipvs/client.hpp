@@ -88,9 +88,14 @@ public:
     result<void> zero(const std::optional<service_key>& key = std::nullopt);  // counters of one or all
     result<void> flush();                               // every service and destination
 
-    // Every service with its destinations; with `within`, only the services
-    // in that scope (the others' destinations are not read).
-    result<std::vector<service_entry>> snapshot(const scope* within = nullptr);
+    // Every service with its destinations: one service dump, then one
+    // destination dump per service. With `within`, only the services in that
+    // scope (the others' destinations are not read). A service deleted
+    // meanwhile (its destination dump comes back empty and a second service
+    // dump no longer lists it) is left out, and named in `vanished` when
+    // given; the second dump runs only when some service has no destinations.
+    result<std::vector<service_entry>> snapshot(const scope* within = nullptr,
+                                                std::vector<service_key>* vanished = nullptr);
     // Sends the changes pipelined and returns one outcome per change
     // (nullopt: done). Fails as a whole only when the socket does.
     result<std::vector<std::optional<error>>> apply(std::span<const change> ops);
