@@ -3,9 +3,9 @@
 #   scripts/deps.sh [build|test|demo|vm|s390x]...   (default: build)
 set -euo pipefail
 build=(cmake ninja-build g++ ccache pkg-config linux-libc-dev iproute2
-       libexpected-dev libfmt-dev libcli11-dev nlohmann-json3-dev libfyaml-dev
+       libexpected-dev libfmt-dev libcli11-dev nlohmann-json3-dev libsimdjson-dev libfyaml-dev
        xz-utils)  # xz-utils: scripts/kernel-specs.sh unpacks linux-source
-test=(libgtest-dev libgmock-dev libbenchmark-dev clang-14 libclang-rt-14-dev libmnl-dev python3 python3-yaml python3-jsonschema bc time
+test=(libgtest-dev libgmock-dev libbenchmark-dev clang-14 libclang-rt-14-dev clang-format-14 libmnl-dev python3 python3-yaml python3-jsonschema bc time
       nftables ethtool conntrack)
 # The demo's oracle on the host (nft shows the nftables state nlpp-ynl made).
 demo=(nftables)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds every configuration and runs every test:
+#   0. the style check (clang-format-14, .clang-format: 100 columns)
 #   1. g++ -O3 -g with -Werror (the demo's optimisation, so its warnings fail
 #      here): unit, golden-byte, fake-kernel and real-kernel tests, the demo's
 #      host steps, fuzz corpora, examples, install + find_package consumer;
@@ -30,6 +31,9 @@ mkdir -p build && : >"$NLPP_NOT_RUN"
 jobs=$(nproc)
 common=(-G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache -DNLPP_WERROR=ON)
 step() { echo; echo "=== $* ($(date +%T))"; }
+
+step "style: clang-format-14 over src/ include/ tools/ (scripts/format.sh rewrites)"
+bash scripts/format.sh --check
 
 step "gcc build"
 cmake -S . -B build/ci-gcc "${common[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-g -DCMAKE_C_FLAGS=-g -DNLPP_BENCH=ON >/dev/null

@@ -11,8 +11,8 @@ nlpp::error walk_fault::to_error(std::string_view what) const {
 }
 
 nlpp::error attr_view::size_error(std::size_t want) const {
-    return {errc::attr_invalid,
-            fmt::format("attribute {}: needs {} bytes of payload, has {}", type(), want, length_ - attr_header_size)};
+    return {errc::attr_invalid, fmt::format("attribute {}: needs {} bytes of payload, has {}",
+                                            type(), want, length_ - attr_header_size)};
 }
 
 result<std::uint64_t> attr_view::get_uint(byte_order o) const {
@@ -20,8 +20,8 @@ result<std::uint64_t> attr_view::get_uint(byte_order o) const {
     case 4: return load<std::uint32_t>(payload(), o);
     case 8: return load<std::uint64_t>(payload(), o);
     default:
-        return fail(errc::attr_invalid, fmt::format("attribute {}: uint needs 4 or 8 bytes, has {}", type(),
-                                                    length_ - attr_header_size));
+        return fail(errc::attr_invalid, fmt::format("attribute {}: uint needs 4 or 8 bytes, has {}",
+                                                    type(), length_ - attr_header_size));
     }
 }
 
@@ -30,8 +30,8 @@ result<std::int64_t> attr_view::get_sint(byte_order o) const {
     case 4: return load<std::int32_t>(payload(), o);
     case 8: return load<std::int64_t>(payload(), o);
     default:
-        return fail(errc::attr_invalid, fmt::format("attribute {}: sint needs 4 or 8 bytes, has {}", type(),
-                                                    length_ - attr_header_size));
+        return fail(errc::attr_invalid, fmt::format("attribute {}: sint needs 4 or 8 bytes, has {}",
+                                                    type(), length_ - attr_header_size));
     }
 }
 
@@ -58,26 +58,32 @@ std::optional<nlpp::error> attr_range::error() const {
 attr_range message_view::attrs(std::size_t fixed_header) const noexcept {
     auto p = payload();
     if (p.size() < fixed_header)
-        return attr_range::failed({errc::truncated, 0, "message payload is shorter than its family header"});
+        return attr_range::failed(
+            {errc::truncated, 0, "message payload is shorter than its family header"});
     const std::size_t skip = std::min(align4(fixed_header), p.size());
     return attr_range(p.subspan(skip));
 }
 
 nlpp::error message_view::short_error(std::size_t want) const {
-    return {errc::truncated, fmt::format("message type {}: payload of {} bytes is shorter than its {}-byte header",
-                                         type(), payload().size(), want)};
+    return {errc::truncated,
+            fmt::format("message type {}: payload of {} bytes is shorter than its {}-byte header",
+                        type(), payload().size(), want)};
 }
 
 result<message_view> message_view::parse(bytes data) {
     if (data.size() < message_header_size)
-        return fail(errc::truncated, fmt::format("message: {} bytes is shorter than a message header", data.size()));
+        return fail(errc::truncated,
+                    fmt::format("message: {} bytes is shorter than a message header", data.size()));
     const auto len = load<std::uint32_t>(data);
     if (len < message_header_size)
-        return fail(errc::malformed, fmt::format("message: nlmsg_len {} is smaller than the header", len));
+        return fail(errc::malformed,
+                    fmt::format("message: nlmsg_len {} is smaller than the header", len));
     if (len > data.size())
-        return fail(errc::truncated, fmt::format("message: nlmsg_len {} runs past the {} bytes", len, data.size()));
+        return fail(errc::truncated,
+                    fmt::format("message: nlmsg_len {} runs past the {} bytes", len, data.size()));
     if (align4(len) < data.size())
-        return fail(errc::malformed, fmt::format("message: {} bytes after nlmsg_len {}", data.size() - len, len));
+        return fail(errc::malformed,
+                    fmt::format("message: {} bytes after nlmsg_len {}", data.size() - len, len));
     return message_view(data.first(len));
 }
 

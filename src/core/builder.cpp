@@ -15,14 +15,16 @@ message_builder::message_builder(std::uint16_t type, std::uint16_t flags, std::s
     start_message(type, flags);
 }
 
-message_builder::message_builder(mutable_bytes storage, std::uint16_t type, std::uint16_t flags) noexcept
+message_builder::message_builder(mutable_bytes storage, std::uint16_t type,
+                                 std::uint16_t flags) noexcept
     : storage_(storage), max_size_(storage.size()) {
     start_message(type, flags);
 }
 
 message_builder::message_builder(message_builder&& o) noexcept
-    : owned_(std::move(o.owned_)), storage_(o.owns_ ? mutable_bytes(owned_) : o.storage_), max_size_(o.max_size_),
-      size_(o.size_), msg_start_(o.msg_start_), overflow_(o.overflow_), owns_(o.owns_) {
+    : owned_(std::move(o.owned_)), storage_(o.owns_ ? mutable_bytes(owned_) : o.storage_),
+      max_size_(o.max_size_), size_(o.size_), msg_start_(o.msg_start_), overflow_(o.overflow_),
+      owns_(o.owns_) {
     o.storage_ = {};
     o.size_ = 0;
 }
@@ -73,7 +75,8 @@ void message_builder::start_message(std::uint16_t type, std::uint16_t flags) {
 
 void message_builder::close_message() noexcept {
     if (overflow_ || size_ - msg_start_ < message_header_size) return;
-    store<std::uint32_t>(storage_.subspan(msg_start_), static_cast<std::uint32_t>(size_ - msg_start_));
+    store<std::uint32_t>(storage_.subspan(msg_start_),
+                         static_cast<std::uint32_t>(size_ - msg_start_));
 }
 
 void message_builder::begin(std::uint16_t type, std::uint16_t flags) {
@@ -118,7 +121,8 @@ nest_guard message_builder::nest(std::uint16_t type, bool nested_flag) {
     if (!p) return {this, std::numeric_limits<std::size_t>::max()};
     mutable_bytes a(p, attr_header_size);
     store<std::uint16_t>(a, 0);
-    store<std::uint16_t>(a.subspan(2), static_cast<std::uint16_t>(type | (nested_flag ? attr_f_nested : 0)));
+    store<std::uint16_t>(a.subspan(2),
+                         static_cast<std::uint16_t>(type | (nested_flag ? attr_f_nested : 0)));
     return {this, start};
 }
 
@@ -143,8 +147,11 @@ void nest_guard::cancel() noexcept {
 
 result<mutable_bytes> message_builder::finish() {
     if (overflow_)
-        return fail(errc::message_size, owns_ ? "message builder: message exceeds the size limit or an attribute exceeds 64 KiB"
-                                              : "message builder: message exceeds the caller's buffer or an attribute exceeds 64 KiB");
+        return fail(
+            errc::message_size,
+            owns_
+                ? "message builder: message exceeds the size limit or an attribute exceeds 64 KiB"
+                : "message builder: message exceeds the caller's buffer or an attribute exceeds 64 KiB");
     close_message();
     return storage_.first(size_);
 }

@@ -41,7 +41,8 @@ std::string attr_decoder::where(const std::string& path) const {
 std::optional<nlpp::error> attr_decoder::error() const {
     if (problem_) return problem_;
     if (auto f = range_.fault())
-        return f->to_error("attribute").wrap(where(parent_ ? parent_->path_of(parent_->type()) : std::string()));
+        return f->to_error("attribute")
+            .wrap(where(parent_ ? parent_->path_of(parent_->type()) : std::string()));
     return std::nullopt;
 }
 

@@ -24,8 +24,12 @@ std::string printable(bytes w) {
 
 std::string flag_names(std::uint16_t f) {
     static constexpr std::pair<std::uint16_t, const char*> names[] = {
-        {NLM_F_REQUEST, "REQUEST"}, {NLM_F_MULTI, "MULTI"}, {NLM_F_ACK, "ACK"}, {NLM_F_ECHO, "ECHO"},
-        {NLM_F_DUMP_INTR, "DUMP_INTR"}, {NLM_F_DUMP_FILTERED, "DUMP_FILTERED"}};
+        {NLM_F_REQUEST, "REQUEST"},
+        {NLM_F_MULTI, "MULTI"},
+        {NLM_F_ACK, "ACK"},
+        {NLM_F_ECHO, "ECHO"},
+        {NLM_F_DUMP_INTR, "DUMP_INTR"},
+        {NLM_F_DUMP_FILTERED, "DUMP_FILTERED"}};
     std::string s;
     for (auto [bit, name] : names)
         if (f & bit) {
@@ -53,16 +57,17 @@ bool looks_nested(bytes p) {
 
 constexpr int max_depth = 32;  // deeper nests are shown as hex
 
-void attrs_lines(std::string& out, bytes region, const attr_set* names, bool guess, const std::string& indent,
-                 int depth) {
+void attrs_lines(std::string& out, bytes region, const attr_set* names, bool guess,
+                 const std::string& indent, int depth) {
     attr_range r(region);
     for (attr_view a : r) {
         const attr_name* n = names ? names->find(a.type()) : nullptr;
-        out += fmt::format("{}|{:5}|{}{}|{:5}|  attr {}{}\n", indent, a.raw().size(), a.nested_flag() ? 'N' : '-',
-                           a.net_byteorder_flag() ? 'B' : '-', a.type(), n ? n->name : "",
-                           n ? "" : fmt::format("type {}", a.type()));
+        out += fmt::format("{}|{:5}|{}{}|{:5}|  attr {}{}\n", indent, a.raw().size(),
+                           a.nested_flag() ? 'N' : '-', a.net_byteorder_flag() ? 'B' : '-',
+                           a.type(), n ? n->name : "", n ? "" : fmt::format("type {}", a.type()));
         const attr_set* inner = n ? n->nested : nullptr;
-        const bool descend = inner || (!names && guess && looks_nested(a.payload())) || (names && !n && a.nested_flag());
+        const bool descend = inner || (!names && guess && looks_nested(a.payload())) ||
+                             (names && !n && a.nested_flag());
         if (descend && depth < max_depth)
             attrs_lines(out, a.payload(), inner, guess && !inner, indent + "  ", depth + 1);
         else
@@ -76,7 +81,8 @@ void attrs_lines(std::string& out, bytes region, const attr_set* names, bool gue
 std::string format_message(message_view m, std::size_t fixed_header, const attr_set* names) {
     std::string out;
     out += fmt::format("| {:08x}        |  length {}\n", m.length(), m.length());
-    out += fmt::format("| {:04x} {:04x}       |  type {} flags {}\n", m.type(), m.flags(), m.type(), flag_names(m.flags()));
+    out += fmt::format("| {:04x} {:04x}       |  type {} flags {}\n", m.type(), m.flags(), m.type(),
+                       flag_names(m.flags()));
     out += fmt::format("| {:08x}        |  seq {}\n", m.seq(), m.seq());
     out += fmt::format("| {:08x}        |  port {}\n", m.port(), m.port());
     bytes p = m.payload();

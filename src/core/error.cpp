@@ -16,7 +16,8 @@ public:
         case errc::truncated: return "truncated data";
         case errc::malformed: return "malformed data";
         case errc::message_size: return "message does not fit";
-        case errc::dump_interrupted: return "dump interrupted (NLM_F_DUMP_INTR): the data changed during the dump, retry it";
+        case errc::dump_interrupted:
+            return "dump interrupted (NLM_F_DUMP_INTR): the data changed during the dump, retry it";
         case errc::unexpected_message: return "unexpected message";
         case errc::port_mismatch: return "reply addressed to another port id";
         case errc::attr_missing: return "missing attribute";
@@ -91,10 +92,14 @@ std::string error::what() const {
     std::string k;
     if (!extack.message.empty()) k = fmt::format("kernel: '{}'", extack.message);
     auto add = [&k](std::string s) { k += k.empty() ? s : ", " + s; };
-    if (!extack.attr_path.empty()) add("bad attribute: " + extack.attr_path);
-    else if (extack.offset) add(fmt::format("bad attribute at offset {}", *extack.offset));
-    if (!extack.missing_path.empty()) add("missing attribute: " + extack.missing_path);
-    else if (extack.missing_type) add(fmt::format("missing attribute type {}", *extack.missing_type));
+    if (!extack.attr_path.empty())
+        add("bad attribute: " + extack.attr_path);
+    else if (extack.offset)
+        add(fmt::format("bad attribute at offset {}", *extack.offset));
+    if (!extack.missing_path.empty())
+        add("missing attribute: " + extack.missing_path);
+    else if (extack.missing_type)
+        add(fmt::format("missing attribute type {}", *extack.missing_type));
     if (!k.empty()) out += " (" + k + ")";
     if (!hint.empty()) out += "; " + hint;
     return out;

@@ -17,7 +17,8 @@ nlpp::error ack::to_error(std::string context) const {
 namespace {
 
 // NLMSGERR_ATTR_*, named for errors.
-constexpr attr_name tlv_names[] = {{}, {"message"}, {"offset"}, {"cookie"}, {"policy"}, {"missing-type"}, {"missing-nest"}};
+constexpr attr_name tlv_names[] = {{},         {"message"},      {"offset"},      {"cookie"},
+                                   {"policy"}, {"missing-type"}, {"missing-nest"}};
 constexpr attr_set tlv_set{"extack", tlv_names};
 
 result<void> parse_tlvs(bytes tlvs, extack_info& out) {
@@ -42,7 +43,8 @@ struct walk_result {
     const attr_set* set = nullptr;
 };
 
-walk_result walk_to(bytes request, std::size_t fixed_header, std::uint32_t offset, const attr_set* names) {
+walk_result walk_to(bytes request, std::size_t fixed_header, std::uint32_t offset,
+                    const attr_set* names) {
     walk_result out;
     std::size_t base = message_header_size + align4(fixed_header);
     if (request.size() < message_header_size) return out;
@@ -59,7 +61,8 @@ walk_result walk_to(bytes request, std::size_t fixed_header, std::uint32_t offse
             out.path += n ? fmt::format(".{}", n->name) : fmt::format(".{}", a.type());
             const attr_set* inner = n ? n->nested : nullptr;
             out.set = inner;
-            if (offset == pos || (!inner && !a.nested_flag()) || offset < pos + attr_header_size) return out;
+            if (offset == pos || (!inner && !a.nested_flag()) || offset < pos + attr_header_size)
+                return out;
             base = pos + attr_header_size;
             region = a.payload();
             set = inner;
@@ -74,7 +77,8 @@ walk_result walk_to(bytes request, std::size_t fixed_header, std::uint32_t offse
 result<int> errno_field(bytes p, const char* what) {
     const auto raw = load<std::int32_t>(p);
     if (raw > 0 || raw < -4095)
-        return fail(errc::malformed, fmt::format("{}: error field {} is not 0 or a negative errno", what, raw));
+        return fail(errc::malformed,
+                    fmt::format("{}: error field {} is not 0 or a negative errno", what, raw));
     return -raw;
 }
 
@@ -86,18 +90,23 @@ result<ack> parse_ack(message_view m) {
     if (m.type() == NLMSG_DONE) {
         a.done = true;
         if (p.empty()) return a;
-        if (p.size() < 4) return fail(errc::truncated, fmt::format("NLMSG_DONE: {}-byte status", p.size()));
+        if (p.size() < 4)
+            return fail(errc::truncated, fmt::format("NLMSG_DONE: {}-byte status", p.size()));
         auto err = errno_field(p, "NLMSG_DONE");
         if (!err) return fail(err.error());
         a.error = *err;
         if (m.flags() & NLM_F_ACK_TLVS)
-            if (auto r = parse_tlvs(p.subspan(4), a.extack); !r) return fail(std::move(r.error()).wrap("NLMSG_DONE"));
+            if (auto r = parse_tlvs(p.subspan(4), a.extack); !r)
+                return fail(std::move(r.error()).wrap("NLMSG_DONE"));
         return a;
     }
     if (m.type() != NLMSG_ERROR)
-        return fail(errc::unexpected_message, fmt::format("message type {} is neither NLMSG_ERROR nor NLMSG_DONE", m.type()));
+        return fail(errc::unexpected_message,
+                    fmt::format("message type {} is neither NLMSG_ERROR nor NLMSG_DONE", m.type()));
     if (p.size() < 4 + message_header_size)
-        return fail(errc::truncated, fmt::format("NLMSG_ERROR: payload of {} bytes is shorter than nlmsgerr", p.size()));
+        return fail(
+            errc::truncated,
+            fmt::format("NLMSG_ERROR: payload of {} bytes is shorter than nlmsgerr", p.size()));
     auto err = errno_field(p, "NLMSG_ERROR");
     if (!err) return fail(err.error());
     a.error = *err;
@@ -107,8 +116,11 @@ result<ack> parse_ack(message_view m) {
         const std::size_t orig = load<std::uint32_t>(p.subspan(4));
         if (orig < message_header_size || 4 + align4(orig) > p.size()) {
             if (m.flags() & NLM_F_ACK_TLVS)
-                return fail(errc::truncated, fmt::format("NLMSG_ERROR: echoed request of {} bytes runs past the {}-byte payload",
-                                                         orig, p.size()));
+                return fail(
+                    errc::truncated,
+                    fmt::format(
+                        "NLMSG_ERROR: echoed request of {} bytes runs past the {}-byte payload",
+                        orig, p.size()));
             return a;  // echo shorter than its header claims and no TLVs: keep the errno
         }
         tlv_start = 4 + align4(orig);
@@ -119,16 +131,22 @@ result<ack> parse_ack(message_view m) {
     return a;
 }
 
-std::string attr_path(bytes request, std::size_t fixed_header, std::uint32_t offset, const attr_set* names) {
+std::string attr_path(bytes request, std::size_t fixed_header, std::uint32_t offset,
+                      const attr_set* names) {
     return walk_to(request, fixed_header, offset, names).path;
 }
 
-std::string missing_attr_path(bytes request, std::size_t fixed_header, std::optional<std::uint32_t> nest_offset,
-                              std::uint32_t missing_type, const attr_set* names) {
+std::string missing_attr_path(bytes request, std::size_t fixed_header,
+                              std::optional<std::uint32_t> nest_offset, std::uint32_t missing_type,
+                              const attr_set* names) {
     walk_result w;
-    if (nest_offset) w = walk_to(request, fixed_header, *nest_offset, names);
-    else w.set = names;
-    const attr_name* n = w.set && missing_type <= 0xffff ? w.set->find(static_cast<std::uint16_t>(missing_type)) : nullptr;
+    if (nest_offset)
+        w = walk_to(request, fixed_header, *nest_offset, names);
+    else
+        w.set = names;
+    const attr_name* n = w.set && missing_type <= 0xffff
+                             ? w.set->find(static_cast<std::uint16_t>(missing_type))
+                             : nullptr;
     return w.path + (n ? fmt::format(".{}", n->name) : fmt::format(".{}", missing_type));
 }
 

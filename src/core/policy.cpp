@@ -24,16 +24,20 @@ std::size_t fixed_size(attr_kind k) {
 }
 
 bool is_signed(attr_kind k) {
-    return k == attr_kind::s8 || k == attr_kind::s16 || k == attr_kind::s32 || k == attr_kind::s64 || k == attr_kind::sint;
+    return k == attr_kind::s8 || k == attr_kind::s16 || k == attr_kind::s32 ||
+           k == attr_kind::s64 || k == attr_kind::sint;
 }
 
 // The integer in p (1, 2, 4 or 8 bytes), sign-extended for signed kinds.
 std::int64_t integer(bytes p, attr_kind k, byte_order o) {
     const bool s = is_signed(k);
     switch (p.size()) {
-    case 1: return s ? std::int64_t{load<std::int8_t>(p, o)} : std::int64_t{load<std::uint8_t>(p, o)};
-    case 2: return s ? std::int64_t{load<std::int16_t>(p, o)} : std::int64_t{load<std::uint16_t>(p, o)};
-    case 4: return s ? std::int64_t{load<std::int32_t>(p, o)} : std::int64_t{load<std::uint32_t>(p, o)};
+    case 1:
+        return s ? std::int64_t{load<std::int8_t>(p, o)} : std::int64_t{load<std::uint8_t>(p, o)};
+    case 2:
+        return s ? std::int64_t{load<std::int16_t>(p, o)} : std::int64_t{load<std::uint16_t>(p, o)};
+    case 4:
+        return s ? std::int64_t{load<std::int32_t>(p, o)} : std::int64_t{load<std::uint32_t>(p, o)};
     default: return load<std::int64_t>(p, o);
     }
 }
@@ -46,9 +50,12 @@ result<void> validate_at(bytes attrs, const attr_set& set, const std::string& pr
 
 result<void> check(const attr_name& a, attr_view v, const std::string& path, int depth) {
     const bytes p = v.payload();
-    auto bad = [&](std::string why) { return fail(errc::attr_invalid, fmt::format("{}: {}", path, why)); };
+    auto bad = [&](std::string why) {
+        return fail(errc::attr_invalid, fmt::format("{}: {}", path, why));
+    };
     const std::size_t n = fixed_size(a.kind);
-    if (n && p.size() != n) return bad(fmt::format("{} bytes, a {}-byte integer expected", p.size(), n));
+    if (n && p.size() != n)
+        return bad(fmt::format("{} bytes, a {}-byte integer expected", p.size(), n));
     if ((a.kind == attr_kind::uint || a.kind == attr_kind::sint) && p.size() != 4 && p.size() != 8)
         return bad(fmt::format("{} bytes, a 4- or 8-byte integer expected", p.size()));
     if (n || a.kind == attr_kind::uint || a.kind == attr_kind::sint) {
@@ -56,7 +63,8 @@ result<void> check(const attr_name& a, attr_view v, const std::string& path, int
         const bool huge = !is_signed(a.kind) && x < 0;  // an unsigned value above INT64_MAX
         if (!huge && x < a.min) return bad(fmt::format("{} is below the minimum {}", x, a.min));
         if (huge ? a.max != std::numeric_limits<std::int64_t>::max() : x > a.max)
-            return bad(fmt::format("{} is above the maximum {}", static_cast<std::uint64_t>(x), a.max));
+            return bad(
+                fmt::format("{} is above the maximum {}", static_cast<std::uint64_t>(x), a.max));
         return {};
     }
     std::size_t len = p.size();
@@ -69,7 +77,8 @@ result<void> check(const attr_name& a, attr_view v, const std::string& path, int
         break;
     case attr_kind::nest:
         if (a.nested) {
-            if (depth >= max_depth) return bad(fmt::format("nested deeper than {} levels", max_depth));
+            if (depth >= max_depth)
+                return bad(fmt::format("nested deeper than {} levels", max_depth));
             if (auto r = validate_at(p, *a.nested, path, depth + 1); !r) return r;
         }
         break;
@@ -87,7 +96,8 @@ result<void> validate_at(bytes attrs, const attr_set& set, const std::string& pr
         if (!a) continue;
         if (auto r = check(*a, v, fmt::format("{}.{}", prefix, a->name), depth); !r) return r;
     }
-    if (auto e = range.error()) return fail(std::move(*e).wrap(prefix.empty() ? std::string(set.name) : prefix));
+    if (auto e = range.error())
+        return fail(std::move(*e).wrap(prefix.empty() ? std::string(set.name) : prefix));
     return {};
 }
 

@@ -48,7 +48,9 @@ result<std::vector<std::byte>> from_hex(std::string_view text, std::string_view 
         const char c = text[i];
         if (high < 0 && separators.find(c) != std::string_view::npos) continue;
         const int v = digit_value(c);
-        if (v < 0) return fail(errc::malformed, fmt::format("hex: '{}' at offset {} is not a hex digit", c, i));
+        if (v < 0)
+            return fail(errc::malformed,
+                        fmt::format("hex: '{}' at offset {} is not a hex digit", c, i));
         if (high < 0) {
             high = v;
         } else {

@@ -15,9 +15,19 @@ constexpr attr_name op_names[] = {{}, {"id"}, {"flags"}};
 constexpr attr_set op_set{"op-attrs", op_names};
 constexpr attr_name mcast_group_names[] = {{}, {"name"}, {"id"}};
 constexpr attr_set mcast_group_set{"mcast-group-attrs", mcast_group_names};
-constexpr attr_name policy_names[] = {{},           {"type"},       {"min-value-s"},    {"max-value-s"},     {"min-value-u"},
-                                      {"max-value-u"}, {"min-length"}, {"max-length"},     {"policy-idx"},      {"policy-maxtype"},
-                                      {"bitfield32-mask"}, {"pad"},    {"mask"}};
+constexpr attr_name policy_names[] = {{},
+                                      {"type"},
+                                      {"min-value-s"},
+                                      {"max-value-s"},
+                                      {"min-value-u"},
+                                      {"max-value-u"},
+                                      {"min-length"},
+                                      {"max-length"},
+                                      {"policy-idx"},
+                                      {"policy-maxtype"},
+                                      {"bitfield32-mask"},
+                                      {"pad"},
+                                      {"mask"}};
 constexpr attr_set policy_set{"policy-attrs", policy_names};
 constexpr attr_name op_policy_names[] = {{}, {"do"}, {"dump"}};
 constexpr attr_set op_policy_set{"op-policy-attrs", op_policy_names};
@@ -30,8 +40,10 @@ std::vector<operation> get_ops(attr_decoder& in) {
             list.nested(op_set, [&](attr_decoder& entry) {
                 operation& op = ops.emplace_back();
                 while (entry.next()) {
-                    if (entry.type() == CTRL_ATTR_OP_ID) op.id = entry.get<std::uint32_t>();
-                    else if (entry.type() == CTRL_ATTR_OP_FLAGS) op.flags = entry.get<std::uint32_t>();
+                    if (entry.type() == CTRL_ATTR_OP_ID)
+                        op.id = entry.get<std::uint32_t>();
+                    else if (entry.type() == CTRL_ATTR_OP_FLAGS)
+                        op.flags = entry.get<std::uint32_t>();
                 }
             });
     });
@@ -46,8 +58,10 @@ std::vector<mcast_group> get_groups(attr_decoder& in) {
             list.nested(mcast_group_set, [&](attr_decoder& entry) {
                 mcast_group& g = groups.emplace_back();
                 while (entry.next()) {
-                    if (entry.type() == CTRL_ATTR_MCAST_GRP_NAME) g.name = entry.get_string();
-                    else if (entry.type() == CTRL_ATTR_MCAST_GRP_ID) g.id = entry.get<std::uint32_t>();
+                    if (entry.type() == CTRL_ATTR_MCAST_GRP_NAME)
+                        g.name = entry.get_string();
+                    else if (entry.type() == CTRL_ATTR_MCAST_GRP_ID)
+                        g.id = entry.get<std::uint32_t>();
                 }
             });
     });
@@ -69,7 +83,9 @@ attr_policy get_attr_policy(attr_decoder& in) {
         case NL_POLICY_TYPE_ATTR_MAX_LENGTH: p.max_length = in.get<std::uint32_t>(); break;
         case NL_POLICY_TYPE_ATTR_POLICY_IDX: p.policy_idx = in.get<std::uint32_t>(); break;
         case NL_POLICY_TYPE_ATTR_POLICY_MAXTYPE: p.policy_maxtype = in.get<std::uint32_t>(); break;
-        case NL_POLICY_TYPE_ATTR_BITFIELD32_MASK: p.bitfield32_mask = in.get<std::uint32_t>(); break;
+        case NL_POLICY_TYPE_ATTR_BITFIELD32_MASK:
+            p.bitfield32_mask = in.get<std::uint32_t>();
+            break;
         default: break;  // PAD and future fields
         }
     }
@@ -114,22 +130,23 @@ std::vector<policy_limit> limits(const attr_policy& p) {
 }
 
 std::string_view attr_type_name(std::uint32_t type) noexcept {
-    static constexpr std::string_view names[] = {"invalid", "flag",   "u8",         "u16",         "u32",
-                                                 "u64",     "s8",     "s16",        "s32",         "s64",
-                                                 "binary",  "string", "nul-string", "nested",      "nested-array",
-                                                 "bitfield32", "sint", "uint"};
+    static constexpr std::string_view names[] = {
+        "invalid",    "flag",   "u8",           "u16",        "u32",    "u64",
+        "s8",         "s16",    "s32",          "s64",        "binary", "string",
+        "nul-string", "nested", "nested-array", "bitfield32", "sint",   "uint"};
     return type < std::size(names) ? names[type] : "unknown";
 }
 
 const attr_set& ctrl_attrs() noexcept {
-    static constexpr attr_name names[] = {{},          {"family-id"}, {"family-name"}, {"version"},
-                                          {"hdrsize"}, {"maxattr"},   {"ops"},         {"mcast-groups"},
-                                          {"policy"},  {"op-policy"}, {"op"}};
+    static constexpr attr_name names[] = {
+        {},      {"family-id"},    {"family-name"}, {"version"},   {"hdrsize"}, {"maxattr"},
+        {"ops"}, {"mcast-groups"}, {"policy"},      {"op-policy"}, {"op"}};
     static constexpr attr_set set{"ctrl-attrs", names};
     return set;
 }
 
-message_builder make_request(std::uint16_t family_id, std::uint8_t cmd, std::uint8_t version, std::uint16_t flags) {
+message_builder make_request(std::uint16_t family_id, std::uint8_t cmd, std::uint8_t version,
+                             std::uint16_t flags) {
     message_builder b(family_id, flags);
     b.put_header(header{cmd, version, 0});
     return b;
@@ -156,7 +173,8 @@ result<family_info> parse_family(message_view m) {
     }
     if (auto e = in.error()) return fail(std::move(*e));
     if (!have_id || f.name.empty())
-        return fail(errc::attr_missing, fmt::format("nlctrl family: reply lacks the family {}", have_id ? "name" : "id"));
+        return fail(errc::attr_missing, fmt::format("nlctrl family: reply lacks the family {}",
+                                                    have_id ? "name" : "id"));
     return f;
 }
 
@@ -182,8 +200,10 @@ result<void> parse_policy(message_view m, policy_dump& out) {
                     op_policy& op = out.ops[cmds.type()];
                     cmds.nested(op_policy_set, [&](attr_decoder& fields) {
                         while (fields.next()) {
-                            if (fields.type() == CTRL_ATTR_POLICY_DO) op.do_policy = fields.get<std::uint32_t>();
-                            else if (fields.type() == CTRL_ATTR_POLICY_DUMP) op.dump_policy = fields.get<std::uint32_t>();
+                            if (fields.type() == CTRL_ATTR_POLICY_DO)
+                                op.do_policy = fields.get<std::uint32_t>();
+                            else if (fields.type() == CTRL_ATTR_POLICY_DUMP)
+                                op.dump_policy = fields.get<std::uint32_t>();
                         }
                     });
                 }
@@ -207,20 +227,20 @@ result<client> client::open(const socket_options& options) {
 result<family_info> resolve(socket& sock, std::string_view name) {
     const std::string what = fmt::format("resolve generic netlink family {}", name);
     if (sock.protocol() != NETLINK_GENERIC)
-        return fail(errc::invalid_argument, fmt::format("{}: the socket speaks netlink protocol {}, not NETLINK_GENERIC",
-                                                        what, sock.protocol()));
+        return fail(errc::invalid_argument,
+                    fmt::format("{}: the socket speaks netlink protocol {}, not NETLINK_GENERIC",
+                                what, sock.protocol()));
     message_builder b = make_request(ctrl_family_id, CTRL_CMD_GETFAMILY, 2);
     b.put_string(CTRL_ATTR_FAMILY_NAME, name);
     std::optional<family_info> found;
-    auto r = sock.request(
-        b,
-        [&](message_view m) -> result<void> {
-            auto f = parse_family(m);
-            if (!f) return fail(f.error());
-            found = std::move(*f);
-            return {};
-        },
-        {what, header_size, &ctrl_attrs()});
+    auto r = sock.request(b,
+                          [&](message_view m) -> result<void> {
+                              auto f = parse_family(m);
+                              if (!f) return fail(f.error());
+                              found = std::move(*f);
+                              return {};
+                          },
+                          {what, header_size, &ctrl_attrs()});
     if (!r) return fail(not_found_or(std::move(r.error()), name));
     if (!found) return fail(errc::attr_missing, what + ": no reply");
     return std::move(*found);
@@ -241,15 +261,14 @@ void client::forget(std::string_view name) {
 result<std::vector<family_info>> client::families() {
     message_builder b = make_request(ctrl_family_id, CTRL_CMD_GETFAMILY, 2);
     std::vector<family_info> out;
-    auto r = sock_.dump(
-        b,
-        [&](message_view m) -> result<void> {
-            auto f = parse_family(m);
-            if (!f) return fail(f.error());
-            out.push_back(std::move(*f));
-            return {};
-        },
-        {"list generic netlink families", header_size, &ctrl_attrs()});
+    auto r = sock_.dump(b,
+                        [&](message_view m) -> result<void> {
+                            auto f = parse_family(m);
+                            if (!f) return fail(f.error());
+                            out.push_back(std::move(*f));
+                            return {};
+                        },
+                        {"list generic netlink families", header_size, &ctrl_attrs()});
     if (!r) return fail(r.error());
     cache_.clear();
     for (const auto& f : out) cache_.insert_or_assign(f.name, f);
@@ -260,9 +279,9 @@ result<policy_dump> client::policy(std::string_view name) {
     message_builder b = make_request(ctrl_family_id, CTRL_CMD_GETPOLICY, 2);
     b.put_string(CTRL_ATTR_FAMILY_NAME, name);
     policy_dump out;
-    auto r = sock_.dump(
-        b, [&](message_view m) { return parse_policy(m, out); },
-        {fmt::format("dump policy of generic netlink family {}", name), header_size, &ctrl_attrs()});
+    auto r = sock_.dump(b, [&](message_view m) { return parse_policy(m, out); },
+                        {fmt::format("dump policy of generic netlink family {}", name), header_size,
+                         &ctrl_attrs()});
     if (!r) return fail(not_found_or(std::move(r.error()), name));
     return out;
 }

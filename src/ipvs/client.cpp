@@ -22,7 +22,9 @@ bool is_service_cmd(command c) {
     return c == command::new_service || c == command::set_service || c == command::del_service ||
            c == command::get_service || c == command::zero;
 }
-bool is_dest_cmd(command c) { return c == command::new_dest || c == command::set_dest || c == command::del_dest; }
+bool is_dest_cmd(command c) {
+    return c == command::new_dest || c == command::set_dest || c == command::del_dest;
+}
 
 // The attributes `put` writes, checked against the spec's policy tables
 // (specs/ipvs.yaml, generated into ipvs_tables.hpp: name lengths, the
@@ -45,33 +47,43 @@ error errno_cause(error e, command c) {
         e.set_hint((c == command::del_daemon) ? "no such sync daemon running" : "no such service");
         break;
     case ENOENT:
-        e.set_hint(is_dest_cmd(c) ? "no such destination"
-                 : (c == command::new_service || c == command::set_service)
-                     ? "no such scheduler or persistence engine (is its ip_vs_* module available?)"
-                     : "no such object");
+        e.set_hint(
+            is_dest_cmd(c) ? "no such destination"
+            : (c == command::new_service || c == command::set_service)
+                ? "no such scheduler or persistence engine (is its ip_vs_* module available?)"
+                : "no such object");
         break;
     case EEXIST:
-        e.set_hint(is_dest_cmd(c) ? "destination already exists"
-                 : c == command::new_daemon ? "sync daemon already running"
-                                            : "service already exists");
+        e.set_hint(is_dest_cmd(c)             ? "destination already exists"
+                   : c == command::new_daemon ? "sync daemon already running"
+                                              : "service already exists");
         break;
     case EPERM: e.set_hint("needs CAP_NET_ADMIN (in the initial user namespace)"); break;
-    case EOPNOTSUPP: e.set_hint(fmt::format("the kernel does not support {} this way", command_name(c))); break;
-    case EAFNOSUPPORT: e.set_hint("address family not supported (kernel without IPv6 IPVS?)"); break;
+    case EOPNOTSUPP:
+        e.set_hint(fmt::format("the kernel does not support {} this way", command_name(c)));
+        break;
+    case EAFNOSUPPORT:
+        e.set_hint("address family not supported (kernel without IPv6 IPVS?)");
+        break;
     case ERANGE:
-        if (is_dest_cmd(c)) e.set_hint("weight or thresholds out of range (lower threshold above upper?)");
+        if (is_dest_cmd(c))
+            e.set_hint("weight or thresholds out of range (lower threshold above upper?)");
         break;
     case EINVAL:
-        if (is_dest_cmd(c)) e.set_hint("invalid destination (address not unicast or local, or mixed address families without tunnelling?)");
-        else if (is_service_cmd(c)) e.set_hint("invalid service arguments");
-        else if (c == command::new_daemon) e.set_hint("invalid sync daemon arguments (multicast group?)");
-        else if (c == command::set_config) e.set_hint("timeout out of range");
+        if (is_dest_cmd(c))
+            e.set_hint(
+                "invalid destination (address not unicast or local, or mixed address families without tunnelling?)");
+        else if (is_service_cmd(c))
+            e.set_hint("invalid service arguments");
+        else if (c == command::new_daemon)
+            e.set_hint("invalid sync daemon arguments (multicast group?)");
+        else if (c == command::set_config)
+            e.set_hint("timeout out of range");
         break;
     default: break;
     }
     return e;
 }
-
 
 // A "do" whose one reply `parse` decodes.
 template <class Parse>
@@ -79,15 +91,14 @@ auto one_reply(client& self, message_builder& b, command c, std::string what, Pa
     -> result<typename std::invoke_result_t<Parse, message_view>::value_type> {
     using T = typename std::invoke_result_t<Parse, message_view>::value_type;
     std::optional<T> got;
-    auto r = self.genl().raw().request(
-        b,
-        [&](message_view m) -> result<void> {
-            auto v = parse(m);
-            if (!v) return fail(v.error());
-            got = std::move(*v);
-            return {};
-        },
-        {what, genl::header_size, &attr_names()});
+    auto r = self.genl().raw().request(b,
+                                       [&](message_view m) -> result<void> {
+                                           auto v = parse(m);
+                                           if (!v) return fail(v.error());
+                                           got = std::move(*v);
+                                           return {};
+                                       },
+                                       {what, genl::header_size, &attr_names()});
     if (!r) return fail(self.explain(std::move(r.error()), c));
     if (!got) return fail(errc::attr_missing, what + ": no reply");
     return std::move(*got);
@@ -95,18 +106,18 @@ auto one_reply(client& self, message_builder& b, command c, std::string what, Pa
 
 // A dump whose every reply `parse` decodes. `what` names the request only on failure.
 template <class Parse>
-auto all_replies(client& self, message_builder& b, command c, const std::function<std::string()>& what, Parse parse)
+auto all_replies(client& self, message_builder& b, command c,
+                 const std::function<std::string()>& what, Parse parse)
     -> result<std::vector<typename std::invoke_result_t<Parse, message_view>::value_type>> {
     std::vector<typename std::invoke_result_t<Parse, message_view>::value_type> out;
-    auto r = self.genl().raw().dump(
-        b,
-        [&](message_view m) -> result<void> {
-            auto v = parse(m);
-            if (!v) return fail(v.error());
-            out.push_back(std::move(*v));
-            return {};
-        },
-        {{}, genl::header_size, &attr_names()});
+    auto r = self.genl().raw().dump(b,
+                                    [&](message_view m) -> result<void> {
+                                        auto v = parse(m);
+                                        if (!v) return fail(v.error());
+                                        out.push_back(std::move(*v));
+                                        return {};
+                                    },
+                                    {{}, genl::header_size, &attr_names()});
     if (!r) return fail(self.explain(std::move(r.error()).wrap(what()), c));
     return out;
 }
@@ -114,13 +125,15 @@ auto all_replies(client& self, message_builder& b, command c, const std::functio
 }  // namespace
 
 std::string change::describe() const {
-    static constexpr const char* verbs[] = {"add service", "edit service", "del service", "add dest", "edit dest", "del dest"};
+    static constexpr const char* verbs[] = {"add service", "edit service", "del service",
+                                            "add dest",    "edit dest",    "del dest"};
     std::string s = fmt::format("{} {}", verbs[static_cast<int>(what)], key_string(service.key));
     if (dest) {
         const auto& d = *dest;
         s += d.address.is_v6() ? fmt::format(" -> [{}]:{}", d.address.to_string(), d.port)
                                : fmt::format(" -> {}:{}", d.address.to_string(), d.port);
-        if (what != kind::del_dest) s += fmt::format(" ({}, weight {})", forwarding_name(d.fwd), d.weight);
+        if (what != kind::del_dest)
+            s += fmt::format(" ({}, weight {})", forwarding_name(d.fwd), d.weight);
     } else if (what != kind::del_service) {
         s += fmt::format(" ({})", service.scheduler);
     }
@@ -129,34 +142,47 @@ std::string change::describe() const {
 
 result<void> validate(const service& s) {
     const auto what = [&] { return key_string(s.key); };  // named only on failure
-    if (s.scheduler.empty()) return fail(errc::invalid_argument, fmt::format("service {}: no scheduler name", what()));
+    if (s.scheduler.empty())
+        return fail(errc::invalid_argument, fmt::format("service {}: no scheduler name", what()));
     const std::uint16_t af = key_family(s.key);
     if (af != AF_INET && af != AF_INET6)
-        return fail(errc::invalid_argument, fmt::format("service {}: address family {} is neither IPv4 nor IPv6", what(), af));
+        return fail(
+            errc::invalid_argument,
+            fmt::format("service {}: address family {} is neither IPv4 nor IPv6", what(), af));
     if (s.netmask > (af == AF_INET6 ? 128 : 32))
-        return fail(errc::invalid_argument, fmt::format("service {}: netmask /{} is longer than the address", what(), s.netmask));
+        return fail(
+            errc::invalid_argument,
+            fmt::format("service {}: netmask /{} is longer than the address", what(), s.netmask));
     if (const auto* f = std::get_if<firewall_mark>(&s.key); f && f->mark == 0)
-        return fail(errc::invalid_argument, fmt::format("service {}: a firewall mark must not be 0", what()));
+        return fail(errc::invalid_argument,
+                    fmt::format("service {}: a firewall mark must not be 0", what()));
     if (auto t = check_tables([&](message_builder& b) { put_service(b, s); }); !t)
         return fail(std::move(t.error()).wrap("service " + what()));
     return {};
 }
 
 result<void> validate(const service_key& k, const destination& d) {
-    const auto what = [&] { return fmt::format("destination {} of {}", d.address.to_string(), key_string(k)); };
+    const auto what = [&] {
+        return fmt::format("destination {} of {}", d.address.to_string(), key_string(k));
+    };
     if (d.lower_threshold > d.upper_threshold)
-        return fail(errc::invalid_argument, fmt::format("{}: lower threshold {} is above upper threshold {} (the kernel "
-                                                        "rejects this even when the upper threshold is 0)",
-                                                        what(), d.lower_threshold, d.upper_threshold));
-    if (d.fwd == forwarding::tunnel && d.tun_type == tunnel_type::gue && d.tun_port == 0)
-        return fail(errc::invalid_argument, fmt::format("{}: GUE tunnelling needs a tunnel port", what()));
-    if (d.address.family != key_family(k) && d.fwd != forwarding::tunnel)
         return fail(errc::invalid_argument,
-                    fmt::format("{}: a destination of another address family needs tunnel forwarding", what()));
+                    fmt::format("{}: lower threshold {} is above upper threshold {} (the kernel "
+                                "rejects this even when the upper threshold is 0)",
+                                what(), d.lower_threshold, d.upper_threshold));
+    if (d.fwd == forwarding::tunnel && d.tun_type == tunnel_type::gue && d.tun_port == 0)
+        return fail(errc::invalid_argument,
+                    fmt::format("{}: GUE tunnelling needs a tunnel port", what()));
+    if (d.address.family != key_family(k) && d.fwd != forwarding::tunnel)
+        return fail(
+            errc::invalid_argument,
+            fmt::format("{}: a destination of another address family needs tunnel forwarding",
+                        what()));
     if (auto t = check_tables([&](message_builder& b) {
             put_service_key(b, k);
             put_dest(b, d, true);
-        }); !t)
+        });
+        !t)
         return fail(std::move(t.error()).wrap(what()));
     return {};
 }
@@ -188,19 +214,23 @@ error client::explain(error e, command c) {
         auto f = gc_.family(family::name);
         if (!f && f.error().is(errc::family_not_found)) {
             error gone(errc::family_not_found, e.context());
-            gone.set_hint("the IPVS family is gone: ip_vs was unloaded after this client resolved it (modprobe ip_vs)");
+            gone.set_hint(
+                "the IPVS family is gone: ip_vs was unloaded after this client resolved it (modprobe ip_vs)");
             return gone;
         }
         if (f && (*f)->id != family_id_) {
             family_id_ = (*f)->id;
-            e.set_hint("the IPVS family was registered again under a new id (ip_vs reloaded): retry");
+            e.set_hint(
+                "the IPVS family was registered again under a new id (ip_vs reloaded): retry");
             return e;
         }
     }
     return errno_cause(std::move(e), c);
 }
 
-message_builder client::request(command c) const { return genl::make_request(family_id_, cmd(c), family::version); }
+message_builder client::request(command c) const {
+    return genl::make_request(family_id_, cmd(c), family::version);
+}
 
 result<void> client::exec(command c, message_builder& b, std::string what) {
     auto r = gc_.raw().request(b, {}, {std::move(what), genl::header_size, &attr_names()});
@@ -231,12 +261,14 @@ result<void> client::del_service(const service_key& key) {
 result<service> client::get_service(const service_key& key) {
     auto b = request(command::get_service);
     put_service_key(b, key);
-    return one_reply(*this, b, command::get_service, "get service " + key_string(key), parse_service);
+    return one_reply(*this, b, command::get_service, "get service " + key_string(key),
+                     parse_service);
 }
 
 result<std::vector<service>> client::services() {
     auto b = request(command::get_service);
-    return all_replies(*this, b, command::get_service, [] { return std::string("list services"); }, parse_service);
+    return all_replies(
+        *this, b, command::get_service, [] { return std::string("list services"); }, parse_service);
 }
 
 result<void> client::add_dest(const service_key& key, const destination& d) {
@@ -244,7 +276,8 @@ result<void> client::add_dest(const service_key& key, const destination& d) {
     auto b = request(command::new_dest);
     put_service_key(b, key);
     put_dest(b, d, true);
-    return exec(command::new_dest, b, fmt::format("add destination {} to {}", d.address.to_string(), key_string(key)));
+    return exec(command::new_dest, b,
+                fmt::format("add destination {} to {}", d.address.to_string(), key_string(key)));
 }
 
 result<void> client::edit_dest(const service_key& key, const destination& d) {
@@ -252,14 +285,16 @@ result<void> client::edit_dest(const service_key& key, const destination& d) {
     auto b = request(command::set_dest);
     put_service_key(b, key);
     put_dest(b, d, true);
-    return exec(command::set_dest, b, fmt::format("edit destination {} of {}", d.address.to_string(), key_string(key)));
+    return exec(command::set_dest, b,
+                fmt::format("edit destination {} of {}", d.address.to_string(), key_string(key)));
 }
 
 result<void> client::del_dest(const service_key& key, const destination& d) {
     auto b = request(command::del_dest);
     put_service_key(b, key);
     put_dest(b, d, false);
-    return exec(command::del_dest, b, fmt::format("delete destination {} of {}", d.address.to_string(), key_string(key)));
+    return exec(command::del_dest, b,
+                fmt::format("delete destination {} of {}", d.address.to_string(), key_string(key)));
 }
 
 result<std::vector<destination>> client::dests(const service_key& key) {
@@ -277,20 +312,24 @@ result<void> client::start_daemon(const sync_daemon& d) {
         return fail(std::move(t.error()).wrap("sync daemon"));
     auto b = request(command::new_daemon);
     put_daemon(b, d);
-    return exec(command::new_daemon, b,
-                fmt::format("start {} sync daemon", d.state == daemon_state::backup ? "backup" : "master"));
+    return exec(
+        command::new_daemon, b,
+        fmt::format("start {} sync daemon", d.state == daemon_state::backup ? "backup" : "master"));
 }
 
 result<void> client::stop_daemon(daemon_state state) {
     auto b = request(command::del_daemon);
     put_daemon_state(b, state);
-    return exec(command::del_daemon, b,
-                fmt::format("stop {} sync daemon", state == daemon_state::backup ? "backup" : "master"));
+    return exec(
+        command::del_daemon, b,
+        fmt::format("stop {} sync daemon", state == daemon_state::backup ? "backup" : "master"));
 }
 
 result<std::vector<sync_daemon>> client::daemons() {
     auto b = request(command::get_daemon);
-    return all_replies(*this, b, command::get_daemon, [] { return std::string("list sync daemons"); }, parse_daemon);
+    return all_replies(
+        *this, b, command::get_daemon, [] { return std::string("list sync daemons"); },
+        parse_daemon);
 }
 
 result<void> client::set_timeouts(const timeouts& t) {
@@ -317,7 +356,8 @@ result<void> client::set_info() {
 result<void> client::zero(const std::optional<service_key>& key) {
     auto b = request(command::zero);
     if (key) put_service_key(b, *key);
-    return exec(command::zero, b, key ? "zero counters of " + key_string(*key) : "zero all counters");
+    return exec(command::zero, b,
+                key ? "zero counters of " + key_string(*key) : "zero all counters");
 }
 
 result<void> client::flush() {
@@ -325,7 +365,8 @@ result<void> client::flush() {
     return exec(command::flush, b, "flush");
 }
 
-result<std::vector<service_entry>> client::snapshot(const scope* within, std::vector<service_key>* vanished) {
+result<std::vector<service_entry>> client::snapshot(const scope* within,
+                                                    std::vector<service_key>* vanished) {
     auto svcs = services();
     if (!svcs) return fail(svcs.error());
     std::vector<service_entry> out;
@@ -338,14 +379,16 @@ result<std::vector<service_entry>> client::snapshot(const scope* within, std::ve
     // one socket; and on 6.1 every IPVS dump holds the genetlink mutex.
     for (auto& e : out) {
         auto d = dests(e.service.key);
-        if (d) e.destinations = std::move(*d);
+        if (d)
+            e.destinations = std::move(*d);
         else if (d.error().errno_value() != ENOENT)  // ENOENT: the service is gone (see below)
             return fail(std::move(d.error()).wrap("snapshot"));
     }
     // A service deleted after the service dump answers its destination dump
     // empty (or with ENOENT), like a service without destinations: a second
     // service dump tells them apart.
-    if (std::any_of(out.begin(), out.end(), [](const service_entry& e) { return e.destinations.empty(); })) {
+    if (std::any_of(out.begin(), out.end(),
+                    [](const service_entry& e) { return e.destinations.empty(); })) {
         auto again = services();
         if (!again) return fail(std::move(again.error()).wrap("snapshot: second service dump"));
         std::set<service_key> still;
@@ -361,8 +404,9 @@ result<std::vector<service_entry>> client::snapshot(const scope* within, std::ve
 
 void client::encode(message_builder& b, const change& op) const {
     using k = change::kind;
-    static constexpr command cmds[] = {command::new_service, command::set_service, command::del_service,
-                                       command::new_dest,    command::set_dest,    command::del_dest};
+    static constexpr command cmds[] = {command::new_service, command::set_service,
+                                       command::del_service, command::new_dest,
+                                       command::set_dest,    command::del_dest};
     b.put_header(genl::header{cmd(cmds[static_cast<int>(op.what)]), family::version, 0});
     switch (op.what) {
     case k::add_service:
@@ -385,8 +429,10 @@ result<std::vector<std::optional<error>>> client::apply(std::span<const change> 
     for (std::size_t i = 0; i < ops.size(); ++i) {
         const auto& op = ops[i];
         result<void> v;
-        if (op.what == change::kind::add_service || op.what == change::kind::edit_service) v = validate(op.service);
-        else if (op.dest && op.what != change::kind::del_dest) v = validate(op.service.key, *op.dest);
+        if (op.what == change::kind::add_service || op.what == change::kind::edit_service)
+            v = validate(op.service);
+        else if (op.dest && op.what != change::kind::del_dest)
+            v = validate(op.service.key, *op.dest);
         else if (!op.dest && op.what >= change::kind::add_dest)
             v = fail(errc::invalid_argument, op.describe() + ": no destination given");
         if (!v) {
@@ -398,8 +444,9 @@ result<std::vector<std::optional<error>>> client::apply(std::span<const change> 
         sent.push_back(i);
     }
     if (sent.empty()) return out;
-    static constexpr command cmds[] = {command::new_service, command::set_service, command::del_service,
-                                       command::new_dest,    command::set_dest,    command::del_dest};
+    static constexpr command cmds[] = {command::new_service, command::set_service,
+                                       command::del_service, command::new_dest,
+                                       command::set_dest,    command::del_dest};
     auto results = gc_.raw().request_batch(b, [&](std::size_t k) {
         return request_info{ops[sent[k]].describe(), genl::header_size, &attr_names()};
     });

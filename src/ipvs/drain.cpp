@@ -12,12 +12,14 @@ using clock = std::chrono::steady_clock;
 
 // The kernel says the object is not there (any more).
 bool already_gone(const error& e, change::kind k) {
-    return e.code() == (k == change::kind::del_service ? std::errc::no_such_process : std::errc::no_such_file_or_directory);
+    return e.code() == (k == change::kind::del_service ? std::errc::no_such_process
+                                                       : std::errc::no_such_file_or_directory);
 }
 
 }  // namespace
 
-result<std::vector<drain_outcome>> finish_drains(client& c, const reconcile_plan& plan, const drain_options& options,
+result<std::vector<drain_outcome>> finish_drains(client& c, const reconcile_plan& plan,
+                                                 const drain_options& options,
                                                  const drain_callback& on_progress) {
     using reason = drain_outcome::reason;
     const auto deadline = clock::now() + std::chrono::seconds(options.timeout);
@@ -48,7 +50,9 @@ result<std::vector<drain_outcome>> finish_drains(client& c, const reconcile_plan
                 } else if (k->active_conns == 0 && (!options.inactive || k->inactive_conns == 0)) {
                     deleting.push_back({.step = **d, .why = reason::drained});
                 } else if (timed_out) {
-                    deleting.push_back({.step = **d, .why = reason::timed_out, .active_conns = k->active_conns,
+                    deleting.push_back({.step = **d,
+                                        .why = reason::timed_out,
+                                        .active_conns = k->active_conns,
                                         .inactive_conns = k->inactive_conns});
                 } else {
                     ++progress.draining;
@@ -76,16 +80,20 @@ result<std::vector<drain_outcome>> finish_drains(client& c, const reconcile_plan
             if (!done) return fail(std::move(done.error()).wrap("drain"));
             for (std::size_t i = 0; i < deleting.size(); ++i) {
                 auto& d = deleting[i];
-                if (auto& e = (*done)[i]; e && already_gone(*e, d.step.what)) d.why = reason::gone;
-                else d.failure = std::move(e);
+                if (auto& e = (*done)[i]; e && already_gone(*e, d.step.what))
+                    d.why = reason::gone;
+                else
+                    d.failure = std::move(e);
                 out.push_back(std::move(d));
             }
         }
-        progress.seconds_left = std::max(0.0, std::chrono::duration<double>(deadline - clock::now()).count());
+        progress.seconds_left =
+            std::max(0.0, std::chrono::duration<double>(deadline - clock::now()).count());
         progress.ended = std::span<const drain_outcome>(out).subspan(first);
         if (on_progress) on_progress(progress);
         if (pending.empty() && services.empty()) break;
-        std::this_thread::sleep_for(std::min<clock::duration>(options.poll, std::max<clock::duration>(deadline - clock::now(), clock::duration{0})));
+        std::this_thread::sleep_for(std::min<clock::duration>(
+            options.poll, std::max<clock::duration>(deadline - clock::now(), clock::duration{0})));
     }
     return out;
 }

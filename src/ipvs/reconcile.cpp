@@ -11,8 +11,8 @@ namespace {
 
 bool same_settings(const service& a, const service& b) {
     return a.scheduler == b.scheduler && a.pe_name == b.pe_name &&
-           (a.flags & service_flags::settable) == (b.flags & service_flags::settable) && a.timeout == b.timeout &&
-           a.prefix() == b.prefix();
+           (a.flags & service_flags::settable) == (b.flags & service_flags::settable) &&
+           a.timeout == b.timeout && a.prefix() == b.prefix();
 }
 
 bool same_settings(const destination& a, const destination& b) {
@@ -27,15 +27,16 @@ using dest_id = std::pair<address, std::uint16_t>;
 
 }  // namespace
 
-result<reconcile_plan> plan(std::span<const service_entry> current, std::span<const service_entry> desired,
-                            const plan_options& options) {
+result<reconcile_plan> plan(std::span<const service_entry> current,
+                            std::span<const service_entry> desired, const plan_options& options) {
     using k = change::kind;
     const scope* within = options.scope ? &*options.scope : nullptr;
     if (within)
         for (const auto& e : desired)
             if (!within->contains(e.service.key))
-                return fail(errc::invalid_argument, fmt::format("desired service {} is outside the scope {}",
-                                                                key_string(e.service.key), within->to_string()));
+                return fail(errc::invalid_argument,
+                            fmt::format("desired service {} is outside the scope {}",
+                                        key_string(e.service.key), within->to_string()));
     std::map<service_key, const service_entry*> have;
     for (const auto& e : current)
         if (!within || within->contains(e.service.key)) have.emplace(e.service.key, &e);
@@ -71,12 +72,15 @@ result<reconcile_plan> plan(std::span<const service_entry> current, std::span<co
         if (want.at(e.service.key) != &e) continue;  // a duplicate key: the first entry counts
         auto it = have.find(e.service.key);
         const service_entry* cur = it == have.end() ? nullptr : it->second;
-        if (!cur) svc_ops.push_back({k::add_service, e.service, std::nullopt});
-        else if (!same_settings(cur->service, e.service)) svc_ops.push_back({k::edit_service, e.service, std::nullopt});
+        if (!cur)
+            svc_ops.push_back({k::add_service, e.service, std::nullopt});
+        else if (!same_settings(cur->service, e.service))
+            svc_ops.push_back({k::edit_service, e.service, std::nullopt});
 
         std::map<dest_id, const destination*> cur_dests;
         if (cur)
-            for (const auto& d : cur->destinations) cur_dests.emplace(dest_id{d.address, d.port}, &d);
+            for (const auto& d : cur->destinations)
+                cur_dests.emplace(dest_id{d.address, d.port}, &d);
         std::map<dest_id, const destination*> want_dests;
         for (const auto& d : e.destinations) want_dests.emplace(dest_id{d.address, d.port}, &d);
         if (cur)
@@ -85,8 +89,10 @@ result<reconcile_plan> plan(std::span<const service_entry> current, std::span<co
         for (const auto& d : e.destinations) {
             if (want_dests.at({d.address, d.port}) != &d) continue;
             auto dit = cur_dests.find({d.address, d.port});
-            if (dit == cur_dests.end()) dest_ops.push_back({k::add_dest, e.service, d});
-            else if (!same_settings(*dit->second, d)) dest_ops.push_back({k::edit_dest, e.service, d});
+            if (dit == cur_dests.end())
+                dest_ops.push_back({k::add_dest, e.service, d});
+            else if (!same_settings(*dit->second, d))
+                dest_ops.push_back({k::edit_dest, e.service, d});
         }
     }
     out.changes = std::move(svc_ops);
@@ -95,14 +101,15 @@ result<reconcile_plan> plan(std::span<const service_entry> current, std::span<co
     return out;
 }
 
-std::vector<change> plan(std::span<const service_entry> current, std::span<const service_entry> desired,
-                         reconcile_mode mode) {
+std::vector<change> plan(std::span<const service_entry> current,
+                         std::span<const service_entry> desired, reconcile_mode mode) {
     auto p = plan(current, desired, plan_options{.mode = mode});  // unscoped: cannot fail
     return p ? std::move(p->changes) : std::vector<change>{};
 }
 
-result<reconcile_report> reconcile(client& c, std::span<const service_entry> desired, const plan_options& options,
-                                   bool dry_run, const drain_callback& on_progress) {
+result<reconcile_report> reconcile(client& c, std::span<const service_entry> desired,
+                                   const plan_options& options, bool dry_run,
+                                   const drain_callback& on_progress) {
     auto current = c.snapshot(options.scope ? &*options.scope : nullptr);
     if (!current) return fail(std::move(current.error()).wrap("reconcile: read the current state"));
     auto p = plan(*current, desired, options);
@@ -124,8 +131,8 @@ result<reconcile_report> reconcile(client& c, std::span<const service_entry> des
     return report;
 }
 
-result<reconcile_report> reconcile(client& c, std::span<const service_entry> desired, reconcile_mode mode,
-                                   bool dry_run) {
+result<reconcile_report> reconcile(client& c, std::span<const service_entry> desired,
+                                   reconcile_mode mode, bool dry_run) {
     return reconcile(c, desired, plan_options{.mode = mode}, dry_run);
 }
 

@@ -56,10 +56,13 @@ std::uint16_t key_family(const service_key& k) noexcept {
 
 std::string key_string(const service_key& k) {
     if (const auto* v = std::get_if<virtual_service>(&k))
-        return v->address.is_v6() ? fmt::format("{} [{}]:{}", protocol_name(v->protocol), v->address.to_string(), v->port)
-                                  : fmt::format("{} {}:{}", protocol_name(v->protocol), v->address.to_string(), v->port);
+        return v->address.is_v6() ? fmt::format("{} [{}]:{}", protocol_name(v->protocol),
+                                                v->address.to_string(), v->port)
+                                  : fmt::format("{} {}:{}", protocol_name(v->protocol),
+                                                v->address.to_string(), v->port);
     const auto& f = std::get<firewall_mark>(k);
-    return f.family == AF_INET6 ? fmt::format("FWM {} IPv6", f.mark) : fmt::format("FWM {}", f.mark);
+    return f.family == AF_INET6 ? fmt::format("FWM {} IPv6", f.mark)
+                                : fmt::format("FWM {}", f.mark);
 }
 
 std::string_view forwarding_name(forwarding f) noexcept {

@@ -22,15 +22,23 @@ constexpr auto be = byte_order::big;
 // specs/ipvs.yaml into ipvs_tables.hpp (checked in; test ipvs.tables_generated).
 constexpr const auto& cmd_names = tables::cmd_attrs_list;
 // The public command enum (wire.hpp) is the spec's, id for id.
-static_assert(cmd(command::new_service) == tables::op::new_service && cmd(command::set_service) == tables::op::set_service &&
-              cmd(command::del_service) == tables::op::del_service && cmd(command::get_service) == tables::op::get_service &&
-              cmd(command::new_dest) == tables::op::new_dest && cmd(command::set_dest) == tables::op::set_dest &&
-              cmd(command::del_dest) == tables::op::del_dest && cmd(command::get_dest) == tables::op::get_dest &&
-              cmd(command::new_daemon) == tables::op::new_daemon && cmd(command::del_daemon) == tables::op::del_daemon &&
-              cmd(command::get_daemon) == tables::op::get_daemon && cmd(command::set_config) == tables::op::set_config &&
-              cmd(command::get_config) == tables::op::get_config && cmd(command::set_info) == tables::op::set_info &&
-              cmd(command::get_info) == tables::op::get_info && cmd(command::zero) == tables::op::zero &&
-              cmd(command::flush) == tables::op::flush && std::size(tables::op_names) == cmd(command::flush) + 1u);
+static_assert(cmd(command::new_service) == tables::op::new_service &&
+              cmd(command::set_service) == tables::op::set_service &&
+              cmd(command::del_service) == tables::op::del_service &&
+              cmd(command::get_service) == tables::op::get_service &&
+              cmd(command::new_dest) == tables::op::new_dest &&
+              cmd(command::set_dest) == tables::op::set_dest &&
+              cmd(command::del_dest) == tables::op::del_dest &&
+              cmd(command::get_dest) == tables::op::get_dest &&
+              cmd(command::new_daemon) == tables::op::new_daemon &&
+              cmd(command::del_daemon) == tables::op::del_daemon &&
+              cmd(command::get_daemon) == tables::op::get_daemon &&
+              cmd(command::set_config) == tables::op::set_config &&
+              cmd(command::get_config) == tables::op::get_config &&
+              cmd(command::set_info) == tables::op::set_info &&
+              cmd(command::get_info) == tables::op::get_info &&
+              cmd(command::zero) == tables::op::zero && cmd(command::flush) == tables::op::flush &&
+              std::size(tables::op_names) == cmd(command::flush) + 1u);
 
 void put_addr(message_builder& b, std::uint16_t type, const address& a) {
     b.put(type, bytes(reinterpret_cast<const std::byte*>(a.bytes.data()), a.size()));
@@ -64,8 +72,10 @@ stats get_stats(attr_decoder& d, bool wide) {
         while (n.next()) {
             const auto t = n.type();
             if (t == 0 || t > IPVS_STATS_ATTR_OUTBPS) continue;  // PAD and newer counters
-            if (wide || t == IPVS_STATS_ATTR_INBYTES || t == IPVS_STATS_ATTR_OUTBYTES) *out[t] = n.get<std::uint64_t>();
-            else *out[t] = n.get<std::uint32_t>();
+            if (wide || t == IPVS_STATS_ATTR_INBYTES || t == IPVS_STATS_ATTR_OUTBYTES)
+                *out[t] = n.get<std::uint64_t>();
+            else
+                *out[t] = n.get<std::uint32_t>();
         }
     });
     return s;
@@ -78,7 +88,9 @@ result<attr_view> only_nest(message_view m, std::uint16_t type, std::string_view
     while (top.next())
         if (top.type() == type) nest = top.attr();
     if (auto e = top.error()) return fail(std::move(*e));
-    if (!nest) return fail(errc::attr_missing, fmt::format("{}: reply has no {} attribute", what, cmd_names[type].name));
+    if (!nest)
+        return fail(errc::attr_missing,
+                    fmt::format("{}: reply has no {} attribute", what, cmd_names[type].name));
     return *nest;
 }
 
@@ -116,8 +128,10 @@ void put_service(message_builder& b, const service& s) {
     ip_vs_flags f{s.flags & ~service_flags::hashed, s.flags_mask};
     b.put(IPVS_SVC_ATTR_FLAGS, as_bytes_of(f));
     b.put<std::uint32_t>(IPVS_SVC_ATTR_TIMEOUT, s.timeout);
-    if (key_family(s.key) == AF_INET6) b.put<std::uint32_t>(IPVS_SVC_ATTR_NETMASK, s.prefix());
-    else b.put<std::uint32_t>(IPVS_SVC_ATTR_NETMASK, v4_mask(s.prefix()), be);
+    if (key_family(s.key) == AF_INET6)
+        b.put<std::uint32_t>(IPVS_SVC_ATTR_NETMASK, s.prefix());
+    else
+        b.put<std::uint32_t>(IPVS_SVC_ATTR_NETMASK, v4_mask(s.prefix()), be);
 }
 
 void put_dest(message_builder& b, const destination& d, bool full) {
@@ -144,8 +158,10 @@ void put_daemon(message_builder& b, const sync_daemon& d) {
     b.put<std::uint32_t>(IPVS_DAEMON_ATTR_SYNC_ID, d.sync_id);
     if (d.sync_maxlen) b.put<std::uint16_t>(IPVS_DAEMON_ATTR_SYNC_MAXLEN, d.sync_maxlen);
     if (d.mcast_group) {
-        if (d.mcast_group->is_v6()) put_addr(b, IPVS_DAEMON_ATTR_MCAST_GROUP6, *d.mcast_group);
-        else put_addr(b, IPVS_DAEMON_ATTR_MCAST_GROUP, *d.mcast_group);
+        if (d.mcast_group->is_v6())
+            put_addr(b, IPVS_DAEMON_ATTR_MCAST_GROUP6, *d.mcast_group);
+        else
+            put_addr(b, IPVS_DAEMON_ATTR_MCAST_GROUP, *d.mcast_group);
     }
     if (d.mcast_port) b.put<std::uint16_t>(IPVS_DAEMON_ATTR_MCAST_PORT, d.mcast_port);
     if (d.mcast_ttl) b.put<std::uint8_t>(IPVS_DAEMON_ATTR_MCAST_TTL, d.mcast_ttl);
@@ -168,24 +184,40 @@ result<service> parse_service(message_view m) {
     service s;
     std::uint16_t af = 0, proto = 0, port = 0;
     std::uint32_t fwmark = 0, netmask = 0;
-    bool have_af = false, have_proto = false, have_port = false, have_netmask = false, have_wide = false;
+    bool have_af = false, have_proto = false, have_port = false, have_netmask = false,
+         have_wide = false;
     std::optional<attr_view> addr;
     stats legacy;
     attr_decoder in(nest->nested(), "service", &tables::service_attrs);
     while (in.next()) {
         switch (in.type()) {
-        case IPVS_SVC_ATTR_AF: af = in.get<std::uint16_t>(); have_af = true; break;
-        case IPVS_SVC_ATTR_PROTOCOL: proto = in.get<std::uint16_t>(); have_proto = true; break;
+        case IPVS_SVC_ATTR_AF:
+            af = in.get<std::uint16_t>();
+            have_af = true;
+            break;
+        case IPVS_SVC_ATTR_PROTOCOL:
+            proto = in.get<std::uint16_t>();
+            have_proto = true;
+            break;
         case IPVS_SVC_ATTR_ADDR: addr = in.attr(); break;  // read once the family is known
-        case IPVS_SVC_ATTR_PORT: port = in.get<std::uint16_t>(be); have_port = true; break;
+        case IPVS_SVC_ATTR_PORT:
+            port = in.get<std::uint16_t>(be);
+            have_port = true;
+            break;
         case IPVS_SVC_ATTR_FWMARK: fwmark = in.get<std::uint32_t>(); break;
         case IPVS_SVC_ATTR_SCHED_NAME: s.scheduler = in.get_string(); break;
         case IPVS_SVC_ATTR_PE_NAME: s.pe_name = in.get_string(); break;
         case IPVS_SVC_ATTR_FLAGS: s.flags = in.get_struct<ip_vs_flags>().flags; break;
         case IPVS_SVC_ATTR_TIMEOUT: s.timeout = in.get<std::uint32_t>(); break;
-        case IPVS_SVC_ATTR_NETMASK: netmask = in.get<std::uint32_t>(); have_netmask = true; break;
+        case IPVS_SVC_ATTR_NETMASK:
+            netmask = in.get<std::uint32_t>();
+            have_netmask = true;
+            break;
         case IPVS_SVC_ATTR_STATS: legacy = get_stats(in, false); break;
-        case IPVS_SVC_ATTR_STATS64: s.stats = get_stats(in, true); have_wide = true; break;
+        case IPVS_SVC_ATTR_STATS64:
+            s.stats = get_stats(in, true);
+            have_wide = true;
+            break;
         default: break;
         }
     }
@@ -196,15 +228,19 @@ result<service> parse_service(message_view m) {
         s.key = firewall_mark{fwmark, af};
     } else {
         if (!have_proto || !addr || !have_port)
-            return fail(errc::attr_missing, "service: neither fwmark nor protocol, address and port");
+            return fail(errc::attr_missing,
+                        "service: neither fwmark nor protocol, address and port");
         const address a = get_addr(in, *addr, af);
         if (auto e = in.error()) return fail(std::move(*e));
         s.key = virtual_service{static_cast<protocol>(proto), a, port};
     }
     if (have_netmask) {
         // IPv4: the mask as stored (network order) -> prefix; IPv6: the prefix itself.
-        if (af == AF_INET6) s.netmask = static_cast<std::uint8_t>(std::min<std::uint32_t>(netmask, 128));
-        else s.netmask = static_cast<std::uint8_t>(std::countl_one(needs_swap(be) ? byteswap(netmask) : netmask));  // read in host order, sent as be32
+        if (af == AF_INET6)
+            s.netmask = static_cast<std::uint8_t>(std::min<std::uint32_t>(netmask, 128));
+        else
+            s.netmask = static_cast<std::uint8_t>(std::countl_one(
+                needs_swap(be) ? byteswap(netmask) : netmask));  // read in host order, sent as be32
         if (s.netmask == (af == AF_INET6 ? 128 : 32)) s.netmask = 0;
     }
     return s;
@@ -235,11 +271,16 @@ result<destination> parse_dest(message_view m, std::uint16_t service_family) {
         case IPVS_DEST_ATTR_ADDR_FAMILY:
             if (const auto dest_af = in.get<std::uint16_t>()) af = dest_af;
             break;
-        case IPVS_DEST_ATTR_TUN_TYPE: d.tun_type = static_cast<tunnel_type>(in.get<std::uint8_t>()); break;
+        case IPVS_DEST_ATTR_TUN_TYPE:
+            d.tun_type = static_cast<tunnel_type>(in.get<std::uint8_t>());
+            break;
         case IPVS_DEST_ATTR_TUN_PORT: d.tun_port = in.get<std::uint16_t>(be); break;
         case IPVS_DEST_ATTR_TUN_FLAGS: d.tun_flags = in.get<std::uint16_t>(); break;
         case IPVS_DEST_ATTR_STATS: legacy = get_stats(in, false); break;
-        case IPVS_DEST_ATTR_STATS64: d.stats = get_stats(in, true); have_wide = true; break;
+        case IPVS_DEST_ATTR_STATS64:
+            d.stats = get_stats(in, true);
+            have_wide = true;
+            break;
         default: break;
         }
     }
@@ -258,12 +299,16 @@ result<sync_daemon> parse_daemon(message_view m) {
     attr_decoder in(nest->nested(), "sync daemon", &tables::daemon_attrs);
     while (in.next()) {
         switch (in.type()) {
-        case IPVS_DAEMON_ATTR_STATE: d.state = static_cast<daemon_state>(in.get<std::uint32_t>()); break;
+        case IPVS_DAEMON_ATTR_STATE:
+            d.state = static_cast<daemon_state>(in.get<std::uint32_t>());
+            break;
         case IPVS_DAEMON_ATTR_MCAST_IFN: d.mcast_ifn = in.get_string(); break;
         case IPVS_DAEMON_ATTR_SYNC_ID: d.sync_id = in.get<std::uint32_t>(); break;
         case IPVS_DAEMON_ATTR_SYNC_MAXLEN: d.sync_maxlen = in.get<std::uint16_t>(); break;
         case IPVS_DAEMON_ATTR_MCAST_GROUP: d.mcast_group = get_addr(in, in.attr(), AF_INET); break;
-        case IPVS_DAEMON_ATTR_MCAST_GROUP6: d.mcast_group = get_addr(in, in.attr(), AF_INET6); break;
+        case IPVS_DAEMON_ATTR_MCAST_GROUP6:
+            d.mcast_group = get_addr(in, in.attr(), AF_INET6);
+            break;
         case IPVS_DAEMON_ATTR_MCAST_PORT: d.mcast_port = in.get<std::uint16_t>(); break;
         case IPVS_DAEMON_ATTR_MCAST_TTL: d.mcast_ttl = in.get<std::uint8_t>(); break;
         default: break;
@@ -296,8 +341,8 @@ result<info> parse_info(message_view m) {
         if (in.type() == IPVS_INFO_ATTR_VERSION) {
             i.version = in.get<std::uint32_t>();
             have_version = true;
-        }
-        else if (in.type() == IPVS_INFO_ATTR_CONN_TAB_SIZE) i.conn_tab_size = in.get<std::uint32_t>();
+        } else if (in.type() == IPVS_INFO_ATTR_CONN_TAB_SIZE)
+            i.conn_tab_size = in.get<std::uint32_t>();
     }
     if (auto e = in.error()) return fail(std::move(*e));
     if (!have_version) return fail(errc::attr_missing, "info: no version");

@@ -7,17 +7,21 @@
 
 namespace nlpp {
 
-result<batch_reader> batch_reader::make(std::uint32_t port, bytes wire, std::vector<answer> answers, describer describe) {
+result<batch_reader> batch_reader::make(std::uint32_t port, bytes wire, std::vector<answer> answers,
+                                        describer describe) {
     batch_reader r(port, std::move(describe));
     message_range msgs(wire);
     std::uint32_t expected = 0;
     for (message_view m : msgs) {
         const std::size_t i = r.requests_.size();
         if (i == answers.size())
-            return fail(errc::invalid_argument, fmt::format("batch: more messages than the {} answers declared", answers.size()));
+            return fail(
+                errc::invalid_argument,
+                fmt::format("batch: more messages than the {} answers declared", answers.size()));
         if (m.seq() == 0 || (i > 0 && m.seq() != expected))
             return fail(errc::invalid_argument,
-                        fmt::format("batch: message {} has seq {}, expected {}", i, m.seq(), i > 0 ? expected : 1));
+                        fmt::format("batch: message {} has seq {}, expected {}", i, m.seq(),
+                                    i > 0 ? expected : 1));
         if (i == 0) r.first_seq_ = m.seq();
         expected = m.seq() + 1 == 0 ? 1 : m.seq() + 1;  // seq 0 is never assigned
         r.requests_.push_back({m.raw(), answers[i]});
@@ -25,10 +29,12 @@ result<batch_reader> batch_reader::make(std::uint32_t port, bytes wire, std::vec
     if (auto e = msgs.error()) return fail(std::move(*e).wrap("batch"));
     if (r.requests_.size() != answers.size())
         return fail(errc::invalid_argument,
-                    fmt::format("batch: {} messages for {} answers declared", r.requests_.size(), answers.size()));
+                    fmt::format("batch: {} messages for {} answers declared", r.requests_.size(),
+                                answers.size()));
     r.outcomes_.resize(answers.size());
     r.open_ = answers.size();
-    r.open_dumps_ = static_cast<std::size_t>(std::count(answers.begin(), answers.end(), answer::dump));
+    r.open_dumps_ =
+        static_cast<std::size_t>(std::count(answers.begin(), answers.end(), answer::dump));
     return r;
 }
 
@@ -61,12 +67,15 @@ void batch_reader::complete(std::size_t i) {
 }
 
 result<batch_reader::verdict> batch_reader::classify_other(message_view m, std::uint32_t group) {
-    if (reply_reader::is_notification(m, group)) return verdict{reply_reader::verdict::notification};
+    if (reply_reader::is_notification(m, group))
+        return verdict{reply_reader::verdict::notification};
     const auto k = index_of(m.seq());
     if (!k) {
         if (m.port() != port_ && m.port() != 0)
-            return fail(errc::port_mismatch, fmt::format("batch: message type {} seq {} addressed to port {}, this socket is {}",
-                                                         m.type(), m.seq(), m.port(), port_));
+            return fail(
+                errc::port_mismatch,
+                fmt::format("batch: message type {} seq {} addressed to port {}, this socket is {}",
+                            m.type(), m.seq(), m.port(), port_));
         return verdict{reply_reader::verdict::skip};  // a late reply to an earlier request
     }
     request& r = requests_[*k];
@@ -84,13 +93,15 @@ result<batch_reader::verdict> batch_reader::classify_other(message_view m, std::
 }
 
 void batch_reader::end() {
-    const auto failed = std::find_if(outcomes_.begin(), outcomes_.end(), [](const auto& o) { return o.has_value(); });
+    const auto failed = std::find_if(outcomes_.begin(), outcomes_.end(),
+                                     [](const auto& o) { return o.has_value(); });
     for (std::size_t i = 0; i < requests_.size(); ++i) {
         if (requests_[i].complete) continue;
         requests_[i].complete = true;
         if (failed == outcomes_.end()) continue;
         nlpp::error e(errc::not_answered, info(i).what);
-        e.set_hint(fmt::format("request {} of the batch failed first", failed - outcomes_.begin() + 1));
+        e.set_hint(
+            fmt::format("request {} of the batch failed first", failed - outcomes_.begin() + 1));
         outcomes_[i] = std::move(e);
     }
     open_ = open_dumps_ = 0;

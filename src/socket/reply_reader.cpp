@@ -17,11 +17,10 @@ nlpp::error reply_reader::kernel_error(const ack& a, bytes request, const reques
     nlpp::error e = a.to_error(info.what);
     if (!request.empty()) {
         extack_info x = a.extack;
-        if (x.offset)
-            x.attr_path = attr_path(request, info.fixed_header, *x.offset, info.names);
+        if (x.offset) x.attr_path = attr_path(request, info.fixed_header, *x.offset, info.names);
         if (x.missing_type)
-            x.missing_path =
-                missing_attr_path(request, info.fixed_header, x.missing_nest, *x.missing_type, info.names);
+            x.missing_path = missing_attr_path(request, info.fixed_header, x.missing_nest,
+                                               *x.missing_type, info.names);
         e.set_extack(std::move(x));
     }
     if (e.errno_value() == EPERM) e.set_hint("needs CAP_NET_ADMIN");
@@ -32,12 +31,15 @@ result<reply_reader::verdict> reply_reader::classify_other(message_view m, std::
     if (is_notification(m, group)) return verdict::notification;
     if (m.port() != port_ && m.port() != 0)
         return fail(errc::port_mismatch,
-                    fmt::format("{}: message type {} addressed to port {}, this socket is {}", what(), m.type(), m.port(), port_));
+                    fmt::format("{}: message type {} addressed to port {}, this socket is {}",
+                                what(), m.type(), m.port(), port_));
     if (m.seq() != seq_ || finished_) return verdict::skip;
 
     switch (m.type()) {
     case NLMSG_NOOP: return verdict::skip;
-    case NLMSG_OVERRUN: finished_ = true; return fail(errc::unexpected_message, what() + ": NLMSG_OVERRUN");
+    case NLMSG_OVERRUN:
+        finished_ = true;
+        return fail(errc::unexpected_message, what() + ": NLMSG_OVERRUN");
     case NLMSG_ERROR:
     case NLMSG_DONE: {
         finished_ = true;

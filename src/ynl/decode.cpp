@@ -28,12 +28,18 @@ std::string utf8(std::string_view in) {
     std::string out(in.substr(0, ascii));
     for (std::size_t i = ascii; i < in.size();) {
         const auto c = static_cast<unsigned char>(in[i]);
-        const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        const std::size_t n = c < 0x80           ? 1
+                              : (c >> 5) == 0x6  ? 2
+                              : (c >> 4) == 0xe  ? 3
+                              : (c >> 3) == 0x1e ? 4
+                                                 : 0;
         bool ok = n != 0 && c != 0xc0 && c != 0xc1 && c <= 0xf4 && i + n <= in.size();
-        for (std::size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(in[i + k]) & 0xc0) == 0x80;
+        for (std::size_t k = 1; ok && k < n; ++k)
+            ok = (static_cast<unsigned char>(in[i + k]) & 0xc0) == 0x80;
         if (ok && n > 2) {  // no overlong forms, surrogates or code points above U+10FFFF
             const auto c1 = static_cast<unsigned char>(in[i + 1]);
-            ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 > 0x9f) && !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 > 0x8f);
+            ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 > 0x9f) &&
+                 !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 > 0x8f);
         }
         if (ok) {
             out.append(in.substr(i, n));
@@ -50,7 +56,7 @@ std::string utf8(std::string_view in) {
 struct where {
     const where* up = nullptr;
     std::string_view name;
-    long index = -1;              // indexed-array entry
+    long index = -1;               // indexed-array entry
     std::string_view format = {};  // sub-message format
     std::string str() const {
         std::string s = up ? up->str() : std::string();
@@ -66,9 +72,6 @@ error bad(const where& w, const std::string& why) {
     return error(errc::attr_invalid, fmt::format("{}: {}", path.empty() ? "message" : path, why));
 }
 
-
-
-
 // Decoded values of selector attributes, per nesting level, for sub-messages.
 struct scope {
     const attr_set* set;
@@ -81,17 +84,32 @@ public:
     decoder(Out& out, const decode_options& o) : out_(out), o_(o) {}
 
     // An integer of a scalar type, or nullopt when the size is wrong.
-    [[gnu::always_inline]] static std::optional<std::int64_t> scalar(attr_type t, bytes p, byte_order o) {
+    [[gnu::always_inline]] static std::optional<std::int64_t> scalar(attr_type t, bytes p,
+                                                                     byte_order o) {
         const std::size_t n = p.size();
         switch (t) {
-        case attr_type::u8: if (n == 1) return load<std::uint8_t>(p, o); break;
-        case attr_type::u16: if (n == 2) return load<std::uint16_t>(p, o); break;
-        case attr_type::u32: if (n == 4) return load<std::uint32_t>(p, o); break;
-        case attr_type::s8: if (n == 1) return load<std::int8_t>(p, o); break;
-        case attr_type::s16: if (n == 2) return load<std::int16_t>(p, o); break;
-        case attr_type::s32: if (n == 4) return load<std::int32_t>(p, o); break;
+        case attr_type::u8:
+            if (n == 1) return load<std::uint8_t>(p, o);
+            break;
+        case attr_type::u16:
+            if (n == 2) return load<std::uint16_t>(p, o);
+            break;
+        case attr_type::u32:
+            if (n == 4) return load<std::uint32_t>(p, o);
+            break;
+        case attr_type::s8:
+            if (n == 1) return load<std::int8_t>(p, o);
+            break;
+        case attr_type::s16:
+            if (n == 2) return load<std::int16_t>(p, o);
+            break;
+        case attr_type::s32:
+            if (n == 4) return load<std::int32_t>(p, o);
+            break;
         case attr_type::u64:
-        case attr_type::s64: if (n == 8) return load<std::int64_t>(p, o); break;
+        case attr_type::s64:
+            if (n == 8) return load<std::int64_t>(p, o);
+            break;
         case attr_type::uint:
             if (n == 4) return load<std::uint32_t>(p, o);
             if (n == 8) return load<std::int64_t>(p, o);
@@ -106,16 +124,21 @@ public:
     }
 
     static bool is_unsigned(attr_type t) {
-        return t == attr_type::u8 || t == attr_type::u16 || t == attr_type::u32 || t == attr_type::u64 || t == attr_type::uint;
+        return t == attr_type::u8 || t == attr_type::u16 || t == attr_type::u32 ||
+               t == attr_type::u64 || t == attr_type::uint;
     }
 
     // A number: by enum name, as a flag list, with a display hint, or plain.
-    [[gnu::always_inline]] void number(std::int64_t v, attr_type t, const definition* d, bool as_flags, display hint) {
+    [[gnu::always_inline]] void number(std::int64_t v, attr_type t, const definition* d,
+                                       bool as_flags, display hint) {
         if (d || hint != display::none) return named_number(v, t, d, as_flags, hint);
-        if (is_unsigned(t)) out_.value(static_cast<std::uint64_t>(v));
-        else out_.value(v);
+        if (is_unsigned(t))
+            out_.value(static_cast<std::uint64_t>(v));
+        else
+            out_.value(v);
     }
-    [[gnu::noinline]] void named_number(std::int64_t v, attr_type t, const definition* d, bool as_flags, display hint) {
+    [[gnu::noinline]] void named_number(std::int64_t v, attr_type t, const definition* d,
+                                        bool as_flags, display hint) {
         const auto u = static_cast<std::uint64_t>(v);
         if (d) {
             if (d->kind == definition::kind::flags || as_flags) {
@@ -123,9 +146,13 @@ public:
                 for (int bit = 0; bit < 64; ++bit) {
                     const std::uint64_t mask = std::uint64_t{1} << bit;
                     if (!(u & mask)) continue;
-                    const enum_entry* e = d->kind == definition::kind::flags ? d->find(mask) : d->find(std::uint64_t(bit));
-                    if (e) out_.name(*e);
-                    else out_.value(mask);
+                    const enum_entry* e = d->kind == definition::kind::flags
+                                              ? d->find(mask)
+                                              : d->find(std::uint64_t(bit));
+                    if (e)
+                        out_.name(*e);
+                    else
+                        out_.value(mask);
                 }
                 out_.end_array();
                 return;
@@ -135,13 +162,16 @@ public:
         if (hint != display::none) {
             if (hint == display::hex) return out_.plain(fmt::format("{:#x}", u));
             if (hint == display::ipv4 && t == attr_type::u32) {
-                const std::byte b[4] = {std::byte(u >> 24), std::byte(u >> 16), std::byte(u >> 8), std::byte(u)};
+                const std::byte b[4] = {std::byte(u >> 24), std::byte(u >> 16), std::byte(u >> 8),
+                                        std::byte(u)};
                 char text[16];
                 return out_.plain(std::string_view(text, write_ipv4(text, b)));
             }
         }
-        if (is_unsigned(t)) out_.value(u);
-        else out_.value(v);
+        if (is_unsigned(t))
+            out_.value(u);
+        else
+            out_.value(v);
     }
 
     // Bytes as their display hint shows them (IPv4 the most common, written without a string).
@@ -160,11 +190,13 @@ public:
     static std::string hinted_bytes(bytes p, display hint) {
         if (hint == display::none) return hex(p);
         char buf[INET6_ADDRSTRLEN];
-        if (address_hint(hint) && p.size() == 16 && inet_ntop(AF_INET6, p.data(), buf, sizeof buf)) return buf;
+        if (address_hint(hint) && p.size() == 16 && inet_ntop(AF_INET6, p.data(), buf, sizeof buf))
+            return buf;
         if (hint == display::mac || hint == display::fddi) return hex(p, ':');
         if (hint == display::uuid && p.size() == 16) {
             const std::string h = hex(p);
-            return fmt::format("{}-{}-{}-{}-{}", h.substr(0, 8), h.substr(8, 4), h.substr(12, 4), h.substr(16, 4), h.substr(20));
+            return fmt::format("{}-{}-{}-{}-{}", h.substr(0, 8), h.substr(8, 4), h.substr(12, 4),
+                               h.substr(16, 4), h.substr(20));
         }
         if (hint == display::hex) return hex(p, ' ');  // pyynl: bytes.hex(raw, ' ')
         return hex(p);
@@ -177,13 +209,16 @@ public:
         std::size_t off = 0;
         for (const auto& m : d.members) {
             const std::size_t n = scalar_size(m.type) ? scalar_size(m.type) : m.len;
-            if (off + n > p.size()) return failed_at(bad(w, fmt::format("struct {} member {} runs past {} bytes", d.name, m.name, p.size())));
+            if (off + n > p.size())
+                return failed_at(bad(w, fmt::format("struct {} member {} runs past {} bytes",
+                                                    d.name, m.name, p.size())));
             bytes field = p.subspan(off, n);
             off += n;
             if (m.type == attr_type::pad) continue;
             out_.key(m.name, m.json_key, false);
             if (scalar_size(m.type)) {
-                number(*scalar(m.type, field, m.order), m.type, m.enum_def, m.enum_as_flags, m.hint);
+                number(*scalar(m.type, field, m.order), m.type, m.enum_def, m.enum_as_flags,
+                       m.hint);
             } else if (m.type == attr_type::string) {
                 const auto* c = reinterpret_cast<const char*>(field.data());
                 out_.value(utf8(std::string_view(c, strnlen(c, field.size()))));
@@ -204,7 +239,8 @@ public:
     bool plain_number(const attribute& a, attr_view v) {
         const std::size_t n = scalar_size(a.type);
         const bytes p = v.payload();
-        if (!n || p.size() != n || a.enum_def || a.hint != display::none || a.is_selector) return false;
+        if (!n || p.size() != n || a.enum_def || a.hint != display::none || a.is_selector)
+            return false;
         char* o = out_.reserve(a.json_key.size() + 22);
         if (out_.comma_pending()) *o++ = ',';
         o = text_out::copy(o, a.json_key.data(), a.json_key.size());
@@ -245,8 +281,10 @@ public:
         if (a.type == attr_type::string) return utf8(v.get_string());
         if (auto x = scalar(a.type, v.payload(), a.order)) {
             if (a.enum_def)
-                if (const enum_entry* e = a.enum_def->find(static_cast<std::uint64_t>(*x))) return e->name;
-            return is_unsigned(a.type) ? std::to_string(static_cast<std::uint64_t>(*x)) : std::to_string(*x);
+                if (const enum_entry* e = a.enum_def->find(static_cast<std::uint64_t>(*x)))
+                    return e->name;
+            return is_unsigned(a.type) ? std::to_string(static_cast<std::uint64_t>(*x))
+                                       : std::to_string(*x);
         }
         return hex(v.payload());
     }
@@ -269,12 +307,15 @@ public:
         case attr_type::string: out_.value(utf8(v.get_string())); return true;
         case attr_type::nest: return object(*a.nested_set, v.nested(), w);
         case attr_type::bitfield32:
-            if (p.size() != 8) return failed(bad(w, fmt::format("bitfield32 of {} bytes", p.size())));
+            if (p.size() != 8)
+                return failed(bad(w, fmt::format("bitfield32 of {} bytes", p.size())));
             out_.begin_object();
             out_.key("value", false);
-            number(load<std::uint32_t>(p), attr_type::u32, a.enum_def, a.enum_as_flags, display::none);
+            number(load<std::uint32_t>(p), attr_type::u32, a.enum_def, a.enum_as_flags,
+                   display::none);
             out_.key("selector", false);
-            number(load<std::uint32_t>(p.subspan(4)), attr_type::u32, a.enum_def, a.enum_as_flags, display::none);
+            number(load<std::uint32_t>(p.subspan(4)), attr_type::u32, a.enum_def, a.enum_as_flags,
+                   display::none);
             out_.end_object();
             return true;
         case attr_type::binary:
@@ -285,7 +326,8 @@ public:
             } else if (const std::size_t n = scalar_size(a.sub_type)) {
                 out_.begin_array();
                 for (std::size_t off = 0; off + n <= p.size(); off += n)
-                    number(*scalar(a.sub_type, p.subspan(off, n), a.order), a.sub_type, a.enum_def, false, a.hint);
+                    number(*scalar(a.sub_type, p.subspan(off, n), a.order), a.sub_type, a.enum_def,
+                           false, a.hint);
                 out_.end_array();
             } else {
                 hinted(p, a.hint);
@@ -302,9 +344,12 @@ public:
                     out_.key(index, false);
                     if (!object(*a.nested_set, item.nested(), here)) return false;
                     out_.end_object();
-                } else if (scalar_size(a.sub_type) || a.sub_type == attr_type::uint || a.sub_type == attr_type::sint) {
+                } else if (scalar_size(a.sub_type) || a.sub_type == attr_type::uint ||
+                           a.sub_type == attr_type::sint) {
                     auto x = scalar(a.sub_type, item.payload(), a.order);
-                    if (!x) return failed(bad(here, fmt::format("{} of {} bytes", type_name(a.sub_type), item.payload().size())));
+                    if (!x)
+                        return failed(bad(here, fmt::format("{} of {} bytes", type_name(a.sub_type),
+                                                            item.payload().size())));
                     number(*x, a.sub_type, a.enum_def, a.enum_as_flags, a.hint);
                 } else {
                     hinted(item.payload(), a.hint);
@@ -326,7 +371,9 @@ public:
         }
         case attr_type::sub_message: {
             const std::string* key = selector(a.selector);
-            if (!key) return failed(bad(w, fmt::format("no value for selector '{}' before it", a.selector)));
+            if (!key)
+                return failed(
+                    bad(w, fmt::format("no value for selector '{}' before it", a.selector)));
             const sub_message_format* f = a.sub_message_def->find(*key);
             if (!f) {  // no format for this value: keep the bytes
                 out_.plain(hex(p));
@@ -347,7 +394,8 @@ public:
         }
         default: {
             auto x = scalar(a.type, p, a.order);
-            if (!x) return failed(bad(w, fmt::format("{} of {} bytes", type_name(a.type), p.size())));
+            if (!x)
+                return failed(bad(w, fmt::format("{} of {} bytes", type_name(a.type), p.size())));
             number(*x, a.type, a.enum_def, a.enum_as_flags, a.hint);
             return true;
         }
@@ -356,11 +404,13 @@ public:
 
     static std::size_t leaves(const attribute& a, attr_view v, std::size_t depth) {
         std::size_t n = 0;
-        for (attr_view level : v.nested()) n += depth + 1 < a.type_value.size() ? leaves(a, level, depth + 1) : 1;
+        for (attr_view level : v.nested())
+            n += depth + 1 < a.type_value.size() ? leaves(a, level, depth + 1) : 1;
         return n;
     }
 
-    bool type_levels(const attribute& a, attr_view v, std::vector<std::uint16_t>& ids, const where& w) {
+    bool type_levels(const attribute& a, attr_view v, std::vector<std::uint16_t>& ids,
+                     const where& w) {
         attr_range inner = v.nested();
         for (attr_view level : inner) {
             ids.push_back(level.type());
@@ -449,7 +499,8 @@ public:
             if constexpr (std::is_same_v<Out, text_out>)
                 if (plain_number(*a, v)) continue;
             out_.key(a->name, a->json_key, repeated);
-            if (a->is_selector) scopes_.back().selectors.emplace_back(a->name, selector_text(*a, v));
+            if (a->is_selector)
+                scopes_.back().selectors.emplace_back(a->name, selector_text(*a, v));
             if (!value(*a, v, here)) return false;
         }
         if (unknown_seen && o_.process_unknown) unknowns(range, &set);
@@ -501,14 +552,16 @@ private:
 
 }  // namespace
 
-result<nlohmann::ordered_json> decode(const spec& s, const operation& op, message_view m, const decode_options& options) {
+result<nlohmann::ordered_json> decode(const spec& s, const operation& op, message_view m,
+                                      const decode_options& options) {
     tree_out out;
     decoder<tree_out> d(out, options);
     if (!d.message(s, op, m)) return fail(std::move(d.failure()));
     return out.take();
 }
 
-result<void> decode_text(const spec& s, const operation& op, message_view m, std::string& text, const decode_options& options) {
+result<void> decode_text(const spec& s, const operation& op, message_view m, std::string& text,
+                         const decode_options& options) {
     text_out out;
     decoder<text_out> d(out, options);
     if (!d.message(s, op, m)) return fail(std::move(d.failure()));

@@ -30,7 +30,8 @@ inline char* quoted(char* o, std::string_view v) {
         if (u >= 0x20 && c != '"' && c != '\\') {
             *o++ = c;
         } else if (u < 0x20) {
-            *o++ = '\\', *o++ = 'u', *o++ = '0', *o++ = '0', *o++ = digits[u >> 4], *o++ = digits[u & 15];
+            *o++ = '\\', *o++ = 'u', *o++ = '0', *o++ = '0', *o++ = digits[u >> 4],
+            *o++ = digits[u & 15];
         } else {
             *o++ = '\\', *o++ = c;
         }
@@ -42,8 +43,10 @@ inline char* quoted(char* o, std::string_view v) {
 // Decimal digits of v < 1000, without the general conversion: most decoded
 // numbers are small (header fields, ids, octets).
 [[gnu::always_inline]] inline char* small_decimal(char* o, unsigned v) {
-    if (v >= 100) *o++ = static_cast<char>('0' + v / 100), v %= 100, *o++ = static_cast<char>('0' + v / 10);
-    else if (v >= 10) *o++ = static_cast<char>('0' + v / 10);
+    if (v >= 100)
+        *o++ = static_cast<char>('0' + v / 100), v %= 100, *o++ = static_cast<char>('0' + v / 10);
+    else if (v >= 10)
+        *o++ = static_cast<char>('0' + v / 10);
     *o++ = static_cast<char>('0' + v % 10);
     return o;
 }

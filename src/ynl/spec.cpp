@@ -80,7 +80,8 @@ struct loader {
     spec s;
 
     error err(std::size_t line, const std::string& why) const {
-        return error(errc::malformed, line ? fmt::format("{}:{}: {}", s.file, line, why) : fmt::format("{}: {}", s.file, why));
+        return error(errc::malformed, line ? fmt::format("{}:{}: {}", s.file, line, why)
+                                           : fmt::format("{}: {}", s.file, why));
     }
 
     // Integers: decimal or 0x hex, negative allowed.
@@ -111,10 +112,10 @@ struct loader {
         const std::string t = n.str();
         if (auto v = integer(t)) return *v;
         static constexpr std::pair<std::string_view, std::int64_t> limits[] = {
-            {"u8-max", 0xff},          {"u16-max", 0xffff},        {"u32-max", 0xffffffffLL},
-            {"s8-max", 127},           {"s16-max", 32767},         {"s32-max", 2147483647LL},
-            {"s8-min", -128},          {"s16-min", -32768},        {"s32-min", -2147483648LL},
-            {"s64-max", INT64_MAX},    {"s64-min", INT64_MIN},     {"u64-max", -1}};
+            {"u8-max", 0xff},       {"u16-max", 0xffff},    {"u32-max", 0xffffffffLL},
+            {"s8-max", 127},        {"s16-max", 32767},     {"s32-max", 2147483647LL},
+            {"s8-min", -128},       {"s16-min", -32768},    {"s32-min", -2147483648LL},
+            {"s64-max", INT64_MAX}, {"s64-min", INT64_MIN}, {"u64-max", -1}};
         for (auto [name, v] : limits)
             if (t == name) return v;
         std::string base = t;
@@ -127,18 +128,31 @@ struct loader {
         }
         for (const auto& d : s.definitions)
             if (d.name == base && d.kind == definition::kind::constant) return d.value + adjust;
-        return fail(err(n.line(), fmt::format("{}: '{}' is neither a number nor a constant", what, t)));
+        return fail(
+            err(n.line(), fmt::format("{}: '{}' is neither a number nor a constant", what, t)));
     }
 
     static std::optional<attr_type> type_of(const std::string& t) {
         static constexpr std::pair<std::string_view, attr_type> names[] = {
-            {"unused", attr_type::unused},   {"pad", attr_type::pad},       {"flag", attr_type::flag},
-            {"u8", attr_type::u8},           {"u16", attr_type::u16},       {"u32", attr_type::u32},
-            {"u64", attr_type::u64},         {"s8", attr_type::s8},         {"s16", attr_type::s16},
-            {"s32", attr_type::s32},         {"s64", attr_type::s64},       {"uint", attr_type::uint},
-            {"sint", attr_type::sint},       {"string", attr_type::string}, {"binary", attr_type::binary},
-            {"nest", attr_type::nest},       {"indexed-array", attr_type::indexed_array},
-            {"nest-type-value", attr_type::nest_type_value},            {"bitfield32", attr_type::bitfield32},
+            {"unused", attr_type::unused},
+            {"pad", attr_type::pad},
+            {"flag", attr_type::flag},
+            {"u8", attr_type::u8},
+            {"u16", attr_type::u16},
+            {"u32", attr_type::u32},
+            {"u64", attr_type::u64},
+            {"s8", attr_type::s8},
+            {"s16", attr_type::s16},
+            {"s32", attr_type::s32},
+            {"s64", attr_type::s64},
+            {"uint", attr_type::uint},
+            {"sint", attr_type::sint},
+            {"string", attr_type::string},
+            {"binary", attr_type::binary},
+            {"nest", attr_type::nest},
+            {"indexed-array", attr_type::indexed_array},
+            {"nest-type-value", attr_type::nest_type_value},
+            {"bitfield32", attr_type::bitfield32},
             {"sub-message", attr_type::sub_message}};
         for (auto [n, v] : names)
             if (t == n) return v;
@@ -146,7 +160,9 @@ struct loader {
     }
 
     static byte_order order_of(const std::string& t) {
-        return t == "big-endian" ? byte_order::big : t == "little-endian" ? byte_order::little : byte_order::host;
+        return t == "big-endian"      ? byte_order::big
+               : t == "little-endian" ? byte_order::little
+                                      : byte_order::host;
     }
 
     result<void> definitions(node list) {
@@ -157,8 +173,10 @@ struct loader {
             const std::string type = d["type"].str();
             if (type == "const") {
                 def.kind = definition::kind::constant;
-                if (auto v = integer(d["value"].str())) def.value = *v;
-                else def.string_value = d["value"].str();
+                if (auto v = integer(d["value"].str()))
+                    def.value = *v;
+                else
+                    def.string_value = d["value"].str();
             } else if (type == "enum" || type == "flags") {
                 def.kind = type == "enum" ? definition::kind::enumeration : definition::kind::flags;
                 std::int64_t next = 0;
@@ -179,10 +197,15 @@ struct loader {
                             next = *v;
                         }
                     }
-                    if (en.name.empty()) return fail(err(e.line(), fmt::format("enum '{}': an entry without a name", def.name)));
+                    if (en.name.empty())
+                        return fail(err(
+                            e.line(), fmt::format("enum '{}': an entry without a name", def.name)));
                     if (def.kind == definition::kind::flags && (next < 0 || next > 63))
-                        return fail(err(e.line(), fmt::format("flags '{}': bit {} out of range", def.name, next)));
-                    en.value = def.kind == definition::kind::flags ? (std::uint64_t{1} << next) : static_cast<std::uint64_t>(next);
+                        return fail(err(e.line(), fmt::format("flags '{}': bit {} out of range",
+                                                              def.name, next)));
+                    en.value = def.kind == definition::kind::flags
+                                   ? (std::uint64_t{1} << next)
+                                   : static_cast<std::uint64_t>(next);
                     ++next;
                     def.entries.push_back(std::move(en));
                 }
@@ -192,9 +215,11 @@ struct loader {
                     struct_member mem;
                     mem.name = m["name"].str();
                     auto t = type_of(m["type"].str());
-                    if (!t || (*t != attr_type::string && *t != attr_type::binary && *t != attr_type::pad && !scalar_size(*t)))
-                        return fail(err(m.line(), fmt::format("struct '{}' member '{}': unknown type '{}'", def.name, mem.name,
-                                                              m["type"].str())));
+                    if (!t || (*t != attr_type::string && *t != attr_type::binary &&
+                               *t != attr_type::pad && !scalar_size(*t)))
+                        return fail(
+                            err(m.line(), fmt::format("struct '{}' member '{}': unknown type '{}'",
+                                                      def.name, mem.name, m["type"].str())));
                     mem.type = *t;
                     mem.order = order_of(m["byte-order"].str());
                     mem.enum_name = m["enum"].str();
@@ -210,7 +235,8 @@ struct loader {
                     def.members.push_back(std::move(mem));
                 }
             } else {
-                return fail(err(d.line(), fmt::format("definition '{}': unknown type '{}'", def.name, type)));
+                return fail(err(d.line(),
+                                fmt::format("definition '{}': unknown type '{}'", def.name, type)));
             }
             s.definitions.push_back(std::move(def));
         }
@@ -228,26 +254,34 @@ struct loader {
                 attribute at;
                 at.line = a.line();
                 at.name = a["name"].str();
-                if (at.name.empty()) return fail(err(a.line(), fmt::format("set '{}': an attribute without a name", set.name)));
+                if (at.name.empty())
+                    return fail(err(
+                        a.line(), fmt::format("set '{}': an attribute without a name", set.name)));
                 if (a["value"]) {
                     auto v = value_of(a["value"], "attribute value");
                     if (!v) return fail(v.error());
                     next = *v;
                 }
                 if (next < 0 || next > 0x3fff)
-                    return fail(err(a.line(), fmt::format("attribute '{}': id {} out of range", at.name, next)));
+                    return fail(err(a.line(), fmt::format("attribute '{}': id {} out of range",
+                                                          at.name, next)));
                 at.value = static_cast<std::uint16_t>(next++);
                 const std::string type = a["type"].str();
                 if (!type.empty()) {
                     auto t = type_of(type);
-                    if (!t) return fail(err(a.line(), fmt::format("attribute '{}': unknown type '{}'", at.name, type)));
+                    if (!t)
+                        return fail(err(a.line(), fmt::format("attribute '{}': unknown type '{}'",
+                                                              at.name, type)));
                     at.type = *t;
                 } else if (set.subset_of.empty()) {
                     return fail(err(a.line(), fmt::format("attribute '{}': no type", at.name)));
                 }
                 if (auto st = a["sub-type"].str(); !st.empty()) {
                     auto t = type_of(st);
-                    if (!t) return fail(err(a.line(), fmt::format("attribute '{}': unknown sub-type '{}'", at.name, st)));
+                    if (!t)
+                        return fail(
+                            err(a.line(),
+                                fmt::format("attribute '{}': unknown sub-type '{}'", at.name, st)));
                     at.sub_type = *t;
                 }
                 at.order = order_of(a["byte-order"].str());
@@ -266,11 +300,14 @@ struct loader {
                     // declare (wireguard's wg-key-len) is left unset.
                     auto read = [&](const char* key, auto& out) -> result<void> {
                         if (!c[key]) return {};
-                        if (auto v = value_of(c[key], key)) out = static_cast<std::remove_reference_t<decltype(*out)>>(*v);
+                        if (auto v = value_of(c[key], key))
+                            out = static_cast<std::remove_reference_t<decltype(*out)>>(*v);
                         return {};
                     };
-                    for (auto r : {read("min", at.checks.min), read("max", at.checks.max), read("min-len", at.checks.min_len),
-                                   read("max-len", at.checks.max_len), read("exact-len", at.checks.exact_len)})
+                    for (auto r :
+                         {read("min", at.checks.min), read("max", at.checks.max),
+                          read("min-len", at.checks.min_len), read("max-len", at.checks.max_len),
+                          read("exact-len", at.checks.exact_len)})
                         if (!r) return fail(r.error());
                     at.checks.unterminated_ok = c["unterminated-ok"].str() == "true";
                 }
@@ -288,10 +325,14 @@ struct loader {
             const attr_set* parent = nullptr;
             for (const auto& p : s.attribute_sets)
                 if (p.name == set.subset_of) parent = &p;
-            if (!parent) return fail(err(0, fmt::format("set '{}': subset of unknown set '{}'", set.name, set.subset_of)));
+            if (!parent)
+                return fail(err(0, fmt::format("set '{}': subset of unknown set '{}'", set.name,
+                                               set.subset_of)));
             for (auto& a : set.attrs) {
                 const attribute* pa = parent->find(a.name);
-                if (!pa) return fail(err(a.line, fmt::format("set '{}': '{}' is not in '{}'", set.name, a.name, parent->name)));
+                if (!pa)
+                    return fail(err(a.line, fmt::format("set '{}': '{}' is not in '{}'", set.name,
+                                                        a.name, parent->name)));
                 attribute merged = *pa;
                 if (a.type != attr_type::unused) merged.type = a.type;
                 if (!a.nested.empty()) merged.nested = a.nested;
@@ -303,7 +344,9 @@ struct loader {
             // A subset may list an attribute twice (devlink's dl-dpipe-table): keep the first.
             std::vector<attribute> unique;
             for (auto& a : set.attrs)
-                if (std::none_of(unique.begin(), unique.end(), [&](const attribute& u) { return u.name == a.name; })) unique.push_back(std::move(a));
+                if (std::none_of(unique.begin(), unique.end(),
+                                 [&](const attribute& u) { return u.name == a.name; }))
+                    unique.push_back(std::move(a));
             set.attrs = std::move(unique);
         }
         return {};
@@ -331,7 +374,8 @@ struct loader {
             op.mcgrp = o["mcgrp"].str();
             for (node f : o["flags"].items()) op.flags.push_back(f.str());
             node d = o["do"], dp = o["dump"];
-            auto dr = part(d["request"]), dre = part(d["reply"]), pr = part(dp["request"]), pre = part(dp["reply"]), ev = part(o["event"]);
+            auto dr = part(d["request"]), dre = part(d["reply"]), pr = part(dp["request"]),
+                 pre = part(dp["reply"]), ev = part(o["event"]);
             for (auto* r : {&dr, &dre, &pr, &pre, &ev})
                 if (!*r) return fail(r->error());
             op.do_request = *dr;
@@ -369,14 +413,16 @@ struct loader {
                     if (!v) return fail(v.error());
                     rsp = *v;
                 }
-                if (!op.notify.empty() || op.event) op.reply_value = static_cast<std::uint32_t>(rsp++);
+                if (!op.notify.empty() || op.event)
+                    op.reply_value = static_cast<std::uint32_t>(rsp++);
             }
             s.operations.push_back(std::move(op));
         }
         // A notification's attribute set defaults to the notified operation's.
         for (auto& op : s.operations)
             if (op.attribute_set.empty() && !op.notify.empty())
-                if (const operation* base = s.find_op(op.notify)) op.attribute_set = base->attribute_set;
+                if (const operation* base = s.find_op(op.notify))
+                    op.attribute_set = base->attribute_set;
         return {};
     }
 
@@ -390,13 +436,14 @@ struct loader {
         if (s.name != "tc") return;
         for (auto& d : s.definitions) {
             auto& m = d.members;
-            if (d.name == "tc-ratespec" && m.size() == 6 && m[2].type == attr_type::u8 && m[3].type == attr_type::u8 &&
-                m[4].type == attr_type::u8) {
+            if (d.name == "tc-ratespec" && m.size() == 6 && m[2].type == attr_type::u8 &&
+                m[3].type == attr_type::u8 && m[4].type == attr_type::u8) {
                 m[2].type = attr_type::u16;
                 m[3].type = attr_type::s16;
                 m[4].type = attr_type::u16;
             }
-            if (d.name == "tc-u32-sel" && m.size() > 3 && m[2].name == "nkeys" && m[3].name == "offmask") {
+            if (d.name == "tc-u32-sel" && m.size() > 3 && m[2].name == "nkeys" &&
+                m[3].name == "offmask") {
                 struct_member pad;
                 pad.name = "pad";
                 pad.type = attr_type::pad;
@@ -416,7 +463,9 @@ struct loader {
                 if (!m.struct_name.empty()) {
                     const definition* inner = s.find_definition(m.struct_name);
                     if (!inner || inner->kind != definition::kind::structure)
-                        return fail(err(0, fmt::format("struct '{}' member '{}': unknown struct '{}'", d.name, m.name, m.struct_name)));
+                        return fail(
+                            err(0, fmt::format("struct '{}' member '{}': unknown struct '{}'",
+                                               d.name, m.name, m.struct_name)));
                     if (!m.len) {
                         for (const auto& im : inner->members)
                             m.len += scalar_size(im.type) ? scalar_size(im.type) : im.len;
@@ -428,33 +477,45 @@ struct loader {
         }
         for (const auto& set : s.attribute_sets)
             for (const auto& a : set.attrs) {
-                auto where = [&](const std::string& what) { return err(a.line, fmt::format("attribute '{}' of set '{}': {}", a.name, set.name, what)); };
-                if (!a.nested.empty() && !s.find_set(a.nested)) return fail(where("unknown nested-attributes '" + a.nested + "'"));
-                if (!a.enum_name.empty() && !s.find_definition(a.enum_name)) return fail(where("unknown enum '" + a.enum_name + "'"));
-                if (!a.struct_name.empty() && !s.find_definition(a.struct_name)) return fail(where("unknown struct '" + a.struct_name + "'"));
+                auto where = [&](const std::string& what) {
+                    return err(a.line, fmt::format("attribute '{}' of set '{}': {}", a.name,
+                                                   set.name, what));
+                };
+                if (!a.nested.empty() && !s.find_set(a.nested))
+                    return fail(where("unknown nested-attributes '" + a.nested + "'"));
+                if (!a.enum_name.empty() && !s.find_definition(a.enum_name))
+                    return fail(where("unknown enum '" + a.enum_name + "'"));
+                if (!a.struct_name.empty() && !s.find_definition(a.struct_name))
+                    return fail(where("unknown struct '" + a.struct_name + "'"));
                 if (!a.sub_message.empty() && !s.find_sub_message(a.sub_message))
                     return fail(where("unknown sub-message '" + a.sub_message + "'"));
-                if ((a.type == attr_type::nest || a.type == attr_type::nest_type_value) && a.nested.empty())
+                if ((a.type == attr_type::nest || a.type == attr_type::nest_type_value) &&
+                    a.nested.empty())
                     return fail(where("a nest without nested-attributes"));
             }
         for (const auto& op : s.operations)
             if (!op.attribute_set.empty() && !s.find_set(op.attribute_set))
-                return fail(err(0, fmt::format("operation '{}': unknown attribute-set '{}'", op.name, op.attribute_set)));
+                return fail(err(0, fmt::format("operation '{}': unknown attribute-set '{}'",
+                                               op.name, op.attribute_set)));
         return resolve();
     }
 
     // Points every reference at what it names (the engine follows pointers, not names).
     result<void> resolve() {
-        auto structure = [&](const std::string& name, const std::string& who) -> result<const definition*> {
+        auto structure = [&](const std::string& name,
+                             const std::string& who) -> result<const definition*> {
             if (name.empty()) return nullptr;
             const definition* d = s.find_definition(name);
-            if (!d || d->kind != definition::kind::structure) return fail(err(0, fmt::format("{}: unknown struct '{}'", who, name)));
+            if (!d || d->kind != definition::kind::structure)
+                return fail(err(0, fmt::format("{}: unknown struct '{}'", who, name)));
             return d;
         };
-        auto enumeration = [&](const std::string& name, const std::string& who) -> result<const definition*> {
+        auto enumeration = [&](const std::string& name,
+                               const std::string& who) -> result<const definition*> {
             if (name.empty()) return nullptr;
             const definition* d = s.find_definition(name);
-            if (!d || (d->kind != definition::kind::enumeration && d->kind != definition::kind::flags))
+            if (!d ||
+                (d->kind != definition::kind::enumeration && d->kind != definition::kind::flags))
                 return fail(err(0, fmt::format("{}: unknown enum '{}'", who, name)));
             return d;
         };
@@ -472,16 +533,20 @@ struct loader {
             for (auto& a : set.attrs) {
                 const std::string who = fmt::format("attribute '{}' of set '{}'", a.name, set.name);
                 a.nested_set = a.nested.empty() ? nullptr : s.find_set(a.nested);
-                a.sub_message_def = a.sub_message.empty() ? nullptr : s.find_sub_message(a.sub_message);
+                a.sub_message_def =
+                    a.sub_message.empty() ? nullptr : s.find_sub_message(a.sub_message);
                 auto e = enumeration(a.enum_name, who);
                 if (!e) return fail(e.error());
                 a.enum_def = *e;
                 auto st = structure(a.struct_name, who);
                 if (!st) return fail(st.error());
                 a.struct_def = *st;
-                if (a.type == attr_type::indexed_array && a.sub_type == attr_type::nest && !a.nested_set)
-                    return fail(err(a.line, who + ": an indexed-array of nests without nested-attributes"));
-                if (a.type == attr_type::sub_message && a.selector.empty()) return fail(err(a.line, who + ": a sub-message without a selector"));
+                if (a.type == attr_type::indexed_array && a.sub_type == attr_type::nest &&
+                    !a.nested_set)
+                    return fail(
+                        err(a.line, who + ": an indexed-array of nests without nested-attributes"));
+                if (a.type == attr_type::sub_message && a.selector.empty())
+                    return fail(err(a.line, who + ": a sub-message without a selector"));
             }
         for (const auto& set : s.attribute_sets)
             for (const auto& a : set.attrs)
@@ -491,15 +556,19 @@ struct loader {
                             if (b.name == a.selector) b.is_selector = other.has_selector = true;
         for (auto& op : s.operations) {
             op.set = op.attribute_set.empty() ? nullptr : s.find_set(op.attribute_set);
-            auto h = structure(op.fixed_header, fmt::format("operation '{}' fixed-header", op.name));
+            auto h =
+                structure(op.fixed_header, fmt::format("operation '{}' fixed-header", op.name));
             if (!h) return fail(h.error());
             op.header = *h;
         }
         for (auto& sm : s.sub_messages)
             for (auto& f : sm.formats) {
-                const std::string who = fmt::format("sub-message '{}' format '{}'", sm.name, f.value);
+                const std::string who =
+                    fmt::format("sub-message '{}' format '{}'", sm.name, f.value);
                 f.set = f.attribute_set.empty() ? nullptr : s.find_set(f.attribute_set);
-                if (!f.attribute_set.empty() && !f.set) return fail(err(0, fmt::format("{}: unknown attribute-set '{}'", who, f.attribute_set)));
+                if (!f.attribute_set.empty() && !f.set)
+                    return fail(err(
+                        0, fmt::format("{}: unknown attribute-set '{}'", who, f.attribute_set)));
                 auto h = structure(f.fixed_header, who);
                 if (!h) return fail(h.error());
                 f.header = *h;
@@ -512,11 +581,16 @@ struct loader {
         s.name = root["name"].str();
         if (s.name.empty()) return fail(err(root.line(), "the spec has no 'name'"));
         const std::string proto = root["protocol"].str();
-        if (proto.empty() || proto == "genetlink") s.protocol = protocol::genetlink;
-        else if (proto == "genetlink-c") s.protocol = protocol::genetlink_c;
-        else if (proto == "genetlink-legacy") s.protocol = protocol::genetlink_legacy;
-        else if (proto == "netlink-raw") s.protocol = protocol::netlink_raw;
-        else return fail(err(root["protocol"].line(), fmt::format("unknown protocol '{}'", proto)));
+        if (proto.empty() || proto == "genetlink")
+            s.protocol = protocol::genetlink;
+        else if (proto == "genetlink-c")
+            s.protocol = protocol::genetlink_c;
+        else if (proto == "genetlink-legacy")
+            s.protocol = protocol::genetlink_legacy;
+        else if (proto == "netlink-raw")
+            s.protocol = protocol::netlink_raw;
+        else
+            return fail(err(root["protocol"].line(), fmt::format("unknown protocol '{}'", proto)));
         if (root["protonum"]) {
             auto v = value_of(root["protonum"], "protonum");
             if (!v) return fail(v.error());
@@ -529,13 +603,16 @@ struct loader {
             if (!v) return fail(v.error());
             s.version = static_cast<std::uint32_t>(*v);
         }
-        if (!root["attribute-sets"].is_seq()) return fail(err(root.line(), "the spec has no 'attribute-sets' list"));
-        if (!root["operations"].is_map()) return fail(err(root.line(), "the spec has no 'operations' mapping"));
+        if (!root["attribute-sets"].is_seq())
+            return fail(err(root.line(), "the spec has no 'attribute-sets' list"));
+        if (!root["operations"].is_map())
+            return fail(err(root.line(), "the spec has no 'operations' mapping"));
         for (node sm : root["sub-messages"].items()) {
             sub_message m;
             m.name = sm["name"].str();
             for (node f : sm["formats"].items())
-                m.formats.push_back({f["value"].str(), f["fixed-header"].str(), f["attribute-set"].str()});
+                m.formats.push_back(
+                    {f["value"].str(), f["fixed-header"].str(), f["attribute-set"].str()});
             s.sub_messages.push_back(std::move(m));
         }
         for (node g : root["mcast-groups"]["list"].items()) {
@@ -566,10 +643,11 @@ struct diag_deleter {
 }  // namespace
 
 std::string_view type_name(attr_type t) noexcept {
-    static constexpr std::string_view names[] = {"unused", "pad",  "flag", "u8",     "u16",    "u32",   "u64",
-                                                 "s8",     "s16",  "s32",  "s64",    "uint",   "sint",  "string",
-                                                 "binary", "nest", "indexed-array", "nest-type-value", "bitfield32",
-                                                 "sub-message"};
+    static constexpr std::string_view names[] = {
+        "unused",     "pad",        "flag",   "u8",   "u16",           "u32",
+        "u64",        "s8",         "s16",    "s32",  "s64",           "uint",
+        "sint",       "string",     "binary", "nest", "indexed-array", "nest-type-value",
+        "bitfield32", "sub-message"};
     return names[static_cast<std::size_t>(t)];
 }
 
@@ -583,17 +661,26 @@ const T* find_by(const std::vector<T>& items, K T::*key, std::string_view n) noe
 }
 }  // namespace
 
-const enum_entry* definition::find(std::string_view entry) const noexcept { return find_by(entries, &enum_entry::name, entry); }
+const enum_entry* definition::find(std::string_view entry) const noexcept {
+    return find_by(entries, &enum_entry::name, entry);
+}
 const enum_entry* definition::find(std::uint64_t v) const noexcept {
     for (const auto& e : entries)
         if (e.value == v) return &e;
     return nullptr;
 }
-const attribute* attr_set::find(std::string_view attr) const noexcept { return find_by(attrs, &attribute::name, attr); }
+const attribute* attr_set::find(std::string_view attr) const noexcept {
+    return find_by(attrs, &attribute::name, attr);
+}
 display display_of(std::string_view h) noexcept {
     static constexpr std::pair<std::string_view, display> names[] = {
-        {"hex", display::hex},   {"mac", display::mac},   {"fddi", display::fddi},         {"ipv4", display::ipv4},
-        {"ipv6", display::ipv6}, {"uuid", display::uuid}, {"ipv4-or-v6", display::ipv4_or_v6},
+        {"hex", display::hex},
+        {"mac", display::mac},
+        {"fddi", display::fddi},
+        {"ipv4", display::ipv4},
+        {"ipv6", display::ipv6},
+        {"uuid", display::uuid},
+        {"ipv4-or-v6", display::ipv4_or_v6},
     };
     for (const auto& [name, d] : names)
         if (name == h) return d;
@@ -606,11 +693,21 @@ const attribute* attr_set::find_listed(std::uint16_t type) const noexcept {
     return nullptr;
 }
 
-const sub_message_format* sub_message::find(std::string_view v) const noexcept { return find_by(formats, &sub_message_format::value, v); }
-const definition* spec::find_definition(std::string_view n) const noexcept { return find_by(definitions, &definition::name, n); }
-const attr_set* spec::find_set(std::string_view n) const noexcept { return find_by(attribute_sets, &attr_set::name, n); }
-const operation* spec::find_op(std::string_view n) const noexcept { return find_by(operations, &operation::name, n); }
-const sub_message* spec::find_sub_message(std::string_view n) const noexcept { return find_by(sub_messages, &sub_message::name, n); }
+const sub_message_format* sub_message::find(std::string_view v) const noexcept {
+    return find_by(formats, &sub_message_format::value, v);
+}
+const definition* spec::find_definition(std::string_view n) const noexcept {
+    return find_by(definitions, &definition::name, n);
+}
+const attr_set* spec::find_set(std::string_view n) const noexcept {
+    return find_by(attribute_sets, &attr_set::name, n);
+}
+const operation* spec::find_op(std::string_view n) const noexcept {
+    return find_by(operations, &operation::name, n);
+}
+const sub_message* spec::find_sub_message(std::string_view n) const noexcept {
+    return find_by(sub_messages, &sub_message::name, n);
+}
 const operation* spec::find_reply(std::uint32_t value) const noexcept {
     const operation* found = nullptr;
     for (const auto& o : operations)
@@ -625,20 +722,27 @@ namespace {
 // uses them, and Debian's libfyaml 0.8 can loop forever on a directive
 // followed by invalid UTF-8, found by fuzzing).
 std::optional<std::string> precheck(std::string_view yaml) {
-    if (yaml.substr(0, 26) != "# SPDX-License-Identifier:") return "1: a spec must start with an SPDX license line";
+    if (yaml.substr(0, 26) != "# SPDX-License-Identifier:")
+        return "1: a spec must start with an SPDX license line";
     std::size_t line = 1;
     bool line_start = true;
     for (std::size_t i = 0; i < yaml.size();) {
         const auto c = static_cast<unsigned char>(yaml[i]);
         if (c == 0) return fmt::format("{}: a NUL byte", line);
-        if (line_start && c == '%') return fmt::format("{}: YAML directives are not supported in specs", line);
+        if (line_start && c == '%')
+            return fmt::format("{}: YAML directives are not supported in specs", line);
         line_start = c == '\n';
         line += line_start;
-        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        std::size_t n = c < 0x80           ? 1
+                        : (c >> 5) == 0x6  ? 2
+                        : (c >> 4) == 0xe  ? 3
+                        : (c >> 3) == 0x1e ? 4
+                                           : 0;
         if (n == 0 || c == 0xc0 || c == 0xc1 || c > 0xf4 || i + n > yaml.size())
             return fmt::format("{}: not valid UTF-8", line);
         for (std::size_t k = 1; k < n; ++k)
-            if ((static_cast<unsigned char>(yaml[i + k]) & 0xc0) != 0x80) return fmt::format("{}: not valid UTF-8", line);
+            if ((static_cast<unsigned char>(yaml[i + k]) & 0xc0) != 0x80)
+                return fmt::format("{}: not valid UTF-8", line);
         i += n;
     }
     return std::nullopt;
@@ -654,18 +758,24 @@ result<spec> parse_spec(std::string_view yaml, const std::string& file_name) {
     dcfg.fp = nullptr;
     dcfg.output_fn = nullptr;
     std::unique_ptr<fy_diag, diag_deleter> diag(fy_diag_create(&dcfg));
-    if (diag) fy_diag_set_collect_errors(diag.get(), true);  // kept for fy_diag_errors_iterate, not printed
+    if (diag)
+        fy_diag_set_collect_errors(diag.get(),
+                                   true);  // kept for fy_diag_errors_iterate, not printed
     fy_parse_cfg cfg{};
-    cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_RESOLVE_DOCUMENT);  // YAML aliases (tc: dump: *getqdisc-do)
+    cfg.flags = static_cast<fy_parse_cfg_flags>(
+        FYPCF_QUIET | FYPCF_COLLECT_DIAG |
+        FYPCF_RESOLVE_DOCUMENT);  // YAML aliases (tc: dump: *getqdisc-do)
     cfg.diag = diag.get();
-    std::unique_ptr<fy_document, doc_deleter> doc(fy_document_build_from_string(&cfg, yaml.data(), yaml.size()));
+    std::unique_ptr<fy_document, doc_deleter> doc(
+        fy_document_build_from_string(&cfg, yaml.data(), yaml.size()));
     if (!doc) {
         // libfyaml's first error, with its position (line and column count from 1).
         void* it = nullptr;
         const fy_diag_error* e = diag ? fy_diag_errors_iterate(diag.get(), &it) : nullptr;
-        if (!e || e->line <= 0) return fail(errc::malformed, fmt::format("{}: not valid YAML", base));
-        return fail(errc::malformed, fmt::format("{}:{}:{}: not valid YAML: {}", base, e->line, e->column,
-                                                 e->msg ? e->msg : "syntax error"));
+        if (!e || e->line <= 0)
+            return fail(errc::malformed, fmt::format("{}: not valid YAML", base));
+        return fail(errc::malformed, fmt::format("{}:{}:{}: not valid YAML: {}", base, e->line,
+                                                 e->column, e->msg ? e->msg : "syntax error"));
     }
     loader l;
     l.s.file = base;

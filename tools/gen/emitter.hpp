@@ -41,9 +41,12 @@ protected:
     std::string field_type(const attribute& a, const attr_set& owner) const;
     // A member may not share its class's name.
     static std::string field(const attribute& a, const attr_set& s);
-    static bool wire_attr(const attribute& a) { return a.type != attr_type::unused && a.type != attr_type::pad; }
+    static bool wire_attr(const attribute& a) {
+        return a.type != attr_type::unused && a.type != attr_type::pad;
+    }
     static bool nests(const attribute& a) {
-        return a.nested_set && (a.type == attr_type::nest || (a.type == attr_type::indexed_array && a.sub_type == attr_type::nest));
+        return a.nested_set && (a.type == attr_type::nest || (a.type == attr_type::indexed_array &&
+                                                              a.sub_type == attr_type::nest));
     }
     bool recursive(const attribute& a, const attr_set& owner) const;
     // Sets in an order where a set comes after those it holds by value.
@@ -55,9 +58,9 @@ protected:
     // own attributes (the selector) are known, as tc's stats2 "app" by "kind".
     const attribute* local_selector(const attribute& a) const;
     struct outer_use {
-        const attr_set* parent;   // the set with the selector
-        const attribute* nest;    // its attribute nesting the sub-message's set
-        const attribute* sub;     // the sub-message attribute
+        const attr_set* parent;  // the set with the selector
+        const attribute* nest;   // its attribute nesting the sub-message's set
+        const attribute* sub;    // the sub-message attribute
     };
     // Sub-messages of sets nested in `parent` chosen by one of parent's attributes.
     std::vector<outer_use> outer_uses(const attr_set& parent) const;
@@ -73,10 +76,12 @@ private:
 };
 
 // The emitters, in the order of the generated files.
-void emit_types(const spec& s, output& out);       // types.cpp: constants, enums, flags, structs
-void emit_sets(const spec& s, output& out);        // sets.cpp: attribute sets, sub-messages, encode/decode
-void emit_policy(const spec& s, output& out);      // policy.cpp: policy tables (names::<set>)
-void emit_operations(const spec& s, std::string_view file, output& out);  // operations.cpp: ops::<op>, spec_info
+void emit_types(const spec& s, output& out);  // types.cpp: constants, enums, flags, structs
+void emit_sets(const spec& s,
+               output& out);  // sets.cpp: attribute sets, sub-messages, encode/decode
+void emit_policy(const spec& s, output& out);  // policy.cpp: policy tables (names::<set>)
+void emit_operations(const spec& s, std::string_view file,
+                     output& out);  // operations.cpp: ops::<op>, spec_info
 
 // policy.cpp: the --tables header alone: constexpr policy tables and operation ids
 // in namespace `ns`, for code that needs nlpp::core only; `command` is how it was made.

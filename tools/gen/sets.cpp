@@ -21,18 +21,24 @@ public:
         for (const auto* s : order) {
             h_ += fmt::format("// Attribute set {}.\nstruct {} {{\n", s->name, set_type(*s));
             for (const auto& a : s->attrs)
-                if (wire_attr(a)) h_ += fmt::format("    {} {}{{}};  // {} {}\n", field_type(a, *s), field(a, *s), a.value, type_name(a.type));
-            h_ += "    std::vector<nlpp::gen::raw_attr> unknown_{};  // with decode_options::keep_unknown\n};\n";
+                if (wire_attr(a))
+                    h_ += fmt::format("    {} {}{{}};  // {} {}\n", field_type(a, *s), field(a, *s),
+                                      a.value, type_name(a.type));
+            h_ +=
+                "    std::vector<nlpp::gen::raw_attr> unknown_{};  // with decode_options::keep_unknown\n};\n";
         }
-        h_ += "\n// Found by argument-dependent lookup: decode(range, set), encode(builder, set), and clear(set),\n"
-              "// which empties a set for reuse member by member (no temporary: cheaper than set = {}).\n";
+        h_ +=
+            "\n// Found by argument-dependent lookup: decode(range, set), encode(builder, set), and clear(set),\n"
+            "// which empties a set for reuse member by member (no temporary: cheaper than set = {}).\n";
         for (const auto* s : order) {
             const std::string t = set_type(*s);
             std::string members;
             for (const auto& a : s->attrs)
                 if (wire_attr(a)) members += fmt::format(" v.{} = {{}};", field(a, *s));
             h_ += fmt::format("inline void clear({}& v) {{{} v.unknown_.clear(); }}\n", t, members);
-            h_ += fmt::format("nlpp::result<void> decode(const nlpp::attr_range& in, {}& out, const nlpp::gen::decode_options& options = {{}});\n", t);
+            h_ += fmt::format(
+                "nlpp::result<void> decode(const nlpp::attr_range& in, {}& out, const nlpp::gen::decode_options& options = {{}});\n",
+                t);
             h_ += fmt::format("void encode(nlpp::message_builder& b, const {}& in);\n", t);
         }
         h_ += "}  // namespace attrs\n\n";
@@ -44,9 +50,13 @@ public:
 private:
     void set_code(const attr_set& s) {
         const std::string t = set_type(s);
-        std::string dec = fmt::format("nlpp::result<void> decode(const nlpp::attr_range& in, {}& out, const nlpp::gen::decode_options& options) {{\n", t);
-        dec += "    (void)options;\n    for (nlpp::attr_view a : in) {\n        switch (a.type()) {\n";
-        std::string enc = fmt::format("void encode(nlpp::message_builder& b, const {}& in) {{\n", t);
+        std::string dec = fmt::format(
+            "nlpp::result<void> decode(const nlpp::attr_range& in, {}& out, const nlpp::gen::decode_options& options) {{\n",
+            t);
+        dec +=
+            "    (void)options;\n    for (nlpp::attr_view a : in) {\n        switch (a.type()) {\n";
+        std::string enc =
+            fmt::format("void encode(nlpp::message_builder& b, const {}& in) {{\n", t);
         bool any = false;
         for (const auto& a : s.attrs) {
             if (!wire_attr(a)) continue;
@@ -55,112 +65,171 @@ private:
             dec += fmt::format("        case {}: {{  // {}\n", a.value, a.name);
             if (a.multi_attr) {
                 dec += decode_value(a, fmt::format("out.{}.emplace_back()", f), "a");
-                enc += fmt::format("    for (const auto& v : in.{}) {{\n{}    }}\n", f, encode_value(a, "v", "        "));
+                enc += fmt::format("    for (const auto& v : in.{}) {{\n{}    }}\n", f,
+                                   encode_value(a, "v", "        "));
             } else if (a.type == attr_type::flag) {
                 dec += decode_value(a, "out." + f, "a");
                 enc += fmt::format("    if (in.{}) b.put_flag({});\n", f, a.value);
             } else if (a.type == attr_type::nest && recursive(a, s)) {
-                dec += decode_value(a, fmt::format("(out.{0} ? *out.{0} : out.{0}.emplace())", f), "a");
-                enc += fmt::format("    if (in.{}) {{\n{}    }}\n", f, encode_value(a, "*in." + f, "        "));
+                dec += decode_value(a, fmt::format("(out.{0} ? *out.{0} : out.{0}.emplace())", f),
+                                    "a");
+                enc += fmt::format("    if (in.{}) {{\n{}    }}\n", f,
+                                   encode_value(a, "*in." + f, "        "));
             } else {
                 dec += decode_value(a, fmt::format("out.{}.emplace()", f), "a");
-                enc += fmt::format("    if (in.{}) {{\n{}    }}\n", f, encode_value(a, "*in." + f, "        "));
+                enc += fmt::format("    if (in.{}) {{\n{}    }}\n", f,
+                                   encode_value(a, "*in." + f, "        "));
             }
             dec += "            break;\n        }\n";
         }
-        dec += "        default:\n            if (options.keep_unknown) out.unknown_.push_back({a.type(), detail::raw(a)});\n            break;\n";
-        dec += "        }\n    }\n    if (auto e = in.error()) return nlpp::fail(*e);\n" + resolve_outer(s) + "    return {};\n}\n";
-        enc += "    for (const auto& u : in.unknown_) b.put(u.type, nlpp::bytes(u.payload));\n}\n\n";
-        if (!any) enc = fmt::format("void encode(nlpp::message_builder& b, const {}& in) {{\n    for (const auto& u : in.unknown_) b.put(u.type, nlpp::bytes(u.payload));\n}}\n\n", t);
+        dec +=
+            "        default:\n            if (options.keep_unknown) out.unknown_.push_back({a.type(), detail::raw(a)});\n            break;\n";
+        dec += "        }\n    }\n    if (auto e = in.error()) return nlpp::fail(*e);\n" +
+               resolve_outer(s) + "    return {};\n}\n";
+        enc +=
+            "    for (const auto& u : in.unknown_) b.put(u.type, nlpp::bytes(u.payload));\n}\n\n";
+        if (!any)
+            enc = fmt::format(
+                "void encode(nlpp::message_builder& b, const {}& in) {{\n    for (const auto& u : in.unknown_) b.put(u.type, nlpp::bytes(u.payload));\n}}\n\n",
+                t);
         c_ += dec + enc;
     }
 
     // Reads one attribute's value into `dst` (an lvalue of value_type).
-    std::string decode_value(const attribute& a, const std::string& dst, const std::string& view) const {
+    std::string decode_value(const attribute& a, const std::string& dst,
+                             const std::string& view) const {
         const std::string o = order_cpp(a.order), name = a.name;
         auto check = [&](const std::string& expr, const std::string& assign) {
-            return fmt::format("            {{\n                auto x = {};\n                if (!x) return nlpp::fail(detail::at(std::move(x.error()), \".{}\"));\n                {};\n            }}\n",
-                               expr, name, assign);
+            return fmt::format(
+                "            {{\n                auto x = {};\n                if (!x) return nlpp::fail(detail::at(std::move(x.error()), \".{}\"));\n                {};\n            }}\n",
+                expr, name, assign);
         };
         switch (a.type) {
         case attr_type::flag: return fmt::format("            {} = true;\n", dst);
-        case attr_type::string: return fmt::format("            {} = detail::string({});\n", dst, view);
+        case attr_type::string:
+            return fmt::format("            {} = detail::string({});\n", dst, view);
         case attr_type::binary:
             if (a.struct_def)
-                return fmt::format("            if ({0}.payload().size() < {1}::wire_size) return nlpp::fail(nlpp::errc::attr_invalid, \".{2}: shorter than struct {3}\");\n            decode({0}.payload().data(), {4});\n",
-                                   view, q(a.struct_def->name), name, a.struct_def->name, dst);
-            if (scalar_size(a.sub_type)) return fmt::format("            {} = detail::array<{}>({}.payload(), {});\n", dst, scalar_cpp(a.sub_type), view, o);
+                return fmt::format(
+                    "            if ({0}.payload().size() < {1}::wire_size) return nlpp::fail(nlpp::errc::attr_invalid, \".{2}: shorter than struct {3}\");\n            decode({0}.payload().data(), {4});\n",
+                    view, q(a.struct_def->name), name, a.struct_def->name, dst);
+            if (scalar_size(a.sub_type))
+                return fmt::format("            {} = detail::array<{}>({}.payload(), {});\n", dst,
+                                   scalar_cpp(a.sub_type), view, o);
             return fmt::format("            ({}).assign({}.payload());\n", dst, view);
         case attr_type::nest:
-            return fmt::format("            if (auto r = decode({}.nested(), {}, options); !r) return nlpp::fail(detail::at(std::move(r.error()), \".{}\"));\n", view, dst, name);
+            return fmt::format(
+                "            if (auto r = decode({}.nested(), {}, options); !r) return nlpp::fail(detail::at(std::move(r.error()), \".{}\"));\n",
+                view, dst, name);
         case attr_type::indexed_array: {
-            std::string body = fmt::format("            auto& list = {};\n            for (nlpp::attr_view item : {}.nested()) {{\n", dst, view);
+            std::string body = fmt::format(
+                "            auto& list = {};\n            for (nlpp::attr_view item : {}.nested()) {{\n",
+                dst, view);
             if (a.sub_type == attr_type::nest)
-                body += fmt::format("                if (auto r = decode(item.nested(), list.emplace_back(), options); !r) return nlpp::fail(detail::at(std::move(r.error()), \".{}\"));\n", name);
+                body += fmt::format(
+                    "                if (auto r = decode(item.nested(), list.emplace_back(), options); !r) return nlpp::fail(detail::at(std::move(r.error()), \".{}\"));\n",
+                    name);
             else if (a.sub_type == attr_type::uint || a.sub_type == attr_type::sint)
-                body += fmt::format("                auto x = item.get_{}({});\n                if (!x) return nlpp::fail(detail::at(std::move(x.error()), \".{}\"));\n                list.push_back(*x);\n",
-                                    a.sub_type == attr_type::uint ? "uint" : "sint", o, name);
+                body += fmt::format(
+                    "                auto x = item.get_{}({});\n                if (!x) return nlpp::fail(detail::at(std::move(x.error()), \".{}\"));\n                list.push_back(*x);\n",
+                    a.sub_type == attr_type::uint ? "uint" : "sint", o, name);
             else if (!scalar_cpp(a.sub_type).empty())
-                body += fmt::format("                auto x = detail::scalar<{}>(item, {});\n                if (!x) return nlpp::fail(detail::at(std::move(x.error()), \".{}\"));\n                list.push_back(*x);\n",
-                                    scalar_cpp(a.sub_type), o, name);
-            else body += "                list.push_back(detail::binary(item));\n";
+                body += fmt::format(
+                    "                auto x = detail::scalar<{}>(item, {});\n                if (!x) return nlpp::fail(detail::at(std::move(x.error()), \".{}\"));\n                list.push_back(*x);\n",
+                    scalar_cpp(a.sub_type), o, name);
+            else
+                body += "                list.push_back(detail::binary(item));\n";
             return body + "            }\n";
         }
-        case attr_type::bitfield32: return check(fmt::format("detail::get_bitfield32({})", view), dst + " = *x");
+        case attr_type::bitfield32:
+            return check(fmt::format("detail::get_bitfield32({})", view), dst + " = *x");
         case attr_type::sub_message:
             if (typed_sub_message(a)) return decode_sub_message(a, dst, view);
             return fmt::format("            {} = detail::raw_with_flags({});\n", dst, view);
         case attr_type::nest_type_value:
-            return fmt::format("            {{\n                auto& list = {0};\n                std::array<std::uint16_t, {1}> ids{{}};\n"
-                               "                auto r = detail::type_levels({2}.nested(), ids, 0, [&](const auto& at, const nlpp::attr_range& leaf) -> nlpp::result<void> {{\n"
-                               "                    auto& e = list.emplace_back();\n                    e.ids = at;\n                    return decode(leaf, e.attrs, options);\n"
-                               "                }});\n                if (!r) return nlpp::fail(detail::at(std::move(r.error()), \".{3}\"));\n            }}\n",
-                               dst, a.type_value.size(), view, a.name);
+            return fmt::format(
+                "            {{\n                auto& list = {0};\n                std::array<std::uint16_t, {1}> ids{{}};\n"
+                "                auto r = detail::type_levels({2}.nested(), ids, 0, [&](const auto& at, const nlpp::attr_range& leaf) -> nlpp::result<void> {{\n"
+                "                    auto& e = list.emplace_back();\n                    e.ids = at;\n                    return decode(leaf, e.attrs, options);\n"
+                "                }});\n                if (!r) return nlpp::fail(detail::at(std::move(r.error()), \".{3}\"));\n            }}\n",
+                dst, a.type_value.size(), view, a.name);
         case attr_type::uint:
         case attr_type::sint: {
-            const std::string assign = a.enum_def && !a.enum_as_flags ? fmt::format("{} = static_cast<{}>(*x)", dst, value_type(a)) : dst + " = *x";
-            return check(fmt::format("{}.get_{}({})", view, a.type == attr_type::uint ? "uint" : "sint", o), assign);
+            const std::string assign =
+                a.enum_def && !a.enum_as_flags
+                    ? fmt::format("{} = static_cast<{}>(*x)", dst, value_type(a))
+                    : dst + " = *x";
+            return check(
+                fmt::format("{}.get_{}({})", view, a.type == attr_type::uint ? "uint" : "sint", o),
+                assign);
         }
         default: {
-            const std::string assign = a.enum_def && !a.enum_as_flags ? fmt::format("{} = static_cast<{}>(*x)", dst, value_type(a)) : dst + " = *x";
-            return check(fmt::format("detail::scalar<{}>({}, {})", scalar_cpp(a.type), view, o), assign);
+            const std::string assign =
+                a.enum_def && !a.enum_as_flags
+                    ? fmt::format("{} = static_cast<{}>(*x)", dst, value_type(a))
+                    : dst + " = *x";
+            return check(fmt::format("detail::scalar<{}>({}, {})", scalar_cpp(a.type), view, o),
+                         assign);
         }
         }
     }
 
     // Writes one value `v` of attribute `a`.
-    std::string encode_value(const attribute& a, const std::string& v, const std::string& indent) const {
+    std::string encode_value(const attribute& a, const std::string& v,
+                             const std::string& indent) const {
         const std::string o = order_cpp(a.order), id = std::to_string(a.value);
         switch (a.type) {
         case attr_type::flag: return fmt::format("{}b.put_flag({});\n", indent, id);
         case attr_type::string: return fmt::format("{}b.put_string({}, {});\n", indent, id, v);
         case attr_type::binary:
             if (a.struct_def)
-                return fmt::format("{0}{{\n{0}    std::array<std::byte, {1}::wire_size> w{{}};\n{0}    encode({2}, w.data());\n{0}    b.put({3}, nlpp::bytes(w));\n{0}}}\n",
-                                   indent, ident(a.struct_def->name), v, id);
-            if (scalar_size(a.sub_type)) return fmt::format("{}detail::put_array(b, {}, {}, {});\n", indent, id, v, o);
+                return fmt::format(
+                    "{0}{{\n{0}    std::array<std::byte, {1}::wire_size> w{{}};\n{0}    encode({2}, w.data());\n{0}    b.put({3}, nlpp::bytes(w));\n{0}}}\n",
+                    indent, ident(a.struct_def->name), v, id);
+            if (scalar_size(a.sub_type))
+                return fmt::format("{}detail::put_array(b, {}, {}, {});\n", indent, id, v, o);
             return fmt::format("{}b.put({}, ({}).view());\n", indent, id, v);
         case attr_type::nest:
-            return fmt::format("{0}{{\n{0}    auto n = b.nest({1});\n{0}    encode(b, {2});\n{0}}}\n", indent, id, v);
+            return fmt::format(
+                "{0}{{\n{0}    auto n = b.nest({1});\n{0}    encode(b, {2});\n{0}}}\n", indent, id,
+                v);
         case attr_type::indexed_array: {
-            std::string body = fmt::format("{0}{{\n{0}    auto n = b.nest({1});\n{0}    std::uint16_t i = 1;\n{0}    for (const auto& item : {2}) {{\n", indent, id, v);
+            std::string body = fmt::format(
+                "{0}{{\n{0}    auto n = b.nest({1});\n{0}    std::uint16_t i = 1;\n{0}    for (const auto& item : {2}) {{\n",
+                indent, id, v);
             const std::string in = indent + "        ";
-            if (a.sub_type == attr_type::nest) body += fmt::format("{0}auto e = b.nest(i++);\n{0}encode(b, item);\n", in);
-            else if (a.sub_type == attr_type::uint) body += fmt::format("{}detail::put_uint(b, i++, item, {});\n", in, o);
-            else if (a.sub_type == attr_type::sint) body += fmt::format("{}detail::put_sint(b, i++, item, {});\n", in, o);
-            else if (!scalar_cpp(a.sub_type).empty()) body += fmt::format("{}b.put<{}>(i++, item, {});\n", in, scalar_cpp(a.sub_type), o);
-            else body += fmt::format("{}b.put(i++, item.view());\n", in);
+            if (a.sub_type == attr_type::nest)
+                body += fmt::format("{0}auto e = b.nest(i++);\n{0}encode(b, item);\n", in);
+            else if (a.sub_type == attr_type::uint)
+                body += fmt::format("{}detail::put_uint(b, i++, item, {});\n", in, o);
+            else if (a.sub_type == attr_type::sint)
+                body += fmt::format("{}detail::put_sint(b, i++, item, {});\n", in, o);
+            else if (!scalar_cpp(a.sub_type).empty())
+                body += fmt::format("{}b.put<{}>(i++, item, {});\n", in, scalar_cpp(a.sub_type), o);
+            else
+                body += fmt::format("{}b.put(i++, item.view());\n", in);
             return body + fmt::format("{0}    }}\n{0}}}\n", indent);
         }
-        case attr_type::bitfield32: return fmt::format("{}detail::put_bitfield32(b, {}, {});\n", indent, id, v);
+        case attr_type::bitfield32:
+            return fmt::format("{}detail::put_bitfield32(b, {}, {});\n", indent, id, v);
         case attr_type::sub_message:
             if (typed_sub_message(a)) return encode_sub_message(a, v, indent);
-            return fmt::format("{}b.put(({}).type, nlpp::bytes(({}).payload));  // type with its flags\n", indent, v, v);
+            return fmt::format(
+                "{}b.put(({}).type, nlpp::bytes(({}).payload));  // type with its flags\n", indent,
+                v, v);
         case attr_type::nest_type_value:
-            return fmt::format("{0}{{\n{0}    auto n = b.nest({1});\n{0}    for (const auto& e : {2}) detail::put_type_value(b, e);\n{0}}}\n", indent, id, v);
-        case attr_type::uint: return fmt::format("{}detail::put_uint(b, {}, static_cast<std::uint64_t>({}), {});\n", indent, id, v, o);
-        case attr_type::sint: return fmt::format("{}detail::put_sint(b, {}, static_cast<std::int64_t>({}), {});\n", indent, id, v, o);
-        default: return fmt::format("{}b.put<{}>({}, static_cast<{}>({}), {});\n", indent, scalar_cpp(a.type), id, scalar_cpp(a.type), v, o);
+            return fmt::format(
+                "{0}{{\n{0}    auto n = b.nest({1});\n{0}    for (const auto& e : {2}) detail::put_type_value(b, e);\n{0}}}\n",
+                indent, id, v);
+        case attr_type::uint:
+            return fmt::format("{}detail::put_uint(b, {}, static_cast<std::uint64_t>({}), {});\n",
+                               indent, id, v, o);
+        case attr_type::sint:
+            return fmt::format("{}detail::put_sint(b, {}, static_cast<std::int64_t>({}), {});\n",
+                               indent, id, v, o);
+        default:
+            return fmt::format("{}b.put<{}>({}, static_cast<{}>({}), {});\n", indent,
+                               scalar_cpp(a.type), id, scalar_cpp(a.type), v, o);
         }
     }
 
@@ -174,44 +243,59 @@ private:
             // (a nested class's member initializers are not usable inside its enclosing class).
             for (const auto& f : sm.formats)
                 if (f.header && f.set)
-                    h_ += fmt::format("struct {}_{} {{\n    {} header{{}};\n    nlpp::gen::box<{}> attrs{{}};\n}};\n", ident(sm.name), fmt_member(f),
-                                      q(f.header->name), set_q(*f.set));
-            h_ += fmt::format("// Sub-message {}: the member named by the selector's value is set.\nstruct {} {{\n", sm.name, ident(sm.name));
+                    h_ += fmt::format(
+                        "struct {}_{} {{\n    {} header{{}};\n    nlpp::gen::box<{}> attrs{{}};\n}};\n",
+                        ident(sm.name), fmt_member(f), q(f.header->name), set_q(*f.set));
+            h_ += fmt::format(
+                "// Sub-message {}: the member named by the selector's value is set.\nstruct {} {{\n",
+                sm.name, ident(sm.name));
             for (const auto& f : sm.formats) {
                 const std::string m = fmt_member(f);
                 if (f.header && f.set)
                     h_ += fmt::format("    std::optional<{}_{}> {}{{}};\n", ident(sm.name), m, m);
-                else if (f.header) h_ += fmt::format("    std::optional<{}> {}{{}};\n", q(f.header->name), m);
-                else if (f.set) h_ += fmt::format("    nlpp::gen::box<{}> {}{{}};\n", set_q(*f.set), m);
-                else h_ += fmt::format("    bool {}{{}};\n", m);
+                else if (f.header)
+                    h_ += fmt::format("    std::optional<{}> {}{{}};\n", q(f.header->name), m);
+                else if (f.set)
+                    h_ += fmt::format("    nlpp::gen::box<{}> {}{{}};\n", set_q(*f.set), m);
+                else
+                    h_ += fmt::format("    bool {}{{}};\n", m);
             }
-            h_ += "    std::optional<nlpp::gen::raw_attr> raw_{};  // a selector value the spec has no format for\n};\n";
+            h_ +=
+                "    std::optional<nlpp::gen::raw_attr> raw_{};  // a selector value the spec has no format for\n};\n";
         }
     }
 
     // The selector's value as text, from the `out` being decoded.
     std::string selector_value(const attribute& sel, const std::string& out) const {
         const std::string f = out + "." + field(sel, *owner_.at(&sel));
-        if (sel.type == attr_type::string) return fmt::format("{0} ? std::string(*{0}) : std::string()", f);
-        if (sel.enum_def && !sel.enum_as_flags && sel.enum_def->kind == definition::kind::enumeration)
+        if (sel.type == attr_type::string)
+            return fmt::format("{0} ? std::string(*{0}) : std::string()", f);
+        if (sel.enum_def && !sel.enum_as_flags &&
+            sel.enum_def->kind == definition::kind::enumeration)
             return fmt::format("{0} ? std::string(to_string(*{0})) : std::string()", f);
-        if (!scalar_cpp(sel.type).empty()) return fmt::format("{0} ? std::to_string(*{0}) : std::string()", f);
+        if (!scalar_cpp(sel.type).empty())
+            return fmt::format("{0} ? std::to_string(*{0}) : std::string()", f);
         return "std::string()";
     }
 
     // Decoding a sub-message attribute: by a selector in the same set now,
     // else kept raw for the enclosing set's resolve().
-    std::string decode_sub_message(const attribute& a, const std::string& dst, const std::string& view) const {
+    std::string decode_sub_message(const attribute& a, const std::string& dst,
+                                   const std::string& view) const {
         if (const attribute* sel = local_selector(a))
-            return fmt::format("            const std::string sel = {};\n            auto& m = {};\n", selector_value(*sel, "out"), dst) +
-                   format_body(a, view + ".payload()", fmt::format("detail::raw_with_flags({})", view), "            ", "." + a.name);
+            return fmt::format(
+                       "            const std::string sel = {};\n            auto& m = {};\n",
+                       selector_value(*sel, "out"), dst) +
+                   format_body(a, view + ".payload()",
+                               fmt::format("detail::raw_with_flags({})", view), "            ",
+                               "." + a.name);
         return fmt::format("            {}.raw_ = detail::raw_with_flags({});\n", dst, view);
     }
 
     // Chooses m's format by `sel` and decodes `payload` into it; `raw`
     // keeps the attribute when no format has that value.
-    std::string format_body(const attribute& a, const std::string& payload, const std::string& raw, const std::string& in,
-                            const std::string& path) const {
+    std::string format_body(const attribute& a, const std::string& payload, const std::string& raw,
+                            const std::string& in, const std::string& path) const {
         std::string body;
         std::string first = in + "if";
         for (const auto& f : a.sub_message_def->formats) {
@@ -219,27 +303,35 @@ private:
             body += fmt::format("{} (sel == \"{}\") {{\n", first, f.value);
             first = in + "} else if";
             auto header = [&](const std::string& target) {
-                return fmt::format("{0}    if ({1}.size() < {2}::wire_size) return nlpp::fail(nlpp::errc::attr_invalid, \"{3}({4}): shorter than struct {5}\");\n{0}    decode({1}.data(), {6});\n",
-                                   in, payload, q(f.header->name), path, f.value, f.header->name, target);
+                return fmt::format(
+                    "{0}    if ({1}.size() < {2}::wire_size) return nlpp::fail(nlpp::errc::attr_invalid, \"{3}({4}): shorter than struct {5}\");\n{0}    decode({1}.data(), {6});\n",
+                    in, payload, q(f.header->name), path, f.value, f.header->name, target);
             };
             auto set_from = [&](const std::string& target, const std::string& range) {
-                return fmt::format("{}    if (auto r = decode({}, {}, options); !r) return nlpp::fail(detail::at(std::move(r.error()), \"{}({})\"));\n",
-                                   in, range, target, path, f.value);
+                return fmt::format(
+                    "{}    if (auto r = decode({}, {}, options); !r) return nlpp::fail(detail::at(std::move(r.error()), \"{}({})\"));\n",
+                    in, range, target, path, f.value);
             };
             if (f.header && f.set) {
                 body += fmt::format("{}    auto& both = m.{}.emplace();\n", in, m);
                 body += header("both.header");
-                body += set_from("both.attrs.emplace()", fmt::format("nlpp::attr_range({0}.subspan(std::min({0}.size(), ({1}::wire_size + 3) & ~std::size_t{{3}})))",
-                                                                   payload, q(f.header->name)));
+                body += set_from(
+                    "both.attrs.emplace()",
+                    fmt::format(
+                        "nlpp::attr_range({0}.subspan(std::min({0}.size(), ({1}::wire_size + 3) & ~std::size_t{{3}})))",
+                        payload, q(f.header->name)));
             } else if (f.header) {
                 body += header(fmt::format("m.{}.emplace()", m));
             } else if (f.set) {
-                body += set_from(fmt::format("m.{}.emplace()", m), fmt::format("nlpp::attr_range({})", payload));
+                body += set_from(fmt::format("m.{}.emplace()", m),
+                                 fmt::format("nlpp::attr_range({})", payload));
             } else {
                 body += fmt::format("{}    m.{} = true;\n", in, m);
             }
         }
-        body += fmt::format("{}\n{}    m.raw_ = {};\n{}}}\n", a.sub_message_def->formats.empty() ? in + "{" : in + "} else {", in, raw, in);
+        body += fmt::format("{}\n{}    m.raw_ = {};\n{}}}\n",
+                            a.sub_message_def->formats.empty() ? in + "{" : in + "} else {", in,
+                            raw, in);
         return body;
     }
 
@@ -248,16 +340,21 @@ private:
     std::string resolve_outer(const attr_set& parent) const {
         std::string body;
         for (const auto& u : outer_uses(parent)) {
-            const std::string nest = "out." + field(*u.nest, parent), sub = field(*u.sub, *u.nest->nested_set);
-            body += fmt::format("    if ({0} && {0}->{1} && {0}->{1}->raw_) {{\n        const std::string sel = {2};\n        auto& m = *{0}->{1};\n"
-                                "        const nlpp::gen::raw_attr raw = *m.raw_;\n        const nlpp::bytes payload(raw.payload);\n        m.raw_.reset();\n",
-                                nest, sub, selector_value(*parent.find(u.sub->selector), "out"));
-            body += format_body(*u.sub, "payload", "raw", "        ", fmt::format(".{}.{}", u.nest->name, u.sub->name)) + "    }\n";
+            const std::string nest = "out." + field(*u.nest, parent),
+                              sub = field(*u.sub, *u.nest->nested_set);
+            body += fmt::format(
+                "    if ({0} && {0}->{1} && {0}->{1}->raw_) {{\n        const std::string sel = {2};\n        auto& m = *{0}->{1};\n"
+                "        const nlpp::gen::raw_attr raw = *m.raw_;\n        const nlpp::bytes payload(raw.payload);\n        m.raw_.reset();\n",
+                nest, sub, selector_value(*parent.find(u.sub->selector), "out"));
+            body += format_body(*u.sub, "payload", "raw", "        ",
+                                fmt::format(".{}.{}", u.nest->name, u.sub->name)) +
+                    "    }\n";
         }
         return body;
     }
 
-    std::string encode_sub_message(const attribute& a, const std::string& v, const std::string& indent) const {
+    std::string encode_sub_message(const attribute& a, const std::string& v,
+                                   const std::string& indent) const {
         std::string body = fmt::format("{}const auto& m = {};\n", indent, v);
         const std::string id = std::to_string(a.value);
         std::string first = indent + "if";
@@ -266,15 +363,25 @@ private:
             body += fmt::format("{} (m.{}) {{\n", first, m);
             first = indent + "} else if";
             auto header = [&](const std::string& from) {
-                return fmt::format("{0}std::array<std::byte, {1}::wire_size> w{{}};\n{0}encode({2}, w.data());\n{0}b.put_header(nlpp::bytes(w));\n", in, q(f.header->name), from);
+                return fmt::format(
+                    "{0}std::array<std::byte, {1}::wire_size> w{{}};\n{0}encode({2}, w.data());\n{0}b.put_header(nlpp::bytes(w));\n",
+                    in, q(f.header->name), from);
             };
-            if (f.header && f.set) body += fmt::format("{}auto n = b.nest({});\n", in, id) + header("m." + m + "->header") + fmt::format("{0}if (m.{1}->attrs) encode(b, *m.{1}->attrs);\n", in, m);
-            else if (f.header) body += fmt::format("{}auto n = b.nest({}, false);\n", in, id) + header("*m." + m);
-            else if (f.set) body += fmt::format("{}auto n = b.nest({});\n{}encode(b, *m.{});\n", in, id, in, m);
-            else body += fmt::format("{}b.put({}, nlpp::bytes{{}});\n", in, id);
+            if (f.header && f.set)
+                body += fmt::format("{}auto n = b.nest({});\n", in, id) +
+                        header("m." + m + "->header") +
+                        fmt::format("{0}if (m.{1}->attrs) encode(b, *m.{1}->attrs);\n", in, m);
+            else if (f.header)
+                body += fmt::format("{}auto n = b.nest({}, false);\n", in, id) + header("*m." + m);
+            else if (f.set)
+                body += fmt::format("{}auto n = b.nest({});\n{}encode(b, *m.{});\n", in, id, in, m);
+            else
+                body += fmt::format("{}b.put({}, nlpp::bytes{{}});\n", in, id);
         }
         const std::string lead = a.sub_message_def->formats.empty() ? indent : indent + "} else ";
-        body += fmt::format("{}if (m.raw_) {{\n{}    b.put(m.raw_->type, nlpp::bytes(m.raw_->payload));\n{}}}\n", lead, indent, indent);
+        body += fmt::format(
+            "{}if (m.raw_) {{\n{}    b.put(m.raw_->type, nlpp::bytes(m.raw_->payload));\n{}}}\n",
+            lead, indent, indent);
         return body;
     }
 

@@ -18,7 +18,8 @@ public:
     void run() {
         constants();
         for (const auto& d : s_.definitions)
-            if (d.kind == definition::kind::enumeration || d.kind == definition::kind::flags) enumeration(d);
+            if (d.kind == definition::kind::enumeration || d.kind == definition::kind::flags)
+                enumeration(d);
         for (const auto& d : ordered_structs()) structure(*d);
     }
 
@@ -26,8 +27,12 @@ private:
     void constants() {
         for (const auto& d : s_.definitions) {
             if (d.kind != definition::kind::constant) continue;
-            if (!d.string_value.empty()) h_ += fmt::format("inline constexpr std::string_view {} = \"{}\";\n", ident(d.name), d.string_value);
-            else h_ += fmt::format("inline constexpr std::int64_t {} = {};\n", ident(d.name), d.value);
+            if (!d.string_value.empty())
+                h_ += fmt::format("inline constexpr std::string_view {} = \"{}\";\n", ident(d.name),
+                                  d.string_value);
+            else
+                h_ +=
+                    fmt::format("inline constexpr std::int64_t {} = {};\n", ident(d.name), d.value);
         }
         h_ += "\n";
     }
@@ -42,25 +47,41 @@ private:
         const std::string t = ident(d.name), u = underlying(d);
         const bool flags = d.kind == definition::kind::flags;
         h_ += fmt::format("enum class {} : {} {{\n", t, u);
-        for (const auto& e : d.entries) h_ += fmt::format("    {} = {:#x},\n", ident(e.name), e.value);
+        for (const auto& e : d.entries)
+            h_ += fmt::format("    {} = {:#x},\n", ident(e.name), e.value);
         h_ += "};\n";
-        h_ += fmt::format("std::string_view to_string({} v) noexcept;  // \"\" when unknown{}\n", t, flags ? " (one bit)" : "");
-        h_ += fmt::format("std::optional<{0}> {0}_from_string(std::string_view name) noexcept;\n", t);
+        h_ += fmt::format("std::string_view to_string({} v) noexcept;  // \"\" when unknown{}\n", t,
+                          flags ? " (one bit)" : "");
+        h_ +=
+            fmt::format("std::optional<{0}> {0}_from_string(std::string_view name) noexcept;\n", t);
         if (flags) {
-            h_ += fmt::format("constexpr {0} operator|({0} a, {0} b) noexcept {{ return {0}(static_cast<{1}>(a) | static_cast<{1}>(b)); }}\n", t, u);
-            h_ += fmt::format("constexpr {0} operator&({0} a, {0} b) noexcept {{ return {0}(static_cast<{1}>(a) & static_cast<{1}>(b)); }}\n", t, u);
-            h_ += fmt::format("constexpr {0} operator~({0} a) noexcept {{ return {0}(~static_cast<{1}>(a)); }}\n", t, u);
-            h_ += fmt::format("constexpr bool has({0} set, {0} bit) noexcept {{ return (static_cast<{1}>(set) & static_cast<{1}>(bit)) != 0; }}\n", t, u);
+            h_ += fmt::format(
+                "constexpr {0} operator|({0} a, {0} b) noexcept {{ return {0}(static_cast<{1}>(a) | static_cast<{1}>(b)); }}\n",
+                t, u);
+            h_ += fmt::format(
+                "constexpr {0} operator&({0} a, {0} b) noexcept {{ return {0}(static_cast<{1}>(a) & static_cast<{1}>(b)); }}\n",
+                t, u);
+            h_ += fmt::format(
+                "constexpr {0} operator~({0} a) noexcept {{ return {0}(~static_cast<{1}>(a)); }}\n",
+                t, u);
+            h_ += fmt::format(
+                "constexpr bool has({0} set, {0} bit) noexcept {{ return (static_cast<{1}>(set) & static_cast<{1}>(bit)) != 0; }}\n",
+                t, u);
         }
         h_ += "\n";
-        c_ += fmt::format("std::string_view to_string({} v) noexcept {{\n    switch (static_cast<{}>(v)) {{\n", t, u);
+        c_ += fmt::format(
+            "std::string_view to_string({} v) noexcept {{\n    switch (static_cast<{}>(v)) {{\n", t,
+            u);
         std::set<std::uint64_t> done;
         for (const auto& e : d.entries)
-            if (done.insert(e.value).second) c_ += fmt::format("    case {:#x}: return \"{}\";\n", e.value, e.name);
+            if (done.insert(e.value).second)
+                c_ += fmt::format("    case {:#x}: return \"{}\";\n", e.value, e.name);
         c_ += "    default: return {};\n    }\n}\n";
-        c_ += fmt::format("std::optional<{0}> {0}_from_string(std::string_view name) noexcept {{\n", t);
+        c_ += fmt::format("std::optional<{0}> {0}_from_string(std::string_view name) noexcept {{\n",
+                          t);
         if (d.entries.empty()) c_ += "    (void)name;\n";
-        for (const auto& e : d.entries) c_ += fmt::format("    if (name == \"{}\") return {}::{};\n", e.name, t, ident(e.name));
+        for (const auto& e : d.entries)
+            c_ += fmt::format("    if (name == \"{}\") return {}::{};\n", e.name, t, ident(e.name));
         c_ += "    return std::nullopt;\n}\n\n";
     }
 
@@ -95,10 +116,13 @@ private:
         };
         h_ += fmt::format("struct {} {{\n", t);
         for (const auto& m : d.members)
-            if (m.type != attr_type::pad) h_ += fmt::format("    {} {}{{}};\n", member_type(m), field_of(m));
+            if (m.type != attr_type::pad)
+                h_ += fmt::format("    {} {}{{}};\n", member_type(m), field_of(m));
         h_ += fmt::format("    static constexpr std::size_t wire_size = {};\n}};\n", d.size);
-        h_ += fmt::format("void encode(const {}& v, std::byte* out) noexcept;  // wire_size bytes\n", t);
-        h_ += fmt::format("void decode(const std::byte* in, {}& v) noexcept;   // wire_size bytes\n\n", t);
+        h_ += fmt::format(
+            "void encode(const {}& v, std::byte* out) noexcept;  // wire_size bytes\n", t);
+        h_ += fmt::format(
+            "void decode(const std::byte* in, {}& v) noexcept;   // wire_size bytes\n\n", t);
         std::string enc, dec;
         std::size_t off = 0;
         for (const auto& m : d.members) {
@@ -114,13 +138,19 @@ private:
                 dec += fmt::format("    std::memcpy(v.{}.data(), in + {}, {});\n", f, off, n);
             } else {
                 const std::string st = scalar_cpp(m.type), o = order_cpp(m.order);
-                enc += fmt::format("    nlpp::store<{}>(nlpp::mutable_bytes(out + {}, {}), static_cast<{}>(v.{}), {});\n", st, off, n, st, f, o);
-                dec += fmt::format("    v.{} = static_cast<{}>(nlpp::load<{}>(nlpp::bytes(in + {}, {}), {}));\n", f, member_type(m), st, off, n, o);
+                enc += fmt::format(
+                    "    nlpp::store<{}>(nlpp::mutable_bytes(out + {}, {}), static_cast<{}>(v.{}), {});\n",
+                    st, off, n, st, f, o);
+                dec += fmt::format(
+                    "    v.{} = static_cast<{}>(nlpp::load<{}>(nlpp::bytes(in + {}, {}), {}));\n",
+                    f, member_type(m), st, off, n, o);
             }
             off += n;
         }
-        c_ += fmt::format("void encode(const {}& v, std::byte* out) noexcept {{\n{}}}\n", t, enc.empty() ? "    (void)v, (void)out;\n" : enc);
-        c_ += fmt::format("void decode(const std::byte* in, {}& v) noexcept {{\n{}}}\n\n", t, dec.empty() ? "    (void)in, (void)v;\n" : dec);
+        c_ += fmt::format("void encode(const {}& v, std::byte* out) noexcept {{\n{}}}\n", t,
+                          enc.empty() ? "    (void)v, (void)out;\n" : enc);
+        c_ += fmt::format("void decode(const std::byte* in, {}& v) noexcept {{\n{}}}\n\n", t,
+                          dec.empty() ? "    (void)in, (void)v;\n" : dec);
     }
 
     std::string &h_, &c_;

@@ -31,29 +31,33 @@ std::string capabilities(std::uint32_t flags) {
 
 void print_family(const nlpp::genl::family_info& f) {
     fmt::print("\nName: {}\n", f.name);
-    fmt::print("\tID: {:#x}  Version: {:#x}  header size: {}  max attribs: {} \n", f.id, f.version, f.hdrsize, f.maxattr);
+    fmt::print("\tID: {:#x}  Version: {:#x}  header size: {}  max attribs: {} \n", f.id, f.version,
+               f.hdrsize, f.maxattr);
     if (!f.ops.empty()) {
         fmt::print("\tcommands supported: \n");
         int i = 0;
         for (const auto& op : f.ops)
-            fmt::print("\t\t#{}:  ID-{:#x} \n\t\tCapabilities ({:#x}):\n \t\t  {}\n\n", ++i, op.id, op.flags,
-                       capabilities(op.flags));
+            fmt::print("\t\t#{}:  ID-{:#x} \n\t\tCapabilities ({:#x}):\n \t\t  {}\n\n", ++i, op.id,
+                       op.flags, capabilities(op.flags));
         fmt::print("\n");
     }
     if (!f.mcast_groups.empty()) {
         fmt::print("\tmulticast groups:\n");
         int i = 0;
-        for (const auto& g : f.mcast_groups) fmt::print("\t\t#{}:  ID-{:#x}  name: {} \n", ++i, g.id, g.name);
+        for (const auto& g : f.mcast_groups)
+            fmt::print("\t\t#{}:  ID-{:#x}  name: {} \n", ++i, g.id, g.name);
         fmt::print("\n");
     }
 }
 
 ordered_json family_json(const nlpp::genl::family_info& f) {
     ordered_json ops = ordered_json::array();
-    for (const auto& op : f.ops) ops.push_back({{"id", op.id}, {"flags", op.flags}, {"capabilities", capabilities(op.flags)}});
+    for (const auto& op : f.ops)
+        ops.push_back(
+            {{"id", op.id}, {"flags", op.flags}, {"capabilities", capabilities(op.flags)}});
     ordered_json groups = ordered_json::array();
     for (const auto& g : f.mcast_groups) groups.push_back({{"name", g.name}, {"id", g.id}});
-    return {{"name", f.name},   {"id", f.id}, {"version", f.version}, {"hdrsize", f.hdrsize},
+    return {{"name", f.name},       {"id", f.id}, {"version", f.version},  {"hdrsize", f.hdrsize},
             {"maxattr", f.maxattr}, {"ops", ops}, {"mcast-groups", groups}};
 }
 
@@ -64,7 +68,8 @@ ordered_json policy_json(const nlpp::genl::policy_dump& p) {
         for (const auto& [type, a] : attrs) {
             ordered_json j = {{"type", nlpp::genl::attr_type_name(a.type)}};
             for (const auto& l : nlpp::genl::limits(a))
-                j[std::string(l.name)] = l.is_signed ? ordered_json(l.value) : ordered_json(l.uvalue);
+                j[std::string(l.name)] =
+                    l.is_signed ? ordered_json(l.value) : ordered_json(l.uvalue);
             set[std::to_string(type)] = j;
         }
         policies[std::to_string(idx)] = set;
@@ -83,13 +88,15 @@ void print_policy(const std::string& name, const nlpp::genl::policy_dump& p) {
     fmt::print("Family {} (id {:#x})\n", name, p.family_id);
     for (const auto& [cmd, op] : p.ops)
         fmt::print("  command {}: do policy {}, dump policy {}\n", cmd,
-                   op.do_policy ? std::to_string(*op.do_policy) : "-", op.dump_policy ? std::to_string(*op.dump_policy) : "-");
+                   op.do_policy ? std::to_string(*op.do_policy) : "-",
+                   op.dump_policy ? std::to_string(*op.dump_policy) : "-");
     for (const auto& [idx, attrs] : p.policies) {
         fmt::print("  policy {}:\n", idx);
         for (const auto& [type, a] : attrs) {
             std::string extra;
             for (const auto& l : nlpp::genl::limits(a))
-                extra += l.is_signed ? fmt::format(" {} {}", l.name, l.value) : fmt::format(" {} {}", l.name, l.uvalue);
+                extra += l.is_signed ? fmt::format(" {} {}", l.name, l.value)
+                                     : fmt::format(" {} {}", l.name, l.uvalue);
             fmt::print("    attr {}: {}{}\n", type, nlpp::genl::attr_type_name(a.type), extra);
         }
     }
@@ -123,15 +130,19 @@ int main(int argc, char** argv) {
     if (*policy) {
         auto p = client->policy(name);
         if (!p) return report(p.error());
-        if (json) std::cout << policy_json(*p).dump(2) << '\n';
-        else print_policy(name, *p);
+        if (json)
+            std::cout << policy_json(*p).dump(2) << '\n';
+        else
+            print_policy(name, *p);
         return 0;
     }
     if (*show) {
         auto f = client->family(name);
         if (!f) return report(f.error());
-        if (json) std::cout << family_json(**f).dump(2) << '\n';
-        else print_family(**f);
+        if (json)
+            std::cout << family_json(**f).dump(2) << '\n';
+        else
+            print_family(**f);
         return 0;
     }
     auto all = client->families();

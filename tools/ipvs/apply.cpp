@@ -29,11 +29,14 @@ void json_line(const nlohmann::ordered_json& j) {
 }
 
 nlohmann::ordered_json change_json(const char* type, const change& c) {
-    static constexpr const char* actions[] = {"add_service", "edit_service", "del_service", "add_dest", "edit_dest", "del_dest"};
+    static constexpr const char* actions[] = {"add_service", "edit_service", "del_service",
+                                              "add_dest",    "edit_dest",    "del_dest"};
     nlohmann::ordered_json j = {{"type", type}, {"action", actions[static_cast<int>(c.what)]}};
     if (const auto* v = std::get_if<virtual_service>(&c.service.key)) {
         const auto p = protocol_name(v->protocol);
-        j["service"] = {{"protocol", p == "TCP" ? "tcp" : p == "UDP" ? "udp" : "sctp"},
+        j["service"] = {{"protocol", p == "TCP"   ? "tcp"
+                                     : p == "UDP" ? "udp"
+                                                  : "sctp"},
                         {"address", v->address.to_string()},
                         {"port", v->port}};
     } else {
@@ -49,7 +52,9 @@ nlohmann::ordered_json change_json(const char* type, const change& c) {
 }
 
 // "del dest ...: <why>" for a refused change, named once.
-std::string refused(const std::string& op, const error& e) { return e.context() == op ? e.what() : op + ": " + e.what(); }
+std::string refused(const std::string& op, const error& e) {
+    return e.context() == op ? e.what() : op + ": " + e.what();
+}
 
 struct options {
     bool dry = false, json = false;
@@ -63,11 +68,17 @@ std::variant<options, int> parse_args(const std::vector<std::string>& args) {
     std::optional<std::string> scope_text;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const auto& a = args[i];
-        auto value = [&]() -> const std::string* { return i + 1 < args.size() ? &args[++i] : nullptr; };
-        if (a == "--dry-run") o.dry = true;
-        else if (a == "--partial") o.plan.mode = reconcile_mode::partial;
-        else if (a == "--json") o.json = true;
-        else if (a == "--drain-inactive") o.plan.drain.inactive = true;
+        auto value = [&]() -> const std::string* {
+            return i + 1 < args.size() ? &args[++i] : nullptr;
+        };
+        if (a == "--dry-run")
+            o.dry = true;
+        else if (a == "--partial")
+            o.plan.mode = reconcile_mode::partial;
+        else if (a == "--json")
+            o.json = true;
+        else if (a == "--drain-inactive")
+            o.plan.drain.inactive = true;
         else if (a == "--scope") {
             const auto* v = value();
             if (!v) return std::fprintf(stderr, "apply: --scope needs a LIST\n%s", usage), 2;
@@ -75,10 +86,13 @@ std::variant<options, int> parse_args(const std::vector<std::string>& args) {
         } else if (a == "--drain-timeout") {
             const auto* v = value();
             std::uint32_t secs = 0;
-            auto [p, ec] = v ? std::from_chars(v->data(), v->data() + v->size(), secs) : std::from_chars_result{};
+            auto [p, ec] = v ? std::from_chars(v->data(), v->data() + v->size(), secs)
+                             : std::from_chars_result{};
             if (!v || v->empty() || ec != std::errc{} || p != v->data() + v->size())
-                return std::fprintf(stderr, "apply: --drain-timeout needs a number of seconds (0: no drain), got '%s'\n",
-                                    v ? v->c_str() : ""),
+                return std::fprintf(
+                           stderr,
+                           "apply: --drain-timeout needs a number of seconds (0: no drain), got '%s'\n",
+                           v ? v->c_str() : ""),
                        2;
             o.plan.drain.timeout = secs;
         } else if (o.file.empty() && (a == "-" || a.rfind("--", 0) != 0)) {
@@ -99,9 +113,11 @@ std::variant<options, int> parse_args(const std::vector<std::string>& args) {
 // Progress on a terminal: one line, rewritten.
 void show_progress(const drain_progress& p) {
     if (p.draining)
-        std::fprintf(stderr, "\r\033[Kdraining %zu destination%s: %llu active, %llu inactive connections, %.0f s left",
-                     p.draining, p.draining == 1 ? "" : "s", static_cast<unsigned long long>(p.active),
-                     static_cast<unsigned long long>(p.inactive), p.seconds_left);
+        std::fprintf(
+            stderr,
+            "\r\033[Kdraining %zu destination%s: %llu active, %llu inactive connections, %.0f s left",
+            p.draining, p.draining == 1 ? "" : "s", static_cast<unsigned long long>(p.active),
+            static_cast<unsigned long long>(p.inactive), p.seconds_left);
     else
         std::fputs("\r\033[K", stderr);
     std::fflush(stderr);
@@ -115,13 +131,16 @@ int apply_file(const std::vector<std::string>& args) {
     auto& o = std::get<options>(parsed);
     auto desired = read_state(o.file);
     if (!desired) return std::fprintf(stderr, "apply: %s\n", desired.error().what().c_str()), 2;
-    if (!o.plan.scope) o.plan.scope = std::move(desired->scope);  // the command line's scope replaces the file's
+    if (!o.plan.scope)
+        o.plan.scope = std::move(desired->scope);  // the command line's scope replaces the file's
     auto ipvs = client::open();
     if (!ipvs) return std::fprintf(stderr, "apply: %s\n", ipvs.error().what().c_str()), 2;
     auto current = ipvs->snapshot(o.plan.scope ? &*o.plan.scope : nullptr);
     if (!current) return std::fprintf(stderr, "apply: %s\n", current.error().what().c_str()), 1;
     auto p = plan(*current, desired->services, o.plan);
-    if (!p) return std::fprintf(stderr, "apply: %s\n", p.error().what().c_str()), 2;  // a service outside the scope
+    if (!p)
+        return std::fprintf(stderr, "apply: %s\n", p.error().what().c_str()),
+               2;  // a service outside the scope
 
     // The plan.
     std::size_t planned = 0;
@@ -148,8 +167,8 @@ int apply_file(const std::vector<std::string>& args) {
 
     // Each outcome, as it comes.
     std::size_t applied = 0, failed = 0, gone = 0;
-    auto show_outcome = [&](const change& c, const char* result, const std::optional<error>& e, const std::string& note,
-                            const drain_outcome* timed_out = nullptr) {
+    auto show_outcome = [&](const change& c, const char* result, const std::optional<error>& e,
+                            const std::string& note, const drain_outcome* timed_out = nullptr) {
         if (o.json) {
             auto l = change_json("outcome", c);
             l["result"] = result;
@@ -167,7 +186,8 @@ int apply_file(const std::vector<std::string>& args) {
     };
     if (!p->changes.empty()) {
         auto outcomes = ipvs->apply(p->changes);
-        if (!outcomes) return std::fprintf(stderr, "apply: %s\n", outcomes.error().what().c_str()), 1;
+        if (!outcomes)
+            return std::fprintf(stderr, "apply: %s\n", outcomes.error().what().c_str()), 1;
         for (std::size_t k = 0; k < p->changes.size(); ++k) {
             const auto& e = (*outcomes)[k];
             ++applied;
@@ -184,31 +204,42 @@ int apply_file(const std::vector<std::string>& args) {
                 using r = drain_outcome::reason;
                 if (d.why == r::gone) {
                     ++gone;
-                    show_outcome(d.step, "gone", std::nullopt, ": already gone (deleted by someone else during the drain)");
+                    show_outcome(d.step, "gone", std::nullopt,
+                                 ": already gone (deleted by someone else during the drain)");
                     continue;
                 }
                 ++applied;
                 failed += d.failure.has_value();
-                if (d.failure) show_outcome(d.step, "failed", d.failure, "");
-                else if (d.why == r::drained) show_outcome(d.step, "drained", std::nullopt, " (drained)");
+                if (d.failure)
+                    show_outcome(d.step, "failed", d.failure, "");
+                else if (d.why == r::drained)
+                    show_outcome(d.step, "drained", std::nullopt, " (drained)");
                 else
-                    show_outcome(d.step, "timed_out", std::nullopt,
-                                 fmt::format(" (drain timed out with {} active, {} inactive connections)", d.active_conns,
-                                             d.inactive_conns),
-                                 &d);
+                    show_outcome(
+                        d.step, "timed_out", std::nullopt,
+                        fmt::format(" (drain timed out with {} active, {} inactive connections)",
+                                    d.active_conns, d.inactive_conns),
+                        &d);
             }
             std::fflush(stdout);
             if (o.json)
-                json_line({{"type", "progress"}, {"draining", pr.draining}, {"active_conns", pr.active},
-                           {"inactive_conns", pr.inactive}, {"seconds_left", std::lround(pr.seconds_left)}});
+                json_line({{"type", "progress"},
+                           {"draining", pr.draining},
+                           {"active_conns", pr.active},
+                           {"inactive_conns", pr.inactive},
+                           {"seconds_left", std::lround(pr.seconds_left)}});
             if (tty) show_progress(pr);
         });
         if (tty) std::fputs("\r\033[K", stderr);
         if (!drained) return std::fprintf(stderr, "apply: %s\n", drained.error().what().c_str()), 1;
     }
-    if (o.json) json_line({{"type", "summary"}, {"applied", applied}, {"failed", failed}, {"gone", gone}});
-    if (gone) std::fprintf(stderr, "%zu changes applied, %zu failed, %zu already gone\n", applied, failed, gone);
-    else std::fprintf(stderr, "%zu changes applied, %zu failed\n", applied, failed);
+    if (o.json)
+        json_line({{"type", "summary"}, {"applied", applied}, {"failed", failed}, {"gone", gone}});
+    if (gone)
+        std::fprintf(stderr, "%zu changes applied, %zu failed, %zu already gone\n", applied, failed,
+                     gone);
+    else
+        std::fprintf(stderr, "%zu changes applied, %zu failed\n", applied, failed);
     return failed ? 1 : 0;
 }
 

@@ -24,15 +24,45 @@ namespace {
 
 namespace fb = fmt_bits;
 
-constexpr const char* cmd_names[] = {"add-service", "edit-service", "delete-service", "flush", "list", "add-server",
-                                     "delete-server", "edit-server", "set", "start-daemon", "stop-daemon", "restore",
-                                     "save", "zero"};
-constexpr const char* opt_names[] = {
-    "numeric", "connection", "service-address", "scheduler", "persistent", "netmask", "real-server",
-    "forwarding-method", "weight", "u-threshold", "l-threshold", "mcast-interface", "timeout", "daemon", "stats",
-    "rate", "thresholds", "persistent-conn", "nosort", "syncid", "exact", "ops", "pe", "sched-flags", "mcast-group",
-    "mcast-port", "mcast-ttl", "sync-maxlen", "tun-info", "tun-type", "tun-port", "tun-nocsum", "tun-csum",
-    "tun-remcsum", "json"};
+constexpr const char* cmd_names[] = {"add-service", "edit-service", "delete-service", "flush",
+                                     "list",        "add-server",   "delete-server",  "edit-server",
+                                     "set",         "start-daemon", "stop-daemon",    "restore",
+                                     "save",        "zero"};
+constexpr const char* opt_names[] = {"numeric",
+                                     "connection",
+                                     "service-address",
+                                     "scheduler",
+                                     "persistent",
+                                     "netmask",
+                                     "real-server",
+                                     "forwarding-method",
+                                     "weight",
+                                     "u-threshold",
+                                     "l-threshold",
+                                     "mcast-interface",
+                                     "timeout",
+                                     "daemon",
+                                     "stats",
+                                     "rate",
+                                     "thresholds",
+                                     "persistent-conn",
+                                     "nosort",
+                                     "syncid",
+                                     "exact",
+                                     "ops",
+                                     "pe",
+                                     "sched-flags",
+                                     "mcast-group",
+                                     "mcast-port",
+                                     "mcast-ttl",
+                                     "sync-maxlen",
+                                     "tun-info",
+                                     "tun-type",
+                                     "tun-port",
+                                     "tun-nocsum",
+                                     "tun-csum",
+                                     "tun-remcsum",
+                                     "json"};
 
 // Which options each command takes: '+' required, ' ' optional, '1' at most
 // one of the '1's, anything else illegal. One string per command, one
@@ -77,14 +107,16 @@ std::uint32_t parse_timeout(const std::string& s, long min, long max) {
 }
 
 // host[:port], [v6]:port or a bare IPv6 address; hosts and services by name too.
-bool parse_addrport(std::string buf, std::uint16_t proto, address& addr, std::uint16_t& port, bool& port_given) {
+bool parse_addrport(std::string buf, std::uint16_t proto, address& addr, std::uint16_t& port,
+                    bool& port_given) {
     port_given = false;
     if (buf.empty() || buf.find_first_not_of("0123456789") == std::string::npos) return false;
     std::string port_text;
     bool have_port = false;
     if (buf[0] == '[') {
         const auto close = buf.find(']');
-        if (close == std::string::npos || close + 1 >= buf.size() || buf[close + 1] != ':') return false;
+        if (close == std::string::npos || close + 1 >= buf.size() || buf[close + 1] != ':')
+            return false;
         port_text = buf.substr(close + 2);
         have_port = true;
         buf = buf.substr(1, close - 1);
@@ -136,16 +168,20 @@ std::uint32_t parse_sched_flags(const std::string& sched, const std::string& arg
             const char* name;
             std::uint32_t bit;
             const char* sched;
-        } table[] = {{"flag-1", service_flags::sched1, nullptr},       {"flag-2", service_flags::sched2, nullptr},
-                     {"flag-3", service_flags::sched3, nullptr},       {"sh-fallback", service_flags::sh_fallback, "sh"},
-                     {"sh-port", service_flags::sh_port, "sh"},        {"mh-fallback", service_flags::mh_fallback, "mh"},
+        } table[] = {{"flag-1", service_flags::sched1, nullptr},
+                     {"flag-2", service_flags::sched2, nullptr},
+                     {"flag-3", service_flags::sched3, nullptr},
+                     {"sh-fallback", service_flags::sh_fallback, "sh"},
+                     {"sh-port", service_flags::sh_port, "sh"},
+                     {"mh-fallback", service_flags::mh_fallback, "mh"},
                      {"mh-port", service_flags::mh_port, "mh"}};
         bool found = false;
         for (const auto& t : table) {
             if (f != t.name) continue;
             found = true;
             flags |= t.bit;
-            if (t.sched && sched != t.sched) usage_fail(fmt::format("incompatible scheduler flag `{}'", f));
+            if (t.sched && sched != t.sched)
+                usage_fail(fmt::format("incompatible scheduler flag `{}'", f));
         }
         if (!found) usage_fail(fmt::format("invalid scheduler flag `{}'", f));
     }
@@ -170,30 +206,93 @@ struct opt_def {
     int arg;
     int key;
 };
-enum extra_key { K_ADD = 1000, K_EDIT, K_DEL, K_CLEAR, K_LIST, K_ZERO, K_ADDSRV, K_EDITSRV, K_DELSRV, K_SET, K_HELP,
-                 K_VERSION, K_RESTORE, K_SAVE, K_START, K_STOP, K_TCP, K_UDP, K_SCTP, K_FWMARK, K_MASQ, K_IPIP, K_GATE,
-                 K_SORT, K_IPV6 };
+enum extra_key {
+    K_ADD = 1000,
+    K_EDIT,
+    K_DEL,
+    K_CLEAR,
+    K_LIST,
+    K_ZERO,
+    K_ADDSRV,
+    K_EDITSRV,
+    K_DELSRV,
+    K_SET,
+    K_HELP,
+    K_VERSION,
+    K_RESTORE,
+    K_SAVE,
+    K_START,
+    K_STOP,
+    K_TCP,
+    K_UDP,
+    K_SCTP,
+    K_FWMARK,
+    K_MASQ,
+    K_IPIP,
+    K_GATE,
+    K_SORT,
+    K_IPV6
+};
 constexpr opt_def opts[] = {
-    {"add-service", 'A', 0, K_ADD},     {"edit-service", 'E', 0, K_EDIT},   {"delete-service", 'D', 0, K_DEL},
-    {"clear", 'C', 0, K_CLEAR},         {"list", 'L', 0, K_LIST},           {"list", 'l', 0, K_LIST},
-    {"zero", 'Z', 0, K_ZERO},           {"add-server", 'a', 0, K_ADDSRV},   {"edit-server", 'e', 0, K_EDITSRV},
-    {"delete-server", 'd', 0, K_DELSRV}, {"set", 0, 0, K_SET},              {"help", 'h', 0, K_HELP},
-    {"version", 'v', 0, K_VERSION},     {"restore", 'R', 0, K_RESTORE},     {"save", 'S', 0, K_SAVE},
-    {"start-daemon", 0, 1, K_START},    {"stop-daemon", 0, 1, K_STOP},      {"tcp-service", 't', 1, K_TCP},
-    {"udp-service", 'u', 1, K_UDP},     {"sctp-service", 0, 1, K_SCTP},     {"fwmark-service", 'f', 1, K_FWMARK},
-    {"scheduler", 's', 1, O_SCHEDULER}, {"persistent", 'p', 2, O_PERSISTENT}, {"netmask", 'M', 1, O_NETMASK},
-    {"real-server", 'r', 1, O_SERVER},  {"masquerading", 'm', 0, K_MASQ},   {"ipip", 'i', 0, K_IPIP},
-    {"gatewaying", 'g', 0, K_GATE},     {"weight", 'w', 1, O_WEIGHT},       {"u-threshold", 'x', 1, O_UTHRESH},
-    {"l-threshold", 'y', 1, O_LTHRESH}, {"numeric", 'n', 0, O_NUMERIC},     {"connection", 'c', 0, O_CONNECTION},
-    {"mcast-interface", 0, 1, O_MCAST}, {"syncid", 0, 1, O_SYNCID},         {"timeout", 0, 0, O_TIMEOUT},
-    {"daemon", 0, 0, O_DAEMON},         {"stats", 0, 0, O_STATS},           {"rate", 0, 0, O_RATE},
-    {"thresholds", 0, 0, O_THRESHOLDS}, {"persistent-conn", 0, 0, O_PCONN}, {"nosort", 0, 0, O_NOSORT},
-    {"sort", 0, 0, K_SORT},             {"exact", 'X', 0, O_EXACT},         {"ipv6", '6', 0, K_IPV6},
-    {"ops", 'o', 0, O_OPS},             {"pe", 0, 1, O_PE},                 {"sched-flags", 'b', 1, O_SCHEDFLAGS},
-    {"mcast-group", 0, 1, O_MGROUP},    {"mcast-port", 0, 1, O_MPORT},      {"mcast-ttl", 0, 1, O_MTTL},
-    {"sync-maxlen", 0, 1, O_MAXLEN},    {"tun-info", 0, 0, O_TUNINFO},      {"tun-type", 0, 1, O_TUNTYPE},
-    {"tun-port", 0, 1, O_TUNPORT},      {"tun-nocsum", 0, 0, O_NOCSUM},     {"tun-csum", 0, 0, O_CSUM},
-    {"tun-remcsum", 0, 0, O_REMCSUM},   {"json", 0, 0, O_JSON},
+    {"add-service", 'A', 0, K_ADD},
+    {"edit-service", 'E', 0, K_EDIT},
+    {"delete-service", 'D', 0, K_DEL},
+    {"clear", 'C', 0, K_CLEAR},
+    {"list", 'L', 0, K_LIST},
+    {"list", 'l', 0, K_LIST},
+    {"zero", 'Z', 0, K_ZERO},
+    {"add-server", 'a', 0, K_ADDSRV},
+    {"edit-server", 'e', 0, K_EDITSRV},
+    {"delete-server", 'd', 0, K_DELSRV},
+    {"set", 0, 0, K_SET},
+    {"help", 'h', 0, K_HELP},
+    {"version", 'v', 0, K_VERSION},
+    {"restore", 'R', 0, K_RESTORE},
+    {"save", 'S', 0, K_SAVE},
+    {"start-daemon", 0, 1, K_START},
+    {"stop-daemon", 0, 1, K_STOP},
+    {"tcp-service", 't', 1, K_TCP},
+    {"udp-service", 'u', 1, K_UDP},
+    {"sctp-service", 0, 1, K_SCTP},
+    {"fwmark-service", 'f', 1, K_FWMARK},
+    {"scheduler", 's', 1, O_SCHEDULER},
+    {"persistent", 'p', 2, O_PERSISTENT},
+    {"netmask", 'M', 1, O_NETMASK},
+    {"real-server", 'r', 1, O_SERVER},
+    {"masquerading", 'm', 0, K_MASQ},
+    {"ipip", 'i', 0, K_IPIP},
+    {"gatewaying", 'g', 0, K_GATE},
+    {"weight", 'w', 1, O_WEIGHT},
+    {"u-threshold", 'x', 1, O_UTHRESH},
+    {"l-threshold", 'y', 1, O_LTHRESH},
+    {"numeric", 'n', 0, O_NUMERIC},
+    {"connection", 'c', 0, O_CONNECTION},
+    {"mcast-interface", 0, 1, O_MCAST},
+    {"syncid", 0, 1, O_SYNCID},
+    {"timeout", 0, 0, O_TIMEOUT},
+    {"daemon", 0, 0, O_DAEMON},
+    {"stats", 0, 0, O_STATS},
+    {"rate", 0, 0, O_RATE},
+    {"thresholds", 0, 0, O_THRESHOLDS},
+    {"persistent-conn", 0, 0, O_PCONN},
+    {"nosort", 0, 0, O_NOSORT},
+    {"sort", 0, 0, K_SORT},
+    {"exact", 'X', 0, O_EXACT},
+    {"ipv6", '6', 0, K_IPV6},
+    {"ops", 'o', 0, O_OPS},
+    {"pe", 0, 1, O_PE},
+    {"sched-flags", 'b', 1, O_SCHEDFLAGS},
+    {"mcast-group", 0, 1, O_MGROUP},
+    {"mcast-port", 0, 1, O_MPORT},
+    {"mcast-ttl", 0, 1, O_MTTL},
+    {"sync-maxlen", 0, 1, O_MAXLEN},
+    {"tun-info", 0, 0, O_TUNINFO},
+    {"tun-type", 0, 1, O_TUNTYPE},
+    {"tun-port", 0, 1, O_TUNPORT},
+    {"tun-nocsum", 0, 0, O_NOCSUM},
+    {"tun-csum", 0, 0, O_CSUM},
+    {"tun-remcsum", 0, 0, O_REMCSUM},
+    {"json", 0, 0, O_JSON},
 };
 
 void handle(command_line& cl, const opt_def& o, const std::optional<std::string>& arg) {
@@ -222,9 +321,13 @@ void handle(command_line& cl, const opt_def& o, const std::optional<std::string>
     case K_START:
     case K_STOP:
         set_command(cl, o.key == K_START ? STARTD : STOPD);
-        if (a == "master") cl.daemon.state = daemon_state::master;
-        else if (a == "backup") cl.daemon.state = daemon_state::backup;
-        else usage_fail(o.key == K_START ? "illegal start-daemon parameter specified" : "illegal start_daemon specified");
+        if (a == "master")
+            cl.daemon.state = daemon_state::master;
+        else if (a == "backup")
+            cl.daemon.state = daemon_state::backup;
+        else
+            usage_fail(o.key == K_START ? "illegal start-daemon parameter specified"
+                                        : "illegal start_daemon specified");
         break;
     case K_TCP: service_opt(protocol::tcp); break;
     case K_UDP: service_opt(protocol::udp); break;
@@ -254,9 +357,10 @@ void handle(command_line& cl, const opt_def& o, const std::optional<std::string>
         break;
     case O_SERVER: {
         set_option(cl, O_SERVER);
-        const auto proto = std::holds_alternative<virtual_service>(cl.svc.key)
-                               ? static_cast<std::uint16_t>(std::get<virtual_service>(cl.svc.key).protocol)
-                               : std::uint16_t{IPPROTO_TCP};
+        const auto proto =
+            std::holds_alternative<virtual_service>(cl.svc.key)
+                ? static_cast<std::uint16_t>(std::get<virtual_service>(cl.svc.key).protocol)
+                : std::uint16_t{IPPROTO_TCP};
         if (!parse_addrport(a, proto, cl.dest.address, cl.dest.port, cl.dest_port_given))
             usage_fail("illegal real server address[:port] specified");
         break;
@@ -265,11 +369,14 @@ void handle(command_line& cl, const opt_def& o, const std::optional<std::string>
     case K_IPIP:
     case K_GATE:
         set_option(cl, O_FORWARD);
-        cl.dest.fwd = o.key == K_MASQ ? forwarding::masq : o.key == K_IPIP ? forwarding::tunnel : forwarding::route;
+        cl.dest.fwd = o.key == K_MASQ   ? forwarding::masq
+                      : o.key == K_IPIP ? forwarding::tunnel
+                                        : forwarding::route;
         break;
     case O_WEIGHT: {
         set_option(cl, O_WEIGHT);
-        const long n = to_number(a, 0, INT_MAX);  // Debian's ipvsadm 1.31 takes weights up to INT_MAX
+        const long n =
+            to_number(a, 0, INT_MAX);  // Debian's ipvsadm 1.31 takes weights up to INT_MAX
         if (n < 0) usage_fail("illegal weight specified");
         cl.dest.weight = static_cast<std::uint32_t>(n);
         break;
@@ -278,8 +385,11 @@ void handle(command_line& cl, const opt_def& o, const std::optional<std::string>
     case O_LTHRESH: {
         set_option(cl, static_cast<opt_id>(o.key));
         const long n = to_number(a, 0, INT_MAX);
-        if (n < 0) usage_fail(o.key == O_UTHRESH ? "illegal u_threshold specified" : "illegal l_threshold specified");
-        (o.key == O_UTHRESH ? cl.dest.upper_threshold : cl.dest.lower_threshold) = static_cast<std::uint32_t>(n);
+        if (n < 0)
+            usage_fail(o.key == O_UTHRESH ? "illegal u_threshold specified"
+                                          : "illegal l_threshold specified");
+        (o.key == O_UTHRESH ? cl.dest.upper_threshold : cl.dest.lower_threshold) =
+            static_cast<std::uint32_t>(n);
         break;
     }
     case O_MCAST:
@@ -293,31 +403,65 @@ void handle(command_line& cl, const opt_def& o, const std::optional<std::string>
         cl.daemon.sync_id = static_cast<std::uint32_t>(n);
         break;
     }
-    case O_NUMERIC: set_option(cl, O_NUMERIC); cl.format |= fb::numeric; break;
+    case O_NUMERIC:
+        set_option(cl, O_NUMERIC);
+        cl.format |= fb::numeric;
+        break;
     case O_CONNECTION: set_option(cl, O_CONNECTION); break;
     case O_TIMEOUT: set_option(cl, O_TIMEOUT); break;
     case O_DAEMON: set_option(cl, O_DAEMON); break;
-    case O_STATS: set_option(cl, O_STATS); cl.format |= fb::stats; break;
-    case O_RATE: set_option(cl, O_RATE); cl.format |= fb::rate; break;
-    case O_THRESHOLDS: set_option(cl, O_THRESHOLDS); cl.format |= fb::thresholds; break;
-    case O_PCONN: set_option(cl, O_PCONN); cl.format |= fb::persistent_conn; break;
-    case O_NOSORT: set_option(cl, O_NOSORT); cl.format |= fb::nosort; break;
+    case O_STATS:
+        set_option(cl, O_STATS);
+        cl.format |= fb::stats;
+        break;
+    case O_RATE:
+        set_option(cl, O_RATE);
+        cl.format |= fb::rate;
+        break;
+    case O_THRESHOLDS:
+        set_option(cl, O_THRESHOLDS);
+        cl.format |= fb::thresholds;
+        break;
+    case O_PCONN:
+        set_option(cl, O_PCONN);
+        cl.format |= fb::persistent_conn;
+        break;
+    case O_NOSORT:
+        set_option(cl, O_NOSORT);
+        cl.format |= fb::nosort;
+        break;
     case K_SORT: break;
-    case O_EXACT: set_option(cl, O_EXACT); cl.format |= fb::exact; break;
+    case O_EXACT:
+        set_option(cl, O_EXACT);
+        cl.format |= fb::exact;
+        break;
     case O_JSON: set_option(cl, O_JSON); break;
     case K_IPV6:
-        if (auto* f = std::get_if<firewall_mark>(&cl.svc.key)) f->family = AF_INET6;
-        else usage_fail("-6 used before -f\n");
+        if (auto* f = std::get_if<firewall_mark>(&cl.svc.key))
+            f->family = AF_INET6;
+        else
+            usage_fail("-6 used before -f\n");
         break;
-    case O_OPS: set_option(cl, O_OPS); cl.svc.flags |= service_flags::one_packet; break;
-    case O_PE: set_option(cl, O_PE); cl.svc.pe_name = a.substr(0, 16); break;
-    case O_SCHEDFLAGS: set_option(cl, O_SCHEDFLAGS); cl.sched_flags_arg = a; break;
+    case O_OPS:
+        set_option(cl, O_OPS);
+        cl.svc.flags |= service_flags::one_packet;
+        break;
+    case O_PE:
+        set_option(cl, O_PE);
+        cl.svc.pe_name = a.substr(0, 16);
+        break;
+    case O_SCHEDFLAGS:
+        set_option(cl, O_SCHEDFLAGS);
+        cl.sched_flags_arg = a;
+        break;
     case O_MGROUP: {
         set_option(cl, O_MGROUP);
         auto g = address::parse(a);
         const bool v6 = a.find(':') != std::string::npos;
-        const bool multicast = g && (v6 ? (g->is_v6() && g->bytes[0] == 0xff) : (!g->is_v6() && (g->bytes[0] & 0xf0) == 0xe0));
-        if (!multicast) usage_fail(fmt::format("invalid {} mcast-group `{}'", v6 ? "IPv6" : "IPv4", a));
+        const bool multicast = g && (v6 ? (g->is_v6() && g->bytes[0] == 0xff)
+                                        : (!g->is_v6() && (g->bytes[0] & 0xf0) == 0xe0));
+        if (!multicast)
+            usage_fail(fmt::format("invalid {} mcast-group `{}'", v6 ? "IPv6" : "IPv4", a));
         cl.daemon.mcast_group = *g;
         break;
     }
@@ -328,18 +472,28 @@ void handle(command_line& cl, const opt_def& o, const std::optional<std::string>
         const long max = o.key == O_MTTL ? 255 : o.key == O_MAXLEN ? 65535 - 20 - 8 : 65535;
         const long n = to_number(a, 1, max);
         if (n < 0) usage_fail(fmt::format("illegal {} specified", opt_names[o.key]));
-        if (o.key == O_MPORT) cl.daemon.mcast_port = static_cast<std::uint16_t>(n);
-        else if (o.key == O_MTTL) cl.daemon.mcast_ttl = static_cast<std::uint8_t>(n);
-        else cl.daemon.sync_maxlen = static_cast<std::uint16_t>(n);
+        if (o.key == O_MPORT)
+            cl.daemon.mcast_port = static_cast<std::uint16_t>(n);
+        else if (o.key == O_MTTL)
+            cl.daemon.mcast_ttl = static_cast<std::uint8_t>(n);
+        else
+            cl.daemon.sync_maxlen = static_cast<std::uint16_t>(n);
         break;
     }
-    case O_TUNINFO: set_option(cl, O_TUNINFO); cl.format |= fb::tun_info; break;
+    case O_TUNINFO:
+        set_option(cl, O_TUNINFO);
+        cl.format |= fb::tun_info;
+        break;
     case O_TUNTYPE:
         set_option(cl, O_TUNTYPE);
-        if (a == "ipip") cl.dest.tun_type = tunnel_type::ipip;
-        else if (a == "gue") cl.dest.tun_type = tunnel_type::gue;
-        else if (a == "gre") cl.dest.tun_type = tunnel_type::gre;
-        else usage_fail("illegal tunnel type specified");
+        if (a == "ipip")
+            cl.dest.tun_type = tunnel_type::ipip;
+        else if (a == "gue")
+            cl.dest.tun_type = tunnel_type::gue;
+        else if (a == "gre")
+            cl.dest.tun_type = tunnel_type::gre;
+        else
+            usage_fail("illegal tunnel type specified");
         break;
     case O_TUNPORT: {
         set_option(cl, O_TUNPORT);
@@ -349,8 +503,14 @@ void handle(command_line& cl, const opt_def& o, const std::optional<std::string>
         break;
     }
     case O_NOCSUM: set_option(cl, O_NOCSUM); break;
-    case O_CSUM: set_option(cl, O_CSUM); cl.dest.tun_flags |= tunnel_flags::csum; break;
-    case O_REMCSUM: set_option(cl, O_REMCSUM); cl.dest.tun_flags |= tunnel_flags::remcsum; break;
+    case O_CSUM:
+        set_option(cl, O_CSUM);
+        cl.dest.tun_flags |= tunnel_flags::csum;
+        break;
+    case O_REMCSUM:
+        set_option(cl, O_REMCSUM);
+        cl.dest.tun_flags |= tunnel_flags::remcsum;
+        break;
     default: break;
     }
 }
@@ -364,12 +524,14 @@ command_line parse_or_stop(const std::vector<std::string>& args, std::string_vie
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& s = args[i];
         auto next_arg = [&](bool optional) -> std::optional<std::string> {
-            if (i + 1 < args.size() && (!optional || args[i + 1].empty() || args[i + 1][0] != '-')) return args[++i];
+            if (i + 1 < args.size() && (!optional || args[i + 1].empty() || args[i + 1][0] != '-'))
+                return args[++i];
             return std::nullopt;
         };
         if (s.size() > 2 && s[0] == '-' && s[1] == '-') {
             const auto eq = s.find('=');
-            const std::string name = s.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+            const std::string name =
+                s.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
             const opt_def* o = nullptr;
             for (const auto& d : opts)
                 if (name == d.name) o = &d;
@@ -377,8 +539,10 @@ command_line parse_or_stop(const std::vector<std::string>& args, std::string_vie
             if (o->key == K_HELP) throw parse_stop{0, usage_text(prog)};
             if (o->key == K_VERSION) throw parse_stop{0, version_text()};
             std::optional<std::string> arg;
-            if (eq != std::string::npos) arg = s.substr(eq + 1);
-            else if (o->arg) arg = next_arg(o->arg == 2);
+            if (eq != std::string::npos)
+                arg = s.substr(eq + 1);
+            else if (o->arg)
+                arg = next_arg(o->arg == 2);
             if (o->arg == 1 && !arg) usage_fail(fmt::format("{}: missing argument", s));
             handle(cl, *o, arg);
         } else if (s.size() > 1 && s[0] == '-') {
@@ -391,8 +555,10 @@ command_line parse_or_stop(const std::vector<std::string>& args, std::string_vie
                 if (o->key == K_VERSION) throw parse_stop{0, version_text()};
                 std::optional<std::string> arg;
                 if (o->arg) {
-                    if (k + 1 < s.size()) arg = s.substr(k + 1);
-                    else arg = next_arg(o->arg == 2);
+                    if (k + 1 < s.size())
+                        arg = s.substr(k + 1);
+                    else
+                        arg = next_arg(o->arg == 2);
                     if (o->arg == 1 && !arg) usage_fail(fmt::format("-{}: missing argument", s[k]));
                     k = s.size();
                 }
@@ -403,11 +569,13 @@ command_line parse_or_stop(const std::vector<std::string>& args, std::string_vie
         }
     }
     if (cl.cmd == CMD_NONE) {
-        throw parse_stop{255, fmt::format("Try `{0} -h' or '{0} --help' for more information.\n", prog)};
+        throw parse_stop{255,
+                         fmt::format("Try `{0} -h' or '{0} --help' for more information.\n", prog)};
     }
     if (cl.cmd == TIMEOUT) {
         if (cl.positional.size() < 3) usage_fail("--set option requires 3 timeout values");
-        cl.tmo = {parse_timeout(cl.positional[0], 0, max_timeout), parse_timeout(cl.positional[1], 0, max_timeout),
+        cl.tmo = {parse_timeout(cl.positional[0], 0, max_timeout),
+                  parse_timeout(cl.positional[1], 0, max_timeout),
                   parse_timeout(cl.positional[2], 0, max_timeout)};
         cl.positional.erase(cl.positional.begin(), cl.positional.begin() + 3);
     }
@@ -419,13 +587,16 @@ command_line parse_or_stop(const std::vector<std::string>& args, std::string_vie
     for (int j = 0; j < NUM_OPT; ++j) {
         const bool set = cl.options & (1ull << j);
         if (!set && row[j] == '+')
-            usage_fail(fmt::format("You need to supply the '{}' option for the '{}' command", opt_names[j], cmd_names[cl.cmd]));
+            usage_fail(fmt::format("You need to supply the '{}' option for the '{}' command",
+                                   opt_names[j], cmd_names[cl.cmd]));
         if (set && row[j] == 'x')
-            usage_fail(fmt::format("Illegal '{}' option with the '{}' command", opt_names[j], cmd_names[cl.cmd]));
+            usage_fail(fmt::format("Illegal '{}' option with the '{}' command", opt_names[j],
+                                   cmd_names[cl.cmd]));
         if (set && row[j] == '1') {
             if (last >= 0)
-                usage_fail(fmt::format("The option '{}' conflicts with the '{}' option in the '{}' command", opt_names[j],
-                                       opt_names[last], cmd_names[cl.cmd]));
+                usage_fail(fmt::format(
+                    "The option '{}' conflicts with the '{}' option in the '{}' command",
+                    opt_names[j], opt_names[last], cmd_names[cl.cmd]));
             last = j;
         }
     }
@@ -438,13 +609,15 @@ command_line parse_or_stop(const std::vector<std::string>& args, std::string_vie
             cl.svc.netmask = static_cast<std::uint8_t>(n);
         } else {
             in_addr m;
-            if (inet_aton(cl.netmask_arg.c_str(), &m) == 0) usage_fail("illegal virtual server persistent mask specified");
+            if (inet_aton(cl.netmask_arg.c_str(), &m) == 0)
+                usage_fail("illegal virtual server persistent mask specified");
             cl.svc.netmask = static_cast<std::uint8_t>(std::countl_one(ntohl(m.s_addr)));
         }
     }
     if (!cl.sched_flags_arg.empty()) {
         cl.svc.flags &= ~(service_flags::sched1 | service_flags::sched2 | service_flags::sched3);
-        cl.svc.flags |= parse_sched_flags(cl.svc.scheduler.empty() ? "wlc" : cl.svc.scheduler, cl.sched_flags_arg);
+        cl.svc.flags |= parse_sched_flags(cl.svc.scheduler.empty() ? "wlc" : cl.svc.scheduler,
+                                          cl.sched_flags_arg);
     }
     if (cl.cmd == ADD || cl.cmd == EDIT) {
         const auto* v = std::get_if<virtual_service>(&cl.svc.key);
@@ -461,11 +634,13 @@ command_line parse_or_stop(const std::vector<std::string>& args, std::string_vie
     }
     if (cl.cmd == ADDDEST || cl.cmd == EDITDEST) {
         const auto* v = std::get_if<virtual_service>(&cl.svc.key);
-        if (v && (cl.dest.fwd == forwarding::tunnel || cl.dest.fwd == forwarding::route)) cl.dest.port = v->port;
+        if (v && (cl.dest.fwd == forwarding::tunnel || cl.dest.fwd == forwarding::route))
+            cl.dest.port = v->port;
         if (cl.dest.address.family != key_family(cl.svc.key) && cl.dest.fwd != forwarding::tunnel)
             usage_fail("Different address family is allowed only for tunneling servers");
-        const unsigned long long tun_opts = (1ull << O_TUNTYPE) | (1ull << O_TUNPORT) | (1ull << O_NOCSUM) |
-                                            (1ull << O_CSUM) | (1ull << O_REMCSUM);
+        const unsigned long long tun_opts = (1ull << O_TUNTYPE) | (1ull << O_TUNPORT) |
+                                            (1ull << O_NOCSUM) | (1ull << O_CSUM) |
+                                            (1ull << O_REMCSUM);
         if ((cl.options & tun_opts) && cl.dest.fwd != forwarding::tunnel)
             usage_fail("Tunnel options conflict with forward method");
         // Tunnel type vs options: ipip takes none; gue needs a port and one checksum
@@ -479,13 +654,17 @@ command_line parse_or_stop(const std::vector<std::string>& args, std::string_vie
             const bool set = cl.has(tun_opt[j]);
             const char c = tun_legal[t][j];
             if (!set && c == '+')
-                usage_fail(fmt::format("You need to supply the '{}' option for the '{}' tunnel type", opt_names[tun_opt[j]], tun_names[t]));
+                usage_fail(
+                    fmt::format("You need to supply the '{}' option for the '{}' tunnel type",
+                                opt_names[tun_opt[j]], tun_names[t]));
             if (set && c == 'x')
-                usage_fail(fmt::format("Illegal '{}' option with the '{}' tunnel type", opt_names[tun_opt[j]], tun_names[t]));
+                usage_fail(fmt::format("Illegal '{}' option with the '{}' tunnel type",
+                                       opt_names[tun_opt[j]], tun_names[t]));
             if (set && c == '1') {
                 if (tlast >= 0)
-                    usage_fail(fmt::format("The option '{}' conflicts with the '{}' option in the '{}' tunnel type",
-                                           opt_names[tun_opt[j]], opt_names[tlast], tun_names[t]));
+                    usage_fail(fmt::format(
+                        "The option '{}' conflicts with the '{}' option in the '{}' tunnel type",
+                        opt_names[tun_opt[j]], opt_names[tlast], tun_names[t]));
                 tlast = tun_opt[j];
             }
         }
@@ -506,7 +685,8 @@ command_line parse_or_stop(const std::vector<std::string>& args, std::string_vie
 
 }  // namespace
 
-std::variant<command_line, parse_stop> parse(const std::vector<std::string>& args, std::string_view prog) {
+std::variant<command_line, parse_stop> parse(const std::vector<std::string>& args,
+                                             std::string_view prog) {
     try {
         return parse_or_stop(args, prog);
     } catch (parse_stop& stop) {
@@ -528,7 +708,8 @@ std::vector<std::string> restore_args(std::string_view line) {
 }
 
 std::string version_text() {
-    return fmt::format("nlpp-ipvs {} (ipvsadm v1.31 2019/12/24 compatible, IPVS v1.2.1)\n", nlpp::version_string);
+    return fmt::format("nlpp-ipvs {} (ipvsadm v1.31 2019/12/24 compatible, IPVS v1.2.1)\n",
+                       nlpp::version_string);
 }
 
 // ipvsadm's ipvs_strerror: the message for an errno from a given command.
@@ -556,7 +737,8 @@ std::string ipvsadm_message(cmd_id c, const nlpp::error& e) {
         {STOPD, ESRCH, "No daemon is running"},
         {LIST, ESRCH, "No such service"},
         {CMD_NONE, EPERM, "Permission denied (you must be root)"},
-        {CMD_NONE, EINVAL, "Invalid operation.  Possibly wrong module version, address not unicast, ..."},
+        {CMD_NONE, EINVAL,
+         "Invalid operation.  Possibly wrong module version, address not unicast, ..."},
         {CMD_NONE, ENOPROTOOPT, "Protocol not available"},
         {CMD_NONE, ENOMEM, "Memory allocation problem"},
         {CMD_NONE, EOPNOTSUPP, "Operation not supported with IPv6"},
@@ -589,18 +771,18 @@ cmd_id cmd_of(change::kind k) {
 std::string usage_text(std::string_view prog) {
     return version_text() +
            fmt::format(
-            "Usage:\n"
-            "  {0} -A|E virtual-service [-s scheduler] [-p [timeout]] [-M netmask] [--pe persistence_engine] [-b sched-flags]\n"
-            "  {0} -D virtual-service\n  {0} -C\n  {0} -R\n  {0} -S [-n]\n"
-            "  {0} -a|e virtual-service -r server-address [options]\n"
-            "  {0} -d virtual-service -r server-address\n"
-            "  {0} -L|l [virtual-service] [options] [--json]\n"
-            "  {0} -Z [virtual-service]\n  {0} --set tcp tcpfin udp\n"
-            "  {0} --start-daemon {{master|backup}} [daemon-options]\n  {0} --stop-daemon {{master|backup}}\n"
-            "  {0} apply [--dry-run] [--partial] [--scope LIST] [--drain-timeout SECONDS] [--drain-inactive] [--json] FILE|-\n"
-            "        make the IPVS state (within LIST) equal to FILE (the -L --json schema), draining what leaves\n"
-            "  {0} -h\n\n",
-            prog) +
+               "Usage:\n"
+               "  {0} -A|E virtual-service [-s scheduler] [-p [timeout]] [-M netmask] [--pe persistence_engine] [-b sched-flags]\n"
+               "  {0} -D virtual-service\n  {0} -C\n  {0} -R\n  {0} -S [-n]\n"
+               "  {0} -a|e virtual-service -r server-address [options]\n"
+               "  {0} -d virtual-service -r server-address\n"
+               "  {0} -L|l [virtual-service] [options] [--json]\n"
+               "  {0} -Z [virtual-service]\n  {0} --set tcp tcpfin udp\n"
+               "  {0} --start-daemon {{master|backup}} [daemon-options]\n  {0} --stop-daemon {{master|backup}}\n"
+               "  {0} apply [--dry-run] [--partial] [--scope LIST] [--drain-timeout SECONDS] [--drain-inactive] [--json] FILE|-\n"
+               "        make the IPVS state (within LIST) equal to FILE (the -L --json schema), draining what leaves\n"
+               "  {0} -h\n\n",
+               prog) +
            "Commands:\n"
            "  --add-service     -A        add virtual service with options\n"
            "  --edit-service    -E        edit virtual service with options\n"

@@ -20,12 +20,60 @@
 namespace nlpp::ipvs::cli {
 
 // ipvsadm's commands and options, in its order (its messages use these names).
-enum cmd_id { CMD_NONE = -1, ADD, EDIT, DEL, FLUSH, LIST, ADDDEST, DELDEST, EDITDEST, TIMEOUT, STARTD, STOPD, RESTORE, SAVE, ZERO };
+enum cmd_id {
+    CMD_NONE = -1,
+    ADD,
+    EDIT,
+    DEL,
+    FLUSH,
+    LIST,
+    ADDDEST,
+    DELDEST,
+    EDITDEST,
+    TIMEOUT,
+    STARTD,
+    STOPD,
+    RESTORE,
+    SAVE,
+    ZERO
+};
 enum opt_id {
-    O_NUMERIC, O_CONNECTION, O_SERVICE, O_SCHEDULER, O_PERSISTENT, O_NETMASK, O_SERVER, O_FORWARD, O_WEIGHT,
-    O_UTHRESH, O_LTHRESH, O_MCAST, O_TIMEOUT, O_DAEMON, O_STATS, O_RATE, O_THRESHOLDS, O_PCONN, O_NOSORT, O_SYNCID,
-    O_EXACT, O_OPS, O_PE, O_SCHEDFLAGS, O_MGROUP, O_MPORT, O_MTTL, O_MAXLEN, O_TUNINFO, O_TUNTYPE, O_TUNPORT,
-    O_NOCSUM, O_CSUM, O_REMCSUM, O_JSON, NUM_OPT
+    O_NUMERIC,
+    O_CONNECTION,
+    O_SERVICE,
+    O_SCHEDULER,
+    O_PERSISTENT,
+    O_NETMASK,
+    O_SERVER,
+    O_FORWARD,
+    O_WEIGHT,
+    O_UTHRESH,
+    O_LTHRESH,
+    O_MCAST,
+    O_TIMEOUT,
+    O_DAEMON,
+    O_STATS,
+    O_RATE,
+    O_THRESHOLDS,
+    O_PCONN,
+    O_NOSORT,
+    O_SYNCID,
+    O_EXACT,
+    O_OPS,
+    O_PE,
+    O_SCHEDFLAGS,
+    O_MGROUP,
+    O_MPORT,
+    O_MTTL,
+    O_MAXLEN,
+    O_TUNINFO,
+    O_TUNTYPE,
+    O_TUNPORT,
+    O_NOCSUM,
+    O_CSUM,
+    O_REMCSUM,
+    O_JSON,
+    NUM_OPT
 };
 
 // One parsed command line, with ipvsadm's defaults filled in.
@@ -56,14 +104,15 @@ struct parse_stop {
 
 // Parses one command line (argv without the program name); prog is argv[0]
 // for the texts that name it.
-std::variant<command_line, parse_stop> parse(const std::vector<std::string>& args, std::string_view prog);
+std::variant<command_line, parse_stop> parse(const std::vector<std::string>& args,
+                                             std::string_view prog);
 
 // The arguments on one line of -R's input: split at white space; none for
 // a blank line or a comment (# first).
 std::vector<std::string> restore_args(std::string_view line);
 
 std::string usage_text(std::string_view prog);  // -h
-std::string version_text();                      // -v
+std::string version_text();                     // -v
 
 // ipvsadm's ipvs_strerror: the message for a kernel error from a given command.
 std::string ipvsadm_message(cmd_id c, const nlpp::error& e);

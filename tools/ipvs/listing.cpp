@@ -25,7 +25,8 @@ std::uint16_t proto_number(const service& s) {
 
 std::string addr_name(const address& a, bool numeric) {
     if (!numeric) {
-        const hostent* h = gethostbyaddr(a.bytes.data(), static_cast<socklen_t>(a.size()), a.is_v6() ? AF_INET6 : AF_INET);
+        const hostent* h = gethostbyaddr(a.bytes.data(), static_cast<socklen_t>(a.size()),
+                                         a.is_v6() ? AF_INET6 : AF_INET);
         if (h && h->h_name) return h->h_name;
     }
     return a.to_string();
@@ -33,7 +34,10 @@ std::string addr_name(const address& a, bool numeric) {
 
 std::string port_name(std::uint16_t port, std::uint16_t proto, bool numeric) {
     if (!numeric) {
-        const char* p = proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ? "udp" : proto == IPPROTO_SCTP ? "sctp" : nullptr;
+        const char* p = proto == IPPROTO_TCP    ? "tcp"
+                        : proto == IPPROTO_UDP  ? "udp"
+                        : proto == IPPROTO_SCTP ? "sctp"
+                                                : nullptr;
         if (p)
             if (const servent* s = getservbyport(htons(port), p)) return s->s_name;
     }
@@ -55,9 +59,16 @@ addrport_text addrport(const address& a, std::uint16_t port, std::uint16_t proto
     addrport_text t;
     auto* end = a.is_v6() ? fmt::format_to_n(t.data, sizeof t.data, "[{}]:", host).out
                           : fmt::format_to_n(t.data, sizeof t.data, "{}:", host).out;
-    if (numeric) end = fmt::format_to_n(end, static_cast<std::size_t>(t.data + sizeof t.data - end), "{}", port).out;
-    else end = fmt::format_to_n(end, static_cast<std::size_t>(t.data + sizeof t.data - end), "{}", port_name(port, proto, false)).out;
-    t.size = std::min<std::size_t>(static_cast<std::size_t>(end - t.data), 59);  // ipvsadm's 60-byte buffer
+    if (numeric)
+        end = fmt::format_to_n(end, static_cast<std::size_t>(t.data + sizeof t.data - end), "{}",
+                               port)
+                  .out;
+    else
+        end = fmt::format_to_n(end, static_cast<std::size_t>(t.data + sizeof t.data - end), "{}",
+                               port_name(port, proto, false))
+                  .out;
+    t.size = std::min<std::size_t>(static_cast<std::size_t>(end - t.data),
+                                   59);  // ipvsadm's 60-byte buffer
     return t;
 }
 
@@ -73,10 +84,13 @@ std::string largenum(std::uint64_t i, unsigned format) {
     return fmt::format("{:>8}T", i / 1000000000000ull);
 }
 
-constexpr std::uint32_t any_sched_flag = service_flags::sched1 | service_flags::sched2 | service_flags::sched3;
+constexpr std::uint32_t any_sched_flag =
+    service_flags::sched1 | service_flags::sched2 | service_flags::sched3;
 
 // ipvsadm prints a NULL string for Bypass through printf: "(null)".
-std::string_view fwd_word(forwarding f) { return f == forwarding::bypass ? "(null)" : std::string_view(forwarding_name(f)); }
+std::string_view fwd_word(forwarding f) {
+    return f == forwarding::bypass ? "(null)" : std::string_view(forwarding_name(f));
+}
 std::string_view fwd_switch(forwarding f) {
     switch (f) {
     case forwarding::masq: return "-m";
@@ -176,17 +190,17 @@ void sort_like_ipvsadm(std::vector<service_entry>& entries) {
 std::string title(unsigned format) {
     constexpr const char* dest_line = "  -> RemoteAddress:Port\n";
     if (format & fmt_bits::stats)
-        return fmt::format("{:<33} {:>8} {:>8} {:>8} {:>8} {:>8}\n{}", "Prot LocalAddress:Port", "Conns", "InPkts",
-                           "OutPkts", "InBytes", "OutBytes", dest_line);
+        return fmt::format("{:<33} {:>8} {:>8} {:>8} {:>8} {:>8}\n{}", "Prot LocalAddress:Port",
+                           "Conns", "InPkts", "OutPkts", "InBytes", "OutBytes", dest_line);
     if (format & fmt_bits::rate)
-        return fmt::format("{:<33} {:>8} {:>8} {:>8} {:>8} {:>8}\n{}", "Prot LocalAddress:Port", "CPS", "InPPS", "OutPPS",
-                           "InBPS", "OutBPS", dest_line);
+        return fmt::format("{:<33} {:>8} {:>8} {:>8} {:>8} {:>8}\n{}", "Prot LocalAddress:Port",
+                           "CPS", "InPPS", "OutPPS", "InBPS", "OutBPS", dest_line);
     if (format & fmt_bits::thresholds)
-        return fmt::format("{:<33} {:<10} {:<10} {:<10} {:<10}\n{}", "Prot LocalAddress:Port", "Uthreshold", "Lthreshold",
-                           "ActiveConn", "InActConn", dest_line);
+        return fmt::format("{:<33} {:<10} {:<10} {:<10} {:<10}\n{}", "Prot LocalAddress:Port",
+                           "Uthreshold", "Lthreshold", "ActiveConn", "InActConn", dest_line);
     if (format & fmt_bits::persistent_conn)
-        return fmt::format("{:<33} {:<9} {:<11} {:<10} {:<10}\n{}", "Prot LocalAddress:Port", "Weight", "PersistConn",
-                           "ActiveConn", "InActConn", dest_line);
+        return fmt::format("{:<33} {:<9} {:<11} {:<10} {:<10}\n{}", "Prot LocalAddress:Port",
+                           "Weight", "PersistConn", "ActiveConn", "InActConn", dest_line);
     if (format & fmt_bits::tun_info)
         return "Prot LocalAddress:Port Scheduler Flags\n"
                "  -> RemoteAddress:Port           Forward TunnelInfo    Weight ActiveConn InActConn\n";
@@ -203,20 +217,28 @@ void append_service_block(std::string& out, const service_entry& e, unsigned for
     const auto o = std::back_inserter(out);
     addrport_text name;  // the service's name, as every line of its block starts with it
     if (const auto* f = std::get_if<firewall_mark>(&s.key)) {
-        name.size = (rule ? fmt::format_to_n(name.data, sizeof name.data, "-f {}{}", f->mark, v6 ? " -6" : "")
-                          : fmt::format_to_n(name.data, sizeof name.data, "FWM  {}{}", f->mark, v6 ? " IPv6" : ""))
+        name.size = (rule ? fmt::format_to_n(name.data, sizeof name.data, "-f {}{}", f->mark,
+                                             v6 ? " -6" : "")
+                          : fmt::format_to_n(name.data, sizeof name.data, "FWM  {}{}", f->mark,
+                                             v6 ? " IPv6" : ""))
                         .size;
     } else {
         const auto& v = std::get<virtual_service>(s.key);
         const addrport_text vname = addrport(v.address, v.port, proto, format);
         if (rule) {
-            const char* sw = v.protocol == protocol::tcp ? "-t" : v.protocol == protocol::udp ? "-u"
-                             : v.protocol == protocol::sctp ? "--sctp-service" : "--xxx-service";
-            name.size = fmt::format_to_n(name.data, sizeof name.data, "{} {}", sw, vname.view()).size;
+            const char* sw = v.protocol == protocol::tcp    ? "-t"
+                             : v.protocol == protocol::udp  ? "-u"
+                             : v.protocol == protocol::sctp ? "--sctp-service"
+                                                            : "--xxx-service";
+            name.size =
+                fmt::format_to_n(name.data, sizeof name.data, "{} {}", sw, vname.view()).size;
         } else {
-            const char* p = v.protocol == protocol::tcp ? "TCP" : v.protocol == protocol::udp ? "UDP"
-                            : v.protocol == protocol::sctp ? "SCTP" : "?";
-            name.size = fmt::format_to_n(name.data, sizeof name.data, "{:<4} {}", p, vname.view()).size;
+            const char* p = v.protocol == protocol::tcp    ? "TCP"
+                            : v.protocol == protocol::udp  ? "UDP"
+                            : v.protocol == protocol::sctp ? "SCTP"
+                                                           : "?";
+            name.size =
+                fmt::format_to_n(name.data, sizeof name.data, "{:<4} {}", p, vname.view()).size;
             if (!v6) name.truncate(33);
         }
     }
@@ -236,8 +258,10 @@ void append_service_block(std::string& out, const service_entry& e, unsigned for
         const auto& st = s.stats;
         fmt::format_to(o, "{:<33}", name.view());
         const std::array<std::uint64_t, 5> values =
-            (format & fmt_bits::stats) ? std::array<std::uint64_t, 5>{st.conns, st.inpkts, st.outpkts, st.inbytes, st.outbytes}
-                                       : std::array<std::uint64_t, 5>{st.cps, st.inpps, st.outpps, st.inbps, st.outbps};
+            (format & fmt_bits::stats)
+                ? std::array<std::uint64_t, 5>{st.conns, st.inpkts, st.outpkts, st.inbytes,
+                                               st.outbytes}
+                : std::array<std::uint64_t, 5>{st.cps, st.inpps, st.outpps, st.inbps, st.outbps};
         for (std::uint64_t v : values) out += largenum(v, format);
     } else {
         fmt::format_to(o, "{} {}", name.view(), s.scheduler);
@@ -256,12 +280,16 @@ void append_service_block(std::string& out, const service_entry& e, unsigned for
         if (!rule && !d.address.is_v6()) dname.truncate(28);
         const auto w = static_cast<std::int32_t>(d.weight);
         if (rule) {
-            fmt::format_to(o, "-a {} -r {} {} -w {}", name.view(), dname.view(), fwd_switch(d.fwd), w);
+            fmt::format_to(o, "-a {} -r {} {} -w {}", name.view(), dname.view(), fwd_switch(d.fwd),
+                           w);
             if (d.fwd == forwarding::tunnel) {
                 switch (d.tun_type) {
-                case tunnel_type::gre: fmt::format_to(o, " --tun-type gre {}", tun_flag_switch(d.tun_flags)); break;
+                case tunnel_type::gre:
+                    fmt::format_to(o, " --tun-type gre {}", tun_flag_switch(d.tun_flags));
+                    break;
                 case tunnel_type::gue:
-                    fmt::format_to(o, " --tun-type gue --tun-port {} {}", d.tun_port, tun_flag_switch(d.tun_flags));
+                    fmt::format_to(o, " --tun-type gue --tun-port {} {}", d.tun_port,
+                                   tun_flag_switch(d.tun_flags));
                     break;
                 case tunnel_type::ipip: out += " --tun-type ipip"; break;
                 }
@@ -269,33 +297,38 @@ void append_service_block(std::string& out, const service_entry& e, unsigned for
             out += '\n';
         } else if (format & fmt_bits::stats) {
             fmt::format_to(o, "  -> {:<28}", dname.view());
-            for (std::uint64_t v : {d.stats.conns, d.stats.inpkts, d.stats.outpkts, d.stats.inbytes, d.stats.outbytes})
+            for (std::uint64_t v : {d.stats.conns, d.stats.inpkts, d.stats.outpkts, d.stats.inbytes,
+                                    d.stats.outbytes})
                 out += largenum(v, format);
             out += '\n';
         } else if (format & fmt_bits::rate) {
-            fmt::format_to(o, "  -> {:<28} {:>8} {:>8} {:>8}", dname.view(), d.stats.cps, d.stats.inpps, d.stats.outpps);
+            fmt::format_to(o, "  -> {:<28} {:>8} {:>8} {:>8}", dname.view(), d.stats.cps,
+                           d.stats.inpps, d.stats.outpps);
             out += largenum(d.stats.inbps, format);
             out += largenum(d.stats.outbps, format);
             out += '\n';
         } else if (format & fmt_bits::thresholds) {
-            fmt::format_to(o, "  -> {:<28} {:<10} {:<10} {:<10} {:<10}\n", dname.view(), d.upper_threshold,
-                           d.lower_threshold, d.active_conns, d.inactive_conns);
+            fmt::format_to(o, "  -> {:<28} {:<10} {:<10} {:<10} {:<10}\n", dname.view(),
+                           d.upper_threshold, d.lower_threshold, d.active_conns, d.inactive_conns);
         } else if (format & fmt_bits::persistent_conn) {
-            fmt::format_to(o, "  -> {:<28} {:<9} {:<11} {:<10} {:<10}\n", dname.view(), d.weight, d.persist_conns,
-                           d.active_conns, d.inactive_conns);
+            fmt::format_to(o, "  -> {:<28} {:<9} {:<11} {:<10} {:<10}\n", dname.view(), d.weight,
+                           d.persist_conns, d.active_conns, d.inactive_conns);
         } else if (format & fmt_bits::tun_info) {
             std::string ti = "n/a";
             if (d.fwd == forwarding::tunnel) {
-                if (d.tun_type == tunnel_type::ipip) ti = "ipip";
-                else if (d.tun_type == tunnel_type::gue) ti = fmt::format("gue:{}:{}", d.tun_port, tun_flag_short(d.tun_flags));
-                else if (d.tun_type == tunnel_type::gre) ti = fmt::format("gre:{}", tun_flag_short(d.tun_flags));
+                if (d.tun_type == tunnel_type::ipip)
+                    ti = "ipip";
+                else if (d.tun_type == tunnel_type::gue)
+                    ti = fmt::format("gue:{}:{}", d.tun_port, tun_flag_short(d.tun_flags));
+                else if (d.tun_type == tunnel_type::gre)
+                    ti = fmt::format("gre:{}", tun_flag_short(d.tun_flags));
                 if (ti.size() > 15) ti.resize(15);
             }
-            fmt::format_to(o, "  -> {:<28} {:<7} {:<13} {:<6} {:<10} {:<10}\n", dname.view(), fwd_word(d.fwd), ti, w,
-                           d.active_conns, d.inactive_conns);
+            fmt::format_to(o, "  -> {:<28} {:<7} {:<13} {:<6} {:<10} {:<10}\n", dname.view(),
+                           fwd_word(d.fwd), ti, w, d.active_conns, d.inactive_conns);
         } else {
-            fmt::format_to(o, "  -> {:<28} {:<7} {:<6} {:<10} {:<10}\n", dname.view(), fwd_word(d.fwd), w,
-                           d.active_conns, d.inactive_conns);
+            fmt::format_to(o, "  -> {:<28} {:<7} {:<6} {:<10} {:<10}\n", dname.view(),
+                           fwd_word(d.fwd), w, d.active_conns, d.inactive_conns);
         }
     }
 }
@@ -312,7 +345,8 @@ std::string listing(const info& i, const std::vector<service_entry>& entries, un
     for (const auto& e : entries) lines += 1 + e.destinations.size();
     out.reserve(lines * 64 + 256);  // one buffer for the whole listing
     if (!(format & fmt_bits::rule))
-        fmt::format_to(std::back_inserter(out), "IP Virtual Server version {} (size={})\n", i.version_string(), i.conn_tab_size);
+        fmt::format_to(std::back_inserter(out), "IP Virtual Server version {} (size={})\n",
+                       i.version_string(), i.conn_tab_size);
     out += title(format);
     for (const auto& e : entries) append_service_block(out, e, format);
     return out;
@@ -329,7 +363,8 @@ std::string daemon_lines(const std::vector<sync_daemon>& ds) {
         const auto st = static_cast<std::uint32_t>(d.state);
         const char* type = (st & 1) ? "master" : (st & 2) ? "backup" : nullptr;
         if (!type) continue;
-        out += fmt::format("{} sync daemon (mcast={}, syncid={}", type, d.mcast_ifn, static_cast<std::int32_t>(d.sync_id));
+        out += fmt::format("{} sync daemon (mcast={}, syncid={}", type, d.mcast_ifn,
+                           static_cast<std::int32_t>(d.sync_id));
         if (d.sync_maxlen) out += fmt::format(", maxlen={}", d.sync_maxlen);
         if (d.mcast_group) out += fmt::format(", group={}", d.mcast_group->to_string());
         if (d.mcast_port) out += fmt::format(", port={}", d.mcast_port);
@@ -342,9 +377,10 @@ std::string daemon_lines(const std::vector<sync_daemon>& ds) {
 std::string connections(const std::string& proc_text, unsigned format) {
     const bool pc = format & fmt_bits::persistent_conn;
     std::string out = "IPVS connection entries\n";
-    out += pc ? fmt::format("pro expire {:<11} {:<18} {:<18} {:<18} {:<16} {}\n", "state", "source", "virtual",
-                            "destination", "pe name", "pe_data")
-              : fmt::format("pro expire {:<11} {:<18} {:<18} {}\n", "state", "source", "virtual", "destination");
+    out += pc ? fmt::format("pro expire {:<11} {:<18} {:<18} {:<18} {:<16} {}\n", "state", "source",
+                            "virtual", "destination", "pe name", "pe_data")
+              : fmt::format("pro expire {:<11} {:<18} {:<18} {}\n", "state", "source", "virtual",
+                            "destination");
     std::istringstream in(proc_text);
     std::string line;
     std::getline(in, line);  // the header
@@ -354,21 +390,28 @@ std::string connections(const std::string& proc_text, unsigned format) {
         unsigned expires = 0;
         if (!(f >> proto >> c >> cp >> v >> vp >> d >> dp >> state >> expires)) continue;
         const bool has_pe = static_cast<bool>(f >> pe_name >> pe_data);
-        const std::uint16_t pnum = proto == "TCP" ? IPPROTO_TCP : proto == "UDP" ? IPPROTO_UDP : proto == "SCTP" ? IPPROTO_SCTP : 0;
+        const std::uint16_t pnum = proto == "TCP"    ? IPPROTO_TCP
+                                   : proto == "UDP"  ? IPPROTO_UDP
+                                   : proto == "SCTP" ? IPPROTO_SCTP
+                                                     : 0;
         auto parse_addr = [](const std::string& s) {
             if (auto a = address::parse(s)) return *a;
             return address::v4(static_cast<std::uint32_t>(std::strtoul(s.c_str(), nullptr, 16)));
         };
         auto name = [&](const std::string& a, const std::string& p) {
-            return std::string(addrport(parse_addr(a), static_cast<std::uint16_t>(std::strtoul(p.c_str(), nullptr, 16)), pnum, format).view());
+            return std::string(
+                addrport(parse_addr(a),
+                         static_cast<std::uint16_t>(std::strtoul(p.c_str(), nullptr, 16)), pnum,
+                         format)
+                    .view());
         };
         const std::string expire = fmt::format("{:02}:{:02}", expires / 60, expires % 60);
         if (pc && has_pe)
-            out += fmt::format("{:<3} {:<6} {:<11} {:<18} {:<18} {:<16} {:<18} {}\n", proto, expire, state, name(c, cp),
-                               name(v, vp), name(d, dp), pe_name, pe_data);
+            out += fmt::format("{:<3} {:<6} {:<11} {:<18} {:<18} {:<16} {:<18} {}\n", proto, expire,
+                               state, name(c, cp), name(v, vp), name(d, dp), pe_name, pe_data);
         else
-            out += fmt::format("{:<3} {:<6} {:<11} {:<18} {:<18} {}\n", proto, expire, state, name(c, cp), name(v, vp),
-                               name(d, dp));
+            out += fmt::format("{:<3} {:<6} {:<11} {:<18} {:<18} {}\n", proto, expire, state,
+                               name(c, cp), name(v, vp), name(d, dp));
     }
     return out;
 }

@@ -74,14 +74,16 @@ int list(client& ipvs, const command_line& cl) {
         if (!d) return fail_list(d.error());
         std::vector<service_entry> one{{*s, *d}};
         if (!(cl.format & fb::nosort)) cli::sort_like_ipvsadm(one);
-        std::cout << (json ? cli::to_json(one).dump(2) + "\n" : cli::title(cl.format) + cli::service_block(one[0], cl.format));
+        std::cout << (json ? cli::to_json(one).dump(2) + "\n"
+                           : cli::title(cl.format) + cli::service_block(one[0], cl.format));
         return 0;
     }
     auto i = ipvs.get_info();
     if (!i) return fail_list(i.error());
     auto snap = sorted_snapshot(ipvs, cl.format);
     if (!snap) return fail_list(snap.error());
-    const std::string out = json ? cli::to_json(*snap).dump(2) + "\n" : cli::listing(*i, *snap, cl.format);
+    const std::string out =
+        json ? cli::to_json(*snap).dump(2) + "\n" : cli::listing(*i, *snap, cl.format);
     std::fwrite(out.data(), 1, out.size(), stdout);
     return 0;
 }
@@ -131,7 +133,8 @@ int restore(client& ipvs, std::string_view prog) {
         } else {
             for (std::size_t k = 0; k < results->size(); ++k)
                 if ((*results)[k]) {
-                    std::fprintf(stderr, "line %zu: %s\n", lines[k], ipvsadm_message(cmd_of(batch[k].what), *(*results)[k]).c_str());
+                    std::fprintf(stderr, "line %zu: %s\n", lines[k],
+                                 ipvsadm_message(cmd_of(batch[k].what), *(*results)[k]).c_str());
                     status = 255;
                 }
         }
@@ -141,8 +144,10 @@ int restore(client& ipvs, std::string_view prog) {
     // Read all of stdin at once (line-wise iostream reads are slow), then split.
     std::string input;
     char chunk[65536];
-    for (std::size_t got; (got = std::fread(chunk, 1, sizeof chunk, stdin)) > 0;) input.append(chunk, got);
-    const auto lines_in = static_cast<std::size_t>(std::count(input.begin(), input.end(), '\n')) + 1;
+    for (std::size_t got; (got = std::fread(chunk, 1, sizeof chunk, stdin)) > 0;)
+        input.append(chunk, got);
+    const auto lines_in =
+        static_cast<std::size_t>(std::count(input.begin(), input.end(), '\n')) + 1;
     batch.reserve(lines_in);  // changes are large: no reallocation on the way
     lines.reserve(lines_in);
     std::size_t n = 0;
@@ -197,14 +202,18 @@ int main(int argc, char** argv) {
     if (is_apply) return apply_file(std::vector<std::string>(args.begin() + 1, args.end()));
     auto ipvs = client::open();
     if (!ipvs) {
-        std::fprintf(stderr, "Can't initialize ipvs: %s\nAre you sure that IP Virtual Server is built in the kernel or as module?\n",
-                     ipvs.error().what().c_str());
+        std::fprintf(
+            stderr,
+            "Can't initialize ipvs: %s\nAre you sure that IP Virtual Server is built in the kernel or as module?\n",
+            ipvs.error().what().c_str());
         return 2;
     }
     // ipvsadm starts with GET_INFO and gives up with status 2 when that fails (without CAP_NET_ADMIN, say).
     if (auto i = ipvs->get_info(); !i) {
-        std::fprintf(stderr, "Can't initialize ipvs: %s\nAre you sure that IP Virtual Server is built in the kernel or as module?\n",
-                     ipvsadm_message(CMD_NONE, i.error()).c_str());
+        std::fprintf(
+            stderr,
+            "Can't initialize ipvs: %s\nAre you sure that IP Virtual Server is built in the kernel or as module?\n",
+            ipvsadm_message(CMD_NONE, i.error()).c_str());
         return 2;
     }
     if (!cl) {  // no arguments: list everything

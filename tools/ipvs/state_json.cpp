@@ -24,18 +24,23 @@ namespace sj = simdjson::dom;
 namespace {
 
 ordered_json stats_json(const stats& s) {
-    return {{"conns", s.conns}, {"inpkts", s.inpkts}, {"outpkts", s.outpkts}, {"inbytes", s.inbytes},
-            {"outbytes", s.outbytes}, {"cps", s.cps}, {"inpps", s.inpps}, {"outpps", s.outpps},
-            {"inbps", s.inbps}, {"outbps", s.outbps}};
+    return {{"conns", s.conns},     {"inpkts", s.inpkts},     {"outpkts", s.outpkts},
+            {"inbytes", s.inbytes}, {"outbytes", s.outbytes}, {"cps", s.cps},
+            {"inpps", s.inpps},     {"outpps", s.outpps},     {"inbps", s.inbps},
+            {"outbps", s.outbps}};
 }
 
-constexpr std::pair<std::string_view, forwarding> fwd_names[] = {
-    {"masq", forwarding::masq}, {"local", forwarding::local}, {"tunnel", forwarding::tunnel},
-    {"route", forwarding::route}, {"bypass", forwarding::bypass}};
+constexpr std::pair<std::string_view, forwarding> fwd_names[] = {{"masq", forwarding::masq},
+                                                                 {"local", forwarding::local},
+                                                                 {"tunnel", forwarding::tunnel},
+                                                                 {"route", forwarding::route},
+                                                                 {"bypass", forwarding::bypass}};
 constexpr std::pair<std::string_view, tunnel_type> tun_names[] = {
     {"ipip", tunnel_type::ipip}, {"gue", tunnel_type::gue}, {"gre", tunnel_type::gre}};
 constexpr std::pair<std::string_view, std::uint16_t> csum_names[] = {
-    {"none", tunnel_flags::nocsum}, {"csum", tunnel_flags::csum}, {"remcsum", tunnel_flags::remcsum}};
+    {"none", tunnel_flags::nocsum},
+    {"csum", tunnel_flags::csum},
+    {"remcsum", tunnel_flags::remcsum}};
 constexpr std::pair<std::string_view, std::uint32_t> flag_names[] = {
     {"persistent", service_flags::persistent}, {"hashed", service_flags::hashed},
     {"one-packet", service_flags::one_packet}, {"sh-fallback", service_flags::sh_fallback},
@@ -55,7 +60,8 @@ ordered_json flags_json(const service& s) {
     if (s.flags & service_flags::persistent) out.push_back("persistent");
     if (s.flags & service_flags::hashed) out.push_back("hashed");
     if (s.flags & service_flags::one_packet) out.push_back("one-packet");
-    std::stringstream ss(sched_flags(s));  // the scheduler's words for its flags, as ipvsadm prints them
+    std::stringstream ss(
+        sched_flags(s));  // the scheduler's words for its flags, as ipvsadm prints them
     for (std::string part; std::getline(ss, part, ',');) out.push_back(part);
     return out;
 }
@@ -71,8 +77,10 @@ struct path {
     path item(std::size_t i) const { return {this, {}, i}; }
     std::string str() const {
         std::string s = parent ? parent->str() : "$";
-        if (index != none) s += fmt::format("[{}]", index);
-        else if (parent) s += fmt::format(".{}", key);
+        if (index != none)
+            s += fmt::format("[{}]", index);
+        else if (parent)
+            s += fmt::format(".{}", key);
         return s;
     }
 };
@@ -91,25 +99,33 @@ std::optional<sj::element> member(sj::object o, std::string_view key) {
 }
 
 template <class T>
-result<T> get_uint(sj::object o, std::string_view key, const path& p, std::uint64_t max, T fallback) {
+result<T> get_uint(sj::object o, std::string_view key, const path& p, std::uint64_t max,
+                   T fallback) {
     const auto v = member(o, key);
     if (!v) return fallback;
     std::uint64_t n = 0;
-    if (!v->is_int64() && !v->is_uint64()) n = max + 1;  // not an integer (a double, a string...)
-    else if (v->get_uint64().get(n)) n = max + 1;       // negative
-    if (n > max) return fault(p.member(key), fmt::format("expected an integer from 0 to {}, got {}", max, text_of(*v)));
+    if (!v->is_int64() && !v->is_uint64())
+        n = max + 1;  // not an integer (a double, a string...)
+    else if (v->get_uint64().get(n))
+        n = max + 1;  // negative
+    if (n > max)
+        return fault(p.member(key),
+                     fmt::format("expected an integer from 0 to {}, got {}", max, text_of(*v)));
     return static_cast<T>(n);
 }
 
-result<std::string_view> get_string(sj::object o, std::string_view key, const path& p, std::string_view fallback) {
+result<std::string_view> get_string(sj::object o, std::string_view key, const path& p,
+                                    std::string_view fallback) {
     const auto v = member(o, key);
     if (!v) return fallback;
     std::string_view s;
-    if (v->get_string().get(s)) return fault(p.member(key), "expected a string, got " + text_of(*v));
+    if (v->get_string().get(s))
+        return fault(p.member(key), "expected a string, got " + text_of(*v));
     return s;
 }
 
-result<sj::object> known_keys(sj::element e, const path& p, std::initializer_list<std::string_view> keys) {
+result<sj::object> known_keys(sj::element e, const path& p,
+                              std::initializer_list<std::string_view> keys) {
     sj::object o;
     if (e.get_object().get(o)) return fault(p, "expected an object, got " + text_of(e));
     for (const auto field : o) {
@@ -121,8 +137,8 @@ result<sj::object> known_keys(sj::element e, const path& p, std::initializer_lis
 }
 
 template <class T, std::size_t N>
-result<T> get_enum(sj::object o, std::string_view key, const path& p, const std::pair<std::string_view, T> (&table)[N],
-                   T fallback) {
+result<T> get_enum(sj::object o, std::string_view key, const path& p,
+                   const std::pair<std::string_view, T> (&table)[N], T fallback) {
     auto s = get_string(o, key, p, name_of(table, fallback));
     if (!s) return fail(s.error());
     for (const auto& [n, v] : table)
@@ -141,8 +157,10 @@ result<address> get_address(sj::object o, const path& p) {
 }
 
 result<destination> dest_from_json(sj::element e, const path& p) {
-    auto o = known_keys(e, p, {"address", "port", "forwarding", "weight", "upper_threshold", "lower_threshold", "tunnel",
-                               "active_conns", "inactive_conns", "persistent_conns", "stats"});
+    auto o =
+        known_keys(e, p,
+                   {"address", "port", "forwarding", "weight", "upper_threshold", "lower_threshold",
+                    "tunnel", "active_conns", "inactive_conns", "persistent_conns", "stats"});
     if (!o) return fail(o.error());
     destination d;
     auto addr = get_address(*o, p);
@@ -181,8 +199,10 @@ result<destination> dest_from_json(sj::element e, const path& p) {
 }
 
 result<service_entry> service_from_json(sj::element e, const path& p) {
-    auto o = known_keys(e, p, {"protocol", "address", "port", "fwmark", "family", "scheduler", "persistence_engine",
-                               "flags", "timeout", "netmask", "stats", "destinations"});
+    auto o =
+        known_keys(e, p,
+                   {"protocol", "address", "port", "fwmark", "family", "scheduler",
+                    "persistence_engine", "flags", "timeout", "netmask", "stats", "destinations"});
     if (!o) return fail(o.error());
     service_entry entry;
     service& s = entry.service;
@@ -191,16 +211,23 @@ result<service_entry> service_from_json(sj::element e, const path& p) {
         if (!mark) return fail(mark.error());
         auto fam = get_string(*o, "family", p, "ipv4");
         if (!fam) return fail(fam.error());
-        if (*fam != "ipv4" && *fam != "ipv6") return fault(p.member("family"), "expected ipv4 or ipv6");
-        s.key = firewall_mark{*mark, static_cast<std::uint16_t>(*fam == "ipv6" ? AF_INET6 : AF_INET)};
+        if (*fam != "ipv4" && *fam != "ipv6")
+            return fault(p.member("family"), "expected ipv4 or ipv6");
+        s.key =
+            firewall_mark{*mark, static_cast<std::uint16_t>(*fam == "ipv6" ? AF_INET6 : AF_INET)};
     } else {
         auto proto = get_string(*o, "protocol", p, "tcp");
         if (!proto) return fail(proto.error());
         protocol pr;
-        if (*proto == "tcp") pr = protocol::tcp;
-        else if (*proto == "udp") pr = protocol::udp;
-        else if (*proto == "sctp") pr = protocol::sctp;
-        else return fault(p.member("protocol"), fmt::format("'{}' is not one of tcp, udp, sctp", *proto));
+        if (*proto == "tcp")
+            pr = protocol::tcp;
+        else if (*proto == "udp")
+            pr = protocol::udp;
+        else if (*proto == "sctp")
+            pr = protocol::sctp;
+        else
+            return fault(p.member("protocol"),
+                         fmt::format("'{}' is not one of tcp, udp, sctp", *proto));
         auto text = get_string(*o, "address", p, "");
         if (!text) return fail(text.error());
         if (text->empty()) return fault(p, "a service needs an address (or a fwmark)");
@@ -267,7 +294,9 @@ ordered_json to_json(const std::vector<service_entry>& entries) {
             j["family"] = f->family == AF_INET6 ? "ipv6" : "ipv4";
         } else {
             const auto& v = std::get<virtual_service>(s.key);
-            j["protocol"] = v.protocol == protocol::tcp ? "tcp" : v.protocol == protocol::udp ? "udp" : "sctp";
+            j["protocol"] = v.protocol == protocol::tcp   ? "tcp"
+                            : v.protocol == protocol::udp ? "udp"
+                                                          : "sctp";
             j["address"] = v.address.to_string();
             j["port"] = v.port;
         }
@@ -279,12 +308,10 @@ ordered_json to_json(const std::vector<service_entry>& entries) {
         j["stats"] = stats_json(s.stats);
         ordered_json ds = ordered_json::array();
         for (const auto& d : e.destinations) {
-            ordered_json dj = {{"address", d.address.to_string()},
-                               {"port", d.port},
-                               {"forwarding", name_of(fwd_names, d.fwd)},
-                               {"weight", d.weight},
-                               {"upper_threshold", d.upper_threshold},
-                               {"lower_threshold", d.lower_threshold}};
+            ordered_json dj = {
+                {"address", d.address.to_string()},        {"port", d.port},
+                {"forwarding", name_of(fwd_names, d.fwd)}, {"weight", d.weight},
+                {"upper_threshold", d.upper_threshold},    {"lower_threshold", d.lower_threshold}};
             if (d.fwd == forwarding::tunnel)
                 dj["tunnel"] = {{"type", name_of(tun_names, d.tun_type)},
                                 {"port", d.tun_port},
@@ -301,12 +328,16 @@ ordered_json to_json(const std::vector<service_entry>& entries) {
     return {{"services", std::move(services)}};
 }
 
-ordered_json to_json(const timeouts& t) { return {{"tcp", t.tcp}, {"tcp_fin", t.tcp_fin}, {"udp", t.udp}}; }
+ordered_json to_json(const timeouts& t) {
+    return {{"tcp", t.tcp}, {"tcp_fin", t.tcp_fin}, {"udp", t.udp}};
+}
 
 ordered_json to_json(const std::vector<sync_daemon>& ds) {
     ordered_json out = ordered_json::array();
     for (const auto& d : ds) {
-        ordered_json j = {{"state", d.state == daemon_state::master ? "master" : d.state == daemon_state::backup ? "backup" : "none"},
+        ordered_json j = {{"state", d.state == daemon_state::master   ? "master"
+                                    : d.state == daemon_state::backup ? "backup"
+                                                                      : "none"},
                           {"mcast_interface", d.mcast_ifn},
                           {"syncid", d.sync_id},
                           {"sync_maxlen", d.sync_maxlen}};
@@ -332,9 +363,11 @@ result<std::optional<scope>> scope_from_json(sj::object o, const path& top) {
     for (const sj::element item : list) {
         const path ip = p.item(i++);
         std::string_view text;
-        if (item.get_string().get(text)) return fault(ip, "expected a string, got " + text_of(item));
+        if (item.get_string().get(text))
+            return fault(ip, "expected a string, got " + text_of(item));
         items.emplace_back(text);
-        if (auto one = scope::parse(items.back()); !one) return fail(std::move(one.error()).wrap(ip.str()));
+        if (auto one = scope::parse(items.back()); !one)
+            return fail(std::move(one.error()).wrap(ip.str()));
     }
     auto s = scope::parse(items);
     if (!s) return fail(std::move(s.error()).wrap(p.str()));
@@ -347,7 +380,8 @@ result<desired_state> state_from_json(std::string_view text) {
     sj::parser parser;
     sj::element doc;
     if (const auto e = parser.parse(simdjson::padded_string(text)).get(doc))
-        return fail(errc::invalid_argument, fmt::format("not valid JSON: {}", simdjson::error_message(e)));
+        return fail(errc::invalid_argument,
+                    fmt::format("not valid JSON: {}", simdjson::error_message(e)));
     const path top;
     auto o = known_keys(doc, top, {"services", "scope"});
     if (!o) return fail(o.error());
@@ -356,7 +390,8 @@ result<desired_state> state_from_json(std::string_view text) {
     if (!sc) return fail(sc.error());
     out.scope = std::move(*sc);
     sj::array svcs;
-    if (const auto v = member(*o, "services"); !v || v->get_array().get(svcs)) return fault(top, "expected \"services\": [...]");
+    if (const auto v = member(*o, "services"); !v || v->get_array().get(svcs))
+        return fault(top, "expected \"services\": [...]");
     out.services.reserve(svcs.size());
     std::set<service_key> seen;
     const path services = top.member("services");
@@ -365,7 +400,8 @@ result<desired_state> state_from_json(std::string_view text) {
         const path p = services.item(i++);
         auto e = service_from_json(v, p);
         if (!e) return fail(e.error());
-        if (!seen.insert(e->service.key).second) return fault(p, "service " + key_string(e->service.key) + " is listed twice");
+        if (!seen.insert(e->service.key).second)
+            return fault(p, "service " + key_string(e->service.key) + " is listed twice");
         out.services.push_back(std::move(*e));
     }
     return out;
@@ -373,13 +409,18 @@ result<desired_state> state_from_json(std::string_view text) {
 
 result<desired_state> read_state(const std::string& file) {
     std::FILE* f = file == "-" ? stdin : std::fopen(file.c_str(), "rb");
-    if (!f) return fail(errc::invalid_argument, fmt::format("cannot open {}: {}", file, std::strerror(errno)));
+    if (!f)
+        return fail(errc::invalid_argument,
+                    fmt::format("cannot open {}: {}", file, std::strerror(errno)));
     std::string text;
     char chunk[65536];
-    for (std::size_t got; (got = std::fread(chunk, 1, sizeof chunk, f)) > 0;) text.append(chunk, got);
+    for (std::size_t got; (got = std::fread(chunk, 1, sizeof chunk, f)) > 0;)
+        text.append(chunk, got);
     const int bad = std::ferror(f) ? errno : 0;
     if (f != stdin) std::fclose(f);
-    if (bad) return fail(errc::invalid_argument, fmt::format("cannot read {}: {}", file, std::strerror(bad)));
+    if (bad)
+        return fail(errc::invalid_argument,
+                    fmt::format("cannot read {}: {}", file, std::strerror(bad)));
     auto state = state_from_json(text);
     if (!state) return fail(std::move(state.error()).wrap(file));
     return state;

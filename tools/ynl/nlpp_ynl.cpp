@@ -64,9 +64,12 @@ void list_attrs(const nlpp::ynl::operation& op) {
             std::string extra;
             if (a && !a->enum_name.empty()) extra += " enum " + a->enum_name;
             if (a && !a->nested.empty()) extra += " nest " + a->nested;
-            if (a && !a->sub_message.empty()) extra += " sub-message " + a->sub_message + " by " + a->selector;
+            if (a && !a->sub_message.empty())
+                extra += " sub-message " + a->sub_message + " by " + a->selector;
             if (a && a->multi_attr) extra += " multi";
-            std::printf("  %s: %s%s\n", name.c_str(), a ? std::string(nlpp::ynl::type_name(a->type)).c_str() : "?", extra.c_str());
+            std::printf("  %s: %s%s\n", name.c_str(),
+                        a ? std::string(nlpp::ynl::type_name(a->type)).c_str() : "?",
+                        extra.c_str());
         }
     };
     if (!op.fixed_header.empty()) std::printf("fixed header: %s\n", op.fixed_header.c_str());
@@ -75,24 +78,29 @@ void list_attrs(const nlpp::ynl::operation& op) {
     print_part("dump request", op.dump_request);
     print_part("dump reply", op.dump_reply);
     print_part("event", op.event);
-    if (!op.notify.empty()) std::printf("notification with the attributes of %s\n", op.notify.c_str());
+    if (!op.notify.empty())
+        std::printf("notification with the attributes of %s\n", op.notify.c_str());
     if (!op.mcgrp.empty()) std::printf("multicast group: %s\n", op.mcgrp.c_str());
 }
 
 // The kernel's policy for one operation, attributes named through the spec.
-ordered_json policy_json(const nlpp::genl::policy_dump& p, std::uint32_t index, const nlpp::ynl::spec& spec, const nlpp::ynl::attr_set* set,
-                         int depth) {
+ordered_json policy_json(const nlpp::genl::policy_dump& p, std::uint32_t index,
+                         const nlpp::ynl::spec& spec, const nlpp::ynl::attr_set* set, int depth) {
     ordered_json out = ordered_json::object();
     const auto it = p.policies.find(index);
     if (it == p.policies.end()) return out;
     for (const auto& [type, a] : it->second) {
-        const nlpp::ynl::attribute* sa = set ? set->find(static_cast<std::uint16_t>(type)) : nullptr;
+        const nlpp::ynl::attribute* sa =
+            set ? set->find(static_cast<std::uint16_t>(type)) : nullptr;
         ordered_json j{{"type", std::string(nlpp::genl::attr_type_name(a.type))}};
         for (const auto& l : nlpp::genl::limits(a))
-            if (l.name != "policy-idx" && l.name != "policy-maxtype")  // nested policies are shown inline
-                j[std::string(l.name)] = l.is_signed ? ordered_json(l.value) : ordered_json(l.uvalue);
+            if (l.name != "policy-idx" &&
+                l.name != "policy-maxtype")  // nested policies are shown inline
+                j[std::string(l.name)] =
+                    l.is_signed ? ordered_json(l.value) : ordered_json(l.uvalue);
         if (a.policy_idx && depth < 8 && *a.policy_idx != index)
-            j["policy"] = policy_json(p, *a.policy_idx, spec, sa ? sa->nested_set : nullptr, depth + 1);
+            j["policy"] =
+                policy_json(p, *a.policy_idx, spec, sa ? sa->nested_set : nullptr, depth + 1);
         out[sa ? sa->name : std::to_string(type)] = std::move(j);
     }
     return out;
@@ -110,7 +118,8 @@ public:
             std::string s = j.dump(2);
             if (list_) {  // indent by one level inside the list
                 std::string ind = "  ";
-                for (std::size_t p = 0; (p = s.find('\n', p)) != std::string::npos; p += 3) s.insert(p + 1, ind);
+                for (std::size_t p = 0; (p = s.find('\n', p)) != std::string::npos; p += 3)
+                    s.insert(p + 1, ind);
                 std::cout << (count_ ? ",\n  " : "[\n  ") << s;
             } else {
                 std::cout << (count_ ? "\n" : "") << s;
@@ -120,8 +129,10 @@ public:
     }
     void finish() {
         if (lines_) return;
-        if (list_) std::cout << (count_ ? "\n]\n" : "[]\n");
-        else if (count_) std::cout << '\n';
+        if (list_)
+            std::cout << (count_ ? "\n]\n" : "[]\n");
+        else if (count_)
+            std::cout << '\n';
     }
 
 private:
@@ -132,14 +143,16 @@ private:
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Speak any netlink family described by a YNL spec, with JSON in and out.", "nlpp-ynl"};
+    CLI::App app{"Speak any netlink family described by a YNL spec, with JSON in and out.",
+                 "nlpp-ynl"};
     app.set_version_flag("--version", std::string("nlpp-ynl ") + nlpp::version_string);
     std::string spec_file, family, do_op, dump_op, json_in, list_attrs_op, netns;
     std::vector<std::pair<std::string, std::string>> multi;
     std::vector<std::string> subscribe;
     double sleep_s = -1, duration_s = -1;
-    bool output_json = false, list_ops = false, list_msgs = false, list_fams = false, process_unknown = false, no_schema = false,
-         policy = false, create = false, excl = false, replace = false, append = false;
+    bool output_json = false, list_ops = false, list_msgs = false, list_fams = false,
+         process_unknown = false, no_schema = false, policy = false, create = false, excl = false,
+         replace = false, append = false;
     auto* fam = app.add_option_group("family");
     fam->add_option("--spec", spec_file, "the YNL spec file");
     fam->add_option("--family", family, "the family name, looked up in the spec search path");
@@ -148,13 +161,18 @@ int main(int argc, char** argv) {
     auto* ops = app.add_option_group("operation");
     ops->add_option("--do", do_op, "run a 'do' operation");
     ops->add_option("--dump", dump_op, "run a 'dump' operation");
-    ops->add_option("--multi", multi, "OP JSON: add a 'do' request to one batch (repeat; nftables transactions)")->expected(1, -1);
+    ops->add_option("--multi", multi,
+                    "OP JSON: add a 'do' request to one batch (repeat; nftables transactions)")
+        ->expected(1, -1);
     ops->add_flag("--list-ops", list_ops, "list the spec's operations");
     ops->add_flag("--list-msgs", list_msgs, "list operations and notifications");
-    ops->add_option("--list-attrs", list_attrs_op, "list the attributes of an operation or notification");
-    app.add_option("--json", json_in, "request attributes and fixed-header fields as one JSON object");
+    ops->add_option("--list-attrs", list_attrs_op,
+                    "list the attributes of an operation or notification");
+    app.add_option("--json", json_in,
+                   "request attributes and fixed-header fields as one JSON object");
     app.add_flag("--output-json", output_json, "one compact JSON object per line, streamed");
-    app.add_flag("--policy", policy, "print the kernel's policy of the --do/--dump operation (genetlink)");
+    app.add_flag("--policy", policy,
+                 "print the kernel's policy of the --do/--dump operation (genetlink)");
     app.add_option("--subscribe", subscribe, "join a multicast group and print its notifications");
     app.add_option("--sleep", sleep_s, "with --subscribe: seconds to listen");
     app.add_option("--duration", duration_s, "with --subscribe: seconds to listen");
@@ -162,8 +180,10 @@ int main(int argc, char** argv) {
     app.add_flag("--excl", excl, "NLM_F_EXCL");
     app.add_flag("--replace", replace, "NLM_F_REPLACE");
     app.add_flag("--append", append, "NLM_F_APPEND");
-    app.add_flag("--process-unknown", process_unknown, "keep unknown attributes as UnknownAttr(N): raw hex");
-    app.add_flag("--no-schema", no_schema, "accepted for compatibility: specs are checked by the loader, not a JSON schema");
+    app.add_flag("--process-unknown", process_unknown,
+                 "keep unknown attributes as UnknownAttr(N): raw hex");
+    app.add_flag("--no-schema", no_schema,
+                 "accepted for compatibility: specs are checked by the loader, not a JSON schema");
     app.add_option("--netns", netns, "network namespace name (under /run/netns)");
     CLI11_PARSE(app, argc, argv);
 
@@ -195,46 +215,62 @@ int main(int argc, char** argv) {
         return 0;
     }
 
-    const std::uint16_t flags = static_cast<std::uint16_t>((create ? nlpp::ynl::flag_create : 0) | (excl ? nlpp::ynl::flag_excl : 0) |
-                                                           (replace ? nlpp::ynl::flag_replace : 0) | (append ? nlpp::ynl::flag_append : 0));
-    auto parse_json = [](const std::string& text, const std::string& what) -> nlpp::result<ordered_json> {
+    const std::uint16_t flags = static_cast<std::uint16_t>(
+        (create ? nlpp::ynl::flag_create : 0) | (excl ? nlpp::ynl::flag_excl : 0) |
+        (replace ? nlpp::ynl::flag_replace : 0) | (append ? nlpp::ynl::flag_append : 0));
+    auto parse_json = [](const std::string& text,
+                         const std::string& what) -> nlpp::result<ordered_json> {
         if (text.empty()) return ordered_json::object();
         try {
             return ordered_json::parse(text);
         } catch (const nlohmann::json::exception& e) {
-            return nlpp::fail(nlpp::errc::invalid_argument, fmt::format("{} is not valid JSON: {}", what, e.what()));
+            return nlpp::fail(nlpp::errc::invalid_argument,
+                              fmt::format("{} is not valid JSON: {}", what, e.what()));
         }
     };
     std::vector<nlpp::ynl::request> reqs;
-    auto add = [&](const std::string& name, nlpp::ynl::mode m, const std::string& text) -> nlpp::result<void> {
+    auto add = [&](const std::string& name, nlpp::ynl::mode m,
+                   const std::string& text) -> nlpp::result<void> {
         const auto* op = spec->find_op(name);
-        if (!op) return nlpp::fail(nlpp::errc::invalid_argument, fmt::format("no operation '{}' in {}", name, spec->file));
+        if (!op)
+            return nlpp::fail(nlpp::errc::invalid_argument,
+                              fmt::format("no operation '{}' in {}", name, spec->file));
         auto j = parse_json(text, fmt::format("the JSON of {}", name));
         if (!j) return nlpp::fail(j.error());
         reqs.push_back({op, m, std::move(*j), flags});
         return {};
     };
     nlpp::result<void> added;
-    if (!do_op.empty()) added = add(do_op, nlpp::ynl::mode::do_request, json_in);
-    else if (!dump_op.empty()) added = add(dump_op, nlpp::ynl::mode::dump, json_in);
+    if (!do_op.empty())
+        added = add(do_op, nlpp::ynl::mode::do_request, json_in);
+    else if (!dump_op.empty())
+        added = add(dump_op, nlpp::ynl::mode::dump, json_in);
     for (const auto& [name, text] : multi)
         if (added) added = add(name, nlpp::ynl::mode::do_request, text);
     if (!added) return usage(added.error().context());
     if (reqs.empty() && subscribe.empty())
-        return usage("give --do OP, --dump OP, --multi OP JSON, --subscribe GROUP or a --list option");
+        return usage(
+            "give --do OP, --dump OP, --multi OP JSON, --subscribe GROUP or a --list option");
 
     if (policy) {
-        if (!spec->is_genetlink()) return usage("--policy needs a genetlink family (the kernel reports policies through nlctrl)");
+        if (!spec->is_genetlink())
+            return usage(
+                "--policy needs a genetlink family (the kernel reports policies through nlctrl)");
         if (reqs.size() != 1) return usage("--policy needs --do OP or --dump OP");
         auto gc = nlpp::genl::client::open({.netns = netns});
         if (!gc) return report(gc.error());
         auto p = gc->policy(spec->name);
         if (!p) return report(p.error());
         const auto op = p->ops.find(*reqs[0].op->request_value);
-        const auto idx = op == p->ops.end() ? std::nullopt : reqs[0].mode == nlpp::ynl::mode::dump ? op->second.dump_policy : op->second.do_policy;
-        if (!idx) return usage(fmt::format("the kernel reports no {} policy for {}", reqs[0].mode == nlpp::ynl::mode::dump ? "dump" : "do",
-                                           reqs[0].op->name));
-        std::cout << policy_json(*p, *idx, *spec, reqs[0].op->set, 0).dump(output_json ? -1 : 2) << '\n';
+        const auto idx = op == p->ops.end()                      ? std::nullopt
+                         : reqs[0].mode == nlpp::ynl::mode::dump ? op->second.dump_policy
+                                                                 : op->second.do_policy;
+        if (!idx)
+            return usage(fmt::format("the kernel reports no {} policy for {}",
+                                     reqs[0].mode == nlpp::ynl::mode::dump ? "dump" : "do",
+                                     reqs[0].op->name));
+        std::cout << policy_json(*p, *idx, *spec, reqs[0].op->set, 0).dump(output_json ? -1 : 2)
+                  << '\n';
         return 0;
     }
 
@@ -243,7 +279,8 @@ int main(int argc, char** argv) {
     for (const auto& g : subscribe) {
         if (auto r = client->subscribe(g); !r) return report(r.error());
         const double limit = duration_s >= 0 ? duration_s : sleep_s;
-        std::fprintf(stderr, "nlpp-ynl: listening to %s %s\n", g.c_str(), limit >= 0 ? fmt::format("for {} s", limit).c_str() : "until interrupted");
+        std::fprintf(stderr, "nlpp-ynl: listening to %s %s\n", g.c_str(),
+                     limit >= 0 ? fmt::format("for {} s", limit).c_str() : "until interrupted");
     }
     const nlpp::ynl::decode_options opts{.process_unknown = process_unknown};
 
@@ -251,23 +288,26 @@ int main(int argc, char** argv) {
     if (!reqs.empty()) {
         // A dump prints a list; a do its reply; a batch one value per reply.
         printer out(output_json, reqs.size() == 1 && reqs[0].mode == nlpp::ynl::mode::dump);
-        std::string text;  // --output-json: lines written straight from the wire, flushed in 64 KiB blocks
-        auto r = client->exchange(reqs, [&](std::size_t i, nlpp::message_view m) -> nlpp::result<void> {
-            if (output_json) {
-                auto d = nlpp::ynl::decode_text(*spec, *reqs[i].op, m, text, opts);
-                if (!d) return nlpp::fail(std::move(d.error()).wrap(reqs[i].op->name + " reply"));
-                text += '\n';
-                if (text.size() > 65536) {
-                    std::fwrite(text.data(), 1, text.size(), stdout);
-                    text.clear();
+        std::string
+            text;  // --output-json: lines written straight from the wire, flushed in 64 KiB blocks
+        auto r =
+            client->exchange(reqs, [&](std::size_t i, nlpp::message_view m) -> nlpp::result<void> {
+                if (output_json) {
+                    auto d = nlpp::ynl::decode_text(*spec, *reqs[i].op, m, text, opts);
+                    if (!d)
+                        return nlpp::fail(std::move(d.error()).wrap(reqs[i].op->name + " reply"));
+                    text += '\n';
+                    if (text.size() > 65536) {
+                        std::fwrite(text.data(), 1, text.size(), stdout);
+                        text.clear();
+                    }
+                    return {};
                 }
+                auto j = nlpp::ynl::decode(*spec, *reqs[i].op, m, opts);
+                if (!j) return nlpp::fail(std::move(j.error()).wrap(reqs[i].op->name + " reply"));
+                out.print(*j);
                 return {};
-            }
-            auto j = nlpp::ynl::decode(*spec, *reqs[i].op, m, opts);
-            if (!j) return nlpp::fail(std::move(j.error()).wrap(reqs[i].op->name + " reply"));
-            out.print(*j);
-            return {};
-        });
+            });
         std::fwrite(text.data(), 1, text.size(), stdout);
         out.finish();
         std::cout.flush();
@@ -275,20 +315,24 @@ int main(int argc, char** argv) {
         if (!r) return report(r.error());
         for (std::size_t i = 0; i < r->size(); ++i)
             if ((*r)[i]) {
-                if (reqs.size() > 1) (*r)[i]->set_context(fmt::format("request {}: {}", i + 1, (*r)[i]->context()));
+                if (reqs.size() > 1)
+                    (*r)[i]->set_context(fmt::format("request {}: {}", i + 1, (*r)[i]->context()));
                 status = report(*(*r)[i]);
             }
     }
 
     if (!subscribe.empty()) {
         const double limit = duration_s >= 0 ? duration_s : sleep_s;
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(limit < 0 ? 0 : limit);
+        const auto deadline =
+            std::chrono::steady_clock::now() + std::chrono::duration<double>(limit < 0 ? 0 : limit);
         printer out(true, false);
         for (;;) {
             if (client->raw().pending_notifications() == 0) {
                 int wait = -1;
                 if (limit >= 0) {
-                    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+                    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          deadline - std::chrono::steady_clock::now())
+                                          .count();
                     if (left <= 0) break;
                     wait = static_cast<int>(left);
                 }
@@ -304,8 +348,11 @@ int main(int argc, char** argv) {
                 if (n.error().errno_value() == ENOBUFS) continue;  // lost some; go on listening
                 break;
             }
-            if (output_json) out.print(ordered_json{{"name", n->name}, {"msg", std::move(n->msg)}});
-            else std::cout << ordered_json{{"name", n->name}, {"msg", std::move(n->msg)}}.dump(2) << std::endl;
+            if (output_json)
+                out.print(ordered_json{{"name", n->name}, {"msg", std::move(n->msg)}});
+            else
+                std::cout << ordered_json{{"name", n->name}, {"msg", std::move(n->msg)}}.dump(2)
+                          << std::endl;
             std::cout.flush();
         }
     }

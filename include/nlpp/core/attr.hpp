@@ -51,11 +51,15 @@ struct attr_traits;
 // are known to lie inside the buffer.
 class NLPP_API attr_view {
 public:
-    std::uint16_t type() const noexcept { return static_cast<std::uint16_t>(raw_type() & attr_type_mask); }
+    std::uint16_t type() const noexcept {
+        return static_cast<std::uint16_t>(raw_type() & attr_type_mask);
+    }
     bool nested_flag() const noexcept { return (raw_type() & attr_f_nested) != 0; }
     bool net_byteorder_flag() const noexcept { return (raw_type() & attr_f_net_byteorder) != 0; }
     // nla_len minus the header; padding excluded.
-    bytes payload() const noexcept { return {data_ + attr_header_size, length_ - attr_header_size}; }
+    bytes payload() const noexcept {
+        return {data_ + attr_header_size, length_ - attr_header_size};
+    }
     // The whole attribute, header included, padding excluded.
     bytes raw() const noexcept { return {data_, length_}; }
 
@@ -73,8 +77,8 @@ public:
     // A fixed struct: the payload must hold at least sizeof(S) bytes (newer
     // kernels may append fields; the tail is ignored).
     template <class S>
-        requires std::is_trivially_copyable_v<S>
-    result<S> get_struct() const {
+    requires std::is_trivially_copyable_v<S> result<S> get_struct()
+    const {
         if (length_ - attr_header_size < sizeof(S)) return fail(size_error(sizeof(S)));
         S s;
         std::memcpy(&s, data_ + attr_header_size, sizeof s);

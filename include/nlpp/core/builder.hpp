@@ -60,7 +60,8 @@ public:
     static constexpr std::size_t default_max_size = 1 << 20;
 
     // Owned storage, grown as needed up to max_size bytes.
-    message_builder(std::uint16_t type, std::uint16_t flags, std::size_t max_size = default_max_size);
+    message_builder(std::uint16_t type, std::uint16_t flags,
+                    std::size_t max_size = default_max_size);
     // Caller-supplied storage; never allocates.
     message_builder(mutable_bytes storage, std::uint16_t type, std::uint16_t flags) noexcept;
 
@@ -73,7 +74,7 @@ public:
     // Appends a family header (genlmsghdr, ifinfomsg...), padded to 4 bytes.
     void put_header(bytes header);
     template <class H>
-        requires std::is_trivially_copyable_v<H>
+    requires std::is_trivially_copyable_v<H>
     void put_header(const H& h) { put_header(as_bytes_of(h)); }
 
     // Attributes.

@@ -30,10 +30,14 @@ template <std::integral T>
 constexpr T byteswap(T v) noexcept {
     using U = std::make_unsigned_t<T>;
     auto u = static_cast<U>(v);
-    if constexpr (sizeof(T) == 1) return v;
-    else if constexpr (sizeof(T) == 2) return static_cast<T>(__builtin_bswap16(u));
-    else if constexpr (sizeof(T) == 4) return static_cast<T>(__builtin_bswap32(u));
-    else return static_cast<T>(__builtin_bswap64(u));
+    if constexpr (sizeof(T) == 1)
+        return v;
+    else if constexpr (sizeof(T) == 2)
+        return static_cast<T>(__builtin_bswap16(u));
+    else if constexpr (sizeof(T) == 4)
+        return static_cast<T>(__builtin_bswap32(u));
+    else
+        return static_cast<T>(__builtin_bswap64(u));
 }
 
 constexpr bool needs_swap(byte_order o) noexcept {
@@ -58,10 +62,8 @@ void store(mutable_bytes p, T v, byte_order o = byte_order::host) noexcept {
 
 // The bytes of a trivially copyable object (for fixed headers and structs).
 template <class T>
-    requires std::is_trivially_copyable_v<T>
-bytes as_bytes_of(const T& v) noexcept {
-    return std::as_bytes(std::span<const T, 1>(&v, 1));
-}
+requires std::is_trivially_copyable_v<T> bytes as_bytes_of(const T& v)
+noexcept { return std::as_bytes(std::span<const T, 1>(&v, 1)); }
 
 // Netlink's 4-byte alignment (NLMSG_ALIGN and NLA_ALIGN are the same).
 constexpr std::size_t align4(std::size_t n) noexcept { return (n + 3) & ~std::size_t{3}; }

@@ -91,13 +91,15 @@ public:
     [[nodiscard]] T get(byte_order o = byte_order::host) {
         return keep(attr().get<T>(o));
     }
-    [[nodiscard]] std::uint64_t get_uint(byte_order o = byte_order::host) { return keep(attr().get_uint(o)); }
-    [[nodiscard]] std::int64_t get_sint(byte_order o = byte_order::host) { return keep(attr().get_sint(o)); }
-    template <class S>
-        requires std::is_trivially_copyable_v<S> && std::is_default_constructible_v<S>
-    [[nodiscard]] S get_struct() {
-        return keep(attr().get_struct<S>());
+    [[nodiscard]] std::uint64_t get_uint(byte_order o = byte_order::host) {
+        return keep(attr().get_uint(o));
     }
+    [[nodiscard]] std::int64_t get_sint(byte_order o = byte_order::host) {
+        return keep(attr().get_sint(o));
+    }
+    template <class S>
+    requires std::is_trivially_copyable_v<S> && std::is_default_constructible_v<S>
+    [[nodiscard]] S get_struct() { return keep(attr().get_struct<S>()); }
     // Up to the first NUL; never a problem.
     [[nodiscard]] std::string_view get_string() const noexcept { return attr().get_string(); }
 
@@ -107,22 +109,20 @@ public:
     // entry for the current type, or from `set` when given (a nest whose
     // entries are numbered, like nlctrl's ops, names its inner nests so).
     template <class F>
-        requires std::invocable<F&, attr_decoder&>
+    requires std::invocable<F&, attr_decoder&>
     void nested(F&& decode) {
         const attr_name* n = set_ ? set_->find(type()) : nullptr;
         nested(n ? n->nested : nullptr, 0, decode);
     }
     template <class F>
-        requires std::invocable<F&, attr_decoder&>
-    void nested(const attr_set& set, F&& decode) {
-        nested(&set, 0, decode);
-    }
+    requires std::invocable<F&, attr_decoder&>
+    void nested(const attr_set& set, F&& decode) { nested(&set, 0, decode); }
     // The general form: `set` names the inner attributes (nullptr: by
     // number), after a fixed header of `fixed_header` bytes (padded to 4,
     // as message_view::attrs(); a sub-message's), which the caller reads
     // from attr().payload(). A shorter payload is a problem.
     template <class F>
-        requires std::invocable<F&, attr_decoder&>
+    requires std::invocable<F&, attr_decoder&>
     void nested(const attr_set* set, std::size_t fixed_header, F&& decode) {
         attr_decoder inner(inner_range(fixed_header), this, set);
         decode(inner);

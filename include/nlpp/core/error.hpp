@@ -43,19 +43,19 @@ namespace nlpp {
 
 // Library error codes, in their own error_category ("nlpp").
 enum class errc : int {
-    truncated = 1,        // a length field points past the end of the bytes
-    malformed,            // a length or header is impossible (too small, bad alignment)
-    message_size,         // the builder ran out of room or an attribute grew past 64 KiB
-    dump_interrupted,     // NLM_F_DUMP_INTR: the dump was inconsistent, retry it
-    unexpected_message,   // a message the protocol does not allow here
-    port_mismatch,        // a reply addressed to another port id
-    attr_missing,         // a required attribute is absent
-    attr_invalid,         // an attribute has the wrong length or value
-    timeout,              // no reply within the socket's timeout
-    would_block,          // non-blocking socket has nothing to read now
-    family_not_found,     // generic netlink family unknown to this kernel
-    invalid_argument,     // the caller passed something unusable
-    not_answered,         // the kernel skipped a request of a failed batch
+    truncated = 1,       // a length field points past the end of the bytes
+    malformed,           // a length or header is impossible (too small, bad alignment)
+    message_size,        // the builder ran out of room or an attribute grew past 64 KiB
+    dump_interrupted,    // NLM_F_DUMP_INTR: the dump was inconsistent, retry it
+    unexpected_message,  // a message the protocol does not allow here
+    port_mismatch,       // a reply addressed to another port id
+    attr_missing,        // a required attribute is absent
+    attr_invalid,        // an attribute has the wrong length or value
+    timeout,             // no reply within the socket's timeout
+    would_block,         // non-blocking socket has nothing to read now
+    family_not_found,    // generic netlink family unknown to this kernel
+    invalid_argument,    // the caller passed something unusable
+    not_answered,        // the kernel skipped a request of a failed batch
 };
 
 NLPP_API const std::error_category& nlpp_category() noexcept;
@@ -73,12 +73,12 @@ inline std::error_code make_error_code(errc e) noexcept {
 
 // What the kernel said in an extended ACK (NLMSGERR_ATTR_*).
 struct extack_info {
-    std::string message;                     // NLMSGERR_ATTR_MSG
-    std::optional<std::uint32_t> offset;     // NLMSGERR_ATTR_OFFS, from the request's start
-    std::optional<std::uint32_t> missing_type; // NLMSGERR_ATTR_MISS_TYPE
-    std::optional<std::uint32_t> missing_nest; // NLMSGERR_ATTR_MISS_NEST (offset)
-    std::string attr_path;     // ".service.port": the attribute at offset, by name
-    std::string missing_path;  // ".service.af": the missing attribute, by name
+    std::string message;                        // NLMSGERR_ATTR_MSG
+    std::optional<std::uint32_t> offset;        // NLMSGERR_ATTR_OFFS, from the request's start
+    std::optional<std::uint32_t> missing_type;  // NLMSGERR_ATTR_MISS_TYPE
+    std::optional<std::uint32_t> missing_nest;  // NLMSGERR_ATTR_MISS_NEST (offset)
+    std::string attr_path;                      // ".service.port": the attribute at offset, by name
+    std::string missing_path;                   // ".service.af": the missing attribute, by name
 };
 
 class NLPP_API error {
@@ -125,7 +125,7 @@ private:
         void operator()(details* d) const noexcept;
     };
     const details& view() const noexcept;  // the details, or empty ones
-    details& edit();                        // the details, allocated on first use
+    details& edit();                       // the details, allocated on first use
 
     std::error_code code_;
     std::unique_ptr<details, details_deleter> details_;
@@ -164,4 +164,3 @@ struct fmt::formatter<nlpp::error> {
         return fmt::format_to(ctx.out(), "{}", e.what());
     }
 };
-

@@ -35,8 +35,8 @@ namespace nlpp {
 
 // A decoded NLMSG_ERROR or NLMSG_DONE.
 struct NLPP_API ack {
-    int error = 0;          // 0 = success, else a positive errno
-    bool done = false;      // from NLMSG_DONE
+    int error = 0;                  // 0 = success, else a positive errno
+    bool done = false;              // from NLMSG_DONE
     std::uint32_t request_seq = 0;  // NLMSG_ERROR only: the request's seq
     extack_info extack;
     // An nlpp::error with errno and extack; context says what was requested.

@@ -60,8 +60,8 @@ public:
     attr_range attrs(std::size_t fixed_header = 0) const noexcept;
     // A copy of the family header (ifinfomsg, rtmsg, genlmsghdr...).
     template <class H>
-        requires std::is_trivially_copyable_v<H>
-    result<H> fixed_header() const {
+    requires std::is_trivially_copyable_v<H> result<H> fixed_header()
+    const {
         if (payload().size() < sizeof(H)) return fail(short_error(sizeof(H)));
         H h;
         std::memcpy(&h, payload().data(), sizeof h);
@@ -86,7 +86,9 @@ struct message_traits {
     static constexpr const char* short_reason = "fewer than 16 bytes left for a message header";
     static constexpr const char* small_reason = "nlmsg_len is smaller than the message header";
     static constexpr const char* long_reason = "nlmsg_len points past the end of the datagram";
-    static message_view make(const std::byte* p, std::size_t len) noexcept { return message_view(bytes(p, len)); }
+    static message_view make(const std::byte* p, std::size_t len) noexcept {
+        return message_view(bytes(p, len));
+    }
 };
 }  // namespace detail
 

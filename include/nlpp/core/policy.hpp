@@ -27,7 +27,23 @@
 namespace nlpp {
 
 // What an attribute's payload is, for validation; `any` is not checked.
-enum class attr_kind : std::uint8_t { any, flag, u8, u16, u32, u64, s8, s16, s32, s64, uint, sint, string, binary, nest };
+enum class attr_kind : std::uint8_t {
+    any,
+    flag,
+    u8,
+    u16,
+    u32,
+    u64,
+    s8,
+    s16,
+    s32,
+    s64,
+    uint,
+    sint,
+    string,
+    binary,
+    nest
+};
 
 // One entry of a policy table. Lengths are payload bytes (strings without
 // their terminating NUL); min/max bound integer values.

@@ -30,7 +30,8 @@ NLPP_API std::string hex(bytes data, char separator = 0);
 NLPP_API std::string to_hex(bytes data);
 // Bytes from hex digits, two a byte, any of `separators` between bytes (not
 // within one); errc::malformed on any other character or a lone digit.
-NLPP_API result<std::vector<std::byte>> from_hex(std::string_view text, std::string_view separators = " \t\r\n");
+NLPP_API result<std::vector<std::byte>> from_hex(std::string_view text,
+                                                 std::string_view separators = " \t\r\n");
 
 // The first four bytes as dotted-quad text at `out` (at most 15 characters);
 // returns the end. Precondition: four.size() >= 4.

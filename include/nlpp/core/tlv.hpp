@@ -74,12 +74,14 @@ public:
             if (pos_ == end_) return;
             const auto left = static_cast<std::size_t>(end_ - pos_);
             if (left < Traits::header) return stop(Traits::short_reason);
-            len_ = load<typename Traits::length_type>(bytes(pos_, sizeof(typename Traits::length_type)));
+            len_ = load<typename Traits::length_type>(
+                bytes(pos_, sizeof(typename Traits::length_type)));
             if (len_ < Traits::header) return stop(Traits::small_reason);
             if (len_ > left) return stop(Traits::long_reason);
         }
         void stop(const char* reason) noexcept {
-            owner_->record({errc::truncated, static_cast<std::size_t>(pos_ - owner_->data_.data()), reason});
+            owner_->record(
+                {errc::truncated, static_cast<std::size_t>(pos_ - owner_->data_.data()), reason});
             pos_ = end_;
         }
         const tlv_range* owner_ = nullptr;
@@ -89,7 +91,9 @@ public:
     };
 
     iterator begin() const noexcept { return {this, data_.data(), data_.data() + data_.size()}; }
-    iterator end() const noexcept { return {this, data_.data() + data_.size(), data_.data() + data_.size()}; }
+    iterator end() const noexcept {
+        return {this, data_.data() + data_.size(), data_.data() + data_.size()};
+    }
     bytes data() const noexcept { return data_; }
     bool empty() const noexcept { return data_.empty(); }
     // Set when a walk stopped at a malformed record; the offset is from the

@@ -50,7 +50,8 @@ public:
             f.family_id_ = fam->id;
             f.groups_ = std::move(fam->mcast_groups);
         } else {
-            for (const group_info& g : Info::mcast_groups) f.groups_.push_back({std::string(g.name), g.value});
+            for (const group_info& g : Info::mcast_groups)
+                f.groups_.push_back({std::string(g.name), g.value});
         }
         return f;
     }
@@ -63,7 +64,8 @@ public:
         auto b = checked<Op>(req, flags);
         if (!b) return fail(std::move(b.error()));
         message<Op> reply;
-        auto r = sock_.request(*b, [&](message_view m) { return parse_into<Op>(m, reply); }, info<Op>());
+        auto r = sock_.request(
+            *b, [&](message_view m) { return parse_into<Op>(m, reply); }, info<Op>());
         if (!r) return fail(std::move(r.error()));
         return reply;
     }
@@ -76,20 +78,25 @@ public:
         auto b = checked<Op>(req, 0);
         if (!b) return fail(std::move(b.error()));
         message<Op> one;
-        return sock_.dump(*b, [&](message_view m) -> result<void> {
-            one.header = {};
-            if constexpr (!std::is_same_v<typename attributes_of<Op>::type, none>) clear(one.attrs);
-            if (auto r = parse_into<Op>(m, one); !r) return r;
-            each(std::as_const(one));
-            return {};
-        }, info<Op>());
+        return sock_.dump(
+            *b,
+            [&](message_view m) -> result<void> {
+                one.header = {};
+                if constexpr (!std::is_same_v<typename attributes_of<Op>::type, none>)
+                    clear(one.attrs);
+                if (auto r = parse_into<Op>(m, one); !r) return r;
+                each(std::as_const(one));
+                return {};
+            },
+            info<Op>());
     }
 
     // Joins a multicast group by its spec name.
     result<void> subscribe(std::string_view group) {
         for (const auto& g : groups_)
             if (g.name == group) return sock_.subscribe(g.id);
-        return fail(errc::invalid_argument, "no multicast group '" + std::string(group) + "' in " + std::string(Info::name));
+        return fail(errc::invalid_argument, "no multicast group '" + std::string(group) + "' in " +
+                                                std::string(Info::name));
     }
     // The next notification of a subscribed group (waits; match it with as<Op>()).
     result<owned_message> next_notification() { return sock_.next_notification(); }
@@ -113,12 +120,16 @@ private:
     // The id a message of Op carries: its reply value, else its request value.
     template <class Op>
     static constexpr int id() {
-        if constexpr (requires { Op::reply; }) return Op::reply;
-        else return Op::request;
+        if constexpr (requires { Op::reply; })
+            return Op::reply;
+        else
+            return Op::request;
     }
     static int id_of(message_view m) {
-        if constexpr (Info::is_genetlink) return m.payload().empty() ? -1 : static_cast<int>(m.payload()[0]);
-        else return m.type();
+        if constexpr (Info::is_genetlink)
+            return m.payload().empty() ? -1 : static_cast<int>(m.payload()[0]);
+        else
+            return m.type();
     }
     // The request built and its attributes checked against Op's policy table
     // (the spec's checks), so that a bad value fails here with its path.
@@ -137,8 +148,10 @@ private:
     template <class Op>
     message_builder build(const message<Op>& req, std::uint16_t flags) {
         auto b = [&] {
-            if constexpr (std::is_same_v<typename header_of<Op>::type, none>) return detail::start<Op>(flags, family_id_);
-            else return detail::start<Op>(flags, family_id_, req.header);
+            if constexpr (std::is_same_v<typename header_of<Op>::type, none>)
+                return detail::start<Op>(flags, family_id_);
+            else
+                return detail::start<Op>(flags, family_id_, req.header);
         }();
         if constexpr (!std::is_same_v<typename attributes_of<Op>::type, none>) encode(b, req.attrs);
         return b;
@@ -150,7 +163,8 @@ private:
             if constexpr (has_header) {
                 bytes p = m.payload();
                 if constexpr (Op::genetlink) p = p.subspan(std::min<std::size_t>(4, p.size()));
-                if (p.size() < Op::fixed_header::wire_size) return fail(errc::truncated, "message shorter than its fixed header");
+                if (p.size() < Op::fixed_header::wire_size)
+                    return fail(errc::truncated, "message shorter than its fixed header");
                 decode(p.data(), out.header);
             }
             return {};
@@ -163,9 +177,12 @@ private:
     template <class Op>
     static request_info info() {
         std::size_t header = Op::genetlink ? 4 : 0;
-        if constexpr (requires { Op::fixed_header::wire_size; }) header += Op::fixed_header::wire_size;
-        if constexpr (requires { Op::names(); }) return {std::string(Op::name), header, &Op::names()};
-        else return {std::string(Op::name), header, nullptr};
+        if constexpr (requires { Op::fixed_header::wire_size; })
+            header += Op::fixed_header::wire_size;
+        if constexpr (requires { Op::names(); })
+            return {std::string(Op::name), header, &Op::names()};
+        else
+            return {std::string(Op::name), header, nullptr};
     }
 
     socket sock_;

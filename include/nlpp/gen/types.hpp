@@ -78,7 +78,9 @@ public:
     blob(bytes b) { assign(b); }
     blob(std::initializer_list<std::byte> l) { assign(bytes(l.begin(), l.size())); }
     blob(const blob& o) { assign(o.view()); }
-    blob(blob&& o) noexcept : size_(o.size_), heap_(std::move(o.heap_)) { std::copy(o.small_, o.small_ + inline_size, small_); }
+    blob(blob&& o) noexcept : size_(o.size_), heap_(std::move(o.heap_)) {
+        std::copy(o.small_, o.small_ + inline_size, small_);
+    }
     blob& operator=(const blob& o) {
         if (this != &o) assign(o.view());
         return *this;
@@ -91,7 +93,8 @@ public:
     }
     void assign(bytes b) {
         size_ = b.size();
-        if (size_ > inline_size) heap_.assign(b.begin(), b.end());
+        if (size_ > inline_size)
+            heap_.assign(b.begin(), b.end());
         else {
             heap_.clear();
             std::copy(b.begin(), b.end(), small_);
@@ -104,7 +107,9 @@ public:
     const std::byte* begin() const noexcept { return data(); }
     const std::byte* end() const noexcept { return data() + size_; }
     bytes view() const noexcept { return {data(), size_}; }
-    friend bool operator==(const blob& a, const blob& b) noexcept { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
+    friend bool operator==(const blob& a, const blob& b) noexcept {
+        return std::equal(a.begin(), a.end(), b.begin(), b.end());
+    }
 
 private:
     static constexpr std::size_t inline_size = 16;
@@ -141,7 +146,9 @@ struct decode_options {
 
 namespace detail {
 
-inline nlpp::error at(nlpp::error e, std::string_view name) { return std::move(e).wrap(std::string(name)); }
+inline nlpp::error at(nlpp::error e, std::string_view name) {
+    return std::move(e).wrap(std::string(name));
+}
 
 template <class T>
 result<T> scalar(attr_view a, byte_order o) {
@@ -160,26 +167,33 @@ inline raw_attr raw_with_flags(attr_view a) {
 template <class T>
 std::vector<T> array(bytes p, byte_order o) {
     std::vector<T> v;
-    for (std::size_t off = 0; off + sizeof(T) <= p.size(); off += sizeof(T)) v.push_back(load<T>(p.subspan(off, sizeof(T)), o));
+    for (std::size_t off = 0; off + sizeof(T) <= p.size(); off += sizeof(T))
+        v.push_back(load<T>(p.subspan(off, sizeof(T)), o));
     return v;
 }
 template <class T>
 void put_array(message_builder& b, std::uint16_t type, const std::vector<T>& v, byte_order o) {
     std::vector<std::byte> out(v.size() * sizeof(T));
-    for (std::size_t i = 0; i < v.size(); ++i) store<T>(mutable_bytes(out).subspan(i * sizeof(T), sizeof(T)), v[i], o);
+    for (std::size_t i = 0; i < v.size(); ++i)
+        store<T>(mutable_bytes(out).subspan(i * sizeof(T), sizeof(T)), v[i], o);
     b.put(type, bytes(out));
 }
 inline void put_uint(message_builder& b, std::uint16_t type, std::uint64_t v, byte_order o) {
-    if (v <= 0xffffffffu) b.put<std::uint32_t>(type, static_cast<std::uint32_t>(v), o);
-    else b.put<std::uint64_t>(type, v, o);
+    if (v <= 0xffffffffu)
+        b.put<std::uint32_t>(type, static_cast<std::uint32_t>(v), o);
+    else
+        b.put<std::uint64_t>(type, v, o);
 }
 inline void put_sint(message_builder& b, std::uint16_t type, std::int64_t v, byte_order o) {
-    if (v >= INT32_MIN && v <= INT32_MAX) b.put<std::int32_t>(type, static_cast<std::int32_t>(v), o);
-    else b.put<std::int64_t>(type, v, o);
+    if (v >= INT32_MIN && v <= INT32_MAX)
+        b.put<std::int32_t>(type, static_cast<std::int32_t>(v), o);
+    else
+        b.put<std::int64_t>(type, v, o);
 }
 inline result<bitfield32> get_bitfield32(attr_view a) {
     const bytes p = a.payload();
-    if (p.size() != 8) return fail(errc::attr_invalid, "bitfield32 of " + std::to_string(p.size()) + " bytes");
+    if (p.size() != 8)
+        return fail(errc::attr_invalid, "bitfield32 of " + std::to_string(p.size()) + " bytes");
     return bitfield32{load<std::uint32_t>(p), load<std::uint32_t>(p.subspan(4))};
 }
 inline void put_bitfield32(message_builder& b, std::uint16_t type, const bitfield32& v) {
@@ -198,7 +212,8 @@ template <class Op, class... Header>
 message_builder start(std::uint16_t nl_flags, std::uint16_t family_id, const Header&... header) {
     message_builder b(Op::genetlink ? family_id : Op::request, nl_flags);
     if constexpr (Op::genetlink) {
-        const std::byte genl[4] = {std::byte(Op::request), std::byte{1}, std::byte{0}, std::byte{0}};
+        const std::byte genl[4] = {std::byte(Op::request), std::byte{1}, std::byte{0},
+                                   std::byte{0}};
         b.put_header(bytes(genl, 4));
     }
     if constexpr (sizeof...(Header) == 1) {
@@ -210,10 +225,12 @@ message_builder start(std::uint16_t nl_flags, std::uint16_t family_id, const Hea
 }
 // Walks the levels of a nest-type-value attribute, calling leaf(ids, attrs) per entry.
 template <std::size_t N, class F>
-result<void> type_levels(const attr_range& r, std::array<std::uint16_t, N>& ids, std::size_t level, F&& leaf) {
+result<void> type_levels(const attr_range& r, std::array<std::uint16_t, N>& ids, std::size_t level,
+                         F&& leaf) {
     for (attr_view a : r) {
         ids[level] = a.type();
-        auto x = level + 1 < N ? type_levels(a.nested(), ids, level + 1, leaf) : leaf(std::as_const(ids), a.nested());
+        auto x = level + 1 < N ? type_levels(a.nested(), ids, level + 1, leaf)
+                               : leaf(std::as_const(ids), a.nested());
         if (!x) return x;
     }
     if (auto e = r.error()) return fail(*e);
@@ -235,13 +252,15 @@ void put_type_value(message_builder& b, const type_value<N, Set>& e) {
 // else Op::request; then the genetlink header, the fixed header and the
 // attributes. NLM_F_REQUEST/ACK/DUMP are added by the socket.
 template <class Op>
-message_builder request(const typename Op::attributes& attrs, std::uint16_t nl_flags = 0, std::uint16_t family_id = 0) {
+message_builder request(const typename Op::attributes& attrs, std::uint16_t nl_flags = 0,
+                        std::uint16_t family_id = 0) {
     message_builder b = detail::start<Op>(nl_flags, family_id);
     encode(b, attrs);
     return b;
 }
 template <class Op>
-message_builder request(const typename Op::fixed_header& header, const typename Op::attributes& attrs, std::uint16_t nl_flags = 0,
+message_builder request(const typename Op::fixed_header& header,
+                        const typename Op::attributes& attrs, std::uint16_t nl_flags = 0,
                         std::uint16_t family_id = 0) {
     message_builder b = detail::start<Op>(nl_flags, family_id, header);
     encode(b, attrs);
@@ -251,16 +270,19 @@ message_builder request(const typename Op::fixed_header& header, const typename 
 // A reply or notification of Op decoded: its fixed header (when it has one)
 // and its attributes.
 template <class Op>
-result<void> parse(message_view m, typename Op::attributes& attrs, const decode_options& options = {}) {
+result<void> parse(message_view m, typename Op::attributes& attrs,
+                   const decode_options& options = {}) {
     bytes p = m.payload();
     if constexpr (Op::genetlink) p = p.subspan(std::min<std::size_t>(4, p.size()));
     return decode(attr_range(p), attrs, options);
 }
 template <class Op>
-result<void> parse(message_view m, typename Op::fixed_header& header, typename Op::attributes& attrs, const decode_options& options = {}) {
+result<void> parse(message_view m, typename Op::fixed_header& header,
+                   typename Op::attributes& attrs, const decode_options& options = {}) {
     bytes p = m.payload();
     if constexpr (Op::genetlink) p = p.subspan(std::min<std::size_t>(4, p.size()));
-    if (p.size() < Op::fixed_header::wire_size) return fail(errc::truncated, "message shorter than its fixed header");
+    if (p.size() < Op::fixed_header::wire_size)
+        return fail(errc::truncated, "message shorter than its fixed header");
     decode(p.data(), header);
     p = p.subspan(std::min(p.size(), (Op::fixed_header::wire_size + 3) & ~std::size_t{3}));
     return decode(attr_range(p), attrs, options);
@@ -273,7 +295,7 @@ struct header_of {
     using type = none;
 };
 template <class Op>
-    requires requires { typename Op::fixed_header; }
+requires requires { typename Op::fixed_header; }
 struct header_of<Op> {
     using type = typename Op::fixed_header;
 };
@@ -282,7 +304,7 @@ struct attributes_of {
     using type = none;
 };
 template <class Op>
-    requires requires { typename Op::attributes; }
+requires requires { typename Op::attributes; }
 struct attributes_of<Op> {
     using type = typename Op::attributes;
 };

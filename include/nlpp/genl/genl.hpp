@@ -59,8 +59,8 @@ struct header {
 static_assert(sizeof(header) == header_size);
 
 // Operation flags (GENL_ADMIN_PERM...).
-inline constexpr std::uint32_t op_admin_perm = 0x01, op_cap_do = 0x02, op_cap_dump = 0x04, op_has_policy = 0x08,
-                               op_uns_admin_perm = 0x10;
+inline constexpr std::uint32_t op_admin_perm = 0x01, op_cap_do = 0x02, op_cap_dump = 0x04,
+                               op_has_policy = 0x08, op_uns_admin_perm = 0x10;
 
 struct operation {
     std::uint32_t id = 0;
@@ -118,8 +118,8 @@ NLPP_API std::string_view attr_type_name(std::uint32_t type) noexcept;
 NLPP_API const attr_set& ctrl_attrs() noexcept;
 
 // A request to a family: nlmsghdr + genlmsghdr. Flags as in message_builder.
-NLPP_API message_builder make_request(std::uint16_t family_id, std::uint8_t cmd, std::uint8_t version,
-                                      std::uint16_t flags = 0);
+NLPP_API message_builder make_request(std::uint16_t family_id, std::uint8_t cmd,
+                                      std::uint8_t version, std::uint16_t flags = 0);
 
 // Decodes a CTRL_CMD_NEWFAMILY message (GETFAMILY reply or notification).
 NLPP_API result<family_info> parse_family(message_view m);
@@ -165,7 +165,8 @@ public:
     result<message_builder> message(typename F::command cmd, std::uint16_t flags = 0) {
         auto f = family(F::name);
         if (!f) return fail(f.error());
-        message_builder b = make_request((*f)->id, static_cast<std::uint8_t>(cmd), F::version, flags);
+        message_builder b =
+            make_request((*f)->id, static_cast<std::uint8_t>(cmd), F::version, flags);
         if constexpr (F::header_size > 0) {
             std::byte zeros[F::header_size] = {};
             b.put_header(bytes(zeros, F::header_size));

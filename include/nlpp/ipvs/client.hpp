@@ -46,7 +46,7 @@ namespace nlpp::ipvs {
 struct change {
     enum class kind { add_service, edit_service, del_service, add_dest, edit_dest, del_dest };
     kind what = kind::add_service;
-    ipvs::service service{};                     // for dest ops: the service's key is what counts
+    ipvs::service service{};  // for dest ops: the service's key is what counts
     std::optional<ipvs::destination> dest{};
     // "add service TCP 10.0.0.1:80 (rr)", "del dest TCP 10.0.0.1:80 -> 192.0.2.1:80"
     NLPP_API std::string describe() const;
@@ -84,9 +84,10 @@ public:
     result<void> set_timeouts(const timeouts& t);
     result<timeouts> get_timeouts();
     result<info> get_info();
-    result<void> set_info();                            // the kernel has no handler: EOPNOTSUPP
-    result<void> zero(const std::optional<service_key>& key = std::nullopt);  // counters of one or all
-    result<void> flush();                               // every service and destination
+    result<void> set_info();  // the kernel has no handler: EOPNOTSUPP
+    result<void> zero(
+        const std::optional<service_key>& key = std::nullopt);  // counters of one or all
+    result<void> flush();                                       // every service and destination
 
     // Every service with its destinations: one service dump, then one
     // destination dump per service. With `within`, only the services in that

@@ -59,8 +59,8 @@ namespace nlpp::ipvs {
 enum class reconcile_mode { full, partial };
 
 struct drain_options {
-    std::uint32_t timeout = 0;  // seconds; 0: delete at once, no drain
-    bool inactive = false;      // also wait for InActConn = 0 (what UDP needs)
+    std::uint32_t timeout = 0;             // seconds; 0: delete at once, no drain
+    bool inactive = false;                 // also wait for InActConn = 0 (what UDP needs)
     std::chrono::milliseconds poll{1000};  // how often finish_drains() asks the kernel
 };
 
@@ -80,19 +80,20 @@ struct reconcile_plan {
 };
 
 // The plan; fails only on a desired service outside the scope.
-NLPP_API result<reconcile_plan> plan(std::span<const service_entry> current, std::span<const service_entry> desired,
+NLPP_API result<reconcile_plan> plan(std::span<const service_entry> current,
+                                     std::span<const service_entry> desired,
                                      const plan_options& options);
 // Immediate and unscoped: plan(current, desired, {.mode = mode})->changes.
-NLPP_API std::vector<change> plan(std::span<const service_entry> current, std::span<const service_entry> desired,
-                                  reconcile_mode mode);
+NLPP_API std::vector<change> plan(std::span<const service_entry> current,
+                                  std::span<const service_entry> desired, reconcile_mode mode);
 
 // How a drain ended.
 struct drain_outcome {
     enum class reason { drained, timed_out, gone };  // gone: deleted by someone else meanwhile
-    ipvs::change step{};                  // the del_dest or del_service
+    ipvs::change step{};                             // the del_dest or del_service
     reason why = reason::drained;
     std::uint32_t active_conns = 0, inactive_conns = 0;  // left at the delete (timed_out)
-    std::optional<error> failure{};       // the kernel refused the delete
+    std::optional<error> failure{};                      // the kernel refused the delete
 };
 
 struct drain_progress {
@@ -131,7 +132,7 @@ struct reconcile_report {
 NLPP_API result<reconcile_report> reconcile(client& c, std::span<const service_entry> desired,
                                             const plan_options& options, bool dry_run = false,
                                             const drain_callback& on_progress = {});
-NLPP_API result<reconcile_report> reconcile(client& c, std::span<const service_entry> desired, reconcile_mode mode,
-                                            bool dry_run = false);
+NLPP_API result<reconcile_report> reconcile(client& c, std::span<const service_entry> desired,
+                                            reconcile_mode mode, bool dry_run = false);
 
 }  // namespace nlpp::ipvs

@@ -61,13 +61,15 @@ struct firewall_mark {
 // What identifies a service: an address and port, or a firewall mark.
 using service_key = std::variant<virtual_service, firewall_mark>;
 NLPP_API std::uint16_t key_family(const service_key& k) noexcept;
-NLPP_API std::string key_string(const service_key& k);  // "TCP 10.0.0.1:80", "FWM 5", "TCP [::1]:80"
+NLPP_API std::string key_string(
+    const service_key& k);  // "TCP 10.0.0.1:80", "FWM 5", "TCP [::1]:80"
 
 // IP_VS_SVC_F_*. `settable` is what users may set; hashed is the kernel's.
 namespace service_flags {
-inline constexpr std::uint32_t persistent = 0x0001, hashed = 0x0002, one_packet = 0x0004, sched1 = 0x0008,
-                               sched2 = 0x0010, sched3 = 0x0020;
-inline constexpr std::uint32_t sh_fallback = sched1, sh_port = sched2, mh_fallback = sched1, mh_port = sched2;
+inline constexpr std::uint32_t persistent = 0x0001, hashed = 0x0002, one_packet = 0x0004,
+                               sched1 = 0x0008, sched2 = 0x0010, sched3 = 0x0020;
+inline constexpr std::uint32_t sh_fallback = sched1, sh_port = sched2, mh_fallback = sched1,
+                               mh_port = sched2;
 inline constexpr std::uint32_t settable = persistent | one_packet | sched1 | sched2 | sched3;
 }  // namespace service_flags
 
@@ -82,19 +84,22 @@ struct stats {
 struct service {
     service_key key{};
     std::string scheduler = "wlc";
-    std::string pe_name{};          // persistence engine ("sip"); empty: none
-    std::uint32_t flags = 0;        // service_flags
+    std::string pe_name{};                  // persistence engine ("sip"); empty: none
+    std::uint32_t flags = 0;                // service_flags
     std::uint32_t flags_mask = 0xffffffff;  // which flags a set changes (sent as ip_vs_flags.mask)
-    std::uint32_t timeout = 0;      // persistence timeout, seconds
-    std::uint8_t netmask = 0;       // persistence granularity as a prefix length; 0: full (32 or 128)
+    std::uint32_t timeout = 0;              // persistence timeout, seconds
+    std::uint8_t netmask = 0;  // persistence granularity as a prefix length; 0: full (32 or 128)
     // Read-only, filled in by the kernel.
     ipvs::stats stats{};
     // The prefix length to send: netmask, or the full length of the family.
-    std::uint8_t prefix() const noexcept { return netmask ? netmask : (key_family(key) == 10 ? 128 : 32); }
+    std::uint8_t prefix() const noexcept {
+        return netmask ? netmask : (key_family(key) == 10 ? 128 : 32);
+    }
 };
 
 enum class forwarding : std::uint32_t { masq = 0, local = 1, tunnel = 2, route = 3, bypass = 4 };
-NLPP_API std::string_view forwarding_name(forwarding f) noexcept;  // ipvsadm's words: Masq Local Tunnel Route Bypass
+NLPP_API std::string_view forwarding_name(
+    forwarding f) noexcept;  // ipvsadm's words: Masq Local Tunnel Route Bypass
 enum class tunnel_type : std::uint8_t { ipip = 0, gue = 1, gre = 2 };
 NLPP_API std::string_view tunnel_type_name(tunnel_type t) noexcept;  // ipip gue gre
 namespace tunnel_flags {
@@ -121,10 +126,10 @@ struct sync_daemon {
     daemon_state state = daemon_state::master;
     std::string mcast_ifn{};
     std::uint32_t sync_id = 0;
-    std::uint16_t sync_maxlen = 0;              // 0: the kernel's default
-    std::optional<ipvs::address> mcast_group{};   // IPv4 or IPv6 multicast group
-    std::uint16_t mcast_port = 0;               // 0: default
-    std::uint8_t mcast_ttl = 0;                 // 0: default
+    std::uint16_t sync_maxlen = 0;               // 0: the kernel's default
+    std::optional<ipvs::address> mcast_group{};  // IPv4 or IPv6 multicast group
+    std::uint16_t mcast_port = 0;                // 0: default
+    std::uint8_t mcast_ttl = 0;                  // 0: default
 };
 
 struct timeouts {
@@ -132,7 +137,7 @@ struct timeouts {
 };
 
 struct NLPP_API info {
-    std::uint32_t version = 0;        // 0x010201 = 1.2.1
+    std::uint32_t version = 0;  // 0x010201 = 1.2.1
     std::uint32_t conn_tab_size = 0;
     std::string version_string() const;
 };

@@ -65,8 +65,9 @@ struct family {
 NLPP_API const attr_set& attr_names() noexcept;
 
 // Requests.
-NLPP_API void put_service_key(message_builder& b, const service_key& key);  // SERVICE{identifying attrs}
-NLPP_API void put_service(message_builder& b, const service& s);           // SERVICE{everything settable}
+NLPP_API void put_service_key(message_builder& b,
+                              const service_key& key);            // SERVICE{identifying attrs}
+NLPP_API void put_service(message_builder& b, const service& s);  // SERVICE{everything settable}
 // DEST{ADDR, PORT[, ADDR_FAMILY]} with `full`: also FWD_METHOD, WEIGHT, thresholds and tunnel attrs.
 NLPP_API void put_dest(message_builder& b, const destination& d, bool full);
 NLPP_API void put_daemon(message_builder& b, const sync_daemon& d);  // DAEMON{...}
@@ -74,10 +75,10 @@ NLPP_API void put_daemon_state(message_builder& b, daemon_state s);  // DAEMON{S
 NLPP_API void put_timeouts(message_builder& b, const timeouts& t);
 
 // Replies (whole messages, genl header included).
-NLPP_API result<service> parse_service(message_view m);                            // NEW_SERVICE
+NLPP_API result<service> parse_service(message_view m);  // NEW_SERVICE
 NLPP_API result<destination> parse_dest(message_view m, std::uint16_t service_family);  // NEW_DEST
-NLPP_API result<sync_daemon> parse_daemon(message_view m);                          // NEW_DAEMON
-NLPP_API result<timeouts> parse_timeouts(message_view m);                           // SET_CONFIG
-NLPP_API result<info> parse_info(message_view m);                                   // SET_INFO
+NLPP_API result<sync_daemon> parse_daemon(message_view m);  // NEW_DAEMON
+NLPP_API result<timeouts> parse_timeouts(message_view m);   // SET_CONFIG
+NLPP_API result<info> parse_info(message_view m);           // SET_INFO
 
 }  // namespace nlpp::ipvs

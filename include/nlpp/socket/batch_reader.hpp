@@ -101,7 +101,8 @@ private:
         bool complete = false;
         std::optional<reply_reader> reader{};  // made at the request's first answer
     };
-    batch_reader(std::uint32_t port, describer describe) : port_(port), describe_(std::move(describe)) {}
+    batch_reader(std::uint32_t port, describer describe)
+        : port_(port), describe_(std::move(describe)) {}
     result<verdict> classify_other(message_view m, std::uint32_t group);
     std::optional<std::size_t> index_of(std::uint32_t seq) const noexcept;
     request_info info(std::size_t i) const;
@@ -114,7 +115,8 @@ private:
     describer describe_;
     std::size_t open_ = 0, open_dumps_ = 0;
     std::size_t in_order_ = 0;  // errors_only requests below this are complete
-    std::size_t last_ = static_cast<std::size_t>(-1);  // the request answered last (its reader exists)
+    std::size_t last_ =
+        static_cast<std::size_t>(-1);  // the request answered last (its reader exists)
 };
 
 }  // namespace nlpp

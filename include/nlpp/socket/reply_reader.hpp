@@ -57,8 +57,8 @@ public:
     // The common case, inline: a data reply to this request with nothing
     // to note (classify() says reply for it).
     bool plain_reply(message_view m, std::uint32_t group) const noexcept {
-        return group == 0 && m.seq() == seq_ && m.port() == port_ && m.type() >= nlmsg_min_type && !finished_ &&
-               (m.flags() & dump_intr_flag) == 0;
+        return group == 0 && m.seq() == seq_ && m.port() == port_ && m.type() >= nlmsg_min_type &&
+               !finished_ && (m.flags() & dump_intr_flag) == 0;
     }
 
     // A multicast message (group != 0), or a message the kernel sent of its

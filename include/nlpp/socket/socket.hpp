@@ -49,15 +49,15 @@
 namespace nlpp {
 
 struct socket_options {
-    std::string netns{};        // a name under /run/netns; empty: the caller's namespace
-    int netns_fd = -1;          // or an open namespace fd (wins over netns)
-    int receive_buffer = 0;     // SO_RCVBUF in bytes; 0: the kernel's default
+    std::string netns{};     // a name under /run/netns; empty: the caller's namespace
+    int netns_fd = -1;       // or an open namespace fd (wins over netns)
+    int receive_buffer = 0;  // SO_RCVBUF in bytes; 0: the kernel's default
     // Bytes per datagram read. The kernel sizes dump buffers after the
     // reader's (up to 32 KiB): large for big dumps, 4 KiB for many small ones.
     std::size_t read_size = 64 * 1024;
-    std::size_t read_batch = 4;  // datagrams per receive system call (recvmmsg)
+    std::size_t read_batch = 4;            // datagrams per receive system call (recvmmsg)
     std::chrono::milliseconds timeout{0};  // bound on every wait; 0: none
-    bool nonblocking = false;   // receive() returns errc::would_block instead of waiting
+    bool nonblocking = false;              // receive() returns errc::would_block instead of waiting
 };
 
 // A received message copied out of the receive buffer.
@@ -168,7 +168,8 @@ public:
 
     // A request that expects an ACK; data replies (a "do") go to on_reply.
     // NLM_F_REQUEST and NLM_F_ACK are added to every message in `b`.
-    result<void> request(message_builder& b, const reply_handler& on_reply = {}, request_info info = {});
+    result<void> request(message_builder& b, const reply_handler& on_reply = {},
+                         request_info info = {});
     // A dump: NLM_F_REQUEST | NLM_F_DUMP are added. Streams every message.
     result<void> dump(message_builder& b, const reply_handler& on_message, request_info info = {});
     // The same dump as a range: `for (message_view m : sock.dump(b))`.
@@ -185,7 +186,8 @@ public:
     // lost to a receive buffer overrun included), on_reply's error, or a
     // message addressed to another port.
     result<batch_outcomes> exchange(message_builder& b, std::vector<batch_reader::answer> answers,
-                                    const batch_handler& on_reply = {}, batch_reader::describer describe = {});
+                                    const batch_handler& on_reply = {},
+                                    batch_reader::describer describe = {});
 
     // Pipelined requests that answer with an ACK only (no data replies):
     // the messages of `b` (a batch built with begin()) are sent in chunks of
@@ -197,7 +199,8 @@ public:
     // each). Returns one outcome per message, in order (nullopt: success);
     // `describe(i)` names message i in its error. Fails as a whole only on
     // I/O errors, including reports lost to a receive buffer overrun.
-    result<batch_outcomes> request_batch(message_builder& b, const batch_reader::describer& describe = {},
+    result<batch_outcomes> request_batch(message_builder& b,
+                                         const batch_reader::describer& describe = {},
                                          std::size_t chunk_messages = 64);
 
     // Multicast groups (NETLINK_ADD_MEMBERSHIP; works for group ids > 32).
@@ -228,8 +231,8 @@ private:
     // to every message, assigns seqs, keeps a copy for extack paths, sends.
     result<std::uint32_t> send_request(message_builder& b, std::uint16_t add_flags);
     // Sets flags and seqs of every message in place; returns the first seq.
-    result<std::uint32_t> stamp(mutable_bytes wire, std::uint16_t set_flags, std::uint16_t clear_flags,
-                                std::vector<std::size_t>* starts);
+    result<std::uint32_t> stamp(mutable_bytes wire, std::uint16_t set_flags,
+                                std::uint16_t clear_flags, std::vector<std::size_t>* starts);
     result<void> transmit(bytes data, std::string_view what);
     // Reads the answers to a sent batch into `r` until it is finished or
     // nothing is left to read with no dump running (then r.end()).
@@ -249,12 +252,12 @@ private:
         bool truncated = false;
         bool from_kernel = true;
     };
-    result<void> fill();  // one recvmmsg into the slots
+    result<void> fill();         // one recvmmsg into the slots
     std::vector<std::byte> rx_;  // read_batch slots of read_size bytes
     std::size_t read_size_ = 0;
     std::vector<slot> slots_;
     std::size_t filled_ = 0, next_ = 0;  // received slots, next one to hand out
-    std::vector<std::byte> sent_;  // the last request, for extack paths
+    std::vector<std::byte> sent_;        // the last request, for extack paths
     std::deque<owned_message> pending_;
 };
 

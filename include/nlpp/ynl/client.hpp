@@ -40,13 +40,15 @@ namespace nlpp::ynl {
 enum class mode { do_request, dump };
 
 // NLM_F_* request flags for "new" operations of classic families.
-inline constexpr std::uint16_t flag_replace = 0x100, flag_excl = 0x200, flag_create = 0x400, flag_append = 0x800;
+inline constexpr std::uint16_t flag_replace = 0x100, flag_excl = 0x200, flag_create = 0x400,
+                               flag_append = 0x800;
 
 struct request {
     const operation* op = nullptr;
     ynl::mode mode = mode::do_request;
-    nlohmann::ordered_json attrs = nlohmann::ordered_json::object();  // fixed-header fields and attributes
-    std::uint16_t flags = 0;                                         // flag_create etc.
+    nlohmann::ordered_json attrs =
+        nlohmann::ordered_json::object();  // fixed-header fields and attributes
+    std::uint16_t flags = 0;               // flag_create etc.
 };
 
 struct notification {
@@ -67,32 +69,38 @@ public:
     // decode_text() them). Returns one outcome per request (nullopt:
     // success); fails as a whole on bad input or I/O errors.
     using message_callback = batch_handler;
-    result<batch_outcomes> exchange(std::span<const request> reqs, const message_callback& on_message);
+    result<batch_outcomes> exchange(std::span<const request> reqs,
+                                    const message_callback& on_message);
     // The same with each reply decoded to JSON.
-    using reply_callback = std::function<result<void>(std::size_t index, nlohmann::ordered_json&& reply)>;
+    using reply_callback =
+        std::function<result<void>(std::size_t index, nlohmann::ordered_json&& reply)>;
     result<batch_outcomes> run_batch(std::span<const request> reqs, const reply_callback& on_reply,
                                      const decode_options& options = {});
     // One request; its failure is the error.
-    result<void> run(const request& req, const std::function<result<void>(nlohmann::ordered_json&&)>& on_reply = {},
+    result<void> run(const request& req,
+                     const std::function<result<void>(nlohmann::ordered_json&&)>& on_reply = {},
                      const decode_options& options = {});
 
     // Appends `req` as one message to `b` (or starts b's first message);
     // exposed for tests and tools that compare bytes.
-    result<void> build(const request& req, std::optional<message_builder>& b, request_trace* trace = nullptr) const;
+    result<void> build(const request& req, std::optional<message_builder>& b,
+                       request_trace* trace = nullptr) const;
 
     // Notifications: join a multicast group by its spec name, then read.
     result<void> subscribe(std::string_view group);
     result<notification> next_notification(const decode_options& options = {});
 
 private:
-    client(const ynl::spec& s, socket sock, std::uint16_t family_id, std::vector<genl::mcast_group> groups)
+    client(const ynl::spec& s, socket sock, std::uint16_t family_id,
+           std::vector<genl::mcast_group> groups)
         : spec_(&s), sock_(std::move(sock)), family_id_(family_id), groups_(std::move(groups)) {}
     result<notification> decode_notification(message_view m, const decode_options& options) const;
 
     const ynl::spec* spec_;
     socket sock_;
     std::uint16_t family_id_ = 0;  // genetlink: the family id
-    std::vector<genl::mcast_group> groups_;  // ids from nlctrl (genetlink) or the spec (netlink-raw)
+    std::vector<genl::mcast_group>
+        groups_;  // ids from nlctrl (genetlink) or the spec (netlink-raw)
 };
 
 }  // namespace nlpp::ynl

@@ -40,7 +40,7 @@ NLPP_API result<nlohmann::ordered_json> decode(const spec& s, const operation& o
 // The same decoding written straight to compact JSON text (one line, no
 // newline) appended to `out`: what `nlpp-ynl --output-json` prints, with no
 // JSON tree in between (several times faster). On error `out` is unchanged.
-NLPP_API result<void> decode_text(const spec& s, const operation& op, message_view m, std::string& out,
-                                  const decode_options& options = {});
+NLPP_API result<void> decode_text(const spec& s, const operation& op, message_view m,
+                                  std::string& out, const decode_options& options = {});
 
 }  // namespace nlpp::ynl

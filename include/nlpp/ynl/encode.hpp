@@ -69,7 +69,8 @@ public:
 // Appends the payload of a request for `op` to the current message of `b`
 // (whose nlmsghdr is already there): genetlink header, fixed header and
 // attributes from `in`, which must be a JSON object.
-NLPP_API result<void> put_request(const spec& s, const operation& op, const nlohmann::ordered_json& in,
-                                  message_builder& b, request_trace* trace = nullptr);
+NLPP_API result<void> put_request(const spec& s, const operation& op,
+                                  const nlohmann::ordered_json& in, message_builder& b,
+                                  request_trace* trace = nullptr);
 
 }  // namespace nlpp::ynl

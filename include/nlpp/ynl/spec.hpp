@@ -37,8 +37,26 @@ enum class display : std::uint8_t { none, hex, mac, fddi, ipv4, ipv6, ipv4_or_v6
 NLPP_API display display_of(std::string_view hint) noexcept;
 
 enum class attr_type {
-    unused, pad, flag, u8, u16, u32, u64, s8, s16, s32, s64, uint, sint, string, binary, nest,
-    indexed_array, nest_type_value, bitfield32, sub_message,
+    unused,
+    pad,
+    flag,
+    u8,
+    u16,
+    u32,
+    u64,
+    s8,
+    s16,
+    s32,
+    s64,
+    uint,
+    sint,
+    string,
+    binary,
+    nest,
+    indexed_array,
+    nest_type_value,
+    bitfield32,
+    sub_message,
 };
 NLPP_API std::string_view type_name(attr_type t) noexcept;
 // Bytes of a fixed-width integer type (0 for others).
@@ -69,13 +87,13 @@ struct NLPP_API sub_message;
 struct struct_member {
     std::string name;
     attr_type type = attr_type::u8;  // u8..s64, string, binary, pad
-    std::size_t len = 0;             // string/binary/pad bytes (binary with `struct`: that struct's size)
+    std::size_t len = 0;  // string/binary/pad bytes (binary with `struct`: that struct's size)
     byte_order order = byte_order::host;
     std::string enum_name;
     bool enum_as_flags = false;
     std::string display_hint;
     display hint = display::none;  // display_hint, resolved at load
-    std::string struct_name;  // nested struct (netlink-raw)
+    std::string struct_name;       // nested struct (netlink-raw)
     // Resolved at load: pointers into the same spec.
     const definition* enum_def = nullptr;
     const definition* struct_def = nullptr;
@@ -86,11 +104,11 @@ struct NLPP_API definition {
     enum class kind { constant, enumeration, flags, structure };
     std::string name;
     definition::kind kind = kind::constant;
-    std::int64_t value = 0;                // constant
-    std::string string_value;              // constant given as a string
-    std::vector<enum_entry> entries;       // enum, flags
-    std::vector<struct_member> members;    // struct
-    std::size_t size = 0;                  // struct: packed size in bytes
+    std::int64_t value = 0;              // constant
+    std::string string_value;            // constant given as a string
+    std::vector<enum_entry> entries;     // enum, flags
+    std::vector<struct_member> members;  // struct
+    std::size_t size = 0;                // struct: packed size in bytes
     // The decoder's cache (src/ynl/json_out.cpp), filled at load: the most
     // JSON text a struct of integer members (plain or enum names) decodes
     // to, for its fast path; 0 for others.
@@ -111,17 +129,17 @@ struct attribute {
     attr_type type = attr_type::unused;
     byte_order order = byte_order::host;
     bool multi_attr = false;
-    std::string nested;        // nested-attributes (set name)
+    std::string nested;  // nested-attributes (set name)
     std::string enum_name;
     bool enum_as_flags = false;
     attr_type sub_type = attr_type::unused;  // indexed-array / binary arrays
     std::string display_hint;
-    display hint = display::none;  // display_hint, resolved at load
-    std::string struct_name;   // binary payload that is a struct
+    display hint = display::none;         // display_hint, resolved at load
+    std::string struct_name;              // binary payload that is a struct
     std::vector<std::string> type_value;  // nest-type-value levels
     std::string sub_message, selector;
     ynl::checks checks;
-    std::size_t line = 0;      // where it is defined, for messages
+    std::size_t line = 0;  // where it is defined, for messages
     // Resolved at load: pointers into the same spec.
     const attr_set* nested_set = nullptr;
     const definition* enum_def = nullptr;
@@ -140,7 +158,8 @@ struct NLPP_API attr_set {
     const attribute* find(std::uint16_t type) const noexcept {
         // Ids usually follow the list (from 0 with an "unspec" entry, or from 1).
         if (type < attrs.size() && attrs[type].value == type) return &attrs[type];
-        if (type > 0 && type <= attrs.size() && attrs[type - 1].value == type) return &attrs[type - 1];
+        if (type > 0 && type <= attrs.size() && attrs[type - 1].value == type)
+            return &attrs[type - 1];
         return find_listed(type);
     }
 
@@ -155,7 +174,7 @@ struct message_part {
 struct operation {
     std::string name;
     std::string attribute_set;
-    std::string fixed_header;  // struct name; empty: none
+    std::string fixed_header;                    // struct name; empty: none
     std::optional<std::uint32_t> request_value;  // to the kernel
     std::optional<std::uint32_t> reply_value;    // from the kernel (replies, notifications, events)
     std::optional<message_part> do_request, do_reply, dump_request, dump_reply, event;
@@ -224,7 +243,8 @@ NLPP_API result<spec> parse_spec(std::string_view yaml, const std::string& file_
 // Finds a spec by family name: NLPP_SPEC_PATH (colon-separated), then the
 // given extra directories, then /usr/local/share/ynl/specs and
 // /usr/share/ynl/specs. Tries NAME.yaml and NAME with '-' as '_'.
-NLPP_API result<std::string> find_spec(std::string_view family, const std::vector<std::string>& extra_dirs = {});
+NLPP_API result<std::string> find_spec(std::string_view family,
+                                       const std::vector<std::string>& extra_dirs = {});
 // The directories find_spec() searches, in order.
 NLPP_API std::vector<std::string> spec_search_path(const std::vector<std::string>& extra_dirs = {});
 
