@@ -41,6 +41,8 @@ def qualified(demangled):
     arguments: void std::f<int>(char*) -> std::f<int>."""
     depth, cut, start = 0, len(demangled), 0
     for i, c in enumerate(demangled):  # the argument list: the first '(' outside template brackets
+        if re.search(r"operator(<<?|>>?|<=>?|>=|->\*?)$", demangled[:i + 1]):
+            continue  # the angle brackets of operator<<, operator<, operator->... are no template's
         if c == "<":
             depth += 1
         elif c == ">":

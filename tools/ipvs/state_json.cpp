@@ -152,7 +152,7 @@ result<address> get_address(sj::object o, const path& p) {
     auto a = get_string(o, "address", p, "");
     if (!a) return fail(a.error());
     auto addr = address::parse(*a);
-    if (!addr) return fault(p.member("address"), addr.error().context);
+    if (!addr) return fault(p.member("address"), addr.error().context());
     return *addr;
 }
 
