@@ -2,6 +2,7 @@
 #include <nlpp/ynl/spec.hpp>
 
 #include "json_out.hpp"
+#include "yaml_node.hpp"
 
 #include <libfyaml.h>
 
@@ -15,66 +16,6 @@
 
 namespace nlpp::ynl {
 namespace {
-
-// A read-only view of a libfyaml node with the helpers the loader needs.
-class node {
-public:
-    node() = default;
-    explicit node(fy_node* n) : n_(n) {}
-    explicit operator bool() const noexcept { return n_ != nullptr; }
-    bool is_map() const noexcept { return n_ && fy_node_is_mapping(n_); }
-    bool is_seq() const noexcept { return n_ && fy_node_is_sequence(n_); }
-    bool is_scalar() const noexcept { return n_ && fy_node_is_scalar(n_); }
-    // Linear over the pairs: spec mappings are small, and libfyaml's own
-    // lookup by string builds a key document per call (10x slower here).
-    node operator[](std::string_view key) const {
-        if (!is_map()) return node();
-        void* it = nullptr;
-        while (fy_node_pair* p = fy_node_mapping_iterate(n_, &it)) {
-            fy_node* k = fy_node_pair_key(p);
-            if (!k || !fy_node_is_scalar(k)) continue;
-            std::size_t len = 0;
-            const char* s = fy_node_get_scalar(k, &len);
-            if (s && std::string_view(s, len) == key) return node(fy_node_pair_value(p));
-        }
-        return node();
-    }
-    std::string str() const {
-        if (!is_scalar()) return {};
-        std::size_t len = 0;
-        const char* s = fy_node_get_scalar(n_, &len);
-        return s ? std::string(s, len) : std::string();
-    }
-    std::vector<node> items() const {
-        std::vector<node> out;
-        if (!is_seq()) return out;
-        void* it = nullptr;
-        while (fy_node* c = fy_node_sequence_iterate(n_, &it)) out.emplace_back(c);
-        return out;
-    }
-    // 1-based line of the node (for mappings and sequences: of their first element).
-    std::size_t line() const {
-        fy_node* n = n_;
-        while (n) {
-            if (fy_node_is_scalar(n)) {
-                fy_token* t = fy_node_get_scalar_token(n);
-                const fy_mark* m = t ? fy_token_start_mark(t) : nullptr;
-                return m ? static_cast<std::size_t>(m->line) + 1 : 0;
-            }
-            void* it = nullptr;
-            if (fy_node_is_mapping(n)) {
-                fy_node_pair* p = fy_node_mapping_iterate(n, &it);
-                n = p ? fy_node_pair_key(p) : nullptr;
-            } else {
-                n = fy_node_sequence_iterate(n, &it);
-            }
-        }
-        return 0;
-    }
-
-private:
-    fy_node* n_ = nullptr;
-};
 
 struct loader {
     spec s;
@@ -641,79 +582,6 @@ struct diag_deleter {
 };
 
 }  // namespace
-
-std::string_view type_name(attr_type t) noexcept {
-    static constexpr std::string_view names[] = {
-        "unused",     "pad",        "flag",   "u8",   "u16",           "u32",
-        "u64",        "s8",         "s16",    "s32",  "s64",           "uint",
-        "sint",       "string",     "binary", "nest", "indexed-array", "nest-type-value",
-        "bitfield32", "sub-message"};
-    return names[static_cast<std::size_t>(t)];
-}
-
-namespace {
-// The element of `items` whose `key` member equals `n`.
-template <class T, class K>
-const T* find_by(const std::vector<T>& items, K T::*key, std::string_view n) noexcept {
-    for (const auto& x : items)
-        if (x.*key == n) return &x;
-    return nullptr;
-}
-}  // namespace
-
-const enum_entry* definition::find(std::string_view entry) const noexcept {
-    return find_by(entries, &enum_entry::name, entry);
-}
-const enum_entry* definition::find(std::uint64_t v) const noexcept {
-    for (const auto& e : entries)
-        if (e.value == v) return &e;
-    return nullptr;
-}
-const attribute* attr_set::find(std::string_view attr) const noexcept {
-    return find_by(attrs, &attribute::name, attr);
-}
-display display_of(std::string_view h) noexcept {
-    static constexpr std::pair<std::string_view, display> names[] = {
-        {"hex", display::hex},
-        {"mac", display::mac},
-        {"fddi", display::fddi},
-        {"ipv4", display::ipv4},
-        {"ipv6", display::ipv6},
-        {"uuid", display::uuid},
-        {"ipv4-or-v6", display::ipv4_or_v6},
-    };
-    for (const auto& [name, d] : names)
-        if (name == h) return d;
-    return display::none;
-}
-
-const attribute* attr_set::find_listed(std::uint16_t type) const noexcept {
-    for (const auto& a : attrs)
-        if (a.value == type) return &a;
-    return nullptr;
-}
-
-const sub_message_format* sub_message::find(std::string_view v) const noexcept {
-    return find_by(formats, &sub_message_format::value, v);
-}
-const definition* spec::find_definition(std::string_view n) const noexcept {
-    return find_by(definitions, &definition::name, n);
-}
-const attr_set* spec::find_set(std::string_view n) const noexcept {
-    return find_by(attribute_sets, &attr_set::name, n);
-}
-const operation* spec::find_op(std::string_view n) const noexcept {
-    return find_by(operations, &operation::name, n);
-}
-const sub_message* spec::find_sub_message(std::string_view n) const noexcept {
-    return find_by(sub_messages, &sub_message::name, n);
-}
-const operation* spec::find_reply(std::uint32_t value) const noexcept {
-    const operation* found = nullptr;
-    for (const auto& o : operations)
-        if (o.reply_value == value) found = &o;  // the last one wins, as in pyynl
-    return found;
-}
 
 namespace {
 
