@@ -25,6 +25,7 @@
 //   if (e.is(nlpp::errc::timeout)) { /* ... */ }                       // and the library's own with nlpp::errc
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <iosfwd>
 #include <memory>
@@ -161,6 +162,9 @@ struct fmt::formatter<nlpp::error> {
     constexpr auto parse(fmt::format_parse_context& ctx) { return ctx.begin(); }
     template <class FormatContext>
     auto format(const nlpp::error& e, FormatContext& ctx) const {
-        return fmt::format_to(ctx.out(), "{}", e.what());
+        // Copied, not formatted: fmt::format_to calls libfmt's vformat_to,
+        // which clang 14 links under another name than Debian's libfmt exports.
+        const std::string text = e.what();
+        return std::copy(text.begin(), text.end(), ctx.out());
     }
 };
