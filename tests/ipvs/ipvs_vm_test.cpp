@@ -413,7 +413,7 @@ TEST_F(ipvs_vm, snapshot_reads_dumps_of_every_length) {
 // found by a second service dump and named, never listed as a service
 // without destinations. Another thread deletes services while snapshots run
 // until some snapshot has caught one; a service that has no destinations and
-// is not deleted stays listed.
+// is not deleted is never named as deleted.
 TEST_F(ipvs_vm, snapshot_names_services_deleted_meanwhile) {
     constexpr int n = 1500;
     std::vector<change> ops;
@@ -449,13 +449,13 @@ TEST_F(ipvs_vm, snapshot_names_services_deleted_meanwhile) {
             fault = snap.error().what();
             break;
         }
-        bool has_empty = false;
-        for (const auto& e : *snap) {
-            if (e.service.key == empty.key) has_empty = true;
-            else if (e.destinations.size() != 2) fault = "listed with " + std::to_string(e.destinations.size()) + " destinations: " + key_string(e.service.key);
-        }
-        if (!has_empty) fault = "the service without destinations is missing";
+        for (const auto& e : *snap)
+            if (e.service.key != empty.key && e.destinations.size() != 2) fault = "listed with " + std::to_string(e.destinations.size()) + " destinations: " + key_string(e.service.key);
+        // The kernel's service dump resumes by position, so deletions during it
+        // can make it skip a service (IPVS sets no NLM_F_DUMP_INTR): a service
+        // that was not deleted may be missing, but is never named as deleted.
         for (const auto& k : vanished) {
+            if (k == empty.key) fault = "a service without destinations named as deleted: " + key_string(k);
             if (std::find_if(snap->begin(), snap->end(), [&](const service_entry& e) { return e.service.key == k; }) != snap->end())
                 fault = "named as deleted and listed: " + key_string(k);
             seen_vanished.insert(k);
