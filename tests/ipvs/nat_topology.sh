@@ -5,11 +5,17 @@
 # (processes start slowly in the VM).
 #   client 198.51.100.2 and .3 -- 198.51.100.1 director (VIP 203.0.113.1 on lo) 192.0.2.1 -- 192.0.2.10 s1
 #                                                                               192.0.2.129 -- 192.0.2.130 s2
-# Usage, at the top of a test (which defines pass, failn, ok and bad):
+# Usage, at the top of a test (the check tally pass/failn with ok and bad,
+# and in_ns, come from here):
 #   source "$(dirname "$0")/nat_topology.sh"
 #   nat_enter PREFIX "$0" ARGS...   # re-runs the script in a new director namespace, exits with its status
 #   nat_setup NLPP                  # sets dir cl s1 s2 vip; fails the test when IPVS is missing
 #   trap nat_cleanup EXIT
+pass=0 failn=0
+ok() { pass=$((pass + 1)); }
+bad() { failn=$((failn + 1)); echo "FAIL: $*"; }
+in_ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
+
 nat_enter() {  # PREFIX SCRIPT ARGS...
   [[ -n ${NLPP_NAT_DIRECTOR:-} ]] && return 0
   local prefix=$1 rc

@@ -15,10 +15,6 @@ set -u
 nlpp=$(readlink -f "$1")
 source "$(dirname "$0")/nat_topology.sh"
 nat_enter nlpp-tr "$0" "$nlpp"
-pass=0 failn=0
-ok() { pass=$((pass + 1)); }
-bad() { failn=$((failn + 1)); echo "FAIL: $*"; }
-in_ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
 trap nat_cleanup EXIT
 nat_setup "$nlpp"
 
