@@ -275,14 +275,23 @@ result<std::vector<family_info>> client::families() {
     return out;
 }
 
-result<policy_dump> client::policy(std::string_view name) {
+result<policy_dump> client::policy(std::string_view name, std::optional<std::uint32_t> command) {
     message_builder b = make_request(ctrl_family_id, CTRL_CMD_GETPOLICY, 2);
     b.put_string(CTRL_ATTR_FAMILY_NAME, name);
+    if (command) b.put<std::uint32_t>(CTRL_ATTR_OP, *command);
     policy_dump out;
-    auto r = sock_.dump(b, [&](message_view m) { return parse_policy(m, out); },
-                        {fmt::format("dump policy of generic netlink family {}", name), header_size,
-                         &ctrl_attrs()});
+    auto r = sock_.dump(
+        b, [&](message_view m) { return parse_policy(m, out); },
+        {command
+             ? fmt::format("dump policy of command {} of generic netlink family {}", *command, name)
+             : fmt::format("dump policy of generic netlink family {}", name),
+         header_size, &ctrl_attrs()});
     if (!r) return fail(not_found_or(std::move(r.error()), name));
+    if (command && out.ops.size() == 1 && out.ops.begin()->first != *command) {
+        const op_policy p = out.ops.begin()->second;
+        out.ops.clear();
+        out.ops[*command] = p;
+    }
     return out;
 }
 

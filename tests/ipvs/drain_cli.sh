@@ -11,7 +11,9 @@
 #  - a desired destination held at weight 0 gets its weight back;
 #  - a destination deleted by ipvsadm during a drain is reported, the run ends well;
 #  - a second owner's services (outside the file's scope) survive every apply;
-#  - a malformed or empty scope, or a desired service outside it: exit 2, nothing changed.
+#  - a malformed or empty scope, or a desired service outside it: exit 2, nothing changed;
+#  - UDP (entries are only ever inactive): a destination drains at once, or
+#    with --drain-inactive once its entry expires.
 #   tests/ipvs/drain_cli.sh PATH/TO/nlpp-ipvs      (needs socat)
 set -u
 nlpp=$(readlink -f "$1")
@@ -213,5 +215,58 @@ eval "apply a5 --scope 203.0.113.1/24 \"\$work/none.json\""
 for ((i = 1; i <= n_conn; i++)); do [[ -s $work/reply$i ]] || close_conn $i; done  # nothing holds the last drain
 apply a6 --drain-timeout 60 "$work/none.json"
 [[ $rc == 0 && $(ipvsadm -Sn) == "$theirs" ]] && ok || bad "the empty state: exit $rc, left $(ipvsadm -Sn)"
+# 6. UDP: IPVS keeps UDP entries as inactive only, so a UDP destination drains
+#    at once unless --drain-inactive waits for InActConn = 0 (its entry
+#    expires after the UDP timeout, set short here).
+echo "drain_cli: step 6 ($(date +%T))"
+in_ns "$s1" socat UDP-RECVFROM:5353,fork SYSTEM:'echo s1' &
+in_ns "$s2" socat UDP-RECVFROM:5353,fork SYSTEM:'echo s2' &
+ipvsadm --set 0 0 4
+udp_state() {  # FILE BACKEND...: the UDP service on port 53 of the VIP, scoped to it
+  local f=$1 d sep=""
+  shift
+  { echo "{\"scope\": [\"udp:203.0.113.0/24:53\"], \"services\": ["
+    if (($#)); then
+      echo "{\"protocol\": \"udp\", \"address\": \"$vip\", \"port\": 53, \"scheduler\": \"rr\", \"destinations\": ["
+      for d in "$@"; do
+        echo "$sep{\"address\": \"$d\", \"port\": 5353, \"forwarding\": \"masq\", \"weight\": 1}"
+        sep=","
+      done
+      echo ']}'
+    fi
+    echo ']}'; } >"$work/$f"
+}
+udp_state u_both.json 192.0.2.10 192.0.2.130
+udp_state u_s2.json 192.0.2.130
+udp_state u_none.json
+ufield() {  # ADDR N: as field, for the UDP destinations
+  ipvsadm -Ln | awk -v a="$1:5353" -v n="$2" '$1 == "->" && $2 == a { print $(n + 1) }'
+}
+udp_to_s1() {  # datagrams from new source ports until s1 answers one
+  local i
+  for i in 1 2 3 4 5 6; do
+    [[ $(echo q | in_ns "$cl" socat -T 2 - UDP:$vip:53 2>/dev/null | head -n 1) == s1 ]] && return 0
+  done
+  return 1
+}
+for inactive in no yes; do
+  apply u1 "$work/u_both.json"
+  [[ $rc == 0 && $(ufield 192.0.2.10 3) == 1 ]] && ok || bad "UDP service: exit $rc, $(ipvsadm -Ln)"
+  udp_to_s1 || bad "no UDP datagram reached s1"
+  [[ $(ufield 192.0.2.10 4) == 0 && $(ufield 192.0.2.10 5) -ge 1 ]] && ok || bad "s1's UDP entry is not counted as inactive: $(ipvsadm -Ln)"
+  t0=$SECONDS
+  if [[ $inactive == yes ]]; then
+    apply u2 --drain-timeout 60 --drain-inactive "$work/u_s2.json"
+    ((SECONDS - t0 >= 2)) && ok || bad "--drain-inactive did not wait for s1's UDP entry ($((SECONDS - t0)) s)"
+  else
+    apply u2 --drain-timeout 60 "$work/u_s2.json"
+    ((SECONDS - t0 < 3)) && ok || bad "without --drain-inactive the UDP drain waited ($((SECONDS - t0)) s)"
+  fi
+  [[ $rc == 0 && -z $(ufield 192.0.2.10 3) && $(ufield 192.0.2.130 3) == 1 ]] && ok || bad "UDP drain (inactive: $inactive): exit $rc, $(ipvsadm -Ln)"
+  grep -qxF "del dest UDP $vip:53 -> 192.0.2.10:5353 (drained)" "$work/u2" && ok || bad "UDP drain output: $(<"$work/u2")"
+done
+apply u3 "$work/u_none.json"
+ipvsadm --set 0 0 300
+[[ $rc == 0 && $(ipvsadm -Sn) == "$theirs" ]] && ok || bad "the empty UDP state: exit $rc, left $(ipvsadm -Sn)"
 echo "drain_cli: $pass passed, $failn failed"
 ((failn == 0))

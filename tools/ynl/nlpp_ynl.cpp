@@ -6,6 +6,7 @@
 //   nlpp-ynl --family rt-link --subscribe rtnlgrp-link --duration 5
 //   nlpp-ynl --family netdev --list-ops | --list-msgs | --list-attrs OP | --policy --do dev-get
 //   nlpp-ynl --list-families
+//   nlpp-ynl --family nlctrl --check-policy | --all --check-policy [--output-json]
 //
 // Options follow the kernel's ynl CLI. Specs are found by family name in
 // NLPP_SPEC_PATH, the project's specs (installed share/nlpp/specs, or the
@@ -15,6 +16,7 @@
 #include <nlpp/core/version.hpp>
 #include <nlpp/genl/genl.hpp>
 #include <nlpp/ynl/client.hpp>
+#include <nlpp/ynl/policy_check.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -24,7 +26,7 @@
 #include <dirent.h>
 #include <iostream>
 #include <poll.h>
-#include <set>
+#include <map>
 
 namespace {
 
@@ -39,19 +41,81 @@ int usage(const std::string& why) {
     return 2;
 }
 
-int list_families() {
-    std::set<std::string> names;
+// The specs on the search path by family name (the first found of each
+// name); with `genetlink_only`, only genetlink families.
+std::map<std::string, std::string> found_specs(bool genetlink_only) {
+    std::map<std::string, std::string> found;
     for (const auto& d : nlpp::ynl::spec_search_path({NLPP_INSTALLED_SPECS, NLPP_SOURCE_SPECS}))
         if (DIR* dir = opendir(d.c_str())) {
             while (dirent* e = readdir(dir)) {
                 std::string n = e->d_name;
                 if (n.size() > 5 && n.ends_with(".yaml"))
-                    if (auto s = nlpp::ynl::load_spec(d + "/" + n)) names.insert(s->name);
+                    if (auto s = nlpp::ynl::load_spec(d + "/" + n);
+                        s && (!genetlink_only || s->is_genetlink()))
+                        found.emplace(s->name, d + "/" + n);
             }
             closedir(dir);
         }
-    for (const auto& n : names) std::printf("%s\n", n.c_str());
+    return found;
+}
+
+int list_families() {
+    for (const auto& [name, file] : found_specs(false)) std::printf("%s\n", name.c_str());
     return 0;
+}
+
+// --check-policy: each spec compared with the kernel's policies (text, or
+// one JSON object per family); 1 when any disagrees. With `all`, families
+// this kernel does not have are listed as skipped.
+int check_policies(const std::map<std::string, std::string>& specs, bool all, bool json,
+                   const std::string& netns) {
+    auto gc = nlpp::genl::client::open({.netns = netns});
+    if (!gc) return report(gc.error());
+    int status = 0;
+    for (const auto& [name, file] : specs) {
+        auto s = nlpp::ynl::load_spec(file);
+        if (!s) return report(s.error());
+        if (!s->is_genetlink())
+            return usage(fmt::format(
+                "--check-policy needs a genetlink family ({} is netlink-raw: its kernel side reports no policies)",
+                s->name));
+        auto p = nlpp::ynl::read_policies(*gc, s->name);
+        if (!p && all && p.error().is(nlpp::errc::family_not_found)) {
+            if (json)
+                std::cout
+                    << ordered_json{{"family", s->name}, {"skipped", "not in this kernel"}}.dump()
+                    << '\n';
+            else
+                std::printf("%s: skipped: not in this kernel\n", s->name.c_str());
+            continue;
+        }
+        if (!p) return report(p.error());
+        const auto r = nlpp::ynl::check_policy(*s, *p);
+        if (!r.differences.empty()) status = 1;
+        if (json) {
+            ordered_json diffs = ordered_json::array();
+            for (const auto& d : r.differences)
+                diffs.push_back({{"kind", nlpp::ynl::kind_name(d.what)},
+                                 {"operation", d.operation},
+                                 {"attribute", d.attribute},
+                                 {"spec", d.spec},
+                                 {"kernel", d.kernel}});
+            std::cout << ordered_json{{"family", r.family},
+                                      {"operations", r.operations},
+                                      {"attributes", r.attributes},
+                                      {"differences", std::move(diffs)}}
+                             .dump()
+                      << '\n';
+            continue;
+        }
+        std::printf("%s: %zu operations, %zu attribute policies: %s\n", r.family.c_str(),
+                    r.operations, r.attributes,
+                    r.differences.empty()
+                        ? "the spec agrees with the kernel"
+                        : fmt::format("{} differences", r.differences.size()).c_str());
+        for (const auto& d : r.differences) std::printf("  %s\n", d.to_string().c_str());
+    }
+    return status;
 }
 
 void list_attrs(const nlpp::ynl::operation& op) {
@@ -152,11 +216,13 @@ int main(int argc, char** argv) {
     double sleep_s = -1, duration_s = -1;
     bool output_json = false, list_ops = false, list_msgs = false, list_fams = false,
          process_unknown = false, no_schema = false, policy = false, create = false, excl = false,
-         replace = false, append = false;
+         replace = false, append = false, check_policy = false, all_families = false;
     auto* fam = app.add_option_group("family");
     fam->add_option("--spec", spec_file, "the YNL spec file");
     fam->add_option("--family", family, "the family name, looked up in the spec search path");
     fam->add_flag("--list-families", list_fams, "list the families whose specs are found");
+    fam->add_flag("--all", all_families,
+                  "with --check-policy: every genetlink family whose spec is found");
     fam->require_option(1);
     auto* ops = app.add_option_group("operation");
     ops->add_option("--do", do_op, "run a 'do' operation");
@@ -173,6 +239,9 @@ int main(int argc, char** argv) {
     app.add_flag("--output-json", output_json, "one compact JSON object per line, streamed");
     app.add_flag("--policy", policy,
                  "print the kernel's policy of the --do/--dump operation (genetlink)");
+    app.add_flag(
+        "--check-policy", check_policy,
+        "compare the spec with the kernel's policies (genetlink; exit 1 when they disagree)");
     app.add_option("--subscribe", subscribe, "join a multicast group and print its notifications");
     app.add_option("--sleep", sleep_s, "with --subscribe: seconds to listen");
     app.add_option("--duration", duration_s, "with --subscribe: seconds to listen");
@@ -188,6 +257,8 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     if (list_fams) return list_families();
+    if (all_families && !check_policy) return usage("--all goes with --check-policy");
+    if (all_families) return check_policies(found_specs(true), true, output_json, netns);
     if (spec_file.empty()) {
         auto path = nlpp::ynl::find_spec(family, {NLPP_INSTALLED_SPECS, NLPP_SOURCE_SPECS});
         if (!path) return report(path.error());
@@ -195,6 +266,7 @@ int main(int argc, char** argv) {
     }
     auto spec = nlpp::ynl::load_spec(spec_file);
     if (!spec) return report(spec.error());
+    if (check_policy) return check_policies({{spec->name, spec_file}}, false, output_json, netns);
 
     if (list_ops || list_msgs) {
         for (const auto& op : spec->operations) {

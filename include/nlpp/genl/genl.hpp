@@ -156,8 +156,13 @@ public:
     void forget(std::string_view name);
     // Every family this kernel has (refreshes the cache).
     result<std::vector<family_info>> families();
-    // The family's attribute policies and per-command policy indexes.
-    result<policy_dump> policy(std::string_view name);
+    // The family's attribute policies and per-command policy indexes; with
+    // `command`, only that command's (CTRL_ATTR_OP), filed under it. Ask
+    // per command to tell dump-only commands apart: a whole-family dump
+    // files them under command 0 (the kernel takes the number from the
+    // command's absent do half).
+    result<policy_dump> policy(std::string_view name,
+                               std::optional<std::uint32_t> command = std::nullopt);
 
     // A request to a typed family: resolves it, writes both headers and a
     // zeroed family header of F::header_size bytes.
