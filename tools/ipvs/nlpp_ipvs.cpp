@@ -1,15 +1,17 @@
 // nlpp-ipvs: a drop-in replacement for ipvsadm 1.31 over nlpp::ipvs, plus
 // JSON listings (--json), declarative state (apply [--dry-run]
-// [--partial] FILE) and a change stream (watch [--json]). Options,
-// defaults, checks, listings and exit codes follow ipvsadm: 2 for usage
-// errors, 255 for a failed operation, 1 for a failed listing. -R loads its
-// whole input as one pipelined batch.
+// [--partial] FILE), a change stream (watch [--json]) and a live view
+// (top). Options, defaults, checks, listings and exit codes follow
+// ipvsadm: 2 for usage errors, 255 for a failed operation, 1 for a failed
+// listing. -R loads its whole input as one pipelined batch.
 // This file runs commands; command_line.cpp parses them, listing.cpp
-// prints the tables, apply.cpp runs `apply` and watch.cpp `watch`.
+// prints the tables, apply.cpp runs `apply`, watch.cpp `watch` and
+// top.cpp `top`.
 #include "apply.hpp"
 #include "command_line.hpp"
 #include "listing.hpp"
 #include "state_json.hpp"
+#include "top.hpp"
 #include "watch.hpp"
 
 #include <algorithm>
@@ -195,10 +197,15 @@ int main(int argc, char** argv) {
     const bool is_apply = !args.empty() && args[0] == "apply";
     const std::vector<std::string> rest(args.begin() + !args.empty(), args.end());
     std::optional<watch_options> watching;
+    std::optional<top_options> topping;
     if (!args.empty() && args[0] == "watch") {
         auto w = parse_watch(rest);
         if (const int* status = std::get_if<int>(&w)) return *status;
         watching = std::get<watch_options>(w);
+    } else if (!args.empty() && args[0] == "top") {
+        auto t = parse_top(rest);
+        if (const int* status = std::get_if<int>(&t)) return *status;
+        topping = std::get<top_options>(t);
     } else if (!is_apply && !args.empty()) {  // usage errors before touching the kernel
         auto parsed = parse(args, prog);
         if (auto* stop = std::get_if<parse_stop>(&parsed)) {
@@ -225,6 +232,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (watching) return watch(*ipvs, *watching);
+    if (topping) return top(*ipvs, *topping);
     if (!cl) {  // no arguments: list everything
         command_line all;
         all.cmd = LIST;

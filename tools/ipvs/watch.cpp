@@ -29,6 +29,17 @@ nlohmann::ordered_json event_json(const event& e) {
 
 }  // namespace
 
+std::optional<std::chrono::nanoseconds> seconds_arg(const char* cmd, const std::string* v, double min,
+                                                    double max) {
+    double secs = 0;
+    auto [p, ec] = v ? std::from_chars(v->data(), v->data() + v->size(), secs) : std::from_chars_result{};
+    if (v && !v->empty() && ec == std::errc{} && p == v->data() + v->size() && secs >= min && secs <= max)
+        return std::chrono::nanoseconds(std::llround(secs * 1e9));
+    std::fprintf(stderr, "%s: --interval needs a number of seconds from %g to %g, got '%s'\n", cmd, min, max,
+                 v ? v->c_str() : "");
+    return std::nullopt;
+}
+
 std::variant<watch_options, int> parse_watch(const std::vector<std::string>& args) {
     watch_options o;
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -39,14 +50,9 @@ std::variant<watch_options, int> parse_watch(const std::vector<std::string>& arg
         } else if (a == "--initial") {
             o.initial = true;
         } else if (a == "--interval") {
-            double secs = 0;
-            auto [p, ec] = v ? std::from_chars(v->data(), v->data() + v->size(), secs) : std::from_chars_result{};
-            if (!v || v->empty() || ec != std::errc{} || p != v->data() + v->size() || !(secs >= 0.01) ||
-                secs > 86400)
-                return std::fprintf(stderr, "watch: --interval needs a number of seconds from 0.01 to 86400, got '%s'\n",
-                                    v ? v->c_str() : ""),
-                       2;
-            o.interval = std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(secs * 1e9)));
+            auto secs = seconds_arg("watch", v, 0.01, 86400);
+            if (!secs) return 2;
+            o.interval = *secs;
             ++i;
         } else if (a == "--count") {
             std::uint64_t n = 0;

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -24,6 +25,10 @@ struct watch_options {
 // watch [--interval S] [--json] [--initial] [--count N] (the args after
 // "watch"): the options, or the exit status (2) after a one-line error.
 std::variant<watch_options, int> parse_watch(const std::vector<std::string>& args);
+
+// The value of an --interval option (v: null when missing), from min to max
+// seconds, fractions allowed; else nullopt after a one-line error naming cmd.
+std::optional<std::chrono::nanoseconds> seconds_arg(const char* cmd, const std::string* v, double min, double max);
 
 // Runs until o.count snapshots or SIGINT/SIGTERM (exit 0); 1 when a
 // snapshot fails.
