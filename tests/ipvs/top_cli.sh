@@ -30,8 +30,8 @@ for n in $s1 $s2; do in_ns "$n" socat TCP-LISTEN:80,fork,reuseaddr PIPE & done
 for n in $s1 $s2; do
   for _ in $(seq 50); do in_ns "$n" ss -Htln | grep -q ':80 ' && break; sleep 0.1; done
 done
-# Traffic through $vip:80 only, a few connections a second, until the end.
-in_ns "$cl" bash -c "while :; do echo hello | socat -t 1 - TCP:$vip:80 >/dev/null 2>&1; sleep 0.1; done" &
+# Traffic through $vip:80 only, about a connection a second (processes start slowly in the VM), until the end.
+in_ns "$cl" bash -c "while :; do echo hello | socat -t 1 - TCP:$vip:80 >/dev/null 2>&1; sleep 0.5; done" &
 
 m=$("$nlpp" top </dev/null 2>&1); rc=$?
 [[ $rc == 2 && $m == "top: needs a terminal"* ]] && ok || bad "top without a terminal: $rc '$m'"
