@@ -1,103 +1,89 @@
 // Declarative IPVS: the minimal plan between two states.
 #include <nlpp/ipvs/reconcile.hpp>
 
-#include <map>
+#include <set>
 #include <utility>
+
+#include <nlpp/ipvs/diff.hpp>
 
 #include <fmt/format.h>
 
 namespace nlpp::ipvs {
-namespace {
 
-bool same_settings(const service& a, const service& b) {
-    return a.scheduler == b.scheduler && a.pe_name == b.pe_name &&
-           (a.flags & service_flags::settable) == (b.flags & service_flags::settable) &&
-           a.timeout == b.timeout && a.prefix() == b.prefix();
-}
-
-bool same_settings(const destination& a, const destination& b) {
-    if (a.fwd != b.fwd || a.weight != b.weight || a.upper_threshold != b.upper_threshold ||
-        a.lower_threshold != b.lower_threshold)
-        return false;
-    return a.fwd != forwarding::tunnel ||
-           (a.tun_type == b.tun_type && a.tun_port == b.tun_port && a.tun_flags == b.tun_flags);
-}
-
-using dest_id = std::pair<address, std::uint16_t>;
-
-}  // namespace
-
+// The plan is the diff from the current to the desired state, filtered by
+// mode and scope, with the drain rules on top.
 result<reconcile_plan> plan(std::span<const service_entry> current,
                             std::span<const service_entry> desired, const plan_options& options) {
     using k = change::kind;
     const scope* within = options.scope ? &*options.scope : nullptr;
-    if (within)
+    std::vector<service_entry> scoped;  // the current state within the scope
+    if (within) {
         for (const auto& e : desired)
             if (!within->contains(e.service.key))
                 return fail(errc::invalid_argument,
                             fmt::format("desired service {} is outside the scope {}",
                                         key_string(e.service.key), within->to_string()));
-    std::map<service_key, const service_entry*> have;
-    for (const auto& e : current)
-        if (!within || within->contains(e.service.key)) have.emplace(e.service.key, &e);
-    std::map<service_key, const service_entry*> want;
-    for (const auto& e : desired) want.emplace(e.service.key, &e);
-
+        for (const auto& e : current)
+            if (within->contains(e.service.key)) scoped.push_back(e);
+        current = scoped;
+    }
+    const auto events = diff(current, desired);
+    const bool full = options.mode == reconcile_mode::full;
     const bool drain = options.drain.timeout > 0;
+
+    std::set<service_key> removed;  // services that leave (full mode)
+    for (const auto& e : events)
+        if (e.what == event::kind::service_removed) removed.insert(e.service.key);
+    std::set<service_key> with_dests;  // ... of them, those with destinations to drain
+    for (const auto& e : events)
+        if (e.what == event::kind::dest_removed && removed.count(e.service.key))
+            with_dests.insert(e.service.key);
+
     reconcile_plan out;
-    std::vector<change> svc_ops, dest_dels, dest_ops;
-    // A destination leaves: deleted now, or set to weight 0 (unless it is
-    // already: a previous run's drain) and deleted once drained.
-    auto leave = [&](const service& s, const destination& d) {
-        if (!drain) return dest_dels.push_back({k::del_dest, s, d});
-        if (d.weight != 0) {
-            destination zero = d;
-            zero.weight = 0;
-            dest_dels.push_back({k::edit_dest, s, zero});
-        }
-        out.drains.push_back({k::del_dest, s, d});
-    };
-    if (options.mode == reconcile_mode::full)
-        for (const auto& e : current) {
-            if (want.count(e.service.key) || (within && !within->contains(e.service.key))) continue;
-            if (!drain || e.destinations.empty()) {
-                svc_ops.push_back({k::del_service, e.service, std::nullopt});
-                continue;
-            }
-            for (const auto& d : e.destinations) leave(e.service, d);
-            out.after_drains.push_back({k::del_service, e.service, std::nullopt});
-        }
-
-    for (const auto& e : desired) {
-        if (want.at(e.service.key) != &e) continue;  // a duplicate key: the first entry counts
-        auto it = have.find(e.service.key);
-        const service_entry* cur = it == have.end() ? nullptr : it->second;
-        if (!cur)
-            svc_ops.push_back({k::add_service, e.service, std::nullopt});
-        else if (!same_settings(cur->service, e.service))
-            svc_ops.push_back({k::edit_service, e.service, std::nullopt});
-
-        std::map<dest_id, const destination*> cur_dests;
-        if (cur)
-            for (const auto& d : cur->destinations)
-                cur_dests.emplace(dest_id{d.address, d.port}, &d);
-        std::map<dest_id, const destination*> want_dests;
-        for (const auto& d : e.destinations) want_dests.emplace(dest_id{d.address, d.port}, &d);
-        if (cur)
-            for (const auto& d : cur->destinations)
-                if (!want_dests.count({d.address, d.port})) leave(e.service, d);
-        for (const auto& d : e.destinations) {
-            if (want_dests.at({d.address, d.port}) != &d) continue;
-            auto dit = cur_dests.find({d.address, d.port});
-            if (dit == cur_dests.end())
-                dest_ops.push_back({k::add_dest, e.service, d});
-            else if (!same_settings(*dit->second, d))
-                dest_ops.push_back({k::edit_dest, e.service, d});
+    std::vector<change> svc_dels, svc_ops, dest_dels, dest_ops;
+    std::vector<const event*> gone, left;  // destinations of removed services, of kept ones
+    for (const auto& e : events) {
+        const bool service_leaves = removed.count(e.service.key) > 0;
+        switch (e.what) {
+            case event::kind::service_added: svc_ops.push_back({k::add_service, e.service}); break;
+            case event::kind::service_edited: svc_ops.push_back({k::edit_service, e.service}); break;
+            case event::kind::service_removed:
+                if (!full) break;
+                if (drain && with_dests.count(e.service.key))
+                    out.after_drains.push_back({k::del_service, e.service});
+                else
+                    svc_dels.push_back({k::del_service, e.service});
+                break;
+            case event::kind::dest_added: dest_ops.push_back({k::add_dest, e.service, e.dest}); break;
+            case event::kind::dest_edited: dest_ops.push_back({k::edit_dest, e.service, e.dest}); break;
+            case event::kind::dest_removed:
+                if (!service_leaves)
+                    left.push_back(&e);
+                else if (full && drain)  // else deleting the service deletes them
+                    gone.push_back(&e);
+                break;
+            case event::kind::dest_idle: break;
         }
     }
-    out.changes = std::move(svc_ops);
-    out.changes.insert(out.changes.end(), dest_dels.begin(), dest_dels.end());
-    out.changes.insert(out.changes.end(), dest_ops.begin(), dest_ops.end());
+    // A destination leaves: deleted now, or set to weight 0 (unless it is
+    // already: a previous run's drain) and deleted once drained.
+    for (const auto* list : {&gone, &left})
+        for (const event* e : *list) {
+            const destination& d = *e->dest;
+            if (!drain) {
+                dest_dels.push_back({k::del_dest, e->service, d});
+                continue;
+            }
+            if (d.weight != 0) {
+                destination zero = d;
+                zero.weight = 0;
+                dest_dels.push_back({k::edit_dest, e->service, zero});
+            }
+            out.drains.push_back({k::del_dest, e->service, d});
+        }
+    out.changes = std::move(svc_dels);
+    for (auto* part : {&svc_ops, &dest_dels, &dest_ops})
+        out.changes.insert(out.changes.end(), part->begin(), part->end());
     return out;
 }
 

@@ -1,14 +1,18 @@
 // nlpp-ipvs: a drop-in replacement for ipvsadm 1.31 over nlpp::ipvs, plus
-// JSON listings (--json) and declarative state (apply [--dry-run]
-// [--partial] FILE). Options, defaults, checks, listings and exit codes
-// follow ipvsadm: 2 for usage errors, 255 for a failed operation, 1 for a
-// failed listing. -R loads its whole input as one pipelined batch.
+// JSON listings (--json), declarative state (apply [--dry-run]
+// [--partial] FILE), a change stream (watch [--json]) and a live view
+// (top). Options, defaults, checks, listings and exit codes follow
+// ipvsadm: 2 for usage errors, 255 for a failed operation, 1 for a failed
+// listing. -R loads its whole input as one pipelined batch.
 // This file runs commands; command_line.cpp parses them, listing.cpp
-// prints the tables and apply.cpp runs `apply`.
+// prints the tables, apply.cpp runs `apply`, watch.cpp `watch` and
+// top.cpp `top`.
 #include "apply.hpp"
 #include "command_line.hpp"
 #include "listing.hpp"
 #include "state_json.hpp"
+#include "top.hpp"
+#include "watch.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -191,7 +195,18 @@ int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     std::optional<command_line> cl;
     const bool is_apply = !args.empty() && args[0] == "apply";
-    if (!is_apply && !args.empty()) {  // usage errors before touching the kernel
+    const std::vector<std::string> rest(args.begin() + !args.empty(), args.end());
+    std::optional<watch_options> watching;
+    std::optional<top_options> topping;
+    if (!args.empty() && args[0] == "watch") {
+        auto w = parse_watch(rest);
+        if (const int* status = std::get_if<int>(&w)) return *status;
+        watching = std::get<watch_options>(w);
+    } else if (!args.empty() && args[0] == "top") {
+        auto t = parse_top(rest);
+        if (const int* status = std::get_if<int>(&t)) return *status;
+        topping = std::get<top_options>(t);
+    } else if (!is_apply && !args.empty()) {  // usage errors before touching the kernel
         auto parsed = parse(args, prog);
         if (auto* stop = std::get_if<parse_stop>(&parsed)) {
             std::fputs(stop->text.c_str(), stop->status == 0 ? stdout : stderr);
@@ -199,7 +214,7 @@ int main(int argc, char** argv) {
         }
         cl = std::move(std::get<command_line>(parsed));
     }
-    if (is_apply) return apply_file(std::vector<std::string>(args.begin() + 1, args.end()));
+    if (is_apply) return apply_file(rest);
     auto ipvs = client::open();
     if (!ipvs) {
         std::fprintf(
@@ -216,6 +231,8 @@ int main(int argc, char** argv) {
             ipvsadm_message(CMD_NONE, i.error()).c_str());
         return 2;
     }
+    if (watching) return watch(*ipvs, *watching);
+    if (topping) return top(*ipvs, *topping);
     if (!cl) {  // no arguments: list everything
         command_line all;
         all.cmd = LIST;

@@ -284,41 +284,49 @@ result<service_entry> service_from_json(sj::element e, const path& p) {
 
 }  // namespace
 
+ordered_json to_json(const service& s) {
+    ordered_json j;
+    if (const auto* f = std::get_if<firewall_mark>(&s.key)) {
+        j["fwmark"] = f->mark;
+        j["family"] = f->family == AF_INET6 ? "ipv6" : "ipv4";
+    } else {
+        const auto& v = std::get<virtual_service>(s.key);
+        j["protocol"] = v.protocol == protocol::tcp   ? "tcp"
+                        : v.protocol == protocol::udp ? "udp"
+                                                      : "sctp";
+        j["address"] = v.address.to_string();
+        j["port"] = v.port;
+    }
+    j["scheduler"] = s.scheduler;
+    if (!s.pe_name.empty()) j["persistence_engine"] = s.pe_name;
+    j["flags"] = flags_json(s);
+    j["timeout"] = s.timeout;
+    j["netmask"] = s.prefix();
+    return j;
+}
+
+ordered_json to_json(const destination& d) {
+    ordered_json dj = {{"address", d.address.to_string()},        {"port", d.port},
+                       {"forwarding", name_of(fwd_names, d.fwd)}, {"weight", d.weight},
+                       {"upper_threshold", d.upper_threshold},    {"lower_threshold", d.lower_threshold}};
+    if (d.fwd == forwarding::tunnel)
+        dj["tunnel"] = {{"type", name_of(tun_names, d.tun_type)},
+                        {"port", d.tun_port},
+                        {"checksum", name_of(csum_names, d.tun_flags)}};
+    dj["active_conns"] = d.active_conns;
+    dj["inactive_conns"] = d.inactive_conns;
+    dj["persistent_conns"] = d.persist_conns;
+    return dj;
+}
+
 ordered_json to_json(const std::vector<service_entry>& entries) {
     ordered_json services = ordered_json::array();
     for (const auto& e : entries) {
-        const service& s = e.service;
-        ordered_json j;
-        if (const auto* f = std::get_if<firewall_mark>(&s.key)) {
-            j["fwmark"] = f->mark;
-            j["family"] = f->family == AF_INET6 ? "ipv6" : "ipv4";
-        } else {
-            const auto& v = std::get<virtual_service>(s.key);
-            j["protocol"] = v.protocol == protocol::tcp   ? "tcp"
-                            : v.protocol == protocol::udp ? "udp"
-                                                          : "sctp";
-            j["address"] = v.address.to_string();
-            j["port"] = v.port;
-        }
-        j["scheduler"] = s.scheduler;
-        if (!s.pe_name.empty()) j["persistence_engine"] = s.pe_name;
-        j["flags"] = flags_json(s);
-        j["timeout"] = s.timeout;
-        j["netmask"] = s.prefix();
-        j["stats"] = stats_json(s.stats);
+        ordered_json j = to_json(e.service);
+        j["stats"] = stats_json(e.service.stats);
         ordered_json ds = ordered_json::array();
         for (const auto& d : e.destinations) {
-            ordered_json dj = {
-                {"address", d.address.to_string()},        {"port", d.port},
-                {"forwarding", name_of(fwd_names, d.fwd)}, {"weight", d.weight},
-                {"upper_threshold", d.upper_threshold},    {"lower_threshold", d.lower_threshold}};
-            if (d.fwd == forwarding::tunnel)
-                dj["tunnel"] = {{"type", name_of(tun_names, d.tun_type)},
-                                {"port", d.tun_port},
-                                {"checksum", name_of(csum_names, d.tun_flags)}};
-            dj["active_conns"] = d.active_conns;
-            dj["inactive_conns"] = d.inactive_conns;
-            dj["persistent_conns"] = d.persist_conns;
+            ordered_json dj = to_json(d);
             dj["stats"] = stats_json(d.stats);
             ds.push_back(std::move(dj));
         }

@@ -6,7 +6,8 @@
 // differs) and delete. In full mode the desired state is the whole IPVS
 // state of the namespace, so unlisted services are deleted; in partial
 // mode only the listed services are touched (their unlisted destinations
-// are still removed). Nothing outside the plan is ever changed.
+// are still removed). Nothing outside the plan is ever changed. The plan is
+// diff() (diff.hpp) from the current to the desired state, filtered so.
 //
 // A scope (scope.hpp) narrows "the whole state" to what this program owns:
 // services outside it are never read, changed or deleted, and a desired

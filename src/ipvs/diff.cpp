@@ -1,0 +1,167 @@
+// What changed between two IPVS snapshots (diff.hpp).
+#include <nlpp/ipvs/diff.hpp>
+
+#include <map>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace nlpp::ipvs {
+namespace {
+
+using dest_id = std::pair<address, std::uint16_t>;
+
+template <class T>
+std::map<service_key, const T*> by_key(std::span<const T> entries) {
+    std::map<service_key, const T*> out;
+    for (const auto& e : entries) out.emplace(e.service.key, &e);  // the first one counts
+    return out;
+}
+
+std::map<dest_id, const destination*> by_id(const std::vector<destination>& ds) {
+    std::map<dest_id, const destination*> out;
+    for (const auto& d : ds) out.emplace(dest_id{d.address, d.port}, &d);
+    return out;
+}
+
+// Walks two maps in key order together: f(key, before or null, after or null).
+template <class K, class V, class F>
+void merge(const std::map<K, V>& before, const std::map<K, V>& after, F f) {
+    auto b = before.begin();
+    auto a = after.begin();
+    while (b != before.end() || a != after.end()) {
+        if (a == after.end() || (b != before.end() && b->first < a->first))
+            f(b->first, b->second, V{}), ++b;
+        else if (b == before.end() || a->first < b->first)
+            f(a->first, V{}, a->second), ++a;
+        else
+            f(a->first, b->second, a->second), ++a, ++b;
+    }
+}
+
+std::string endpoint(const destination& d) {
+    return d.address.is_v6() ? fmt::format("[{}]:{}", d.address.to_string(), d.port)
+                             : fmt::format("{}:{}", d.address.to_string(), d.port);
+}
+
+std::string service_settings(const service& s) {
+    std::string out = s.scheduler;
+    if (s.flags & service_flags::persistent) out += fmt::format(" persistent {}", s.timeout);
+    if (s.netmask) out += fmt::format(" netmask {}", s.netmask);
+    if (s.flags & service_flags::one_packet) out += " ops";
+    if (const auto sched = s.flags & (service_flags::sched1 | service_flags::sched2 | service_flags::sched3))
+        out += fmt::format(" flags {:#x}", sched);
+    if (!s.pe_name.empty()) out += " pe " + s.pe_name;
+    return out;
+}
+
+std::string tunnel(const destination& d) {
+    return fmt::format("{}/{}/{}", tunnel_type_name(d.tun_type), d.tun_port, d.tun_flags);
+}
+
+// "field a -> b, ..." for each field that differs.
+template <class T>
+void changed(std::string& out, std::string_view field, const T& before, const T& after) {
+    if (before == after) return;
+    out += fmt::format("{}{} {} -> {}", out.empty() ? "" : ", ", field, before, after);
+}
+
+}  // namespace
+
+bool same_settings(const service& a, const service& b) noexcept {
+    return a.scheduler == b.scheduler && a.pe_name == b.pe_name &&
+           (a.flags & service_flags::settable) == (b.flags & service_flags::settable) &&
+           a.timeout == b.timeout && a.prefix() == b.prefix();
+}
+
+bool same_settings(const destination& a, const destination& b) noexcept {
+    if (a.fwd != b.fwd || a.weight != b.weight || a.upper_threshold != b.upper_threshold ||
+        a.lower_threshold != b.lower_threshold)
+        return false;
+    return a.fwd != forwarding::tunnel ||
+           (a.tun_type == b.tun_type && a.tun_port == b.tun_port && a.tun_flags == b.tun_flags);
+}
+
+std::string_view event_name(event::kind k) noexcept {
+    static constexpr std::string_view names[] = {"service-added", "service-removed", "service-edited",
+                                                 "dest-added",    "dest-removed",    "dest-edited",
+                                                 "dest-idle"};
+    return names[static_cast<int>(k)];
+}
+
+std::string event::describe() const {
+    using k = kind;
+    static constexpr const char* signs[] = {"+", "-", "~", "+", "-", "~", "="};
+    std::string out = fmt::format("{} {} {}", signs[static_cast<int>(what)],
+                                  what <= k::service_edited ? "service" : "dest", key_string(service.key));
+    if (dest) out += " -> " + endpoint(*dest);
+    std::string fields;
+    switch (what) {
+        case k::service_added: return out + " " + service_settings(service);
+        case k::service_removed:
+        case k::dest_removed: return out;
+        case k::service_edited: {
+            const ipvs::service& b = *service_before;
+            changed(fields, "scheduler", b.scheduler, service.scheduler);
+            changed(fields, "flags", fmt::format("{:#x}", b.flags & service_flags::settable),
+                    fmt::format("{:#x}", service.flags & service_flags::settable));
+            changed(fields, "timeout", b.timeout, service.timeout);
+            changed(fields, "netmask", b.prefix(), service.prefix());
+            changed(fields, "pe", b.pe_name.empty() ? "none" : b.pe_name,
+                    service.pe_name.empty() ? "none" : service.pe_name);
+            return out + " " + fields;
+        }
+        case k::dest_added: {
+            const destination& d = *dest;
+            out += fmt::format(" {} weight {}", forwarding_name(d.fwd), d.weight);
+            if (d.upper_threshold) out += fmt::format(" upper {}", d.upper_threshold);
+            if (d.lower_threshold) out += fmt::format(" lower {}", d.lower_threshold);
+            if (d.fwd == forwarding::tunnel) out += " tunnel " + tunnel(d);
+            return out;
+        }
+        case k::dest_edited: {
+            const destination& b = *dest_before;
+            const destination& d = *dest;
+            changed(fields, "forwarding", forwarding_name(b.fwd), forwarding_name(d.fwd));
+            changed(fields, "weight", b.weight, d.weight);
+            changed(fields, "upper", b.upper_threshold, d.upper_threshold);
+            changed(fields, "lower", b.lower_threshold, d.lower_threshold);
+            if (d.fwd == forwarding::tunnel) changed(fields, "tunnel", tunnel(b), tunnel(d));
+            return out + " " + fields;
+        }
+        case k::dest_idle:
+            return out + fmt::format(" active connections {} -> 0", dest_before->active_conns);
+    }
+    return out;
+}
+
+std::vector<event> diff(std::span<const service_entry> before, std::span<const service_entry> after) {
+    using k = event::kind;
+    std::vector<event> out, dests;
+    merge(by_key(before), by_key(after), [&](const service_key&, const service_entry* b, const service_entry* a) {
+        const service& s = a ? a->service : b->service;
+        if (!b)
+            out.push_back({k::service_added, s});
+        else if (!a)
+            out.push_back({k::service_removed, s});
+        else if (!same_settings(b->service, a->service))
+            out.push_back({k::service_edited, s, b->service});
+        static const std::vector<destination> none;
+        merge(by_id(b ? b->destinations : none), by_id(a ? a->destinations : none),
+              [&](const dest_id&, const destination* db, const destination* da) {
+                  if (!db)
+                      dests.push_back({k::dest_added, s, std::nullopt, *da});
+                  else if (!da)
+                      dests.push_back({k::dest_removed, s, std::nullopt, *db});
+                  else {
+                      if (!same_settings(*db, *da)) dests.push_back({k::dest_edited, s, std::nullopt, *da, *db});
+                      if (db->active_conns > 0 && da->active_conns == 0)
+                          dests.push_back({k::dest_idle, s, std::nullopt, *da, *db});
+                  }
+              });
+    });
+    out.insert(out.end(), std::make_move_iterator(dests.begin()), std::make_move_iterator(dests.end()));
+    return out;
+}
+
+}  // namespace nlpp::ipvs
