@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The IPVS part of the demo, run inside the IPVS VM by scripts/demo.sh:
 # nlpp-ipvs drives a fresh namespace the way ipvsadm would, then lists it as
-# ipvsadm text and as JSON, and plans a declarative change. Also a test
+# ipvsadm text and as JSON, plans a declarative change and watches changes
+# made by ipvsadm. Also a test
 # (ctest demo.ipvs, in the VM): each step checks what it shows.
 #   scripts/demo-ipvs.sh PATH/TO/nlpp-ipvs
 set -euo pipefail
@@ -34,3 +35,15 @@ run apply --dry-run "$work/state.json"
 run apply "$work/state.json"
 run -Ln -t 10.0.0.1:80
 ip netns exec $ns ipvsadm -Ln -t 10.0.0.1:80 | grep -q '192.0.2.10:8080 *Masq *0 ' || fail "ipvsadm does not see weight 0"
+echo "\$ nlpp-ipvs watch --json --interval 0.3 &   # then two changes made with ipvsadm"
+ip netns exec $ns "$nlpp" watch --json --interval 0.3 >"$work/watch" &
+watcher=$!
+sleep 1
+ip netns exec $ns ipvsadm -a -t 10.0.0.1:80 -r 192.0.2.12:8080 -m -w 2
+sleep 1
+ip netns exec $ns ipvsadm -e -t 10.0.0.1:80 -r 192.0.2.12:8080 -m -w 4
+sleep 1
+kill -INT $watcher
+wait $watcher || fail "watch did not end cleanly on SIGINT"
+cat "$work/watch"
+[[ $(grep -c '"event"' "$work/watch") == 2 ]] || fail "watch did not print the two changes"

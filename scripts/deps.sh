@@ -4,12 +4,15 @@
 set -euo pipefail
 build=(cmake ninja-build g++ ccache pkg-config linux-libc-dev iproute2
        libexpected-dev libfmt-dev libcli11-dev nlohmann-json3-dev libsimdjson-dev libfyaml-dev
+       libncurses-dev prometheus-cpp-dev
        xz-utils)  # xz-utils: scripts/kernel-specs.sh unpacks linux-source
 test=(libgtest-dev libgmock-dev libbenchmark-dev clang-14 libclang-rt-14-dev clang-format-14 libmnl-dev python3 python3-yaml python3-jsonschema bc time
       nftables ethtool conntrack)
 # The demo's oracle on the host (nft shows the nftables state nlpp-ynl made).
 demo=(nftables)
-vm=(qemu-system-x86 busybox-static kmod cpio ipvsadm socat)
+# The VM runs the host's programs: tmux drives `nlpp-ipvs top`, curl and
+# promtool (prometheus) check the exporter.
+vm=(qemu-system-x86 busybox-static kmod cpio ipvsadm socat tmux curl prometheus)
 # Big-endian runs (scripts/big-endian.sh): Debian's cross compiler, qemu-user
 # and the s390x builds of the libraries (multiarch).
 s390x=(g++-s390x-linux-gnu qemu-user file libfmt-dev:s390x libgtest-dev:s390x libfyaml-dev:s390x)
