@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compares nlpp-ipvs-exporter's exposition text with ipvsadm, the oracle.
-  exporter_check.py LISTING STATS EXPOSITION [--per-destination=false]
-LISTING is `ipvsadm -Ln`, STATS `ipvsadm -Ln --stats --exact`, both taken
+  exporter_check.py IPVSADM EXPOSITION
+IPVSADM is `ipvsadm -Ln` followed by `ipvsadm -Ln --stats --exact`, taken
 just before and just after the scrape (the caller retries until they agree).
 Every ipvs_service_* and ipvs_destination_* sample must be ipvsadm's value
 with ipvsadm's labels, and every service and destination ipvsadm lists must
@@ -10,8 +10,9 @@ differences and exits 1 when there are any."""
 import re
 import sys
 
-listing, stats, expo = (open(p).read() for p in sys.argv[1:4])
-per_dest = "--per-destination=false" not in sys.argv[4:]
+ipvsadm, expo = (open(p).read() for p in sys.argv[1:3])
+cut = ipvsadm.index("IP Virtual Server", 1)
+listing, stats = ipvsadm[:cut], ipvsadm[cut:]
 
 def svc_labels(words):  # "TCP 203.0.113.1:80" / "FWM 5" (/ "FWM 5 IPv6")
     if words[0] == "FWM":
@@ -32,9 +33,8 @@ svc = None
 for line in stats.splitlines()[3:]:
     w = line.split()
     if w[0] == "->":
-        if per_dest:
-            for c, v in zip(counters, w[2:7]):
-                put(f"ipvs_destination_{c}_total", dest_labels(svc, w[1]), v)
+        for c, v in zip(counters, w[2:7]):
+            put(f"ipvs_destination_{c}_total", dest_labels(svc, w[1]), v)
         continue
     svc = svc_labels(w)
     for c, v in zip(counters, w[-5:]):
@@ -45,11 +45,10 @@ put("ipvs_info", {"version": m.group(1), "connection_table_size": m.group(2)}, 1
 for line in listing.splitlines()[3:]:
     w = line.split()
     if w[0] == "->":  # -> ADDR Forward Weight ActiveConn InActConn
-        if per_dest:
-            d = dest_labels(svc, w[1])
-            put("ipvs_destination_weight", d, w[3])
-            put("ipvs_destination_active_connections", d, w[4])
-            put("ipvs_destination_inactive_connections", d, w[5])
+        d = dest_labels(svc, w[1])
+        put("ipvs_destination_weight", d, w[3])
+        put("ipvs_destination_active_connections", d, w[4])
+        put("ipvs_destination_inactive_connections", d, w[5])
         continue
     # TCP  ADDR:PORT SCHED [persistent N] [ops]   /   FWM  MARK [IPv6] SCHED ...
     key = w[:3] if w[0] == "FWM" and w[2] == "IPv6" else w[:2]
