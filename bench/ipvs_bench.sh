@@ -224,7 +224,8 @@ PY
 )
 fi
 # The exporter: a scrape of nlpp-ipvs-exporter over NLPP_BENCH_EXPORTER services (default 10,000; 0:
-# none) x 2 destinations against client::snapshot() alone, alternating, in rounds (nlpp-bench-ipvs-exporter).
+# none) x 2 destinations against client::snapshot() alone, alternating, in rounds (nlpp-bench-ipvs-exporter),
+# on the state nlpp-bench-ipvs-snapshot loads.
 exporter_json=null
 exporter_n=${NLPP_BENCH_EXPORTER:-10000}
 if ((exporter_n > 0)); then
@@ -232,7 +233,8 @@ if ((exporter_n > 0)); then
   inns "$build/tools/nlpp-ipvs-exporter" --listen 127.0.0.1:9100 &
   exporter_pid=$!
   for _ in $(seq 100); do inns ss -Htln | grep -q '127.0.0.1:9100 ' && break; sleep 0.1; done
-  exporter_json=$(inns "$build/bench/nlpp-bench-ipvs-exporter" "$exporter_n" "$rounds" http://127.0.0.1:9100/metrics) ||
+  inns "$lib_snap" "$exporter_n" >/dev/null  # loads the services
+  exporter_json=$(inns "$build/bench/nlpp-bench-ipvs-exporter" "$rounds" http://127.0.0.1:9100/metrics) ||
     fail "nlpp-bench-ipvs-exporter"
   kill "$exporter_pid"
   wait "$exporter_pid" || true

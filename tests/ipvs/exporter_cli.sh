@@ -7,7 +7,8 @@
 # reads agree: counters move on the 2 s estimator tick); the exposition passes
 # promtool check metrics; --per-destination=false and --scope; a deleted
 # service leaves the next scrape. Bad input: a port in use, a malformed
-# --listen, no CAP_NET_ADMIN, no ip_vs module: one line, non-zero exit.
+# --listen, no CAP_NET_ADMIN, no ip_vs module: one line, non-zero exit
+# (each exporter start costs seconds in the VM: one case of each).
 #   tests/ipvs/exporter_cli.sh PATH/TO/nlpp-ipvs-exporter      (needs socat, curl, promtool)
 set -u
 exporter=$(readlink -f "$1")
@@ -49,6 +50,7 @@ for _ in $(seq 50); do
   rmmod "${mods[@]}" ip_vs 2>/dev/null && break  # the schedulers first; a namespace's cleanup may hold ip_vs a moment
   sleep 0.2
 done
+echo "$SECONDS s: ip_vs unloaded"
 if [[ -d /sys/module/ip_vs ]]; then bad "rmmod ip_vs failed"
 else one_line_failure "no ip_vs module" "ip_vs module not loaded" "$exporter" --listen 127.0.0.1:9100; fi
 echo "$helper" >/proc/sys/kernel/modprobe
@@ -56,8 +58,6 @@ ipvsadm -Ln >/dev/null 2>&1  # the kernel loads ip_vs again (asked for the famil
 [[ -d /sys/module/ip_vs ]] && ok || bad "ip_vs did not come back"
 
 one_line_failure "malformed --listen" "--listen '127.0.0.1': not ADDR:PORT" "$exporter" --listen 127.0.0.1
-one_line_failure "malformed --listen" "--listen 'localhost:9100': not an IPv4 address" "$exporter" --listen localhost:9100
-one_line_failure "malformed --scope" "scope item '10.0.0.1/8': host bits are set" "$exporter" --listen 127.0.0.1:9100 --scope 10.0.0.1/8
 one_line_failure "no CAP_NET_ADMIN" "CAP_NET_ADMIN" capsh --drop=cap_net_admin -- -c "exec $exporter --listen 127.0.0.1:9100"
 echo "$SECONDS s: bad input done"
 
@@ -74,13 +74,7 @@ ipvsadm -R <<EOF || bad "ipvsadm -R"
 -A -f 5 -s sh
 -a -f 5 -r 192.0.2.10:0 -m
 EOF
-for n in $s1 $s2; do
-  in_ns "$n" socat TCP-LISTEN:8080,fork,reuseaddr PIPE &
-  in_ns "$n" socat UDP-RECVFROM:5353,fork PIPE &
-done
-for n in $s1 $s2; do
-  for _ in $(seq 50); do in_ns "$n" ss -Htln | grep -q ':8080 ' && break; sleep 0.1; done
-done
+nat_echo_servers
 start 9100
 one_line_failure "port in use" "cannot listen on 127.0.0.1:9100" "$exporter" --listen 127.0.0.1:9100
 

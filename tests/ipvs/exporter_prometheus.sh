@@ -20,10 +20,7 @@ t0=$SECONDS
 
 ipvsadm -A -t $vip:80 -s rr && ipvsadm -a -t $vip:80 -r 192.0.2.10:8080 -m && ipvsadm -a -t $vip:80 -r 192.0.2.130:8080 -m ||
   bad "ipvsadm"
-for n in $s1 $s2; do in_ns "$n" socat TCP-LISTEN:8080,fork,reuseaddr PIPE & done
-for n in $s1 $s2; do
-  for _ in $(seq 50); do in_ns "$n" ss -Htln | grep -q ':8080 ' && break; sleep 0.1; done
-done
+nat_echo_servers
 for src in 198.51.100.2 198.51.100.3 198.51.100.2 198.51.100.3 198.51.100.2; do  # rr: 3 on one, 2 on the other
   in_ns "$cl" socat SYSTEM:'echo hello; exec sleep 600' TCP:$vip:80,bind=$src 2>/dev/null &
 done
