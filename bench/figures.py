@@ -152,6 +152,7 @@ def ipvs_figures(r):
         ]
     out["ipvs-speed"] = "\n".join(lines + [""])
     out["ipvs-snapshot-large"] = large_snapshot_figures(r)
+    out["ipvs-exporter"] = exporter_figures(r)
     return out
 
 
@@ -178,6 +179,15 @@ def large_snapshot_figures(r):
         f"| `nlpp-ipvs -Sn` (sorted, formatted) | {ph(cli)}, peak RSS {cli['rss_kib']:,} KiB |",
         "",
     ])
+
+
+def exporter_figures(r):
+    e = r.get("exporter")
+    if not e:
+        return "\nNot measured yet: run bench/ipvs_bench.sh.\n"
+    return (f"\nA scrape of {e['services']:,} services × 2 destinations ({e['bytes'] / 1e6:.1f} MB of text) takes "
+            f"{secs(e['scrape'])}, {e['ratio']:.2f}x the library's `client::snapshot()` of the same state "
+            f"({secs(e['snapshot'])}; best of {len(e['rounds_s']['scrape'])} rounds, {run_of(r)}, in the emulated VM).\n")
 
 
 def figures():

@@ -11,7 +11,9 @@
 # Then a large snapshot (NLPP_BENCH_LARGE services, default 50,000; 0: none)
 # in phases with user and system time (nlpp-bench-ipvs-snapshot: the service
 # dump, the destination dumps one by one, a whole client::snapshot())
-# and nlpp-ipvs -Sn of the same state, user and system time apart.
+# and nlpp-ipvs -Sn of the same state, user and system time apart. Then a
+# scrape of nlpp-ipvs-exporter against the library snapshot alone
+# (NLPP_BENCH_EXPORTER services, default 10,000; 0: none).
 # Every load starts in a fresh netns (the kernel's dest trash list slows
 # reloads in a used one), flushed and deleted before the next one. Each
 # measurement is repeated in NLPP_BENCH_ROUNDS rounds (default 3, at least 3),
@@ -231,8 +233,31 @@ print(f"  nlpp-ipvs -Sn {ph(cli)}, peak RSS {cli['rss_kib']} KiB", file=sys.stde
 PY
 )
 fi
+# The exporter: a scrape of nlpp-ipvs-exporter over NLPP_BENCH_EXPORTER services (default 10,000; 0:
+# none) x 2 destinations against client::snapshot() alone, alternating, in rounds (nlpp-bench-ipvs-exporter),
+# on the state nlpp-bench-ipvs-snapshot loads.
+exporter_json=null
+exporter_n=${NLPP_BENCH_EXPORTER:-10000}
+if ((exporter_n > 0)); then
+  fresh_ns
+  inns "$build/tools/nlpp-ipvs-exporter" --listen 127.0.0.1:9100 &
+  exporter_pid=$!
+  for _ in $(seq 100); do inns ss -Htln | grep -q '127.0.0.1:9100 ' && break; sleep 0.1; done
+  inns "$lib_snap" "$exporter_n" >/dev/null  # loads the services
+  exporter_json=$(inns "$build/bench/nlpp-bench-ipvs-exporter" "$rounds" http://127.0.0.1:9100/metrics) ||
+    fail "nlpp-bench-ipvs-exporter"
+  kill "$exporter_pid"
+  wait "$exporter_pid" || true
+  drop_ns
+  $py - "$exporter_json" <<'PY'
+import json, sys
+e = json.loads(sys.argv[1])
+print(f"{e['services']} services x 2 destinations: scrape of nlpp-ipvs-exporter {e['scrape']:.2f} s"
+      f" ({e['bytes'] / 1e6:.1f} MB) = {e['ratio']:.2f}x client::snapshot() {e['snapshot']:.2f} s (best of {len(e['rounds_s']['scrape'])})")
+PY
+fi
 {
-  printf '{"rounds": %d, "vm": "scripts/ipvs-vm.sh: QEMU without KVM (TCG)", "large_snapshot": %s, "sizes": [' "$rounds" "$large_json"
+  printf '{"rounds": %d, "vm": "scripts/ipvs-vm.sh: QEMU without KVM (TCG)", "large_snapshot": %s, "exporter": %s, "sizes": [' "$rounds" "$large_json" "$exporter_json"
   sep=''
   for s in "${sizes_json[@]}"; do printf '%s%s' "$sep" "$s"; sep=', '; done
   printf ']}\n'

@@ -2,7 +2,7 @@
 # Regenerates the figures of docs/reliability.md: the long versions of the
 # load, fault and fuzz runs that CI runs briefly. Needs root and a build made
 # by scripts/test.sh (build/ci-gcc, build/ci-clang with the fuzz targets).
-#   scripts/reliability.sh [all|threads|routes|ipvs|byteorder|fuzz] [FUZZ_SECONDS]
+#   scripts/reliability.sh [all|threads|routes|ipvs|exporter|byteorder|fuzz] [FUZZ_SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all} fuzz_seconds=${2:-600}
@@ -41,6 +41,12 @@ if [[ $what == all || $what == ipvs ]]; then
   step "IPVS in the VM: 50,000 services x 4 destinations, an interrupted reconcile, ip_vs unloaded under a client"
   bash scripts/ipvs-vm.sh --timeout 3000 env NLPP_IPVS_LOAD=50000 "$gcc/tests/nlpp_ipvs_tests" \
     --gtest_filter='ipvs_vm.load*:ipvs_vm.reconcile_interrupted*:ipvs_vm.family_unloaded*' | grep -E 'ipvs load|OK \]|FAILED|Failure'
+fi
+
+if [[ $what == all || $what == exporter ]]; then
+  step "IPVS in the VM: a real Prometheus server scrapes nlpp-ipvs-exporter and answers a PromQL query"
+  bash scripts/ipvs-vm.sh --timeout 900 bash tests/ipvs/exporter_prometheus.sh "$gcc/tools/nlpp-ipvs-exporter" |
+    grep -E 'Prometheus answered|passed|FAIL'
 fi
 
 if [[ $what == all || $what == byteorder ]]; then

@@ -10,6 +10,7 @@
 #   source "$(dirname "$0")/nat_topology.sh"
 #   nat_enter PREFIX "$0" ARGS...   # re-runs the script in a new director namespace, exits with its status
 #   nat_setup NLPP                  # sets dir cl s1 s2 vip; fails the test when IPVS is missing
+#   nat_echo_servers                # echo servers on s1 and s2: TCP 8080, UDP 5353
 #   trap nat_cleanup EXIT
 pass=0 failn=0
 ok() { pass=$((pass + 1)); }
@@ -55,6 +56,17 @@ nat_setup() {  # NLPP
   ip -n "$s2" route add default via 192.0.2.129
   sysctl -qw net.ipv4.ip_forward=1  # the real servers' replies pass the director
   if ! "$1" -Ln >/dev/null; then echo "IPVS not available: run through scripts/ipvs-vm.sh"; echo "0 passed, 1 failed"; exit 1; fi
+}
+
+nat_echo_servers() {  # in the background; returns when both TCP servers listen
+  local n
+  for n in $s1 $s2; do
+    in_ns "$n" socat TCP-LISTEN:8080,fork,reuseaddr PIPE &
+    in_ns "$n" socat UDP-RECVFROM:5353,fork PIPE &
+  done
+  for n in $s1 $s2; do
+    for _ in $(seq 50); do in_ns "$n" ss -Htln | grep -q ':8080 ' && break; sleep 0.1; done
+  done
 }
 
 nat_cleanup() {  # stops every process in the client and server namespaces, deletes them

@@ -32,13 +32,7 @@ nat_setup "$nlpp"
 EOF
 
 # Echo servers on the real servers.
-for n in $s1 $s2; do
-  in_ns "$n" socat TCP-LISTEN:8080,fork,reuseaddr PIPE &
-  in_ns "$n" socat UDP-RECVFROM:5353,fork PIPE &
-done
-for n in $s1 $s2; do
-  for _ in $(seq 50); do in_ns "$n" ss -Htln | grep -q ':8080 ' && break; sleep 0.1; done
-done
+nat_echo_servers
 
 # Traffic. Connections left open: each says hello, gets its echo, then idles.
 open_conn() {  # SOURCE PORT
