@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The IPVS part of the demo, run inside the IPVS VM by scripts/demo.sh:
 # nlpp-ipvs drives a fresh namespace the way ipvsadm would, then lists it as
-# ipvsadm text and as JSON, plans a declarative change and watches changes
-# made by ipvsadm. Also a test
+# ipvsadm text and as JSON, plans a declarative change, watches changes made
+# by ipvsadm and serves the state to Prometheus. Also a test
 # (ctest demo.ipvs, in the VM): each step checks what it shows.
 #   scripts/demo-ipvs.sh PATH/TO/nlpp-ipvs
 set -euo pipefail
@@ -47,3 +47,17 @@ kill -INT $watcher
 wait $watcher || fail "watch did not end cleanly on SIGINT"
 cat "$work/watch"
 [[ $(grep -c '"event"' "$work/watch") == 2 ]] || fail "watch did not print the two changes"
+exporter=$(dirname "$nlpp")/nlpp-ipvs-exporter
+[[ -x $exporter ]] || fail "no $exporter (built with prometheus-cpp-dev)"
+echo "\$ nlpp-ipvs-exporter --listen 127.0.0.1:9190 &   # then what Prometheus would scrape"
+ip netns exec $ns "$exporter" --listen 127.0.0.1:9190 &
+exporter_pid=$!
+for _ in $(seq 100); do
+  ip netns exec $ns curl -sf http://127.0.0.1:9190/metrics >"$work/metrics" && break
+  sleep 0.2
+done
+grep -E '^ipvs_(destination_weight|service_info)' "$work/metrics"
+kill $exporter_pid
+wait $exporter_pid || true
+grep -qE '^ipvs_destination_weight\{.*destination_address="192.0.2.12".*\} 4$' "$work/metrics" ||
+  fail "the exporter does not show 192.0.2.12's weight 4"
