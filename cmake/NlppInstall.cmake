@@ -63,3 +63,12 @@ install(FILES ${PROJECT_BINARY_DIR}/nlpp.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/
 # The project's own YNL specs (specs/ipvs.yaml...), found by nlpp-ynl.
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/specs/ DESTINATION ${CMAKE_INSTALL_DATADIR}/nlpp/specs COMPONENT tools
   FILES_MATCHING PATTERN "*.yaml")
+
+# The exporter runs as a systemd service (installed disabled), its options in /etc/default
+# (etc/default under the prefix; the Debian package moves it to /etc: cmake/NlppPackage.cmake).
+if(TARGET nlpp-ipvs-exporter)
+  install(FILES ${PROJECT_SOURCE_DIR}/packaging/systemd/nlpp-ipvs-exporter.service
+    DESTINATION lib/systemd/system COMPONENT tools)
+  install(FILES ${PROJECT_SOURCE_DIR}/packaging/systemd/nlpp-ipvs-exporter.default
+    DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/default RENAME nlpp-ipvs-exporter COMPONENT tools)
+endif()
