@@ -57,18 +57,18 @@ namespace nlpp {
 
 class NLPP_API attr_decoder {
 public:
-    // Decodes `attrs` (message_view::attrs(), attr_view::nested()). `what`
-    // names them in errors ("nlctrl family") and must outlive the decoder
-    // (a literal); `set`, when given, names the attributes by type and,
-    // through its `nested` entries, those of the nests inside.
+    /// Decodes `attrs` (message_view::attrs(), attr_view::nested()). `what`
+    /// names them in errors ("nlctrl family") and must outlive the decoder
+    /// (a literal); `set`, when given, names the attributes by type and,
+    /// through its `nested` entries, those of the nests inside.
     attr_decoder(attr_range attrs, std::string_view what, const attr_set* set = nullptr) noexcept
         : range_(attrs), what_(what), set_(set) {}
-    // The decoder points into itself while it walks: it stays where it is made.
+    /// The decoder points into itself while it walks: it stays where it is made.
     attr_decoder(const attr_decoder&) = delete;
     attr_decoder& operator=(const attr_decoder&) = delete;
 
-    // Moves to the next attribute. False at the end, at a malformed
-    // attribute, and once a problem is kept.
+    /// Moves to the next attribute. False at the end, at a malformed
+    /// attribute, and once a problem is kept.
     bool next() noexcept {
         if (problem_ || done_) return false;
         if (!started_) {
@@ -81,12 +81,12 @@ public:
         return !done_;
     }
 
-    // The current attribute (after next() returned true).
+    /// The current attribute (after next() returned true).
     attr_view attr() const noexcept { return *pos_; }
     std::uint16_t type() const noexcept { return attr().type(); }
 
-    // The current attribute's value, read by attr_view's getters (exact
-    // sizes; see attr.hpp). On a problem: kept, and a zero value returned.
+    /// The current attribute's value, read by attr_view's getters (exact
+    /// sizes; see attr.hpp). On a problem: kept, and a zero value returned.
     template <std::integral T>
     [[nodiscard]] T get(byte_order o = byte_order::host) {
         return keep(attr().get<T>(o));
@@ -100,14 +100,14 @@ public:
     template <class S>
     requires std::is_trivially_copyable_v<S> && std::is_default_constructible_v<S>
     [[nodiscard]] S get_struct() { return keep(attr().get_struct<S>()); }
-    // Up to the first NUL; never a problem.
+    /// Up to the first NUL; never a problem.
     [[nodiscard]] std::string_view get_string() const noexcept { return attr().get_string(); }
 
-    // Decodes the current attribute's payload as attributes: calls
-    // decode(attr_decoder&) with a decoder over them, whose problem, if
-    // any, becomes this decoder's. The inner names come from this set's
-    // entry for the current type, or from `set` when given (a nest whose
-    // entries are numbered, like nlctrl's ops, names its inner nests so).
+    /// Decodes the current attribute's payload as attributes: calls
+    /// decode(attr_decoder&) with a decoder over them, whose problem, if
+    /// any, becomes this decoder's. The inner names come from this set's
+    /// entry for the current type, or from `set` when given (a nest whose
+    /// entries are numbered, like nlctrl's ops, names its inner nests so).
     template <class F>
     requires std::invocable<F&, attr_decoder&>
     void nested(F&& decode) {
@@ -117,10 +117,10 @@ public:
     template <class F>
     requires std::invocable<F&, attr_decoder&>
     void nested(const attr_set& set, F&& decode) { nested(&set, 0, decode); }
-    // The general form: `set` names the inner attributes (nullptr: by
-    // number), after a fixed header of `fixed_header` bytes (padded to 4,
-    // as message_view::attrs(); a sub-message's), which the caller reads
-    // from attr().payload(). A shorter payload is a problem.
+    /// The general form: `set` names the inner attributes (nullptr: by
+    /// number), after a fixed header of `fixed_header` bytes (padded to 4,
+    /// as message_view::attrs(); a sub-message's), which the caller reads
+    /// from attr().payload(). A shorter payload is a problem.
     template <class F>
     requires std::invocable<F&, attr_decoder&>
     void nested(const attr_set* set, std::size_t fixed_header, F&& decode) {
@@ -129,16 +129,16 @@ public:
         if (auto e = inner.error()) adopt(std::move(*e));
     }
 
-    // Keeps a problem of the caller's finding (errc::attr_invalid): with
-    // the current attribute, or with `a`, an attribute this decoder walked
-    // (e.g. one kept to read once the walk is over).
+    /// Keeps a problem of the caller's finding (errc::attr_invalid): with
+    /// the current attribute, or with `a`, an attribute this decoder walked
+    /// (e.g. one kept to read once the walk is over).
     void invalid(std::string_view reason) { invalid(attr(), reason); }
     void invalid(attr_view a, std::string_view reason);
 
-    // No problem so far.
+    /// No problem so far.
     bool ok() const noexcept { return !problem_; }
-    // The problem kept, else the walk's fault (a malformed attribute), with
-    // `what` and the path: "service stats64.conns: attribute 1: needs 8 bytes of payload, has 4".
+    /// The problem kept, else the walk's fault (a malformed attribute), with
+    /// `what` and the path: "service stats64.conns: attribute 1: needs 8 bytes of payload, has 4".
     std::optional<nlpp::error> error() const;
 
 private:
@@ -151,9 +151,9 @@ private:
         keep_at(std::move(r.error()), attr());
         return T{};
     }
-    // Slow paths (decoder.cpp): the path is rendered only for a problem.
-    void keep_at(nlpp::error e, attr_view a);  // wraps e with the path of a
-    void adopt(nlpp::error e);                 // an inner decoder's, path included
+    /// Slow paths (decoder.cpp): the path is rendered only for a problem.
+    void keep_at(nlpp::error e, attr_view a);  ///< wraps e with the path of a
+    void adopt(nlpp::error e);                 ///< an inner decoder's, path included
     attr_range inner_range(std::size_t fixed_header) const noexcept;
     std::string path_of(std::uint16_t type) const;
     std::string where(const std::string& path) const;

@@ -48,8 +48,8 @@
 
 namespace nlpp::gen {
 
-// A value that may be absent, for nests that contain themselves (directly
-// or through others); copies deeply.
+/// A value that may be absent, for nests that contain themselves (directly
+/// or through others); copies deeply.
 template <class T>
 class box {
 public:
@@ -70,8 +70,8 @@ private:
     std::unique_ptr<T> p_;
 };
 
-// Binary attribute bytes: up to 16 (addresses, MACs) kept inline, longer
-// ones on the heap, so decoding common attributes allocates nothing.
+/// Binary attribute bytes: up to 16 (addresses, MACs) kept inline, longer
+/// ones on the heap, so decoding common attributes allocates nothing.
 class blob {
 public:
     blob() = default;
@@ -123,17 +123,17 @@ struct bitfield32 {
     std::uint32_t selector = 0;
 };
 
-// An attribute kept as bytes: one the spec does not know (when decode
-// options ask), or a sub-message / nest-type-value (type with its
-// NLA_F_NESTED bit).
+/// An attribute kept as bytes: one the spec does not know (when decode
+/// options ask), or a sub-message / nest-type-value (type with its
+/// NLA_F_NESTED bit).
 struct raw_attr {
     std::uint16_t type = 0;
     std::vector<std::byte> payload;
 };
 
-// One entry of a nest-type-value attribute: the attribute types of its
-// levels (nlctrl's policy: policy index, attribute type) and the attributes
-// inside the innermost one.
+/// One entry of a nest-type-value attribute: the attribute types of its
+/// levels (nlctrl's policy: policy index, attribute type) and the attributes
+/// inside the innermost one.
 template <std::size_t Levels, class Set>
 struct type_value {
     std::array<std::uint16_t, Levels> ids{};
@@ -163,7 +163,7 @@ inline blob binary(attr_view a) { return blob(a.payload()); }
 inline raw_attr raw_with_flags(attr_view a) {
     return {static_cast<std::uint16_t>(a.type() | (a.nested_flag() ? attr_f_nested : 0)), raw(a)};
 }
-// A C array of scalars (binary with sub-type).
+/// A C array of scalars (binary with sub-type).
 template <class T>
 std::vector<T> array(bytes p, byte_order o) {
     std::vector<T> v;
@@ -206,8 +206,8 @@ inline void put_bitfield32(message_builder& b, std::uint16_t type, const bitfiel
 }  // namespace detail
 
 namespace detail {
-// The start of a request for Op: message type (the family id for genetlink),
-// the genetlink header, and Op's fixed header when given.
+/// The start of a request for Op: message type (the family id for genetlink),
+/// the genetlink header, and Op's fixed header when given.
 template <class Op, class... Header>
 message_builder start(std::uint16_t nl_flags, std::uint16_t family_id, const Header&... header) {
     message_builder b(Op::genetlink ? family_id : Op::request, nl_flags);
@@ -223,7 +223,7 @@ message_builder start(std::uint16_t nl_flags, std::uint16_t family_id, const Hea
     }
     return b;
 }
-// Walks the levels of a nest-type-value attribute, calling leaf(ids, attrs) per entry.
+/// Walks the levels of a nest-type-value attribute, calling leaf(ids, attrs) per entry.
 template <std::size_t N, class F>
 result<void> type_levels(const attr_range& r, std::array<std::uint16_t, N>& ids, std::size_t level,
                          F&& leaf) {
@@ -236,7 +236,7 @@ result<void> type_levels(const attr_range& r, std::array<std::uint16_t, N>& ids,
     if (auto e = r.error()) return fail(*e);
     return {};
 }
-// One entry: a nest per level, the attributes inside the innermost.
+/// One entry: a nest per level, the attributes inside the innermost.
 template <std::size_t N, class Set>
 void put_type_value(message_builder& b, const type_value<N, Set>& e) {
     std::vector<nest_guard> levels;
@@ -247,10 +247,10 @@ void put_type_value(message_builder& b, const type_value<N, Set>& e) {
 
 }  // namespace detail
 
-// A request for operation Op (a generated ops::X): the message type is the
-// family id for genetlink families (resolve it with genl::resolve),
-// else Op::request; then the genetlink header, the fixed header and the
-// attributes. NLM_F_REQUEST/ACK/DUMP are added by the socket.
+/// A request for operation Op (a generated ops::X): the message type is the
+/// family id for genetlink families (resolve it with genl::resolve),
+/// else Op::request; then the genetlink header, the fixed header and the
+/// attributes. NLM_F_REQUEST/ACK/DUMP are added by the socket.
 template <class Op>
 message_builder request(const typename Op::attributes& attrs, std::uint16_t nl_flags = 0,
                         std::uint16_t family_id = 0) {
@@ -267,8 +267,8 @@ message_builder request(const typename Op::fixed_header& header,
     return b;
 }
 
-// A reply or notification of Op decoded: its fixed header (when it has one)
-// and its attributes.
+/// A reply or notification of Op decoded: its fixed header (when it has one)
+/// and its attributes.
 template <class Op>
 result<void> parse(message_view m, typename Op::attributes& attrs,
                    const decode_options& options = {}) {
@@ -288,7 +288,7 @@ result<void> parse(message_view m, typename Op::fixed_header& header,
     return decode(attr_range(p), attrs, options);
 }
 
-// What an operation without a fixed header or an attribute set has instead.
+/// What an operation without a fixed header or an attribute set has instead.
 struct none {};
 template <class Op>
 struct header_of {
@@ -309,15 +309,15 @@ struct attributes_of<Op> {
     using type = typename Op::attributes;
 };
 
-// A whole message of operation Op: fixed header (if Op has one) and attributes.
+/// A whole message of operation Op: fixed header (if Op has one) and attributes.
 template <class Op>
 struct message {
     typename header_of<Op>::type header{};
     typename attributes_of<Op>::type attrs{};
 };
 
-// A multicast group as the spec names it; `value` for netlink-raw families
-// (genetlink groups are resolved through nlctrl).
+/// A multicast group as the spec names it; `value` for netlink-raw families
+/// (genetlink groups are resolved through nlctrl).
 struct group_info {
     std::string_view name;
     std::uint32_t value = 0;

@@ -47,10 +47,10 @@
 
 namespace nlpp::genl {
 
-inline constexpr std::uint16_t ctrl_family_id = 0x10;  // GENL_ID_CTRL
-inline constexpr std::size_t header_size = 4;          // GENL_HDRLEN
+inline constexpr std::uint16_t ctrl_family_id = 0x10;  ///< GENL_ID_CTRL
+inline constexpr std::size_t header_size = 4;          ///< GENL_HDRLEN
 
-// genlmsghdr.
+/// genlmsghdr.
 struct header {
     std::uint8_t cmd = 0;
     std::uint8_t version = 0;
@@ -58,7 +58,7 @@ struct header {
 };
 static_assert(sizeof(header) == header_size);
 
-// Operation flags (GENL_ADMIN_PERM...).
+/// Operation flags (GENL_ADMIN_PERM...).
 inline constexpr std::uint32_t op_admin_perm = 0x01, op_cap_do = 0x02, op_cap_dump = 0x04,
                                op_has_policy = 0x08, op_uns_admin_perm = 0x10;
 
@@ -78,13 +78,13 @@ struct NLPP_API family_info {
     std::uint32_t maxattr = 0;
     std::vector<operation> ops;
     std::vector<mcast_group> mcast_groups;
-    // The id of a multicast group by name.
+    /// The id of a multicast group by name.
     std::optional<std::uint32_t> group(std::string_view group_name) const;
 };
 
-// One attribute's policy as CTRL_CMD_GETPOLICY reports it (NL_POLICY_TYPE_ATTR_*).
+/// One attribute's policy as CTRL_CMD_GETPOLICY reports it (NL_POLICY_TYPE_ATTR_*).
 struct attr_policy {
-    std::uint32_t type = 0;  // NL_ATTR_TYPE_*
+    std::uint32_t type = 0;  ///< NL_ATTR_TYPE_*
     std::optional<std::int64_t> min_value_s, max_value_s;
     std::optional<std::uint64_t> min_value_u, max_value_u;
     std::optional<std::uint32_t> min_length, max_length;
@@ -92,12 +92,12 @@ struct attr_policy {
     std::optional<std::uint32_t> bitfield32_mask;
     std::optional<std::uint64_t> mask;
 };
-// The limits an attr_policy carries, named as pyynl names them
-// ("min-value", "max-length", "policy-idx", "mask"...), in that order.
+/// The limits an attr_policy carries, named as pyynl names them
+/// ("min-value", "max-length", "policy-idx", "mask"...), in that order.
 struct policy_limit {
     std::string_view name;
-    std::int64_t value = 0;    // when is_signed
-    std::uint64_t uvalue = 0;  // otherwise
+    std::int64_t value = 0;    ///< when is_signed
+    std::uint64_t uvalue = 0;  ///< otherwise
     bool is_signed = false;
 };
 NLPP_API std::vector<policy_limit> limits(const attr_policy& p);
@@ -107,32 +107,32 @@ struct op_policy {
 };
 struct policy_dump {
     std::uint16_t family_id = 0;
-    std::map<std::uint32_t, std::map<std::uint32_t, attr_policy>> policies;  // [index][attr type]
-    std::map<std::uint32_t, op_policy> ops;                                  // [cmd]
+    std::map<std::uint32_t, std::map<std::uint32_t, attr_policy>> policies;  ///< [index][attr type]
+    std::map<std::uint32_t, op_policy> ops;                                  ///< [cmd]
 };
 
-// The name of an NL_ATTR_TYPE_* value ("u32", "nested"...).
+/// The name of an NL_ATTR_TYPE_* value ("u32", "nested"...).
 NLPP_API std::string_view attr_type_name(std::uint32_t type) noexcept;
 
-// Names of nlctrl's attributes, for extack paths and the debug dumper.
+/// Names of nlctrl's attributes, for extack paths and the debug dumper.
 NLPP_API const attr_set& ctrl_attrs() noexcept;
 
-// A request to a family: nlmsghdr + genlmsghdr. Flags as in message_builder.
+/// A request to a family: nlmsghdr + genlmsghdr. Flags as in message_builder.
 NLPP_API message_builder make_request(std::uint16_t family_id, std::uint8_t cmd,
                                       std::uint8_t version, std::uint16_t flags = 0);
 
-// Decodes a CTRL_CMD_NEWFAMILY message (GETFAMILY reply or notification).
+/// Decodes a CTRL_CMD_NEWFAMILY message (GETFAMILY reply or notification).
 NLPP_API result<family_info> parse_family(message_view m);
-// Adds one CTRL_CMD_GETPOLICY reply message to `out`.
+/// Adds one CTRL_CMD_GETPOLICY reply message to `out`.
 NLPP_API result<void> parse_policy(message_view m, policy_dump& out);
 
-// The family `name` (id, version, operations, multicast groups) asked of
-// nlctrl (CTRL_CMD_GETFAMILY) on `sock`, a NETLINK_GENERIC socket the
-// caller keeps using for the family. errc::family_not_found when this
-// kernel has no such family. No cache: genl::client keeps one.
+/// The family `name` (id, version, operations, multicast groups) asked of
+/// nlctrl (CTRL_CMD_GETFAMILY) on `sock`, a NETLINK_GENERIC socket the
+/// caller keeps using for the family. errc::family_not_found when this
+/// kernel has no such family. No cache: genl::client keeps one.
 NLPP_API result<family_info> resolve(socket& sock, std::string_view name);
 
-// A family trait: what a typed family declares about itself.
+/// A family trait: what a typed family declares about itself.
 template <class F>
 concept family = requires {
     { F::name } -> std::convertible_to<std::string_view>;
@@ -141,7 +141,7 @@ concept family = requires {
     typename F::command;
 };
 
-// A NETLINK_GENERIC socket with a per-socket family cache.
+/// A NETLINK_GENERIC socket with a per-socket family cache.
 class NLPP_API client {
 public:
     static result<client> open(const socket_options& options = {});
@@ -149,18 +149,18 @@ public:
 
     socket& raw() noexcept { return sock_; }
 
-    // The family by name: from the cache, else resolve()d.
-    // errc::family_not_found when this kernel has no such family.
+    /// The family by name: from the cache, else resolve()d.
+    /// errc::family_not_found when this kernel has no such family.
     result<const family_info*> family(std::string_view name);
-    // Drops a cached family (after a module reload, say).
+    /// Drops a cached family (after a module reload, say).
     void forget(std::string_view name);
-    // Every family this kernel has (refreshes the cache).
+    /// Every family this kernel has (refreshes the cache).
     result<std::vector<family_info>> families();
-    // The family's attribute policies and per-command policy indexes.
+    /// The family's attribute policies and per-command policy indexes.
     result<policy_dump> policy(std::string_view name);
 
-    // A request to a typed family: resolves it, writes both headers and a
-    // zeroed family header of F::header_size bytes.
+    /// A request to a typed family: resolves it, writes both headers and a
+    /// zeroed family header of F::header_size bytes.
     template <genl::family F>
     result<message_builder> message(typename F::command cmd, std::uint16_t flags = 0) {
         auto f = family(F::name);

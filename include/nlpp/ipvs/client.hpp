@@ -42,19 +42,19 @@
 
 namespace nlpp::ipvs {
 
-// One change, for apply() and reconcile plans.
+/// One change, for apply() and reconcile plans.
 struct change {
     enum class kind { add_service, edit_service, del_service, add_dest, edit_dest, del_dest };
     kind what = kind::add_service;
-    ipvs::service service{};  // for dest ops: the service's key is what counts
+    ipvs::service service{};  ///< for dest ops: the service's key is what counts
     std::optional<ipvs::destination> dest{};
-    // "add service TCP 10.0.0.1:80 (rr)", "del dest TCP 10.0.0.1:80 -> 192.0.2.1:80"
+    /// "add service TCP 10.0.0.1:80 (rr)", "del dest TCP 10.0.0.1:80 -> 192.0.2.1:80"
     NLPP_API std::string describe() const;
 };
 
-// Checks what the kernel would reject with a bare EINVAL/ERANGE, and says why:
-// the rules between fields, and the request's attributes against the policy
-// tables of specs/ipvs.yaml (name lengths, the weight's limit, sizes).
+/// Checks what the kernel would reject with a bare EINVAL/ERANGE, and says why:
+/// the rules between fields, and the request's attributes against the policy
+/// tables of specs/ipvs.yaml (name lengths, the weight's limit, sizes).
 NLPP_API result<void> validate(const service& s);
 NLPP_API result<void> validate(const service_key& k, const destination& d);
 
@@ -62,51 +62,51 @@ class NLPP_API client {
 public:
     static result<client> open(const socket_options& options = {});
 
-    // Services.
+    /// Services.
     result<void> add_service(const service& s);
     result<void> edit_service(const service& s);
     result<void> del_service(const service_key& key);
     result<service> get_service(const service_key& key);
     result<std::vector<service>> services();
 
-    // Destinations of a service.
+    /// Destinations of a service.
     result<void> add_dest(const service_key& key, const destination& d);
     result<void> edit_dest(const service_key& key, const destination& d);
-    result<void> del_dest(const service_key& key, const destination& d);  // by address and port
+    result<void> del_dest(const service_key& key, const destination& d);  ///< by address and port
     result<std::vector<destination>> dests(const service_key& key);
 
-    // Connection synchronisation daemons.
+    /// Connection synchronisation daemons.
     result<void> start_daemon(const sync_daemon& d);
     result<void> stop_daemon(daemon_state state);
     result<std::vector<sync_daemon>> daemons();
 
-    // Global settings and state.
+    /// Global settings and state.
     result<void> set_timeouts(const timeouts& t);
     result<timeouts> get_timeouts();
     result<info> get_info();
-    result<void> set_info();  // the kernel has no handler: EOPNOTSUPP
+    result<void> set_info();  ///< the kernel has no handler: EOPNOTSUPP
     result<void> zero(
-        const std::optional<service_key>& key = std::nullopt);  // counters of one or all
-    result<void> flush();                                       // every service and destination
+        const std::optional<service_key>& key = std::nullopt);  ///< counters of one or all
+    result<void> flush();                                       ///< every service and destination
 
-    // Every service with its destinations: one service dump, then one
-    // destination dump per service. With `within`, only the services in that
-    // scope (the others' destinations are not read). A service deleted
-    // meanwhile (its destination dump comes back empty and a second service
-    // dump no longer lists it) is left out, and named in `vanished` when
-    // given; the second dump runs only when some service has no destinations.
+    /// Every service with its destinations: one service dump, then one
+    /// destination dump per service. With `within`, only the services in that
+    /// scope (the others' destinations are not read). A service deleted
+    /// meanwhile (its destination dump comes back empty and a second service
+    /// dump no longer lists it) is left out, and named in `vanished` when
+    /// given; the second dump runs only when some service has no destinations.
     result<std::vector<service_entry>> snapshot(const scope* within = nullptr,
                                                 std::vector<service_key>* vanished = nullptr);
-    // Sends the changes pipelined and returns one outcome per change
-    // (nullopt: done). Fails as a whole only when the socket does.
+    /// Sends the changes pipelined and returns one outcome per change
+    /// (nullopt: done). Fails as a whole only when the socket does.
     result<std::vector<std::optional<error>>> apply(std::span<const change> ops);
 
-    // Names the cause of a kernel error for command c (the errno's hint for
-    // this command). ENOENT for any command can also mean that the IPVS
-    // family went away after open() (ip_vs unloaded): nlctrl is asked again,
-    // and the error says so (errc::family_not_found), or, when the family
-    // came back under another id, this client uses the new id from the next
-    // request on. Every request of this client passes its errors through here.
+    /// Names the cause of a kernel error for command c (the errno's hint for
+    /// this command). ENOENT for any command can also mean that the IPVS
+    /// family went away after open() (ip_vs unloaded): nlctrl is asked again,
+    /// and the error says so (errc::family_not_found), or, when the family
+    /// came back under another id, this client uses the new id from the next
+    /// request on. Every request of this client passes its errors through here.
     error explain(error e, command c);
 
     genl::client& genl() noexcept { return gc_; }

@@ -34,25 +34,25 @@ namespace nlpp::ipvs {
 
 class NLPP_API scope {
 public:
-    // One item: a prefix (with optional protocol and port) or a fwmark range.
+    /// One item: a prefix (with optional protocol and port) or a fwmark range.
     struct item {
         bool fwmark = false;
-        ipvs::address prefix{};  // prefix items
+        ipvs::address prefix{};  ///< prefix items
         std::uint8_t length = 0;
         std::optional<ipvs::protocol> protocol{};
         std::optional<std::uint16_t> port{};
-        std::uint32_t mark_first = 0, mark_last = 0;  // fwmark items
+        std::uint32_t mark_first = 0, mark_last = 0;  ///< fwmark items
         bool contains(const service_key& k) const noexcept;
         std::string to_string() const;
     };
 
-    // The comma-separated list above.
+    /// The comma-separated list above.
     static result<scope> parse(std::string_view list);
-    // One item per string (a JSON file's list); each may itself hold commas.
+    /// One item per string (a JSON file's list); each may itself hold commas.
     static result<scope> parse(std::span<const std::string> items);
 
     bool contains(const service_key& k) const noexcept;
-    std::string to_string() const;  // the items in canonical form, comma-separated
+    std::string to_string() const;  ///< the items in canonical form, comma-separated
     const std::vector<item>& items() const noexcept { return items_; }
 
 private:

@@ -31,10 +31,10 @@
 
 namespace nlpp::ipvs {
 
-// An IPv4 or IPv6 address (AF_INET = 2, AF_INET6 = 10).
+/// An IPv4 or IPv6 address (AF_INET = 2, AF_INET6 = 10).
 struct NLPP_API address {
     std::uint16_t family = 2;
-    std::array<std::uint8_t, 16> bytes{};  // IPv4 uses the first 4
+    std::array<std::uint8_t, 16> bytes{};  ///< IPv4 uses the first 4
 
     static result<address> parse(std::string_view text);
     static address v4(std::uint32_t host_order);
@@ -45,7 +45,7 @@ struct NLPP_API address {
 };
 
 enum class protocol : std::uint16_t { tcp = 6, udp = 17, sctp = 132 };
-NLPP_API std::string_view protocol_name(protocol p) noexcept;  // "TCP", "UDP", "SCTP" or "PROTO<n>"
+NLPP_API std::string_view protocol_name(protocol p) noexcept;  ///< "TCP", "UDP", "SCTP" or "PROTO<n>"
 
 struct virtual_service {
     ipvs::protocol protocol = protocol::tcp;
@@ -55,16 +55,16 @@ struct virtual_service {
 };
 struct firewall_mark {
     std::uint32_t mark = 0;
-    std::uint16_t family = 2;  // AF_INET or AF_INET6
+    std::uint16_t family = 2;  ///< AF_INET or AF_INET6
     auto operator<=>(const firewall_mark&) const = default;
 };
-// What identifies a service: an address and port, or a firewall mark.
+/// What identifies a service: an address and port, or a firewall mark.
 using service_key = std::variant<virtual_service, firewall_mark>;
 NLPP_API std::uint16_t key_family(const service_key& k) noexcept;
 NLPP_API std::string key_string(
-    const service_key& k);  // "TCP 10.0.0.1:80", "FWM 5", "TCP [::1]:80"
+    const service_key& k);  ///< "TCP 10.0.0.1:80", "FWM 5", "TCP [::1]:80"
 
-// IP_VS_SVC_F_*. `settable` is what users may set; hashed is the kernel's.
+/// IP_VS_SVC_F_*. `settable` is what users may set; hashed is the kernel's.
 namespace service_flags {
 inline constexpr std::uint32_t persistent = 0x0001, hashed = 0x0002, one_packet = 0x0004,
                                sched1 = 0x0008, sched2 = 0x0010, sched3 = 0x0020;
@@ -73,8 +73,8 @@ inline constexpr std::uint32_t sh_fallback = sched1, sh_port = sched2, mh_fallba
 inline constexpr std::uint32_t settable = persistent | one_packet | sched1 | sched2 | sched3;
 }  // namespace service_flags
 
-// Traffic counters; from STATS64 when the kernel sends it, else the legacy
-// 32-bit STATS (widened).
+/// Traffic counters; from STATS64 when the kernel sends it, else the legacy
+/// 32-bit STATS (widened).
 struct stats {
     std::uint64_t conns = 0, inpkts = 0, outpkts = 0, inbytes = 0, outbytes = 0;
     std::uint64_t cps = 0, inpps = 0, outpps = 0, inbps = 0, outbps = 0;
@@ -84,14 +84,14 @@ struct stats {
 struct service {
     service_key key{};
     std::string scheduler = "wlc";
-    std::string pe_name{};                  // persistence engine ("sip"); empty: none
-    std::uint32_t flags = 0;                // service_flags
-    std::uint32_t flags_mask = 0xffffffff;  // which flags a set changes (sent as ip_vs_flags.mask)
-    std::uint32_t timeout = 0;              // persistence timeout, seconds
-    std::uint8_t netmask = 0;  // persistence granularity as a prefix length; 0: full (32 or 128)
-    // Read-only, filled in by the kernel.
+    std::string pe_name{};                  ///< persistence engine ("sip"); empty: none
+    std::uint32_t flags = 0;                ///< service_flags
+    std::uint32_t flags_mask = 0xffffffff;  ///< which flags a set changes (sent as ip_vs_flags.mask)
+    std::uint32_t timeout = 0;              ///< persistence timeout, seconds
+    std::uint8_t netmask = 0;  ///< persistence granularity as a prefix length; 0: full (32 or 128)
+    /// Read-only, filled in by the kernel.
     ipvs::stats stats{};
-    // The prefix length to send: netmask, or the full length of the family.
+    /// The prefix length to send: netmask, or the full length of the family.
     std::uint8_t prefix() const noexcept {
         return netmask ? netmask : (key_family(key) == 10 ? 128 : 32);
     }
@@ -101,7 +101,7 @@ enum class forwarding : std::uint32_t { masq = 0, local = 1, tunnel = 2, route =
 NLPP_API std::string_view forwarding_name(
     forwarding f) noexcept;  // ipvsadm's words: Masq Local Tunnel Route Bypass
 enum class tunnel_type : std::uint8_t { ipip = 0, gue = 1, gre = 2 };
-NLPP_API std::string_view tunnel_type_name(tunnel_type t) noexcept;  // ipip gue gre
+NLPP_API std::string_view tunnel_type_name(tunnel_type t) noexcept;  ///< ipip gue gre
 namespace tunnel_flags {
 inline constexpr std::uint16_t nocsum = 0, csum = 1 << 0, remcsum = 1 << 1;
 }
@@ -111,12 +111,12 @@ struct destination {
     std::uint16_t port = 0;
     forwarding fwd = forwarding::masq;
     std::uint32_t weight = 1;
-    std::uint32_t upper_threshold = 0;  // 0: unlimited
+    std::uint32_t upper_threshold = 0;  ///< 0: unlimited
     std::uint32_t lower_threshold = 0;
     tunnel_type tun_type = tunnel_type::ipip;
-    std::uint16_t tun_port = 0;   // GUE port
-    std::uint16_t tun_flags = 0;  // tunnel_flags
-    // Read-only, filled in by the kernel.
+    std::uint16_t tun_port = 0;   ///< GUE port
+    std::uint16_t tun_flags = 0;  ///< tunnel_flags
+    /// Read-only, filled in by the kernel.
     std::uint32_t active_conns = 0, inactive_conns = 0, persist_conns = 0;
     ipvs::stats stats{};
 };
@@ -126,23 +126,23 @@ struct sync_daemon {
     daemon_state state = daemon_state::master;
     std::string mcast_ifn{};
     std::uint32_t sync_id = 0;
-    std::uint16_t sync_maxlen = 0;               // 0: the kernel's default
-    std::optional<ipvs::address> mcast_group{};  // IPv4 or IPv6 multicast group
-    std::uint16_t mcast_port = 0;                // 0: default
-    std::uint8_t mcast_ttl = 0;                  // 0: default
+    std::uint16_t sync_maxlen = 0;               ///< 0: the kernel's default
+    std::optional<ipvs::address> mcast_group{};  ///< IPv4 or IPv6 multicast group
+    std::uint16_t mcast_port = 0;                ///< 0: default
+    std::uint8_t mcast_ttl = 0;                  ///< 0: default
 };
 
 struct timeouts {
-    std::uint32_t tcp = 0, tcp_fin = 0, udp = 0;  // seconds; 0 in a set: leave unchanged
+    std::uint32_t tcp = 0, tcp_fin = 0, udp = 0;  ///< seconds; 0 in a set: leave unchanged
 };
 
 struct NLPP_API info {
-    std::uint32_t version = 0;  // 0x010201 = 1.2.1
+    std::uint32_t version = 0;  ///< 0x010201 = 1.2.1
     std::uint32_t conn_tab_size = 0;
     std::string version_string() const;
 };
 
-// A service with its destinations: one entry of a snapshot.
+/// A service with its destinations: one entry of a snapshot.
 struct service_entry {
     ipvs::service service{};
     std::vector<destination> destinations{};

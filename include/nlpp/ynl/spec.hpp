@@ -31,8 +31,8 @@ namespace nlpp::ynl {
 
 enum class protocol { genetlink, genetlink_c, genetlink_legacy, netlink_raw };
 
-// A display hint as the decoder applies it (the spec's text stays in
-// display_hint; a hint the engine does not know is `none`).
+/// A display hint as the decoder applies it (the spec's text stays in
+/// display_hint; a hint the engine does not know is `none`).
 enum class display : std::uint8_t { none, hex, mac, fddi, ipv4, ipv6, ipv4_or_v6, uuid };
 NLPP_API display display_of(std::string_view hint) noexcept;
 
@@ -59,7 +59,7 @@ enum class attr_type {
     sub_message,
 };
 NLPP_API std::string_view type_name(attr_type t) noexcept;
-// Bytes of a fixed-width integer type (0 for others).
+/// Bytes of a fixed-width integer type (0 for others).
 constexpr std::size_t scalar_size(attr_type t) noexcept {
     switch (t) {
     case attr_type::u8:
@@ -76,8 +76,8 @@ constexpr std::size_t scalar_size(attr_type t) noexcept {
 
 struct enum_entry {
     std::string name;
-    std::uint64_t value = 0;  // flags: the mask (1 << bit)
-    std::string json;         // "\"name\"": the decoder's cache (src/ynl/json_out.cpp)
+    std::uint64_t value = 0;  ///< flags: the mask (1 << bit)
+    std::string json;         ///< "\"name\"": the decoder's cache (src/ynl/json_out.cpp)
 };
 
 struct NLPP_API definition;
@@ -86,32 +86,32 @@ struct NLPP_API sub_message;
 
 struct struct_member {
     std::string name;
-    attr_type type = attr_type::u8;  // u8..s64, string, binary, pad
-    std::size_t len = 0;  // string/binary/pad bytes (binary with `struct`: that struct's size)
+    attr_type type = attr_type::u8;  ///< u8..s64, string, binary, pad
+    std::size_t len = 0;  ///< string/binary/pad bytes (binary with `struct`: that struct's size)
     byte_order order = byte_order::host;
     std::string enum_name;
     bool enum_as_flags = false;
     std::string display_hint;
-    display hint = display::none;  // display_hint, resolved at load
-    std::string struct_name;       // nested struct (netlink-raw)
-    // Resolved at load: pointers into the same spec.
+    display hint = display::none;  ///< display_hint, resolved at load
+    std::string struct_name;       ///< nested struct (netlink-raw)
+    /// Resolved at load: pointers into the same spec.
     const definition* enum_def = nullptr;
     const definition* struct_def = nullptr;
-    std::string json_key;  // "\"name\":": the decoder's cache (src/ynl/json_out.cpp)
+    std::string json_key;  ///< "\"name\":": the decoder's cache (src/ynl/json_out.cpp)
 };
 
 struct NLPP_API definition {
     enum class kind { constant, enumeration, flags, structure };
     std::string name;
     definition::kind kind = kind::constant;
-    std::int64_t value = 0;              // constant
-    std::string string_value;            // constant given as a string
-    std::vector<enum_entry> entries;     // enum, flags
-    std::vector<struct_member> members;  // struct
-    std::size_t size = 0;                // struct: packed size in bytes
-    // The decoder's cache (src/ynl/json_out.cpp), filled at load: the most
-    // JSON text a struct of integer members (plain or enum names) decodes
-    // to, for its fast path; 0 for others.
+    std::int64_t value = 0;              ///< constant
+    std::string string_value;            ///< constant given as a string
+    std::vector<enum_entry> entries;     ///< enum, flags
+    std::vector<struct_member> members;  ///< struct
+    std::size_t size = 0;                ///< struct: packed size in bytes
+    /// The decoder's cache (src/ynl/json_out.cpp), filled at load: the most
+    /// JSON text a struct of integer members (plain or enum names) decodes
+    /// to, for its fast path; 0 for others.
     std::size_t plain_text = 0;
     const enum_entry* find(std::string_view entry) const noexcept;
     const enum_entry* find(std::uint64_t v) const noexcept;
@@ -129,31 +129,31 @@ struct attribute {
     attr_type type = attr_type::unused;
     byte_order order = byte_order::host;
     bool multi_attr = false;
-    std::string nested;  // nested-attributes (set name)
+    std::string nested;  ///< nested-attributes (set name)
     std::string enum_name;
     bool enum_as_flags = false;
-    attr_type sub_type = attr_type::unused;  // indexed-array / binary arrays
+    attr_type sub_type = attr_type::unused;  ///< indexed-array / binary arrays
     std::string display_hint;
-    display hint = display::none;         // display_hint, resolved at load
-    std::string struct_name;              // binary payload that is a struct
-    std::vector<std::string> type_value;  // nest-type-value levels
+    display hint = display::none;         ///< display_hint, resolved at load
+    std::string struct_name;              ///< binary payload that is a struct
+    std::vector<std::string> type_value;  ///< nest-type-value levels
     std::string sub_message, selector;
     ynl::checks checks;
-    std::size_t line = 0;  // where it is defined, for messages
-    // Resolved at load: pointers into the same spec.
+    std::size_t line = 0;  ///< where it is defined, for messages
+    /// Resolved at load: pointers into the same spec.
     const attr_set* nested_set = nullptr;
     const definition* enum_def = nullptr;
     const definition* struct_def = nullptr;
     const ynl::sub_message* sub_message_def = nullptr;
-    bool is_selector = false;  // some sub-message is chosen by an attribute of this name
-    std::string json_key;      // "\"name\":": the decoder's cache (src/ynl/json_out.cpp)
+    bool is_selector = false;  ///< some sub-message is chosen by an attribute of this name
+    std::string json_key;      ///< "\"name\":": the decoder's cache (src/ynl/json_out.cpp)
 };
 
 struct NLPP_API attr_set {
     std::string name;
     std::string subset_of;
     std::vector<attribute> attrs;
-    bool has_selector = false;  // resolved at load: some attribute is_selector
+    bool has_selector = false;  ///< resolved at load: some attribute is_selector
     const attribute* find(std::string_view attr) const noexcept;
     const attribute* find(std::uint16_t type) const noexcept {
         // Ids usually follow the list (from 0 with an "unspec" entry, or from 1).
@@ -174,14 +174,14 @@ struct message_part {
 struct operation {
     std::string name;
     std::string attribute_set;
-    std::string fixed_header;                    // struct name; empty: none
-    std::optional<std::uint32_t> request_value;  // to the kernel
-    std::optional<std::uint32_t> reply_value;    // from the kernel (replies, notifications, events)
+    std::string fixed_header;                    ///< struct name; empty: none
+    std::optional<std::uint32_t> request_value;  ///< to the kernel
+    std::optional<std::uint32_t> reply_value;    ///< from the kernel (replies, notifications, events)
     std::optional<message_part> do_request, do_reply, dump_request, dump_reply, event;
-    std::string notify;  // a notification reusing that operation's reply
+    std::string notify;  ///< a notification reusing that operation's reply
     std::string mcgrp;
-    std::vector<std::string> flags;  // admin-perm, uns-admin-perm
-    // Resolved at load: pointers into the same spec.
+    std::vector<std::string> flags;  ///< admin-perm, uns-admin-perm
+    /// Resolved at load: pointers into the same spec.
     const attr_set* set = nullptr;
     const definition* header = nullptr;
     bool has_do() const noexcept { return do_request || do_reply; }
@@ -190,14 +190,14 @@ struct operation {
 
 struct mcast_group {
     std::string name;
-    std::optional<std::uint32_t> value;  // netlink-raw: the group number
+    std::optional<std::uint32_t> value;  ///< netlink-raw: the group number
 };
 
 struct sub_message_format {
     std::string value;
     std::string fixed_header;
     std::string attribute_set;
-    // Resolved at load: pointers into the same spec.
+    /// Resolved at load: pointers into the same spec.
     const attr_set* set = nullptr;
     const definition* header = nullptr;
 };
@@ -207,7 +207,7 @@ struct NLPP_API sub_message {
     const sub_message_format* find(std::string_view v) const noexcept;
 };
 
-// A spec moves but does not copy: its parts point at each other.
+/// A spec moves but does not copy: its parts point at each other.
 struct NLPP_API spec {
     spec() = default;
     spec(spec&&) noexcept = default;
@@ -215,12 +215,12 @@ struct NLPP_API spec {
     spec(const spec&) = delete;
     spec& operator=(const spec&) = delete;
 
-    std::string file;  // the file name it was loaded from
+    std::string file;  ///< the file name it was loaded from
     std::string name;
     ynl::protocol protocol = protocol::genetlink;
-    std::uint32_t protonum = 16;  // NETLINK_GENERIC unless netlink-raw says otherwise
+    std::uint32_t protonum = 16;  ///< NETLINK_GENERIC unless netlink-raw says otherwise
     std::uint32_t version = 1;
-    std::string fixed_header;  // operations-level default
+    std::string fixed_header;  ///< operations-level default
     std::vector<definition> definitions;
     std::vector<attr_set> attribute_sets;
     std::vector<operation> operations;
@@ -231,21 +231,21 @@ struct NLPP_API spec {
     const attr_set* find_set(std::string_view n) const noexcept;
     const operation* find_op(std::string_view n) const noexcept;
     const sub_message* find_sub_message(std::string_view n) const noexcept;
-    // The operation whose reply (or notification) has this id.
+    /// The operation whose reply (or notification) has this id.
     const operation* find_reply(std::uint32_t value) const noexcept;
     bool is_genetlink() const noexcept { return protocol != protocol::netlink_raw; }
 };
 
-// Loads and checks a spec; errors read "FILE:LINE: reason".
+/// Loads and checks a spec; errors read "FILE:LINE: reason".
 NLPP_API result<spec> load_spec(const std::string& path);
 NLPP_API result<spec> parse_spec(std::string_view yaml, const std::string& file_name);
 
-// Finds a spec by family name: NLPP_SPEC_PATH (colon-separated), then the
-// given extra directories, then /usr/local/share/ynl/specs and
-// /usr/share/ynl/specs. Tries NAME.yaml and NAME with '-' as '_'.
+/// Finds a spec by family name: NLPP_SPEC_PATH (colon-separated), then the
+/// given extra directories, then /usr/local/share/ynl/specs and
+/// /usr/share/ynl/specs. Tries NAME.yaml and NAME with '-' as '_'.
 NLPP_API result<std::string> find_spec(std::string_view family,
                                        const std::vector<std::string>& extra_dirs = {});
-// The directories find_spec() searches, in order.
+/// The directories find_spec() searches, in order.
 NLPP_API std::vector<std::string> spec_search_path(const std::vector<std::string>& extra_dirs = {});
 
 }  // namespace nlpp::ynl
