@@ -65,6 +65,11 @@ foreach(_component lib dev tools)
   install(FILES ${PROJECT_SOURCE_DIR}/packaging/copyright
     DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${CPACK_DEBIAN_${_upper}_PACKAGE_NAME} COMPONENT ${_component})
 endforeach()
-# etc/ under the prefix (a relocatable install) is /etc in the package.
+# etc/ under the prefix (a relocatable install) is /etc in the package, where dpkg keeps the
+# administrator's edits (conffiles).
+if(TARGET nlpp-ipvs-exporter)
+  file(WRITE ${PROJECT_BINARY_DIR}/packaging/tools/conffiles "/etc/default/nlpp-ipvs-exporter\n")
+  set(CPACK_DEBIAN_TOOLS_PACKAGE_CONTROL_EXTRA ${PROJECT_BINARY_DIR}/packaging/tools/conffiles)
+endif()
 set(CPACK_PRE_BUILD_SCRIPTS ${PROJECT_SOURCE_DIR}/packaging/etc-to-root.cmake)
 include(CPack)
