@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The API reference builds: Doxygen over include/nlpp (BUILD/docs/Doxyfile) into a scratch directory
-# with no warning other than undocumented public names, and at most ALLOWED of those (a ratchet:
-# lower it as names get their comments; at 0, configure with NLPP_DOXYGEN_WARN_AS_ERROR=FAIL_ON_WARNINGS).
+# with no warning other than undocumented public names, and at most ALLOWED of those (0: every
+# public name documented). It lists them whatever NLPP_DOXYGEN_WARN_AS_ERROR says.
 #   api_docs.sh DOXYGEN BUILD_DIR ALLOWED
 set -euo pipefail
 doxygen=$1 build=$2 allowed=$3

@@ -51,10 +51,13 @@ struct attr_traits;
 /// are known to lie inside the buffer.
 class NLPP_API attr_view {
 public:
+    /// The attribute's type without the NLA_F_NESTED and NLA_F_NET_BYTEORDER flags.
     std::uint16_t type() const noexcept {
         return static_cast<std::uint16_t>(raw_type() & attr_type_mask);
     }
+    /// NLA_F_NESTED is set.
     bool nested_flag() const noexcept { return (raw_type() & attr_f_nested) != 0; }
+    /// NLA_F_NET_BYTEORDER is set.
     bool net_byteorder_flag() const noexcept { return (raw_type() & attr_f_net_byteorder) != 0; }
     /// nla_len minus the header; padding excluded.
     bytes payload() const noexcept {
@@ -71,6 +74,7 @@ public:
     }
     /// Kernel "uint"/"sint": 4 or 8 bytes.
     result<std::uint64_t> get_uint(byte_order o = byte_order::host) const;
+    /// Kernel "sint": 4 or 8 bytes, sign-extended.
     result<std::int64_t> get_sint(byte_order o = byte_order::host) const;
     /// A string up to the first NUL, or the whole payload when none.
     std::string_view get_string() const noexcept;
@@ -132,7 +136,7 @@ public:
             if (a.type() < N) tb[a.type()] = a;
         return tb;
     }
-    std::optional<nlpp::error> error() const;
+    std::optional<nlpp::error> error() const;  ///< why the walk stopped early, if it did
 };
 
 inline attr_range attr_view::nested() const noexcept { return attr_range(payload()); }

@@ -39,6 +39,7 @@ class NLPP_API nest_guard {
 public:
     nest_guard(const nest_guard&) = delete;
     nest_guard& operator=(const nest_guard&) = delete;
+    /// Moves the guard; the moved-from one closes nothing.
     nest_guard(nest_guard&& o) noexcept : b_(o.b_), start_(o.start_) { o.b_ = nullptr; }
     nest_guard& operator=(nest_guard&&) = delete;
     ~nest_guard() { end(); }
@@ -55,9 +56,11 @@ private:
     std::size_t start_;
 };
 
+/// Builds netlink messages into one buffer: every write is bounds-checked, the first overflow
+/// latches, padding is zeroed and lengths are written by the builder.
 class NLPP_API message_builder {
 public:
-    static constexpr std::size_t default_max_size = 1 << 20;
+    static constexpr std::size_t default_max_size = 1 << 20;  ///< the default max_size: 1 MiB
 
     /// Owned storage, grown as needed up to max_size bytes.
     message_builder(std::uint16_t type, std::uint16_t flags,
@@ -65,20 +68,22 @@ public:
     /// Caller-supplied storage; never allocates.
     message_builder(mutable_bytes storage, std::uint16_t type, std::uint16_t flags) noexcept;
 
-    message_builder(message_builder&&) noexcept;
-    message_builder& operator=(message_builder&&) noexcept;
+    message_builder(message_builder&&) noexcept;             ///< movable, not copyable
+    message_builder& operator=(message_builder&&) noexcept;  ///< movable, not copyable
     message_builder(const message_builder&) = delete;
     message_builder& operator=(const message_builder&) = delete;
     ~message_builder();
 
     /// Appends a family header (genlmsghdr, ifinfomsg...), padded to 4 bytes.
     void put_header(bytes header);
+    /// Writes a fixed header (a trivially copyable struct) after the nlmsghdr.
     template <class H>
     requires std::is_trivially_copyable_v<H>
     void put_header(const H& h) { put_header(as_bytes_of(h)); }
 
     /// Attributes.
     void put(std::uint16_t type, bytes payload);
+    /// Adds an integer attribute in byte order o.
     template <std::integral T>
     void put(std::uint16_t type, T value, byte_order o = byte_order::host) {
         std::byte tmp[sizeof(T)];

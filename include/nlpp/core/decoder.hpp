@@ -55,6 +55,8 @@
 
 namespace nlpp {
 
+/// The one way to read a nest's attributes: sticky (the first error stops the decoding) and errors
+/// name the attribute's path.
 class NLPP_API attr_decoder {
 public:
     /// Decodes `attrs` (message_view::attrs(), attr_view::nested()). `what`
@@ -83,6 +85,7 @@ public:
 
     /// The current attribute (after next() returned true).
     attr_view attr() const noexcept { return *pos_; }
+    /// The current attribute's type.
     std::uint16_t type() const noexcept { return attr().type(); }
 
     /// The current attribute's value, read by attr_view's getters (exact
@@ -91,12 +94,15 @@ public:
     [[nodiscard]] T get(byte_order o = byte_order::host) {
         return keep(attr().get<T>(o));
     }
+    /// The current attribute as a kernel "uint" (4 or 8 bytes).
     [[nodiscard]] std::uint64_t get_uint(byte_order o = byte_order::host) {
         return keep(attr().get_uint(o));
     }
+    /// The current attribute as a kernel "sint" (4 or 8 bytes).
     [[nodiscard]] std::int64_t get_sint(byte_order o = byte_order::host) {
         return keep(attr().get_sint(o));
     }
+    /// The current attribute as struct S (its exact size).
     template <class S>
     requires std::is_trivially_copyable_v<S> && std::is_default_constructible_v<S>
     [[nodiscard]] S get_struct() { return keep(attr().get_struct<S>()); }
@@ -114,6 +120,7 @@ public:
         const attr_name* n = set_ ? set_->find(type()) : nullptr;
         nested(n ? n->nested : nullptr, 0, decode);
     }
+    /// Decodes the current attribute as a nest of `set` with `decode`.
     template <class F>
     requires std::invocable<F&, attr_decoder&>
     void nested(const attr_set& set, F&& decode) { nested(&set, 0, decode); }
@@ -133,6 +140,7 @@ public:
     /// the current attribute, or with `a`, an attribute this decoder walked
     /// (e.g. one kept to read once the walk is over).
     void invalid(std::string_view reason) { invalid(attr(), reason); }
+    /// Records that attribute a is invalid, and why.
     void invalid(attr_view a, std::string_view reason);
 
     /// No problem so far.

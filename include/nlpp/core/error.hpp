@@ -82,10 +82,14 @@ struct extack_info {
     std::string missing_path;                   ///< ".service.af": the missing attribute, by name
 };
 
+/// An error value: a code (errno or nlpp::errc) with context, the kernel's extended ACK and a hint;
+/// what() renders it as one line.
 class NLPP_API error {
 public:
     error() = default;
+    /// An error with a code and what was being done.
     error(std::error_code c, std::string context);
+    /// An error with one of nlpp's codes and what was being done.
     error(errc e, std::string context) : error(make_error_code(e), std::move(context)) {}
 
     /// An errno value from the kernel or a system call.
@@ -93,26 +97,29 @@ public:
         return {std::error_code(err, std::system_category()), std::move(context)};
     }
 
-    error(const error& other);
-    error& operator=(const error& other);
-    error(error&&) noexcept = default;
-    error& operator=(error&&) noexcept = default;
+    error(const error& other);                     ///< copies, details included
+    error& operator=(const error& other);          ///< copies, details included
+    error(error&&) noexcept = default;             ///< moves
+    error& operator=(error&&) noexcept = default;  ///< moves
     ~error() = default;
 
+    /// The code: an errno (generic category) or an nlpp::errc.
     std::error_code code() const noexcept { return code_; }
     const std::string& context() const noexcept;  ///< empty when not set
+    /// The kernel's extended ACK; empty when it sent none.
     const extack_info& extack() const noexcept;
+    /// A hint on the likely cause; empty when there is none.
     const std::string& hint() const noexcept;
 
-    void set_context(std::string context);
-    void set_extack(extack_info extack);
-    void set_hint(std::string hint);
+    void set_context(std::string context);  ///< sets what was being done
+    void set_extack(extack_info extack);    ///< sets the kernel's extended ACK
+    void set_hint(std::string hint);        ///< sets the hint
 
     /// The errno, or 0 when the code is a library code.
     int errno_value() const noexcept {
         return code_.category() == std::system_category() ? code_.value() : 0;
     }
-    bool is(errc e) const noexcept { return code_ == make_error_code(e); }
+    bool is(errc e) const noexcept { return code_ == make_error_code(e); }  ///< the code is e
 
     /// Prefixes context: error("parse reply").wrap("get family") -> "get family: parse reply".
     error&& wrap(std::string_view outer) &&;

@@ -38,7 +38,7 @@ struct NLPP_API ack {
     int error = 0;                  ///< 0 = success, else a positive errno
     bool done = false;              ///< from NLMSG_DONE
     std::uint32_t request_seq = 0;  ///< NLMSG_ERROR only: the request's seq
-    extack_info extack;
+    extack_info extack;             ///< the extended ACK the kernel attached
     /// An nlpp::error with errno and extack; context says what was requested.
     nlpp::error to_error(std::string context) const;
 };

@@ -42,12 +42,17 @@ namespace detail {
 struct message_traits;
 }
 
+/// A checked view of one netlink message (nlmsghdr and payload).
 class NLPP_API message_view {
 public:
-    std::uint32_t length() const noexcept { return load<std::uint32_t>(data_); }
+    std::uint32_t length() const noexcept { return load<std::uint32_t>(data_); }  ///< nlmsg_len
+    /// nlmsg_type.
     std::uint16_t type() const noexcept { return load<std::uint16_t>(data_.subspan(4)); }
+    /// nlmsg_flags.
     std::uint16_t flags() const noexcept { return load<std::uint16_t>(data_.subspan(6)); }
+    /// nlmsg_seq.
     std::uint32_t seq() const noexcept { return load<std::uint32_t>(data_.subspan(8)); }
+    /// nlmsg_pid: the port id.
     std::uint32_t port() const noexcept { return load<std::uint32_t>(data_.subspan(12)); }
     /// The whole message, exactly nlmsg_len bytes.
     bytes raw() const noexcept { return data_; }
@@ -96,7 +101,7 @@ struct message_traits {
 class NLPP_API message_range : public detail::tlv_range<detail::message_traits> {
 public:
     using tlv_range::tlv_range;
-    std::optional<nlpp::error> error() const;
+    std::optional<nlpp::error> error() const;  ///< why the walk stopped early, if it did
 };
 
 }  // namespace nlpp

@@ -111,7 +111,8 @@ public:
         return std::optional<message<Op>>(std::move(out));
     }
 
-    socket& raw() noexcept { return sock_; }
+    socket& raw() noexcept { return sock_; }  ///< the socket underneath
+    /// The family's id on this kernel.
     std::uint16_t family_id() const noexcept { return family_id_; }
 
 private:

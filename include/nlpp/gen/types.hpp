@@ -54,17 +54,19 @@ template <class T>
 class box {
 public:
     box() = default;
-    box(const box& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
-    box(box&&) noexcept = default;
+    box(const box& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}  ///< deep copy
+    box(box&&) noexcept = default;                                          ///< moves
+    /// Deep copy.
     box& operator=(const box& o) {
         if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
         return *this;
     }
-    box& operator=(box&&) noexcept = default;
-    explicit operator bool() const noexcept { return p_ != nullptr; }
+    box& operator=(box&&) noexcept = default;                          ///< moves
+    explicit operator bool() const noexcept { return p_ != nullptr; }  ///< holds a value
+    /// Makes a default value and returns it.
     T& emplace() { return *(p_ = std::make_unique<T>()); }
-    T& operator*() const noexcept { return *p_; }
-    T* operator->() const noexcept { return p_.get(); }
+    T& operator*() const noexcept { return *p_; }        ///< the value (it must be there)
+    T* operator->() const noexcept { return p_.get(); }  ///< the value (it must be there)
 
 private:
     std::unique_ptr<T> p_;
@@ -75,22 +77,27 @@ private:
 class blob {
 public:
     blob() = default;
-    blob(bytes b) { assign(b); }
+    blob(bytes b) { assign(b); }  ///< A copy of b
+    /// A copy of the bytes l.
     blob(std::initializer_list<std::byte> l) { assign(bytes(l.begin(), l.size())); }
-    blob(const blob& o) { assign(o.view()); }
+    blob(const blob& o) { assign(o.view()); }  ///< copies
+    /// Moves.
     blob(blob&& o) noexcept : size_(o.size_), heap_(std::move(o.heap_)) {
         std::copy(o.small_, o.small_ + inline_size, small_);
     }
+    /// Copies.
     blob& operator=(const blob& o) {
         if (this != &o) assign(o.view());
         return *this;
     }
+    /// Moves.
     blob& operator=(blob&& o) noexcept {
         size_ = o.size_;
         heap_ = std::move(o.heap_);
         std::copy(o.small_, o.small_ + inline_size, small_);
         return *this;
     }
+    /// Replaces the bytes with a copy of b.
     void assign(bytes b) {
         size_ = b.size();
         if (size_ > inline_size)
@@ -100,13 +107,15 @@ public:
             std::copy(b.begin(), b.end(), small_);
         }
     }
+    /// The bytes.
     const std::byte* data() const noexcept { return size_ > inline_size ? heap_.data() : small_; }
-    std::size_t size() const noexcept { return size_; }
-    bool empty() const noexcept { return size_ == 0; }
-    std::byte operator[](std::size_t i) const noexcept { return data()[i]; }
-    const std::byte* begin() const noexcept { return data(); }
-    const std::byte* end() const noexcept { return data() + size_; }
-    bytes view() const noexcept { return {data(), size_}; }
+    std::size_t size() const noexcept { return size_; }  ///< the number of bytes
+    bool empty() const noexcept { return size_ == 0; }   ///< no bytes
+    std::byte operator[](std::size_t i) const noexcept { return data()[i]; }  ///< byte i
+    const std::byte* begin() const noexcept { return data(); }                ///< the first byte
+    const std::byte* end() const noexcept { return data() + size_; }  ///< past the last byte
+    bytes view() const noexcept { return {data(), size_}; }           ///< the bytes as a span
+    /// Same bytes.
     friend bool operator==(const blob& a, const blob& b) noexcept {
         return std::equal(a.begin(), a.end(), b.begin(), b.end());
     }
@@ -118,17 +127,18 @@ private:
     std::vector<std::byte> heap_;
 };
 
+/// A bitfield32 attribute: value bits and the selector of the bits that count.
 struct bitfield32 {
-    std::uint32_t value = 0;
-    std::uint32_t selector = 0;
+    std::uint32_t value = 0;     ///< the bits' values
+    std::uint32_t selector = 0;  ///< which bits count
 };
 
 /// An attribute kept as bytes: one the spec does not know (when decode
 /// options ask), or a sub-message / nest-type-value (type with its
 /// NLA_F_NESTED bit).
 struct raw_attr {
-    std::uint16_t type = 0;
-    std::vector<std::byte> payload;
+    std::uint16_t type = 0;          ///< the attribute type
+    std::vector<std::byte> payload;  ///< the payload
 };
 
 /// One entry of a nest-type-value attribute: the attribute types of its
@@ -136,12 +146,14 @@ struct raw_attr {
 /// inside the innermost one.
 template <std::size_t Levels, class Set>
 struct type_value {
+    /// The attribute types of the levels, outermost first.
     std::array<std::uint16_t, Levels> ids{};
-    Set attrs{};
+    Set attrs{};  ///< the attributes inside the innermost level
 };
 
+/// How parse() treats what the spec does not know.
 struct decode_options {
-    bool keep_unknown = false;
+    bool keep_unknown = false;  ///< keep unknown attributes as raw_attr instead of skipping them
 };
 
 namespace detail {
@@ -290,37 +302,41 @@ result<void> parse(message_view m, typename Op::fixed_header& header,
 
 /// What an operation without a fixed header or an attribute set has instead.
 struct none {};
+/// The fixed header type of Op, or none.
 template <class Op>
 struct header_of {
-    using type = none;
+    using type = none;  ///< none: Op has no fixed header
 };
+/// The fixed header type of Op, which has one.
 template <class Op>
 requires requires { typename Op::fixed_header; }
 struct header_of<Op> {
-    using type = typename Op::fixed_header;
+    using type = typename Op::fixed_header;  ///< op's fixed header
 };
+/// The attribute set type of Op, or none.
 template <class Op>
 struct attributes_of {
-    using type = none;
+    using type = none;  ///< none: Op has no attributes
 };
+/// The attribute set type of Op, which has one.
 template <class Op>
 requires requires { typename Op::attributes; }
 struct attributes_of<Op> {
-    using type = typename Op::attributes;
+    using type = typename Op::attributes;  ///< op's attributes
 };
 
 /// A whole message of operation Op: fixed header (if Op has one) and attributes.
 template <class Op>
 struct message {
-    typename header_of<Op>::type header{};
-    typename attributes_of<Op>::type attrs{};
+    typename header_of<Op>::type header{};     ///< the fixed header (none without one)
+    typename attributes_of<Op>::type attrs{};  ///< the attributes (none without them)
 };
 
 /// A multicast group as the spec names it; `value` for netlink-raw families
 /// (genetlink groups are resolved through nlctrl).
 struct group_info {
-    std::string_view name;
-    std::uint32_t value = 0;
+    std::string_view name;    ///< the group's name in the spec
+    std::uint32_t value = 0;  ///< the group id (netlink-raw families)
 };
 
 }  // namespace nlpp::gen

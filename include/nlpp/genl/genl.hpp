@@ -52,9 +52,9 @@ inline constexpr std::size_t header_size = 4;          ///< GENL_HDRLEN
 
 /// genlmsghdr.
 struct header {
-    std::uint8_t cmd = 0;
-    std::uint8_t version = 0;
-    std::uint16_t reserved = 0;
+    std::uint8_t cmd = 0;        ///< the command
+    std::uint8_t version = 0;    ///< the family's version
+    std::uint16_t reserved = 0;  ///< zero
 };
 static_assert(sizeof(header) == header_size);
 
@@ -62,22 +62,25 @@ static_assert(sizeof(header) == header_size);
 inline constexpr std::uint32_t op_admin_perm = 0x01, op_cap_do = 0x02, op_cap_dump = 0x04,
                                op_has_policy = 0x08, op_uns_admin_perm = 0x10;
 
+/// One operation of a family.
 struct operation {
-    std::uint32_t id = 0;
-    std::uint32_t flags = 0;
+    std::uint32_t id = 0;     ///< the command id
+    std::uint32_t flags = 0;  ///< GENL_* flags (admin, do, dump, policy...)
 };
+/// One multicast group of a family.
 struct mcast_group {
-    std::string name;
-    std::uint32_t id = 0;
+    std::string name;      ///< the group's name
+    std::uint32_t id = 0;  ///< the group's id
 };
+/// A generic netlink family as nlctrl describes it.
 struct NLPP_API family_info {
-    std::string name;
-    std::uint16_t id = 0;
-    std::uint32_t version = 0;
-    std::uint32_t hdrsize = 0;
-    std::uint32_t maxattr = 0;
-    std::vector<operation> ops;
-    std::vector<mcast_group> mcast_groups;
+    std::string name;                       ///< the family's name
+    std::uint16_t id = 0;                   ///< the family id of this kernel
+    std::uint32_t version = 0;              ///< the family's version
+    std::uint32_t hdrsize = 0;              ///< the size of the family's own header
+    std::uint32_t maxattr = 0;              ///< the largest attribute type
+    std::vector<operation> ops;             ///< the operations
+    std::vector<mcast_group> mcast_groups;  ///< the multicast groups
     /// The id of a multicast group by name.
     std::optional<std::uint32_t> group(std::string_view group_name) const;
 };
@@ -85,28 +88,40 @@ struct NLPP_API family_info {
 /// One attribute's policy as CTRL_CMD_GETPOLICY reports it (NL_POLICY_TYPE_ATTR_*).
 struct attr_policy {
     std::uint32_t type = 0;  ///< NL_ATTR_TYPE_*
+    /// @{ Signed value limits.
     std::optional<std::int64_t> min_value_s, max_value_s;
+    /// @}
+    /// @{ Unsigned value limits.
     std::optional<std::uint64_t> min_value_u, max_value_u;
+    /// @}
+    /// @{ Length limits, in bytes.
     std::optional<std::uint32_t> min_length, max_length;
+    /// @}
+    /// @{ For nests: the policy of the attributes inside and its largest type.
     std::optional<std::uint32_t> policy_idx, policy_maxtype;
-    std::optional<std::uint32_t> bitfield32_mask;
-    std::optional<std::uint64_t> mask;
+    /// @}
+    std::optional<std::uint32_t> bitfield32_mask;  ///< the valid bits of a bitfield32
+    std::optional<std::uint64_t> mask;             ///< the valid bits of an integer
 };
 /// The limits an attr_policy carries, named as pyynl names them
 /// ("min-value", "max-length", "policy-idx", "mask"...), in that order.
 struct policy_limit {
-    std::string_view name;
+    std::string_view name;     ///< the limit's name
     std::int64_t value = 0;    ///< when is_signed
     std::uint64_t uvalue = 0;  ///< otherwise
-    bool is_signed = false;
+    bool is_signed = false;    ///< the value is signed
 };
 NLPP_API std::vector<policy_limit> limits(const attr_policy& p);
 
+/// The policies of one operation.
 struct op_policy {
+    /// @{ Policy indexes of the do and dump requests.
     std::optional<std::uint32_t> do_policy, dump_policy;
+    /// @}
 };
+/// A family's policies as CTRL_CMD_GETPOLICY dumps them.
 struct policy_dump {
-    std::uint16_t family_id = 0;
+    std::uint16_t family_id = 0;                                             ///< the family's id
     std::map<std::uint32_t, std::map<std::uint32_t, attr_policy>> policies;  ///< [index][attr type]
     std::map<std::uint32_t, op_policy> ops;                                  ///< [cmd]
 };
@@ -144,10 +159,11 @@ concept family = requires {
 /// A NETLINK_GENERIC socket with a per-socket family cache.
 class NLPP_API client {
 public:
+    /// Opens a NETLINK_GENERIC socket.
     static result<client> open(const socket_options& options = {});
-    explicit client(socket s) : sock_(std::move(s)) {}
+    explicit client(socket s) : sock_(std::move(s)) {}  ///< uses an open NETLINK_GENERIC socket
 
-    socket& raw() noexcept { return sock_; }
+    socket& raw() noexcept { return sock_; }  ///< the socket underneath
 
     /// The family by name: from the cache, else resolve()d.
     /// errc::family_not_found when this kernel has no such family.

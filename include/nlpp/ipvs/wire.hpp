@@ -55,10 +55,10 @@ NLPP_API std::string_view command_name(command c) noexcept;  ///< "new-service",
 
 /// The family trait (nlpp::genl::family).
 struct family {
-    static constexpr std::string_view name = "IPVS";
-    static constexpr std::uint8_t version = 1;
-    static constexpr std::size_t header_size = 0;
-    using command = ipvs::command;
+    static constexpr std::string_view name = "IPVS";  ///< the generic netlink family name
+    static constexpr std::uint8_t version = 1;        ///< the family version sent
+    static constexpr std::size_t header_size = 0;     ///< no family header
+    using command = ipvs::command;                    ///< the command ids
 };
 
 /// Attribute names for extack paths and the dumper (".service.port").

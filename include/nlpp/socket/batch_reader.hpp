@@ -55,11 +55,14 @@ namespace nlpp {
 /// One outcome per request of a batch, in order (nullopt: success).
 using batch_outcomes = std::vector<std::optional<nlpp::error>>;
 
+/// Sorts the answers to a batch of requests out per request (pure: no I/O).
 class NLPP_API batch_reader {
 public:
+    /// How a request is answered: an ACK, a dump, or only errors.
     enum class answer : std::uint8_t { ack, dump, errors_only };
+    /// What a message was, and for which request.
     struct verdict {
-        reply_reader::verdict kind;
+        reply_reader::verdict kind;  ///< what the message was
         std::size_t index = 0;  ///< the request answered (reply, done)
     };
     /// Names request i in its errors; default: "batch message i".
@@ -90,8 +93,10 @@ public:
     /// The kernel will say no more: the not-answered rule (see above).
     void end();
 
-    std::size_t size() const noexcept { return requests_.size(); }
+    std::size_t size() const noexcept { return requests_.size(); }  ///< the number of requests
+    /// One outcome per request so far.
     const batch_outcomes& outcomes() const& noexcept { return outcomes_; }
+    /// The outcomes, moved out.
     batch_outcomes&& outcomes() && noexcept { return std::move(outcomes_); }
 
 private:

@@ -36,13 +36,17 @@ namespace nlpp {
 /// What a request is, for error messages: context ("add link veth0") and
 /// how to name attributes in the request (family header size and set).
 struct request_info {
-    std::string what{};
-    std::size_t fixed_header = 0;
+    std::string what{};            ///< what the request does ("add link veth0")
+    std::size_t fixed_header = 0;  ///< the size of the family header before the attributes
+    /// The request's attribute names, for extack paths; nullptr: by number.
     const attr_set* names = nullptr;
 };
 
+/// The receive loop's logic for one request, pure: classifies each received message as a reply, a
+/// notification, one to skip, or the end.
 class NLPP_API reply_reader {
 public:
+    /// What a received message is.
     enum class verdict { reply, notification, skip, done };
 
     /// `request` is the request as sent (used only to render extack paths).
@@ -67,10 +71,11 @@ public:
         return group != 0 || (m.seq() == 0 && m.port() == 0 && m.type() >= nlmsg_min_type);
     }
 
+    /// The request is answered: no more replies will come.
     bool finished() const noexcept { return finished_; }
     /// Set once any reply carried NLM_F_DUMP_INTR.
     bool interrupted() const noexcept { return interrupted_; }
-    std::uint32_t seq() const noexcept { return seq_; }
+    std::uint32_t seq() const noexcept { return seq_; }  ///< the request's seq
     /// "what" of the request info, or "request seq N".
     std::string what() const;
 

@@ -48,6 +48,7 @@
 
 namespace nlpp {
 
+/// How a socket opens.
 struct socket_options {
     std::string netns{};     ///< a name under /run/netns; empty: the caller's namespace
     int netns_fd = -1;       ///< or an open namespace fd (wins over netns)
@@ -62,15 +63,16 @@ struct socket_options {
 
 /// A received message copied out of the receive buffer.
 struct owned_message {
-    std::vector<std::byte> data;
+    std::vector<std::byte> data;  ///< the message's bytes
+    /// A view of the message.
     message_view view() const { return message_view::parse(data).value(); }
 };
 
 /// One datagram as received: its bytes (valid until the next receive) and
 /// the multicast group it was sent to (0: unicast).
 struct datagram {
-    bytes data;
-    std::uint32_t group = 0;
+    bytes data;               ///< the datagram's bytes
+    std::uint32_t group = 0;  ///< the multicast group; 0: unicast
 };
 
 using reply_handler = std::function<result<void>(message_view)>;
@@ -86,18 +88,21 @@ class socket;
 /// range abandoned early leaves late replies that the next request skips.
 class NLPP_API reply_range {
 public:
+    /// An input iterator over the replies.
     class iterator {
     public:
-        using value_type = message_view;
-        using difference_type = std::ptrdiff_t;
-        using iterator_category = std::input_iterator_tag;
+        using value_type = message_view;                    ///< A view of one reply
+        using difference_type = std::ptrdiff_t;             ///< iterator distance
+        using iterator_category = std::input_iterator_tag;  ///< an input iterator
         iterator() = default;
-        message_view operator*() const noexcept { return *r_->current_; }
+        message_view operator*() const noexcept { return *r_->current_; }  ///< the current reply
+        /// The next reply.
         iterator& operator++() {
             r_->advance();
             return *this;
         }
-        void operator++(int) { r_->advance(); }
+        void operator++(int) { r_->advance(); }  ///< the next reply
+        /// At the end (or stopped by an error).
         bool operator==(std::default_sentinel_t) const noexcept { return !r_ || !r_->current_; }
 
     private:
@@ -106,6 +111,7 @@ public:
         reply_range* r_ = nullptr;
     };
 
+    /// The first reply.
     iterator begin() {
         if (!started_) {
             started_ = true;
@@ -113,7 +119,7 @@ public:
         }
         return iterator(this);
     }
-    std::default_sentinel_t end() const noexcept { return {}; }
+    std::default_sentinel_t end() const noexcept { return {}; }  ///< the end
 
     /// The outcome once the walk ended; nullopt means success.
     const std::optional<nlpp::error>& error() const noexcept { return error_; }
@@ -142,14 +148,15 @@ private:
 class NLPP_API unique_fd {
 public:
     unique_fd() = default;
-    explicit unique_fd(int fd) noexcept : fd_(fd) {}
-    unique_fd(unique_fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+    explicit unique_fd(int fd) noexcept : fd_(fd) {}                      ///< owns fd
+    unique_fd(unique_fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}  ///< moves
+    /// Moves; closes the fd held before.
     unique_fd& operator=(unique_fd&& o) noexcept {
         reset(std::exchange(o.fd_, -1));
         return *this;
     }
     ~unique_fd() { reset(); }
-    int get() const noexcept { return fd_; }
+    int get() const noexcept { return fd_; }  ///< the fd; -1: none
     /// Closes the descriptor held (unless it is `fd`), then holds `fd`.
     void reset(int fd = -1) noexcept;
 
@@ -157,13 +164,16 @@ private:
     int fd_ = -1;
 };
 
+/// A netlink socket, move-only: requests, dumps, batches and notifications, in a network namespace,
+/// with timeouts or non-blocking.
 class NLPP_API socket {
 public:
     /// Opens, configures and binds a socket of `protocol` (NETLINK_ROUTE...).
     static result<socket> open(int protocol, const socket_options& options = {});
 
-    int fd() const noexcept { return fd_.get(); }
-    std::uint32_t port_id() const noexcept { return port_; }
+    int fd() const noexcept { return fd_.get(); }             ///< the file descriptor
+    std::uint32_t port_id() const noexcept { return port_; }  ///< the port id the kernel assigned
+    /// The netlink protocol (NETLINK_ROUTE...).
     int protocol() const noexcept { return protocol_; }
 
     /// A request that expects an ACK; data replies (a "do") go to on_reply.
@@ -205,7 +215,7 @@ public:
 
     /// Multicast groups (NETLINK_ADD_MEMBERSHIP; works for group ids > 32).
     result<void> subscribe(std::uint32_t group);
-    result<void> unsubscribe(std::uint32_t group);
+    result<void> unsubscribe(std::uint32_t group);  ///< leaves a multicast group
     /// The next notification: queued ones first, then from the socket.
     /// ENOBUFS (as errno) means notifications were lost: resynchronise with
     /// a dump; the socket stays usable.
@@ -216,7 +226,7 @@ public:
     /// Low level, for event loops: send a finished builder (flags as built,
     /// seqs assigned; returns the first seq) and receive one datagram.
     result<std::uint32_t> send(message_builder& b);
-    result<datagram> receive();
+    result<datagram> receive();  ///< receives one datagram
     /// True when receive() would return at once (data buffered or queued in
     /// the kernel). Requests are handled while they are sent, so once a
     /// request's replies are not readable, none are coming (dumps excepted).

@@ -43,39 +43,46 @@ enum class mode { do_request, dump };
 inline constexpr std::uint16_t flag_replace = 0x100, flag_excl = 0x200, flag_create = 0x400,
                                flag_append = 0x800;
 
+/// One request: an operation, do or dump, its JSON and flags.
 struct request {
-    const operation* op = nullptr;
-    ynl::mode mode = mode::do_request;
+    const operation* op = nullptr;      ///< the operation
+    ynl::mode mode = mode::do_request;  ///< do or dump
     nlohmann::ordered_json attrs =
         nlohmann::ordered_json::object();  ///< fixed-header fields and attributes
     std::uint16_t flags = 0;               ///< flag_create etc.
 };
 
+/// A notification, decoded.
 struct notification {
     std::string name;  ///< the operation it belongs to
-    nlohmann::ordered_json msg;
+    nlohmann::ordered_json msg;  ///< its JSON
 };
 
+/// Speaks a family from its spec over one socket.
 class NLPP_API client {
 public:
     /// `s` must outlive the client.
     static result<client> open(const spec& s, const socket_options& options = {});
 
-    const ynl::spec& spec() const noexcept { return *spec_; }
-    socket& raw() noexcept { return sock_; }
+    const ynl::spec& spec() const noexcept { return *spec_; }  ///< the spec
+    socket& raw() noexcept { return sock_; }                   ///< the socket underneath
 
     /// Every request of `reqs`, in one datagram, answered in order: replies go
     /// to on_message with the request's index, undecoded (decode() or
     /// decode_text() them). Returns one outcome per request (nullopt:
     /// success); fails as a whole on bad input or I/O errors.
     using message_callback = batch_handler;
+    /// @{ Sends `reqs` and hands each reply to on_message.
     result<batch_outcomes> exchange(std::span<const request> reqs,
                                     const message_callback& on_message);
+    /// @}
     /// The same with each reply decoded to JSON.
     using reply_callback =
         std::function<result<void>(std::size_t index, nlohmann::ordered_json&& reply)>;
+    /// @{ Sends `reqs` and hands each reply to on_reply as JSON.
     result<batch_outcomes> run_batch(std::span<const request> reqs, const reply_callback& on_reply,
                                      const decode_options& options = {});
+    /// @}
     /// One request; its failure is the error.
     result<void> run(const request& req,
                      const std::function<result<void>(nlohmann::ordered_json&&)>& on_reply = {},
@@ -88,6 +95,7 @@ public:
 
     /// Notifications: join a multicast group by its spec name, then read.
     result<void> subscribe(std::string_view group);
+    /// The next notification of the joined groups.
     result<notification> next_notification(const decode_options& options = {});
 
 private:

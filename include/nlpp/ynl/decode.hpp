@@ -27,6 +27,7 @@
 
 namespace nlpp::ynl {
 
+/// How replies are decoded.
 struct decode_options {
     bool process_unknown = false;  ///< keep unknown attributes as "<number>": "hex"
 };

@@ -49,7 +49,9 @@ namespace nlpp::ynl {
 /// Where the attributes of one request message are, by name.
 class NLPP_API request_trace {
 public:
+    /// One attribute of the request.
     struct entry {
+        /// Where it is: offsets from the message's nlmsghdr.
         std::uint32_t start = 0, end = 0;  ///< offsets from the message's nlmsghdr
         std::string path;                  ///< ".linkinfo.data.id"
         const attr_set* inside = nullptr;  ///< for nests and sub-messages: the set within
@@ -63,7 +65,7 @@ public:
     void annotate(nlpp::error& e) const;
 
     const attr_set* top = nullptr;  ///< the operation's attribute set
-    std::vector<entry> entries;
+    std::vector<entry> entries;     ///< every attribute written, in order
 };
 
 /// Appends the payload of a request for `op` to the current message of `b`
