@@ -78,8 +78,8 @@ struct extack_info {
     std::optional<std::uint32_t> offset;        ///< NLMSGERR_ATTR_OFFS, from the request's start
     std::optional<std::uint32_t> missing_type;  ///< NLMSGERR_ATTR_MISS_TYPE
     std::optional<std::uint32_t> missing_nest;  ///< NLMSGERR_ATTR_MISS_NEST (offset)
-    std::string attr_path;                      ///< ".service.port": the attribute at offset, by name
-    std::string missing_path;                   ///< ".service.af": the missing attribute, by name
+    std::string attr_path;     ///< ".service.port": the attribute at offset, by name
+    std::string missing_path;  ///< ".service.af": the missing attribute, by name
 };
 
 /// An error value: a code (errno or nlpp::errc) with context, the kernel's extended ACK and a hint;

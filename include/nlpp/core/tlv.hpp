@@ -27,8 +27,8 @@ namespace nlpp {
 /// Where and why a walk over records stopped early. Cheap to record; turned
 /// into an nlpp::error only when asked.
 struct NLPP_API walk_fault {
-    errc code{};             ///< what went wrong
-    std::size_t offset = 0;  ///< from the start of the walked bytes
+    errc code{};              ///< what went wrong
+    std::size_t offset = 0;   ///< from the start of the walked bytes
     const char* reason = "";  ///< why, in words
     /// The fault as an error; `what` names the walk.
     nlpp::error to_error(std::string_view what) const;

@@ -46,8 +46,8 @@ namespace nlpp::ipvs {
 struct change {
     /// The command.
     enum class kind { add_service, edit_service, del_service, add_dest, edit_dest, del_dest };
-    kind what = kind::add_service;  ///< what the change does
-    ipvs::service service{};  ///< for dest ops: the service's key is what counts
+    kind what = kind::add_service;            ///< what the change does
+    ipvs::service service{};                  ///< for dest ops: the service's key is what counts
     std::optional<ipvs::destination> dest{};  ///< the destination, for dest ops
     /// "add service TCP 10.0.0.1:80 (rr)", "del dest TCP 10.0.0.1:80 -> 192.0.2.1:80"
     NLPP_API std::string describe() const;
@@ -90,7 +90,7 @@ public:
     result<void> set_timeouts(const timeouts& t);
     result<timeouts> get_timeouts();  ///< the TCP, TCP FIN and UDP timeouts
     result<info> get_info();          ///< the IPVS version and connection table size
-    result<void> set_info();  ///< the kernel has no handler: EOPNOTSUPP
+    result<void> set_info();          ///< the kernel has no handler: EOPNOTSUPP
     result<void> zero(
         const std::optional<service_key>& key = std::nullopt);  ///< counters of one or all
     result<void> flush();                                       ///< every service and destination

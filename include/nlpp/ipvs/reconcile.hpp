@@ -104,7 +104,7 @@ struct drain_outcome {
 
 /// Where the drains are, after each poll.
 struct drain_progress {
-    std::size_t draining = 0;                ///< destinations still draining
+    std::size_t draining = 0;  ///< destinations still draining
     /// The draining destinations' connections.
     std::uint64_t active = 0, inactive = 0;  ///< their connections
     double seconds_left = 0;                 ///< until the timeout
@@ -126,8 +126,8 @@ struct reconcile_report {
     std::vector<change> ops;                     ///< the plan's changes, applied at once
     std::vector<std::optional<error>> outcomes;  ///< per change (empty on a dry run)
     /// The plan's drains: destinations, then the services deleted after them.
-    std::vector<change> drains, after_drains;    ///< the plan's drains
-    std::vector<drain_outcome> drained;          ///< how each drain ended (empty on a dry run)
+    std::vector<change> drains, after_drains;  ///< the plan's drains
+    std::vector<drain_outcome> drained;        ///< how each drain ended (empty on a dry run)
     /// The changes and drains that failed.
     std::size_t failed() const noexcept {
         std::size_t n = 0;

@@ -37,13 +37,13 @@ class NLPP_API scope {
 public:
     /// One item: a prefix (with optional protocol and port) or a fwmark range.
     struct item {
-        bool fwmark = false;     ///< A fwmark range rather than a prefix
-        ipvs::address prefix{};  ///< prefix items
+        bool fwmark = false;                       ///< A fwmark range rather than a prefix
+        ipvs::address prefix{};                    ///< prefix items
         std::uint8_t length = 0;                   ///< the prefix length
         std::optional<ipvs::protocol> protocol{};  ///< only this protocol; none: any
         std::optional<std::uint16_t> port{};       ///< only this port; none: any
         /// The fwmark range, inclusive (fwmark items).
-        std::uint32_t mark_first = 0, mark_last = 0;  ///< fwmark items
+        std::uint32_t mark_first = 0, mark_last = 0;         ///< fwmark items
         bool contains(const service_key& k) const noexcept;  ///< the service is within this item
         std::string to_string() const;                       ///< the item in canonical form
     };

@@ -45,7 +45,8 @@ struct NLPP_API address {
 };
 
 enum class protocol : std::uint16_t { tcp = 6, udp = 17, sctp = 132 };
-NLPP_API std::string_view protocol_name(protocol p) noexcept;  ///< "TCP", "UDP", "SCTP" or "PROTO<n>"
+NLPP_API std::string_view protocol_name(
+    protocol p) noexcept;  ///< "TCP", "UDP", "SCTP" or "PROTO<n>"
 
 /// A service keyed by protocol, virtual address and port.
 struct virtual_service {
@@ -56,8 +57,8 @@ struct virtual_service {
 };
 /// A service keyed by firewall mark.
 struct firewall_mark {
-    std::uint32_t mark = 0;    ///< the mark
-    std::uint16_t family = 2;  ///< AF_INET or AF_INET6
+    std::uint32_t mark = 0;                                  ///< the mark
+    std::uint16_t family = 2;                                ///< AF_INET or AF_INET6
     auto operator<=>(const firewall_mark&) const = default;  ///< ordered member by member
 };
 /// What identifies a service: an address and port, or a firewall mark.
@@ -94,13 +95,14 @@ struct stats {
 
 /// A virtual service.
 struct service {
-    service_key key{};                      ///< what identifies it
-    std::string scheduler = "wlc";          ///< the scheduler's name
-    std::string pe_name{};                  ///< persistence engine ("sip"); empty: none
-    std::uint32_t flags = 0;                ///< service_flags
-    std::uint32_t flags_mask = 0xffffffff;  ///< which flags a set changes (sent as ip_vs_flags.mask)
-    std::uint32_t timeout = 0;              ///< persistence timeout, seconds
-    std::uint8_t netmask = 0;  ///< persistence granularity as a prefix length; 0: full (32 or 128)
+    service_key key{};              ///< what identifies it
+    std::string scheduler = "wlc";  ///< the scheduler's name
+    std::string pe_name{};          ///< persistence engine ("sip"); empty: none
+    std::uint32_t flags = 0;        ///< service_flags
+    std::uint32_t flags_mask =
+        0xffffffff;             ///< which flags a set changes (sent as ip_vs_flags.mask)
+    std::uint32_t timeout = 0;  ///< persistence timeout, seconds
+    std::uint8_t netmask = 0;   ///< persistence granularity as a prefix length; 0: full (32 or 128)
     /// Read-only, filled in by the kernel.
     ipvs::stats stats{};
     /// The prefix length to send: netmask, or the full length of the family.
@@ -129,8 +131,8 @@ struct destination {
     /// quarters of upper_threshold.
     std::uint32_t lower_threshold = 0;
     tunnel_type tun_type = tunnel_type::ipip;  ///< the encapsulation (forwarding::tunnel)
-    std::uint16_t tun_port = 0;   ///< GUE port
-    std::uint16_t tun_flags = 0;  ///< tunnel_flags
+    std::uint16_t tun_port = 0;                ///< GUE port
+    std::uint16_t tun_flags = 0;               ///< tunnel_flags
     /// Read-only, filled in by the kernel.
     /// @{ Active, inactive and persistent connections.
     std::uint32_t active_conns = 0, inactive_conns = 0, persist_conns = 0;
@@ -159,7 +161,7 @@ struct timeouts {
 
 /// What GET_INFO reports.
 struct NLPP_API info {
-    std::uint32_t version = 0;  ///< 0x010201 = 1.2.1
+    std::uint32_t version = 0;           ///< 0x010201 = 1.2.1
     std::uint32_t conn_tab_size = 0;     ///< the size of the connection hash table
     std::string version_string() const;  ///< the version as text: 1.2.1
 };

@@ -76,9 +76,10 @@ NLPP_API void put_timeouts(message_builder& b, const timeouts& t);
 
 /// Replies (whole messages, genl header included).
 NLPP_API result<service> parse_service(message_view m);  ///< NEW_SERVICE
-NLPP_API result<destination> parse_dest(message_view m, std::uint16_t service_family);  ///< NEW_DEST
-NLPP_API result<sync_daemon> parse_daemon(message_view m);  ///< NEW_DAEMON
-NLPP_API result<timeouts> parse_timeouts(message_view m);   ///< SET_CONFIG
-NLPP_API result<info> parse_info(message_view m);           ///< SET_INFO
+NLPP_API result<destination> parse_dest(message_view m,
+                                        std::uint16_t service_family);  ///< NEW_DEST
+NLPP_API result<sync_daemon> parse_daemon(message_view m);              ///< NEW_DAEMON
+NLPP_API result<timeouts> parse_timeouts(message_view m);               ///< SET_CONFIG
+NLPP_API result<info> parse_info(message_view m);                       ///< SET_INFO
 
 }  // namespace nlpp::ipvs

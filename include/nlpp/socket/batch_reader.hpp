@@ -63,7 +63,7 @@ public:
     /// What a message was, and for which request.
     struct verdict {
         reply_reader::verdict kind;  ///< what the message was
-        std::size_t index = 0;  ///< the request answered (reply, done)
+        std::size_t index = 0;       ///< the request answered (reply, done)
     };
     /// Names request i in its errors; default: "batch message i".
     using describer = std::function<request_info(std::size_t)>;

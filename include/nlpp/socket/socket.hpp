@@ -58,7 +58,7 @@ struct socket_options {
     std::size_t read_size = 64 * 1024;
     std::size_t read_batch = 4;            ///< datagrams per receive system call (recvmmsg)
     std::chrono::milliseconds timeout{0};  ///< bound on every wait; 0: none
-    bool nonblocking = false;              ///< receive() returns errc::would_block instead of waiting
+    bool nonblocking = false;  ///< receive() returns errc::would_block instead of waiting
 };
 
 /// A received message copied out of the receive buffer.

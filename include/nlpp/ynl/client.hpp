@@ -54,7 +54,7 @@ struct request {
 
 /// A notification, decoded.
 struct notification {
-    std::string name;  ///< the operation it belongs to
+    std::string name;            ///< the operation it belongs to
     nlohmann::ordered_json msg;  ///< its JSON
 };
 

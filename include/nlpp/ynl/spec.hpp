@@ -94,8 +94,8 @@ struct struct_member {
     std::string enum_name;                ///< the enum its value names; empty: none
     bool enum_as_flags = false;           ///< the enum is a set of flags
     std::string display_hint;             ///< how to print it (hex, mac, ipv4...)
-    display hint = display::none;  ///< display_hint, resolved at load
-    std::string struct_name;       ///< nested struct (netlink-raw)
+    display hint = display::none;         ///< display_hint, resolved at load
+    std::string struct_name;              ///< nested struct (netlink-raw)
     /// Resolved at load: pointers into the same spec.
     const definition* enum_def = nullptr;
     const definition* struct_def = nullptr;  ///< the struct of a nested struct member, resolved
@@ -108,11 +108,11 @@ struct NLPP_API definition {
     enum class kind { constant, enumeration, flags, structure };
     std::string name;                        ///< its name
     definition::kind kind = kind::constant;  ///< what it is
-    std::int64_t value = 0;              ///< constant
-    std::string string_value;            ///< constant given as a string
-    std::vector<enum_entry> entries;     ///< enum, flags
-    std::vector<struct_member> members;  ///< struct
-    std::size_t size = 0;                ///< struct: packed size in bytes
+    std::int64_t value = 0;                  ///< constant
+    std::string string_value;                ///< constant given as a string
+    std::vector<enum_entry> entries;         ///< enum, flags
+    std::vector<struct_member> members;      ///< struct
+    std::size_t size = 0;                    ///< struct: packed size in bytes
     /// The decoder's cache (src/ynl/json_out.cpp), filled at load: the most
     /// JSON text a struct of integer members (plain or enum names) decodes
     /// to, for its fast path; 0 for others.
@@ -136,19 +136,19 @@ struct checks {
 
 /// One attribute of an attribute set.
 struct attribute {
-    std::string name;                     ///< its name
-    std::uint16_t value = 0;              ///< its type number
-    attr_type type = attr_type::unused;   ///< what the payload holds
-    byte_order order = byte_order::host;  ///< the byte order of integers
-    bool multi_attr = false;              ///< it may repeat
-    std::string nested;  ///< nested-attributes (set name)
+    std::string name;                        ///< its name
+    std::uint16_t value = 0;                 ///< its type number
+    attr_type type = attr_type::unused;      ///< what the payload holds
+    byte_order order = byte_order::host;     ///< the byte order of integers
+    bool multi_attr = false;                 ///< it may repeat
+    std::string nested;                      ///< nested-attributes (set name)
     std::string enum_name;                   ///< the enum its value names; empty: none
     bool enum_as_flags = false;              ///< the enum is a set of flags
     attr_type sub_type = attr_type::unused;  ///< indexed-array / binary arrays
     std::string display_hint;                ///< how to print it (hex, mac, ipv4...)
-    display hint = display::none;         ///< display_hint, resolved at load
-    std::string struct_name;              ///< binary payload that is a struct
-    std::vector<std::string> type_value;  ///< nest-type-value levels
+    display hint = display::none;            ///< display_hint, resolved at load
+    std::string struct_name;                 ///< binary payload that is a struct
+    std::vector<std::string> type_value;     ///< nest-type-value levels
     /// @{ For sub-messages: the sub-message's name and the attribute that selects its format.
     std::string sub_message, selector;
     /// @}
@@ -168,7 +168,7 @@ struct NLPP_API attr_set {
     std::string name;              ///< its name
     std::string subset_of;         ///< the set it is a subset of; empty: none
     std::vector<attribute> attrs;  ///< its attributes
-    bool has_selector = false;  ///< resolved at load: some attribute is_selector
+    bool has_selector = false;     ///< resolved at load: some attribute is_selector
     /// The attribute by name; nullptr when absent.
     const attribute* find(std::string_view attr) const noexcept;
     /// The attribute of type `type`; nullptr when absent.
@@ -195,12 +195,12 @@ struct operation {
     std::string attribute_set;                   ///< the attribute set of its messages
     std::string fixed_header;                    ///< struct name; empty: none
     std::optional<std::uint32_t> request_value;  ///< to the kernel
-    std::optional<std::uint32_t> reply_value;    ///< from the kernel (replies, notifications, events)
+    std::optional<std::uint32_t> reply_value;  ///< from the kernel (replies, notifications, events)
     /// @{ Its messages: do request and reply, dump request and reply, event.
     std::optional<message_part> do_request, do_reply, dump_request, dump_reply, event;
     /// @}
-    std::string notify;  ///< a notification reusing that operation's reply
-    std::string mcgrp;   ///< the multicast group of its notifications
+    std::string notify;              ///< a notification reusing that operation's reply
+    std::string mcgrp;               ///< the multicast group of its notifications
     std::vector<std::string> flags;  ///< admin-perm, uns-admin-perm
     /// Resolved at load: pointers into the same spec.
     const attr_set* set = nullptr;
@@ -244,9 +244,9 @@ struct NLPP_API spec {
     std::string name;  ///< the family's name
     /// genetlink, genetlink-c, genetlink-legacy or netlink-raw.
     ynl::protocol protocol = protocol::genetlink;
-    std::uint32_t protonum = 16;  ///< NETLINK_GENERIC unless netlink-raw says otherwise
-    std::uint32_t version = 1;    ///< the family's version
-    std::string fixed_header;  ///< operations-level default
+    std::uint32_t protonum = 16;            ///< NETLINK_GENERIC unless netlink-raw says otherwise
+    std::uint32_t version = 1;              ///< the family's version
+    std::string fixed_header;               ///< operations-level default
     std::vector<definition> definitions;    ///< its definitions
     std::vector<attr_set> attribute_sets;   ///< its attribute sets
     std::vector<operation> operations;      ///< its operations
