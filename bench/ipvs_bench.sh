@@ -54,15 +54,18 @@ drop_ns() {
 }
 inns() { nsenter --net="/run/netns/$ns" "$@"; }
 # timed NAME CMD...: runs CMD in $ns; keeps its seconds in t[NAME] (list over
-# rounds) and its peak RSS in rss[NAME] (list)
-declare -A t rss
+# rounds), its peak RSS in rss[NAME] and its user and system CPU seconds in
+# cpu[NAME] ("[user, sys]" per round): where the time goes
+declare -A t rss cpu
 timed() {
-  local name=$1 t0 t1; shift
+  local name=$1 t0 t1 kib user sys; shift
   t0=${EPOCHREALTIME/./}
-  inns /usr/bin/time -f %M -o "$work/rss" "$@"
+  inns /usr/bin/time -f '%M %U %S' -o "$work/rss" "$@"
   t1=${EPOCHREALTIME/./}
   t[$name]+="$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.3f", d / 1e6 }') "
-  rss[$name]+="$(tail -n 1 "$work/rss") "
+  read -r kib user sys < <(tail -n 1 "$work/rss")
+  rss[$name]+="$kib "
+  cpu[$name]+="[$user,$sys] "
 }
 fail() { echo "ipvs_bench.sh: $*" >&2; exit 1; }
 
@@ -111,7 +114,7 @@ library_block() {
 
 sizes_json=()
 for n in "${sizes[@]}"; do
-  t=() rss=()
+  t=() rss=() cpu=()
   changed=$((2 * n / 100))
   $py - "$n" >"$work/rules" <<'PY'
 import sys
@@ -151,10 +154,14 @@ import json, sys
 n, rounds, changed = map(int, sys.argv[1:])
 t = {$(for k in "${!t[@]}"; do printf '"%s": [%s], ' "$k" "$(echo ${t[$k]} | tr ' ' ,)"; done)}
 rss = {$(for k in "${!rss[@]}"; do printf '"%s": [%s], ' "$k" "$(echo ${rss[$k]} | tr ' ' ,)"; done)}
+cpu = {$(for k in "${!cpu[@]}"; do printf '"%s": [%s], ' "$k" "$(echo ${cpu[$k]} | tr ' ' ,)"; done)}
 def best(k):
     return min(t[k])
 def rss_of(k, r):  # the peak RSS of the best round
     return rss[r][t[k].index(min(t[k]))]
+def cpu_of(k):  # user and system seconds of the best round
+    u, s = cpu[k][t[k].index(min(t[k]))]
+    return {"user": u, "sys": s}
 print(json.dumps({
     "services": n,
     "load": {"ipvsadm": best("load-ipvsadm"), "nlpp-ipvs": best("load-nlpp-ipvs"), "library": best("load-library")},
@@ -167,6 +174,7 @@ print(json.dumps({
                 "nlpp-ipvs-load": rss_of("load-nlpp-ipvs", "load-nlpp-ipvs"),
                 "nlpp-ipvs-apply": rss_of("apply-nlpp-ipvs", "apply-nlpp-ipvs"),
                 "library": rss_of("load-library", "library")},
+    "cpu_s": {k: cpu_of(k) for k in cpu},
     "rounds_s": t,
 }))
 PY
@@ -187,7 +195,9 @@ print(f"  library:  load {ld['library']:.2f} s ({ld['ipvsadm'] / ld['library']:.
       f" ({sn['ipvsadm'] / sn['library']:.1f}x ipvsadm -Sn), reconcile 1% {rc['library_ops']} ops {rc['library']:.2f} s"
       f" ({rc['library'] / sn['library']:.2f}x snapshot), peak RSS {rss['library']} KiB")
 for k, v in sorted(s["rounds_s"].items()):
-    print(f"    {k:16} " + "  ".join(f"{x:.2f}" for x in v) + " s")
+    c = s["cpu_s"].get(k)
+    print(f"    {k:18} " + "  ".join(f"{x:.2f}" for x in v) + " s"
+          + (f"   best round: user {c['user']:.2f} s, system {c['sys']:.2f} s" if c else ""))
 PY
 done
 # The large snapshot: each round in a fresh netns, phases with user/system time.

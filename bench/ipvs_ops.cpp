@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
     auto secs = [](clock::time_point a) { return std::chrono::duration<double>(clock::now() - a).count(); };
 
     auto t = clock::now();
-    auto load = reconcile(*ipvs, desired, reconcile_mode::full);
+    auto load = reconcile(*ipvs, desired, {});
     if (!load || load->failed()) return std::fprintf(stderr, "load failed\n"), 1;
     const double load_s = secs(t);
 
@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
                 ++changed;
             }
     t = clock::now();
-    auto rec = reconcile(*ipvs, desired, reconcile_mode::full);
+    auto rec = reconcile(*ipvs, desired, {});
     if (!rec || rec->failed()) return std::fprintf(stderr, "reconcile failed\n"), 1;
     const double rec_s = secs(t);
     rusage ru{};

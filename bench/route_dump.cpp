@@ -79,14 +79,14 @@ int gen_walk(nlpp::socket& s, walk_result& out) {
     namespace rt = nlpp::gen::rt_route;
     rt::rtmsg want{};
     want.rtm_family = 2;
-    auto req = nlpp::gen::request<rt::ops::getroute>(want, {});
+    auto req = nlpp::gen::request<rt::ops::getroute>({want, {}});
     auto routes = s.dump(req, {"dump routes"});
-    rt::rtmsg h;
-    rt::attrs::route_attrs a;
+    nlpp::gen::message<rt::ops::getroute> reply;
+    auto& a = reply.attrs;
     for (nlpp::message_view m : routes) {
         ++out.messages;
         clear(a);
-        if (!nlpp::gen::parse<rt::ops::getroute>(m, h, a)) return -1;
+        if (!nlpp::gen::parse<rt::ops::getroute>(m, reply)) return -1;
         out.attrs += route_attrs_present(a) + a.unknown_.size();
         out.checksum ^= static_cast<std::uint32_t>(out.attrs);
     }

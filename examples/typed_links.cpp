@@ -14,12 +14,12 @@ namespace rt = nlpp::gen::rt_link;
 int main(int argc, char** argv) {
     auto sock = nlpp::socket::open(rt::spec_info::protocol, {.netns = argc > 1 ? argv[1] : ""});
     if (!sock) return fmt::print(stderr, "{}\n", sock.error()), 1;
-    auto req = nlpp::gen::request<rt::ops::getlink>(rt::ifinfomsg{}, {});
+    auto req = nlpp::gen::request<rt::ops::getlink>({});
     auto links = sock->dump(req, {"dump links"});
     for (nlpp::message_view m : links) {
-        rt::ifinfomsg hdr;
-        rt::attrs::link_attrs link;
-        if (auto r = nlpp::gen::parse<rt::ops::getlink>(m, hdr, link); !r) return fmt::print(stderr, "{}\n", r.error()), 1;
+        nlpp::gen::message<rt::ops::getlink> reply;
+        if (auto r = nlpp::gen::parse<rt::ops::getlink>(m, reply); !r) return fmt::print(stderr, "{}\n", r.error()), 1;
+        const auto& [hdr, link] = reply;
         const std::string kind = link.linkinfo && link.linkinfo->kind ? *link.linkinfo->kind : "-";
         std::printf("%d %s mtu %u kind %s\n", hdr.ifi_index, link.ifname.value_or("?").c_str(), link.mtu.value_or(0), kind.c_str());
     }

@@ -31,15 +31,15 @@ int main(int argc, char** argv) {
     tbf.parms->limit = 10000;
     tbf.parms->buffer = 80000000;
     tbf.burst = 10000;
-    auto add = nlpp::gen::request<tc::ops::newqdisc>(hdr, q, NLM_F_CREATE | NLM_F_EXCL);
+    auto add = nlpp::gen::request<tc::ops::newqdisc>({hdr, q}, NLM_F_CREATE | NLM_F_EXCL);
     if (auto r = sock->request(add, {}, {"add tbf qdisc"}); !r) return fmt::print(stderr, "{}\n", r.error()), 1;
 
-    auto dump = nlpp::gen::request<tc::ops::getqdisc>(tc::tcmsg{}, {});
+    auto dump = nlpp::gen::request<tc::ops::getqdisc>({});
     auto qdiscs = sock->dump(dump, {"dump qdiscs"});
     for (nlpp::message_view m : qdiscs) {
-        tc::tcmsg h;
-        tc::ops::getqdisc::attributes a;
-        if (auto r = nlpp::gen::parse<tc::ops::getqdisc>(m, h, a); !r) return fmt::print(stderr, "{}\n", r.error()), 1;
+        nlpp::gen::message<tc::ops::getqdisc> reply;
+        if (auto r = nlpp::gen::parse<tc::ops::getqdisc>(m, reply); !r) return fmt::print(stderr, "{}\n", r.error()), 1;
+        const auto& [h, a] = reply;
         std::printf("dev %d %s handle %x", h.ifindex, a.kind.value_or("?").c_str(), h.handle >> 16);
         if (a.options && a.options->tbf && a.options->tbf->parms) std::printf(" rate %u limit %u", a.options->tbf->parms->rate.rate, a.options->tbf->parms->limit);
         std::printf("\n");

@@ -101,12 +101,6 @@ result<reconcile_plan> plan(std::span<const service_entry> current,
     return out;
 }
 
-std::vector<change> plan(std::span<const service_entry> current,
-                         std::span<const service_entry> desired, reconcile_mode mode) {
-    auto p = plan(current, desired, plan_options{.mode = mode});  // unscoped: cannot fail
-    return p ? std::move(p->changes) : std::vector<change>{};
-}
-
 result<reconcile_report> reconcile(client& c, std::span<const service_entry> desired,
                                    const plan_options& options, bool dry_run,
                                    const drain_callback& on_progress) {
@@ -129,11 +123,6 @@ result<reconcile_report> reconcile(client& c, std::span<const service_entry> des
     report.drains = std::move(p->drains);
     report.after_drains = std::move(p->after_drains);
     return report;
-}
-
-result<reconcile_report> reconcile(client& c, std::span<const service_entry> desired,
-                                   reconcile_mode mode, bool dry_run) {
-    return reconcile(c, desired, plan_options{.mode = mode}, dry_run);
 }
 
 }  // namespace nlpp::ipvs

@@ -25,21 +25,21 @@ TEST(gen_kernel, kernel_errors_name_the_attribute_through_generated_tables) {
     rt::ops::newlink::attributes link;
     link.ifname = std::string(20, 'x');  // longer than IFNAMSIZ: the policy rejects it
     link.linkinfo.emplace().kind = "bridge";
-    auto b = nlpp::gen::request<rt::ops::newlink>(rt::ifinfomsg{}, link, NLM_F_CREATE | NLM_F_EXCL);
+    auto b = nlpp::gen::request<rt::ops::newlink>({{}, link}, NLM_F_CREATE | NLM_F_EXCL);
     auto r = s->request(b, {}, {"add link", rt::ifinfomsg::wire_size, &rt::ops::newlink::names()});
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().extack().attr_path, ".ifname") << r.error();
 
     link.ifname = "br7";
-    b = nlpp::gen::request<rt::ops::newlink>(rt::ifinfomsg{}, link, NLM_F_CREATE | NLM_F_EXCL);
+    b = nlpp::gen::request<rt::ops::newlink>({{}, link}, NLM_F_CREATE | NLM_F_EXCL);
     ASSERT_TRUE(s->request(b, {}, {"add link", rt::ifinfomsg::wire_size, &rt::ops::newlink::names()}));
-    auto dump = nlpp::gen::request<rt::ops::getlink>(rt::ifinfomsg{}, {});
+    auto dump = nlpp::gen::request<rt::ops::getlink>({});
     bool found = false;
     auto links = s->dump(dump, {"dump links"});
     for (nlpp::message_view m : links) {
-        rt::ifinfomsg h;
-        rt::ops::getlink::attributes a;
-        ASSERT_TRUE(nlpp::gen::parse<rt::ops::getlink>(m, h, a));
+        nlpp::gen::message<rt::ops::getlink> reply;
+        ASSERT_TRUE(nlpp::gen::parse<rt::ops::getlink>(m, reply));
+        const auto& a = reply.attrs;
         if (a.ifname == "br7") found = a.linkinfo && a.linkinfo->kind == "bridge" && a.linkinfo->data && a.linkinfo->data->bridge;
     }
     EXPECT_FALSE(links.error());

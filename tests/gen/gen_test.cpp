@@ -10,6 +10,8 @@
 
 #include <filesystem>
 
+#include <linux/ip_vs.h>
+
 #include "../support/ynl_samples.hpp"
 
 namespace {
@@ -29,7 +31,7 @@ std::size_t check_family() {
     for (const auto& sm : spec->sub_messages) variants = std::max(variants, sm.formats.size());
     std::size_t checked = 0;
     Info::for_each_op([&]<class Op>() {
-        if constexpr (requires { typename Op::attributes; Op::request; }) {
+        if constexpr (!std::is_same_v<typename Op::attributes, nlpp::gen::none> && requires { Op::request; }) {
             const nlpp::ynl::operation* op = spec->find_op(Op::name);
             ASSERT_TRUE(op);
             for (std::size_t v = 0; v < variants; ++v) {
@@ -46,7 +48,7 @@ std::size_t check_family() {
                     typed.put_header(p.first(4));
                     p = p.subspan(4);
                 }
-                if constexpr (requires { typename Op::fixed_header; }) {
+                if constexpr (!std::is_same_v<typename Op::fixed_header, nlpp::gen::none>) {
                     typename Op::fixed_header h;
                     ASSERT_GE(p.size(), Op::fixed_header::wire_size);
                     decode(p.data(), h);
@@ -90,7 +92,7 @@ TEST(gen, sub_message_chosen_by_an_enclosing_selector) {
         EXPECT_TRUE(wire);
         nlpp::gen::message<tc::ops::newqdisc> m;
         auto view = nlpp::message_view::parse(*wire).value();
-        EXPECT_TRUE(nlpp::gen::parse<tc::ops::newqdisc>(view, m.header, m.attrs));
+        EXPECT_TRUE(nlpp::gen::parse<tc::ops::newqdisc>(view, m));
         return m;
     };
     auto fq = typed({{"kind", "fq_codel"}, {"stats2", {{"app", {{"type", 0}, {"maxpacket", 1514}, {"drop-overlimit", 3}}}}}});
@@ -102,6 +104,44 @@ TEST(gen, sub_message_chosen_by_an_enclosing_selector) {
     auto other = typed({{"kind", "htb"}, {"stats2", {{"app", "01020304"}}}});
     ASSERT_TRUE(other.attrs.stats2 && other.attrs.stats2->app && other.attrs.stats2->app->raw_);
     EXPECT_EQ(other.attrs.stats2->app->raw_->payload.size(), 4u);
+}
+
+// A malformed attribute inside a nest fails the generated decode once, with
+// the attribute's path by the spec's names (golden bytes: an IPVS service
+// whose port, a u16, comes in 4 bytes); attributes before it are read and
+// an unknown one is skipped, or kept raw when asked.
+TEST(gen, decode_error_names_the_attribute_path) {
+    namespace ipvs = nlpp::gen::IPVS;
+    auto decoded = [](bool bad_port, bool keep_unknown) {
+        nlpp::message_builder b(0x20, 0);
+        {
+            auto service = b.nest(IPVS_CMD_ATTR_SERVICE);
+            b.put<std::uint32_t>(IPVS_SVC_ATTR_FWMARK, 7);
+            if (bad_port) b.put<std::uint32_t>(IPVS_SVC_ATTR_PORT, 80);
+        }
+        b.put<std::uint32_t>(200, 1);  // a type the spec does not know
+        auto wire = b.finish();
+        EXPECT_TRUE(wire);
+        auto m = nlpp::message_view::parse(*wire).value();
+        ipvs::attrs::cmd_attrs a;
+        auto r = decode(m.attrs(0), a, {.keep_unknown = keep_unknown});
+        return std::pair(std::move(r), std::move(a));
+    };
+    auto [r, a] = decoded(true, false);
+    ASSERT_FALSE(r);
+    EXPECT_TRUE(r.error().is(nlpp::errc::attr_invalid)) << r.error();
+    EXPECT_NE(r.error().what().find("IPVS cmd-attrs service.port: "), std::string::npos) << r.error();
+    EXPECT_NE(r.error().what().find("needs 2 bytes of payload, has 4"), std::string::npos) << r.error();
+    ASSERT_TRUE(a.service && a.service->fwmark);
+    EXPECT_EQ(*a.service->fwmark, 7u);
+
+    auto [good, skipped] = decoded(false, false);
+    ASSERT_TRUE(good) << good.error();
+    EXPECT_TRUE(skipped.unknown_.empty());
+    auto [kept_ok, kept] = decoded(false, true);
+    ASSERT_TRUE(kept_ok) << kept_ok.error();
+    ASSERT_EQ(kept.unknown_.size(), 1u);
+    EXPECT_EQ(kept.unknown_[0].type, 200);
 }
 
 }  // namespace

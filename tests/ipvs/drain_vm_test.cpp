@@ -140,7 +140,7 @@ service_entry web(std::vector<const char*> backends, std::uint16_t port = 80) {
 // weight 0 gets its weight back. (One topology for both: setting it up is
 // most of the time in the emulated VM.)
 TEST_F(ipvs_drain, open_connections_hold_a_drain_which_survives_a_restart) {
-    ASSERT_TRUE(reconcile(*ipvs_, std::vector{web({"192.0.2.10", "192.0.2.130"})}, reconcile_mode::full));
+    ASSERT_TRUE(reconcile(*ipvs_, std::vector{web({"192.0.2.10", "192.0.2.130"})}, {}));
     std::vector<std::string> clients = {hold_open(), hold_open()};  // rr: one to each server
     wait_for_total_active(2);
     wait_for_active("192.0.2.10:8080", 1);
@@ -176,7 +176,7 @@ TEST_F(ipvs_drain, open_connections_hold_a_drain_which_survives_a_restart) {
     EXPECT_NE(dest_line("192.0.2.130:8080"), "");
 
     // The restart.
-    ASSERT_TRUE(reconcile(*ipvs_, std::vector{web({"192.0.2.10", "192.0.2.130"})}, reconcile_mode::full));
+    ASSERT_TRUE(reconcile(*ipvs_, std::vector{web({"192.0.2.10", "192.0.2.130"})}, {}));
     clients = {hold_open(), hold_open()};  // rr: one to each server
     wait_for_total_active(2);
     wait_for_active("192.0.2.10:8080", 1);
@@ -209,7 +209,7 @@ TEST_F(ipvs_drain, open_connections_hold_a_drain_which_survives_a_restart) {
 // the other drains (on other ports: the timed-out destination of the first
 // part is kept by the kernel with its connection, and would come back with it).
 TEST_F(ipvs_drain, timeouts_and_deletions_by_someone_else) {
-    ASSERT_TRUE(reconcile(*ipvs_, std::vector{web({"192.0.2.10"}), web({"192.0.2.130"}, 81)}, reconcile_mode::full));
+    ASSERT_TRUE(reconcile(*ipvs_, std::vector{web({"192.0.2.10"}), web({"192.0.2.130"}, 81)}, {}));
     hold_open(80);
     wait_for_active("192.0.2.10:8080", 1);
     auto t0 = std::chrono::steady_clock::now();
@@ -228,7 +228,7 @@ TEST_F(ipvs_drain, timeouts_and_deletions_by_someone_else) {
 
     // Deleted by someone else meanwhile.
     ASSERT_TRUE(reconcile(*ipvs_, std::vector{web({"192.0.2.10", "192.0.2.130"}, 82), web({"192.0.2.10"}, 83)},
-                          reconcile_mode::full));
+                          {}));
     hold_open(82);
     hold_open(82);
     hold_open(83);

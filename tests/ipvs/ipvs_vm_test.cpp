@@ -345,7 +345,7 @@ TEST_F(ipvs_vm, load_reconcile_snapshot_flush) {
     const int n = env ? std::atoi(env) : 2000;
     auto want = desired_state(n);
     auto t0 = std::chrono::steady_clock::now();
-    auto r = reconcile(*ipvs_, want, reconcile_mode::full);
+    auto r = reconcile(*ipvs_, want, {});
     ASSERT_TRUE(r) << r.error();
     EXPECT_EQ(r->failed(), 0u);
     EXPECT_EQ(r->ops.size(), static_cast<std::size_t>(n) * 5);
@@ -357,7 +357,7 @@ TEST_F(ipvs_vm, load_reconcile_snapshot_flush) {
     ASSERT_TRUE(snap) << snap.error();
     const double snapped = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     EXPECT_EQ(snap->size(), static_cast<std::size_t>(n));
-    EXPECT_TRUE(plan(*snap, want, reconcile_mode::full).empty()) << "the snapshot is the desired state";
+    EXPECT_TRUE(plan(*snap, want, {}).value().changes.empty()) << "the snapshot is the desired state";
 
     // Changes: 1% of the weights, every 10th service loses a destination, every 20th is gone.
     for (int i = 0; i < n; ++i) {
@@ -366,12 +366,12 @@ TEST_F(ipvs_vm, load_reconcile_snapshot_flush) {
     }
     std::erase_if(want, [&](const service_entry& e) { return (&e - want.data()) % 20 == 7; });
     t0 = std::chrono::steady_clock::now();
-    r = reconcile(*ipvs_, want, reconcile_mode::full);
+    r = reconcile(*ipvs_, want, {});
     ASSERT_TRUE(r) << r.error();
     const double reconciled = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     EXPECT_EQ(r->failed(), 0u);
     EXPECT_EQ(lines_of(ipvsadm("-Sn")), ipvsadm_lines(want));
-    auto again = reconcile(*ipvs_, want, reconcile_mode::full, true);
+    auto again = reconcile(*ipvs_, want, {}, true);
     ASSERT_TRUE(again);
     EXPECT_TRUE(again->ops.empty()) << "a second run has nothing to do";
 
@@ -482,7 +482,7 @@ TEST_F(ipvs_vm, snapshot_names_services_deleted_meanwhile) {
 TEST_F(ipvs_vm, reconcile_interrupted_by_a_rejected_destination_converges) {
     auto want = desired_state(50);
     want[25].destinations[2].address = ip("224.0.0.5");
-    auto r = reconcile(*ipvs_, want, reconcile_mode::full);
+    auto r = reconcile(*ipvs_, want, {});
     ASSERT_TRUE(r) << r.error();
     ASSERT_EQ(r->failed(), 1u);
     std::size_t bad = 0;
@@ -496,12 +496,12 @@ TEST_F(ipvs_vm, reconcile_interrupted_by_a_rejected_destination_converges) {
     applied[25].destinations.erase(applied[25].destinations.begin() + 2);
     EXPECT_EQ(lines_of(ipvsadm("-Sn")), ipvsadm_lines(applied)) << "consistent: all but the rejected destination";
 
-    auto retry = reconcile(*ipvs_, want, reconcile_mode::full);
+    auto retry = reconcile(*ipvs_, want, {});
     ASSERT_TRUE(retry);
     ASSERT_EQ(retry->ops.size(), 1u) << "only the rejected destination is left to do";
     EXPECT_EQ(retry->failed(), 1u);
 
-    auto fixed = reconcile(*ipvs_, applied, reconcile_mode::full);
+    auto fixed = reconcile(*ipvs_, applied, {});
     ASSERT_TRUE(fixed);
     EXPECT_TRUE(fixed->ops.empty()) << "converged";
 }

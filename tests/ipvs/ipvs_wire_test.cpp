@@ -266,7 +266,7 @@ TEST(ipvs_reconcile, plans_only_the_differences) {
         entry("10.0.0.3", {{.address = ip("192.0.2.3"), .port = 80, .weight = 0}}, "wrr"),
         entry("10.0.0.9", {{.address = ip("192.0.2.9"), .port = 80}}),
     };
-    auto ops = plan(current, desired, reconcile_mode::full);
+    const auto ops = plan(current, desired, {}).value().changes;
     std::vector<std::string> got;
     for (const auto& op : ops) got.push_back(op.describe());
     EXPECT_EQ(got, (std::vector<std::string>{
@@ -278,9 +278,9 @@ TEST(ipvs_reconcile, plans_only_the_differences) {
                        "edit dest TCP 10.0.0.3:80 -> 192.0.2.3:80 (Masq, weight 0)",
                        "add dest TCP 10.0.0.9:80 -> 192.0.2.9:80 (Masq, weight 1)",
                    }));
-    auto partial = plan(current, desired, reconcile_mode::partial);
+    const auto partial = plan(current, desired, {.mode = reconcile_mode::partial}).value().changes;
     EXPECT_EQ(partial.size(), ops.size() - 1);  // 10.0.0.2 is left alone
-    EXPECT_TRUE(plan(desired, desired, reconcile_mode::full).empty());  // idempotent
+    EXPECT_TRUE(plan(desired, desired, {}).value().changes.empty());  // idempotent
 }
 
 }  // namespace

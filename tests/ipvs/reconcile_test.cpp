@@ -132,7 +132,7 @@ TEST(ipvs_plan, a_scope_leaves_other_owners_alone) {
         << outside.error().what();
 
     // Unscoped, the same empty state removes everything (as before scopes).
-    EXPECT_EQ(plan(current, {}, reconcile_mode::full).size(), 4u);
+    EXPECT_EQ(plan(current, {}, {}).value().changes.size(), 4u);
 }
 
 // With a drain timeout, what leaves is set to weight 0 now and deleted

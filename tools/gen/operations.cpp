@@ -29,11 +29,14 @@ public:
                               op.has_do() ? "true" : "false", op.has_dump() ? "true" : "false");
             h_ += fmt::format("    static constexpr bool genetlink = {};\n",
                               s_.is_genetlink() ? "true" : "false");
-            if (op.header) h_ += fmt::format("    using fixed_header = {};\n", q(op.header->name));
+            h_ += fmt::format("    using fixed_header = {};\n",
+                              op.header ? q(op.header->name) : "nlpp::gen::none");
             if (op.set)
                 h_ += fmt::format(
                     "    using attributes = {};\n    static const nlpp::attr_set& names() noexcept {{ return names::{}; }}\n",
                     set_q(*op.set), set_type(*op.set));
+            else
+                h_ += "    using attributes = nlpp::gen::none;\n";
             h_ += "};\n";
         }
         h_ += "}  // namespace ops\n\n";

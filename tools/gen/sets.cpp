@@ -28,7 +28,8 @@ public:
                 "    std::vector<nlpp::gen::raw_attr> unknown_{};  // with decode_options::keep_unknown\n};\n";
         }
         h_ +=
-            "\n// Found by argument-dependent lookup: decode(range, set), encode(builder, set), and clear(set),\n"
+            "\n// Found by argument-dependent lookup: decode(range, set) (and decode(decoder, set), the walk\n"
+            "// it makes with an nlpp::attr_decoder), encode(builder, set), and clear(set),\n"
             "// which empties a set for reuse member by member (no temporary: cheaper than set = {}).\n";
         for (const auto* s : order) {
             const std::string t = set_type(*s);
@@ -37,7 +38,8 @@ public:
                 if (wire_attr(a)) members += fmt::format(" v.{} = {{}};", field(a, *s));
             h_ += fmt::format("inline void clear({}& v) {{{} v.unknown_.clear(); }}\n", t, members);
             h_ += fmt::format(
-                "nlpp::result<void> decode(const nlpp::attr_range& in, {}& out, const nlpp::gen::decode_options& options = {{}});\n",
+                "nlpp::result<void> decode(const nlpp::attr_range& in, {0}& out, const nlpp::gen::decode_options& options = {{}});\n"
+                "void decode(nlpp::attr_decoder& d, {0}& out, const nlpp::gen::decode_options& options = {{}});\n",
                 t);
             h_ += fmt::format("void encode(nlpp::message_builder& b, const {}& in);\n", t);
         }
@@ -51,10 +53,9 @@ private:
     void set_code(const attr_set& s) {
         const std::string t = set_type(s);
         std::string dec = fmt::format(
-            "nlpp::result<void> decode(const nlpp::attr_range& in, {}& out, const nlpp::gen::decode_options& options) {{\n",
+            "void decode(nlpp::attr_decoder& d, {}& out, const nlpp::gen::decode_options& options) {{\n",
             t);
-        dec +=
-            "    (void)options;\n    for (nlpp::attr_view a : in) {\n        switch (a.type()) {\n";
+        dec += "    (void)options;\n    while (d.next()) {\n        switch (d.type()) {\n";
         std::string enc =
             fmt::format("void encode(nlpp::message_builder& b, const {}& in) {{\n", t);
         bool any = false;
@@ -64,28 +65,31 @@ private:
             const std::string f = field(a, s);
             dec += fmt::format("        case {}: {{  // {}\n", a.value, a.name);
             if (a.multi_attr) {
-                dec += decode_value(a, fmt::format("out.{}.emplace_back()", f), "a");
+                dec += decode_value(a, fmt::format("out.{}.emplace_back()", f));
                 enc += fmt::format("    for (const auto& v : in.{}) {{\n{}    }}\n", f,
                                    encode_value(a, "v", "        "));
             } else if (a.type == attr_type::flag) {
-                dec += decode_value(a, "out." + f, "a");
+                dec += decode_value(a, "out." + f);
                 enc += fmt::format("    if (in.{}) b.put_flag({});\n", f, a.value);
             } else if (a.type == attr_type::nest && recursive(a, s)) {
-                dec += decode_value(a, fmt::format("(out.{0} ? *out.{0} : out.{0}.emplace())", f),
-                                    "a");
+                dec += decode_value(a, fmt::format("(out.{0} ? *out.{0} : out.{0}.emplace())", f));
                 enc += fmt::format("    if (in.{}) {{\n{}    }}\n", f,
                                    encode_value(a, "*in." + f, "        "));
             } else {
-                dec += decode_value(a, fmt::format("out.{}.emplace()", f), "a");
+                dec += decode_value(a, fmt::format("out.{}.emplace()", f));
                 enc += fmt::format("    if (in.{}) {{\n{}    }}\n", f,
                                    encode_value(a, "*in." + f, "        "));
             }
             dec += "            break;\n        }\n";
         }
         dec +=
-            "        default:\n            if (options.keep_unknown) out.unknown_.push_back({a.type(), detail::raw(a)});\n            break;\n";
-        dec += "        }\n    }\n    if (auto e = in.error()) return nlpp::fail(*e);\n" +
-               resolve_outer(s) + "    return {};\n}\n";
+            "        default:\n            if (options.keep_unknown) out.unknown_.push_back({d.type(), detail::raw(d.attr())});\n            break;\n";
+        dec += "        }\n    }\n" + resolve_outer(s) + "}\n";
+        dec += fmt::format(
+            "nlpp::result<void> decode(const nlpp::attr_range& in, {}& out, const nlpp::gen::decode_options& options) {{\n"
+            "    nlpp::attr_decoder d(in, \"{} {}\", &names::{});\n    decode(d, out, options);\n"
+            "    if (auto e = d.error()) return nlpp::fail(std::move(*e));\n    return {{}};\n}}\n",
+            t, s_.name, s.name, t);
         enc +=
             "    for (const auto& u : in.unknown_) b.put(u.type, nlpp::bytes(u.payload));\n}\n\n";
         if (!any)
@@ -95,82 +99,67 @@ private:
         c_ += dec + enc;
     }
 
-    // Reads one attribute's value into `dst` (an lvalue of value_type).
-    std::string decode_value(const attribute& a, const std::string& dst,
-                             const std::string& view) const {
-        const std::string o = order_cpp(a.order), name = a.name;
-        auto check = [&](const std::string& expr, const std::string& assign) {
-            return fmt::format(
-                "            {{\n                auto x = {};\n                if (!x) return nlpp::fail(detail::at(std::move(x.error()), \".{}\"));\n                {};\n            }}\n",
-                expr, name, assign);
+    // Reads the current attribute of decoder `d` into `dst` (an lvalue of value_type).
+    std::string decode_value(const attribute& a, const std::string& dst) const {
+        const std::string o = order_cpp(a.order);
+        auto scalar = [&](const std::string& read) {
+            return a.enum_def && !a.enum_as_flags
+                       ? fmt::format("            {} = static_cast<{}>({});\n", dst, value_type(a),
+                                     read)
+                       : fmt::format("            {} = {};\n", dst, read);
         };
         switch (a.type) {
         case attr_type::flag: return fmt::format("            {} = true;\n", dst);
         case attr_type::string:
-            return fmt::format("            {} = detail::string({});\n", dst, view);
+            return fmt::format("            {} = std::string(d.get_string());\n", dst);
         case attr_type::binary:
             if (a.struct_def)
-                return fmt::format(
-                    "            if ({0}.payload().size() < {1}::wire_size) return nlpp::fail(nlpp::errc::attr_invalid, \".{2}: shorter than struct {3}\");\n            decode({0}.payload().data(), {4});\n",
-                    view, q(a.struct_def->name), name, a.struct_def->name, dst);
+                return fmt::format("            detail::read_struct(d, d.attr().payload(), {});\n",
+                                   dst);
             if (scalar_size(a.sub_type))
-                return fmt::format("            {} = detail::array<{}>({}.payload(), {});\n", dst,
-                                   scalar_cpp(a.sub_type), view, o);
-            return fmt::format("            ({}).assign({}.payload());\n", dst, view);
+                return fmt::format("            {} = detail::array<{}>(d.attr().payload(), {});\n",
+                                   dst, scalar_cpp(a.sub_type), o);
+            return fmt::format("            ({}).assign(d.attr().payload());\n", dst);
         case attr_type::nest:
             return fmt::format(
-                "            if (auto r = decode({}.nested(), {}, options); !r) return nlpp::fail(detail::at(std::move(r.error()), \".{}\"));\n",
-                view, dst, name);
+                "            d.nested(names::{}, [&](nlpp::attr_decoder& in) {{ decode(in, {}, options); }});\n",
+                set_type(*a.nested_set), dst);
         case attr_type::indexed_array: {
             std::string body = fmt::format(
-                "            auto& list = {};\n            for (nlpp::attr_view item : {}.nested()) {{\n",
-                dst, view);
+                "            d.nested(nullptr, 0, [&](nlpp::attr_decoder& items) {{\n                auto& list = {};\n                while (items.next()) {{\n",
+                dst);
             if (a.sub_type == attr_type::nest)
                 body += fmt::format(
-                    "                if (auto r = decode(item.nested(), list.emplace_back(), options); !r) return nlpp::fail(detail::at(std::move(r.error()), \".{}\"));\n",
-                    name);
+                    "                    items.nested(names::{}, [&](nlpp::attr_decoder& in) {{ decode(in, list.emplace_back(), options); }});\n",
+                    set_type(*a.nested_set));
             else if (a.sub_type == attr_type::uint || a.sub_type == attr_type::sint)
-                body += fmt::format(
-                    "                auto x = item.get_{}({});\n                if (!x) return nlpp::fail(detail::at(std::move(x.error()), \".{}\"));\n                list.push_back(*x);\n",
-                    a.sub_type == attr_type::uint ? "uint" : "sint", o, name);
+                body += fmt::format("                    list.push_back(items.get_{}({}));\n",
+                                    a.sub_type == attr_type::uint ? "uint" : "sint", o);
             else if (!scalar_cpp(a.sub_type).empty())
-                body += fmt::format(
-                    "                auto x = detail::scalar<{}>(item, {});\n                if (!x) return nlpp::fail(detail::at(std::move(x.error()), \".{}\"));\n                list.push_back(*x);\n",
-                    scalar_cpp(a.sub_type), o, name);
+                body += fmt::format("                    list.push_back(items.get<{}>({}));\n",
+                                    scalar_cpp(a.sub_type), o);
             else
-                body += "                list.push_back(detail::binary(item));\n";
-            return body + "            }\n";
+                body += "                    list.emplace_back(items.attr().payload());\n";
+            return body + "                }\n            });\n";
         }
         case attr_type::bitfield32:
-            return check(fmt::format("detail::get_bitfield32({})", view), dst + " = *x");
+            return fmt::format("            {} = detail::get_bitfield32(d);\n", dst);
         case attr_type::sub_message:
-            if (typed_sub_message(a)) return decode_sub_message(a, dst, view);
-            return fmt::format("            {} = detail::raw_with_flags({});\n", dst, view);
+            if (typed_sub_message(a)) return decode_sub_message(a, dst);
+            return fmt::format("            {} = detail::raw_with_flags(d.attr());\n", dst);
         case attr_type::nest_type_value:
             return fmt::format(
                 "            {{\n                auto& list = {0};\n                std::array<std::uint16_t, {1}> ids{{}};\n"
-                "                auto r = detail::type_levels({2}.nested(), ids, 0, [&](const auto& at, const nlpp::attr_range& leaf) -> nlpp::result<void> {{\n"
-                "                    auto& e = list.emplace_back();\n                    e.ids = at;\n                    return decode(leaf, e.attrs, options);\n"
-                "                }});\n                if (!r) return nlpp::fail(detail::at(std::move(r.error()), \".{3}\"));\n            }}\n",
-                dst, a.type_value.size(), view, a.name);
+                "                auto leaf = [&](const auto& at, nlpp::attr_decoder& in) {{\n"
+                "                    auto& e = list.emplace_back();\n                    e.ids = at;\n                    decode(in, e.attrs, options);\n                }};\n"
+                "                d.nested(nullptr, 0, [&](nlpp::attr_decoder& levels) {{ detail::type_levels(levels, ids, 0, names::{2}, leaf); }});\n"
+                "            }}\n",
+                dst, a.type_value.size(), set_type(*a.nested_set));
         case attr_type::uint:
-        case attr_type::sint: {
-            const std::string assign =
-                a.enum_def && !a.enum_as_flags
-                    ? fmt::format("{} = static_cast<{}>(*x)", dst, value_type(a))
-                    : dst + " = *x";
-            return check(
-                fmt::format("{}.get_{}({})", view, a.type == attr_type::uint ? "uint" : "sint", o),
-                assign);
-        }
-        default: {
-            const std::string assign =
-                a.enum_def && !a.enum_as_flags
-                    ? fmt::format("{} = static_cast<{}>(*x)", dst, value_type(a))
-                    : dst + " = *x";
-            return check(fmt::format("detail::scalar<{}>({}, {})", scalar_cpp(a.type), view, o),
-                         assign);
-        }
+        case attr_type::sint:
+            return scalar(
+                fmt::format("d.get_{}({})", a.type == attr_type::uint ? "uint" : "sint", o));
+        default: return scalar(fmt::format("d.get<{}>({})", scalar_cpp(a.type), o));
         }
     }
 
@@ -279,52 +268,40 @@ private:
     }
 
     // Decoding a sub-message attribute: by a selector in the same set now,
-    // else kept raw for the enclosing set's resolve().
-    std::string decode_sub_message(const attribute& a, const std::string& dst,
-                                   const std::string& view) const {
+    // else kept raw for the enclosing set's decode to finish.
+    std::string decode_sub_message(const attribute& a, const std::string& dst) const {
         if (const attribute* sel = local_selector(a))
             return fmt::format(
                        "            const std::string sel = {};\n            auto& m = {};\n",
                        selector_value(*sel, "out"), dst) +
-                   format_body(a, view + ".payload()",
-                               fmt::format("detail::raw_with_flags({})", view), "            ",
-                               "." + a.name);
-        return fmt::format("            {}.raw_ = detail::raw_with_flags({});\n", dst, view);
+                   format_body(a, "d", "detail::raw_with_flags(d.attr())", "            ");
+        return fmt::format("            {}.raw_ = detail::raw_with_flags(d.attr());\n", dst);
     }
 
-    // Chooses m's format by `sel` and decodes `payload` into it; `raw`
-    // keeps the attribute when no format has that value.
-    std::string format_body(const attribute& a, const std::string& payload, const std::string& raw,
-                            const std::string& in, const std::string& path) const {
+    // Chooses m's format by `sel` and decodes the current attribute of
+    // decoder `dec` into it; `raw` keeps the attribute when no format has
+    // that value.
+    std::string format_body(const attribute& a, const std::string& dec, const std::string& raw,
+                            const std::string& in) const {
         std::string body;
         std::string first = in + "if";
         for (const auto& f : a.sub_message_def->formats) {
             const std::string m = fmt_member(f);
             body += fmt::format("{} (sel == \"{}\") {{\n", first, f.value);
             first = in + "} else if";
-            auto header = [&](const std::string& target) {
-                return fmt::format(
-                    "{0}    if ({1}.size() < {2}::wire_size) return nlpp::fail(nlpp::errc::attr_invalid, \"{3}({4}): shorter than struct {5}\");\n{0}    decode({1}.data(), {6});\n",
-                    in, payload, q(f.header->name), path, f.value, f.header->name, target);
-            };
-            auto set_from = [&](const std::string& target, const std::string& range) {
-                return fmt::format(
-                    "{}    if (auto r = decode({}, {}, options); !r) return nlpp::fail(detail::at(std::move(r.error()), \"{}({})\"));\n",
-                    in, range, target, path, f.value);
-            };
             if (f.header && f.set) {
-                body += fmt::format("{}    auto& both = m.{}.emplace();\n", in, m);
-                body += header("both.header");
-                body += set_from(
-                    "both.attrs.emplace()",
-                    fmt::format(
-                        "nlpp::attr_range({0}.subspan(std::min({0}.size(), ({1}::wire_size + 3) & ~std::size_t{{3}})))",
-                        payload, q(f.header->name)));
+                body += fmt::format(
+                    "{0}    auto& both = m.{1}.emplace();\n{0}    detail::read_struct({2}, {2}.attr().payload(), both.header);\n"
+                    "{0}    {2}.nested(&names::{3}, {4}::wire_size, [&](nlpp::attr_decoder& inner) {{ decode(inner, both.attrs.emplace(), options); }});\n",
+                    in, m, dec, set_type(*f.set), q(f.header->name));
             } else if (f.header) {
-                body += header(fmt::format("m.{}.emplace()", m));
+                body += fmt::format(
+                    "{0}    detail::read_struct({1}, {1}.attr().payload(), m.{2}.emplace());\n", in,
+                    dec, m);
             } else if (f.set) {
-                body += set_from(fmt::format("m.{}.emplace()", m),
-                                 fmt::format("nlpp::attr_range({})", payload));
+                body += fmt::format(
+                    "{0}    {1}.nested(names::{2}, [&](nlpp::attr_decoder& inner) {{ decode(inner, m.{3}.emplace(), options); }});\n",
+                    in, dec, set_type(*f.set), m);
             } else {
                 body += fmt::format("{}    m.{} = true;\n", in, m);
             }
@@ -335,8 +312,9 @@ private:
         return body;
     }
 
-    // In the enclosing set's decode, after its loop: the sub-messages its
-    // nests kept raw, decoded by the selector it now has.
+    // In the enclosing set's decode, after its walk: the sub-messages its
+    // nests kept raw, decoded by the selector it now has (a decoder of their
+    // own over the kept attribute, whose problem becomes d's).
     std::string resolve_outer(const attr_set& parent) const {
         std::string body;
         for (const auto& u : outer_uses(parent)) {
@@ -344,11 +322,14 @@ private:
                               sub = field(*u.sub, *u.nest->nested_set);
             body += fmt::format(
                 "    if ({0} && {0}->{1} && {0}->{1}->raw_) {{\n        const std::string sel = {2};\n        auto& m = *{0}->{1};\n"
-                "        const nlpp::gen::raw_attr raw = *m.raw_;\n        const nlpp::bytes payload(raw.payload);\n        m.raw_.reset();\n",
-                nest, sub, selector_value(*parent.find(u.sub->selector), "out"));
-            body += format_body(*u.sub, "payload", "raw", "        ",
-                                fmt::format(".{}.{}", u.nest->name, u.sub->name)) +
-                    "    }\n";
+                "        nlpp::gen::raw_attr raw = std::move(*m.raw_);\n        m.raw_.reset();\n"
+                "        const std::vector<std::byte> kept = detail::as_attribute(raw);\n"
+                "        nlpp::attr_decoder sub(nlpp::attr_range(nlpp::bytes(kept)), \"{3} {4} {5}\", &names::{6});\n"
+                "        if (sub.next()) {{\n",
+                nest, sub, selector_value(*parent.find(u.sub->selector), "out"), s_.name,
+                parent.name, u.nest->name, set_type(*u.nest->nested_set));
+            body += format_body(*u.sub, "sub", "std::move(raw)", "            ") +
+                    "        }\n        if (auto e = sub.error()) d.adopt(std::move(*e));\n    }\n";
         }
         return body;
     }

@@ -18,6 +18,25 @@
 namespace nlpp::ipvs::cli {
 namespace {
 
+// The protocols ipvsadm names, as listings, rules and the services database
+// (getservbyport) write them.
+struct protocol_names {
+    std::uint16_t number;
+    const char* listing;  // "TCP"
+    const char* rule;     // "-t"
+    const char* servent;  // "tcp"
+};
+constexpr protocol_names protocols[] = {
+    {IPPROTO_TCP, "TCP", "-t", "tcp"},
+    {IPPROTO_UDP, "UDP", "-u", "udp"},
+    {IPPROTO_SCTP, "SCTP", "--sctp-service", "sctp"},
+};
+const protocol_names* find_protocol(std::uint16_t number) {
+    for (const auto& p : protocols)
+        if (p.number == number) return &p;
+    return nullptr;
+}
+
 std::uint16_t proto_number(const service& s) {
     const auto* v = std::get_if<virtual_service>(&s.key);
     return v ? static_cast<std::uint16_t>(v->protocol) : 0;  // fwmark services carry no protocol
@@ -34,12 +53,8 @@ std::string addr_name(const address& a, bool numeric) {
 
 std::string port_name(std::uint16_t port, std::uint16_t proto, bool numeric) {
     if (!numeric) {
-        const char* p = proto == IPPROTO_TCP    ? "tcp"
-                        : proto == IPPROTO_UDP  ? "udp"
-                        : proto == IPPROTO_SCTP ? "sctp"
-                                                : nullptr;
-        if (p)
-            if (const servent* s = getservbyport(htons(port), p)) return s->s_name;
+        if (const protocol_names* p = find_protocol(proto))
+            if (const servent* s = getservbyport(htons(port), p->servent)) return s->s_name;
     }
     return std::to_string(port);
 }
@@ -225,20 +240,15 @@ void append_service_block(std::string& out, const service_entry& e, unsigned for
     } else {
         const auto& v = std::get<virtual_service>(s.key);
         const addrport_text vname = addrport(v.address, v.port, proto, format);
+        const protocol_names* p = find_protocol(proto);
         if (rule) {
-            const char* sw = v.protocol == protocol::tcp    ? "-t"
-                             : v.protocol == protocol::udp  ? "-u"
-                             : v.protocol == protocol::sctp ? "--sctp-service"
-                                                            : "--xxx-service";
+            const char* sw = p ? p->rule : "--xxx-service";
             name.size =
                 fmt::format_to_n(name.data, sizeof name.data, "{} {}", sw, vname.view()).size;
         } else {
-            const char* p = v.protocol == protocol::tcp    ? "TCP"
-                            : v.protocol == protocol::udp  ? "UDP"
-                            : v.protocol == protocol::sctp ? "SCTP"
-                                                           : "?";
-            name.size =
-                fmt::format_to_n(name.data, sizeof name.data, "{:<4} {}", p, vname.view()).size;
+            name.size = fmt::format_to_n(name.data, sizeof name.data, "{:<4} {}",
+                                         p ? p->listing : "?", vname.view())
+                            .size;
             if (!v6) name.truncate(33);
         }
     }
@@ -390,10 +400,10 @@ std::string connections(const std::string& proc_text, unsigned format) {
         unsigned expires = 0;
         if (!(f >> proto >> c >> cp >> v >> vp >> d >> dp >> state >> expires)) continue;
         const bool has_pe = static_cast<bool>(f >> pe_name >> pe_data);
-        const std::uint16_t pnum = proto == "TCP"    ? IPPROTO_TCP
-                                   : proto == "UDP"  ? IPPROTO_UDP
-                                   : proto == "SCTP" ? IPPROTO_SCTP
-                                                     : 0;
+        const auto named =
+            std::find_if(std::begin(protocols), std::end(protocols),
+                         [&](const protocol_names& p) { return proto == p.listing; });
+        const std::uint16_t pnum = named == std::end(protocols) ? 0 : named->number;
         auto parse_addr = [](const std::string& s) {
             if (auto a = address::parse(s)) return *a;
             return address::v4(static_cast<std::uint32_t>(std::strtoul(s.c_str(), nullptr, 16)));

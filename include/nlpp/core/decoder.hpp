@@ -143,6 +143,11 @@ public:
     /// Records that attribute a is invalid, and why.
     void invalid(attr_view a, std::string_view reason);
 
+    /// Keeps a problem found outside the walk as it is (e.g. in bytes kept
+    /// to decode once the walk is over, by a decoder of their own): like the
+    /// others, only the first problem is kept.
+    void adopt(nlpp::error e);
+
     /// No problem so far.
     bool ok() const noexcept { return !problem_; }
     /// The problem kept, else the walk's fault (a malformed attribute), with
@@ -161,7 +166,6 @@ private:
     }
     /// Slow paths (decoder.cpp): the path is rendered only for a problem.
     void keep_at(nlpp::error e, attr_view a);  ///< wraps e with the path of a
-    void adopt(nlpp::error e);                 ///< an inner decoder's, path included
     attr_range inner_range(std::size_t fixed_header) const noexcept;
     std::string path_of(std::uint16_t type) const;
     std::string where(const std::string& path) const;

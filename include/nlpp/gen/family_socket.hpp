@@ -65,7 +65,7 @@ public:
         if (!b) return fail(std::move(b.error()));
         message<Op> reply;
         auto r = sock_.request(
-            *b, [&](message_view m) { return parse_into<Op>(m, reply); }, info<Op>());
+            *b, [&](message_view m) { return parse<Op>(m, reply); }, info<Op>());
         if (!r) return fail(std::move(r.error()));
         return reply;
     }
@@ -82,9 +82,8 @@ public:
             *b,
             [&](message_view m) -> result<void> {
                 one.header = {};
-                if constexpr (!std::is_same_v<typename attributes_of<Op>::type, none>)
-                    clear(one.attrs);
-                if (auto r = parse_into<Op>(m, one); !r) return r;
+                if constexpr (!std::is_same_v<typename Op::attributes, none>) clear(one.attrs);
+                if (auto r = parse<Op>(m, one); !r) return r;
                 each(std::as_const(one));
                 return {};
             },
@@ -107,7 +106,7 @@ public:
     static result<std::optional<message<Op>>> as(message_view m) {
         if (id_of(m) != id<Op>()) return std::optional<message<Op>>();
         message<Op> out;
-        if (auto r = parse_into<Op>(m, out); !r) return fail(std::move(r.error()));
+        if (auto r = parse<Op>(m, out); !r) return fail(std::move(r.error()));
         return std::optional<message<Op>>(std::move(out));
     }
 
@@ -136,7 +135,7 @@ private:
     /// (the spec's checks), so that a bad value fails here with its path.
     template <class Op>
     result<message_builder> checked(const message<Op>& req, std::uint16_t flags) {
-        message_builder b = build<Op>(req, flags);
+        message_builder b = request<Op>(req, flags, family_id_);
         if constexpr (requires { Op::names(); }) {
             auto wire = b.finish();
             if (!wire) return fail(std::move(wire.error()).wrap(std::string(Op::name)));
@@ -145,35 +144,6 @@ private:
                 return fail(std::move(r.error()).wrap(std::string(Op::name)));
         }
         return b;
-    }
-    template <class Op>
-    message_builder build(const message<Op>& req, std::uint16_t flags) {
-        auto b = [&] {
-            if constexpr (std::is_same_v<typename header_of<Op>::type, none>)
-                return detail::start<Op>(flags, family_id_);
-            else
-                return detail::start<Op>(flags, family_id_, req.header);
-        }();
-        if constexpr (!std::is_same_v<typename attributes_of<Op>::type, none>) encode(b, req.attrs);
-        return b;
-    }
-    template <class Op>
-    static result<void> parse_into(message_view m, message<Op>& out) {
-        constexpr bool has_header = !std::is_same_v<typename header_of<Op>::type, none>;
-        if constexpr (std::is_same_v<typename attributes_of<Op>::type, none>) {
-            if constexpr (has_header) {
-                bytes p = m.payload();
-                if constexpr (Op::genetlink) p = p.subspan(std::min<std::size_t>(4, p.size()));
-                if (p.size() < Op::fixed_header::wire_size)
-                    return fail(errc::truncated, "message shorter than its fixed header");
-                decode(p.data(), out.header);
-            }
-            return {};
-        } else if constexpr (has_header) {
-            return parse<Op>(m, out.header, out.attrs);
-        } else {
-            return parse<Op>(m, out.attrs);
-        }
     }
     template <class Op>
     static request_info info() {

@@ -7,22 +7,24 @@
 // structs (trivially copyable), one struct per attribute set with
 // std::optional presence (vectors for multi-attr and arrays, box<> where
 // nests recurse, blob for bytes), and encode()/decode() for each: decode()
-// walks a checked attr_range and skips unknown attributes (or keeps them in
-// `unknown_`). request<Op>() builds a message of operation Op for any nlpp
-// socket, parse<Op>() reads one; message<Op> holds both parts. Only the core
-// layer is needed here; family_socket.hpp speaks the family over a socket.
+// reads with an attr_decoder (core/decoder.hpp) and skips unknown
+// attributes (or keeps them in `unknown_`); its error names the attribute's
+// path. message<Op> holds an operation's fixed header and attributes;
+// request<Op>() builds one for any nlpp socket, parse<Op>() reads one.
+// Only the core layer is needed here; family_socket.hpp speaks the family
+// over a socket.
 //
 // Example:
 //   #include <ipvs.hpp>                        // nlpp-gen --spec specs/ipvs.yaml
 //   namespace ipvs = nlpp::gen::IPVS;
-//   ipvs::attrs::cmd_attrs a;
-//   a.service.emplace().port = 80;
-//   nlpp::message_builder b = nlpp::gen::request<ipvs::ops::new_service>(a, 0, 0x20);   // 0x20: the family id
+//   nlpp::gen::message<ipvs::ops::new_service> req;
+//   req.attrs.service.emplace().port = 80;
+//   nlpp::message_builder b = nlpp::gen::request<ipvs::ops::new_service>(req, 0, 0x20);   // 0x20: the family id
 //   auto wire = b.finish();
 //   if (!wire) return nlpp::fail(wire.error());
 //   auto m = nlpp::message_view::parse(*wire);
 //   if (!m) return nlpp::fail(m.error());
-//   ipvs::attrs::cmd_attrs back;
+//   nlpp::gen::message<ipvs::ops::new_service> back;
 //   if (auto r = nlpp::gen::parse<ipvs::ops::new_service>(*m, back); !r) return r;
 #pragma once
 
@@ -36,6 +38,7 @@
 
 #include <nlpp/core/attr.hpp>
 #include <nlpp/core/builder.hpp>
+#include <nlpp/core/decoder.hpp>
 #include <nlpp/core/error.hpp>
 #include <nlpp/core/message.hpp>
 #include <nlpp/core/policy.hpp>
@@ -158,24 +161,31 @@ struct decode_options {
 
 namespace detail {
 
-inline nlpp::error at(nlpp::error e, std::string_view name) {
-    return std::move(e).wrap(std::string(name));
-}
-
-template <class T>
-result<T> scalar(attr_view a, byte_order o) {
-    return a.get<T>(o);
-}
-inline std::string string(attr_view a) { return std::string(a.get_string()); }
 inline std::vector<std::byte> raw(attr_view a) {
     const bytes p = a.payload();
     return {p.begin(), p.end()};
 }
-inline blob binary(attr_view a) { return blob(a.payload()); }
 inline raw_attr raw_with_flags(attr_view a) {
     return {static_cast<std::uint16_t>(a.type() | (a.nested_flag() ? attr_f_nested : 0)), raw(a)};
 }
-/// A C array of scalars (binary with sub-type).
+/// A kept attribute as wire bytes again (header and payload), to walk later.
+inline std::vector<std::byte> as_attribute(const raw_attr& r) {
+    std::vector<std::byte> v(align4(attr_header_size + r.payload.size()));
+    store<std::uint16_t>(mutable_bytes(v).first(2),
+                         static_cast<std::uint16_t>(attr_header_size + r.payload.size()));
+    store<std::uint16_t>(mutable_bytes(v).subspan(2, 2), r.type);
+    std::copy(r.payload.begin(), r.payload.end(), v.begin() + attr_header_size);
+    return v;
+}
+/// The spec struct S at the start of `p` (the current attribute's payload
+/// or a part of it); a shorter `p` is the decoder's problem.
+template <class S>
+void read_struct(attr_decoder& d, bytes p, S& out) {
+    if (p.size() < S::wire_size)
+        d.invalid("shorter than its struct (" + std::to_string(S::wire_size) + " bytes)");
+    else
+        decode(p.data(), out);
+}
 template <class T>
 std::vector<T> array(bytes p, byte_order o) {
     std::vector<T> v;
@@ -202,11 +212,12 @@ inline void put_sint(message_builder& b, std::uint16_t type, std::int64_t v, byt
     else
         b.put<std::int64_t>(type, v, o);
 }
-inline result<bitfield32> get_bitfield32(attr_view a) {
-    const bytes p = a.payload();
-    if (p.size() != 8)
-        return fail(errc::attr_invalid, "bitfield32 of " + std::to_string(p.size()) + " bytes");
-    return bitfield32{load<std::uint32_t>(p), load<std::uint32_t>(p.subspan(4))};
+inline bitfield32 get_bitfield32(attr_decoder& d) {
+    if (d.attr().payload().size() != 8) {
+        d.invalid("a bitfield32 has 8 bytes");
+        return {};
+    }
+    return d.get_struct<bitfield32>();
 }
 inline void put_bitfield32(message_builder& b, std::uint16_t type, const bitfield32& v) {
     std::byte p[8];
@@ -235,18 +246,19 @@ message_builder start(std::uint16_t nl_flags, std::uint16_t family_id, const Hea
     }
     return b;
 }
-/// Walks the levels of a nest-type-value attribute, calling leaf(ids, attrs) per entry.
+/// Walks the levels of a nest-type-value attribute (numbered nests), calling
+/// leaf(ids, decoder) with a decoder over the innermost one's attributes.
 template <std::size_t N, class F>
-result<void> type_levels(const attr_range& r, std::array<std::uint16_t, N>& ids, std::size_t level,
-                         F&& leaf) {
-    for (attr_view a : r) {
-        ids[level] = a.type();
-        auto x = level + 1 < N ? type_levels(a.nested(), ids, level + 1, leaf)
-                               : leaf(std::as_const(ids), a.nested());
-        if (!x) return x;
+void type_levels(attr_decoder& d, std::array<std::uint16_t, N>& ids, std::size_t level,
+                 const attr_set& leaf_set, F& leaf) {
+    while (d.next()) {
+        ids[level] = d.type();
+        if (level + 1 < N)
+            d.nested(nullptr, 0,
+                     [&](attr_decoder& in) { type_levels(in, ids, level + 1, leaf_set, leaf); });
+        else
+            d.nested(leaf_set, [&](attr_decoder& in) { leaf(std::as_const(ids), in); });
     }
-    if (auto e = r.error()) return fail(*e);
-    return {};
 }
 /// One entry: a nest per level, the attributes inside the innermost.
 template <std::size_t N, class Set>
@@ -259,78 +271,54 @@ void put_type_value(message_builder& b, const type_value<N, Set>& e) {
 
 }  // namespace detail
 
+/// What an operation without a fixed header or an attribute set has
+/// instead (ops::X::fixed_header and ops::X::attributes are always there).
+struct none {};
+
+/// A whole message of operation Op: fixed header and attributes (each
+/// `none` when Op has none).
+template <class Op>
+struct message {
+    typename Op::fixed_header header{};  ///< the fixed header (none without one)
+    typename Op::attributes attrs{};     ///< the attributes (none without them)
+};
+
 /// A request for operation Op (a generated ops::X): the message type is the
 /// family id for genetlink families (resolve it with genl::resolve),
 /// else Op::request; then the genetlink header, the fixed header and the
 /// attributes. NLM_F_REQUEST/ACK/DUMP are added by the socket.
 template <class Op>
-message_builder request(const typename Op::attributes& attrs, std::uint16_t nl_flags = 0,
+message_builder request(const message<Op>& m, std::uint16_t nl_flags = 0,
                         std::uint16_t family_id = 0) {
-    message_builder b = detail::start<Op>(nl_flags, family_id);
-    encode(b, attrs);
-    return b;
-}
-template <class Op>
-message_builder request(const typename Op::fixed_header& header,
-                        const typename Op::attributes& attrs, std::uint16_t nl_flags = 0,
-                        std::uint16_t family_id = 0) {
-    message_builder b = detail::start<Op>(nl_flags, family_id, header);
-    encode(b, attrs);
+    message_builder b = [&] {
+        if constexpr (std::is_same_v<typename Op::fixed_header, none>)
+            return detail::start<Op>(nl_flags, family_id);
+        else
+            return detail::start<Op>(nl_flags, family_id, m.header);
+    }();
+    if constexpr (!std::is_same_v<typename Op::attributes, none>) encode(b, m.attrs);
     return b;
 }
 
-/// A reply or notification of Op decoded: its fixed header (when it has one)
-/// and its attributes.
+/// A reply or notification of Op decoded into `out` (its fixed header, then
+/// its attributes). Unknown attributes are skipped, or kept in the sets'
+/// `unknown_` with options.keep_unknown; an error names the attribute's path
+/// ("rt-link link-attrs linkinfo.kind: ...").
 template <class Op>
-result<void> parse(message_view m, typename Op::attributes& attrs,
-                   const decode_options& options = {}) {
+result<void> parse(message_view m, message<Op>& out, const decode_options& options = {}) {
     bytes p = m.payload();
     if constexpr (Op::genetlink) p = p.subspan(std::min<std::size_t>(4, p.size()));
-    return decode(attr_range(p), attrs, options);
+    if constexpr (!std::is_same_v<typename Op::fixed_header, none>) {
+        constexpr std::size_t size = Op::fixed_header::wire_size;
+        if (p.size() < size) return fail(errc::truncated, "message shorter than its fixed header");
+        decode(p.data(), out.header);
+        p = p.subspan(std::min(p.size(), align4(size)));
+    }
+    if constexpr (!std::is_same_v<typename Op::attributes, none>)
+        return decode(attr_range(p), out.attrs, options);
+    else
+        return {};
 }
-template <class Op>
-result<void> parse(message_view m, typename Op::fixed_header& header,
-                   typename Op::attributes& attrs, const decode_options& options = {}) {
-    bytes p = m.payload();
-    if constexpr (Op::genetlink) p = p.subspan(std::min<std::size_t>(4, p.size()));
-    if (p.size() < Op::fixed_header::wire_size)
-        return fail(errc::truncated, "message shorter than its fixed header");
-    decode(p.data(), header);
-    p = p.subspan(std::min(p.size(), (Op::fixed_header::wire_size + 3) & ~std::size_t{3}));
-    return decode(attr_range(p), attrs, options);
-}
-
-/// What an operation without a fixed header or an attribute set has instead.
-struct none {};
-/// The fixed header type of Op, or none.
-template <class Op>
-struct header_of {
-    using type = none;  ///< none: Op has no fixed header
-};
-/// The fixed header type of Op, which has one.
-template <class Op>
-requires requires { typename Op::fixed_header; }
-struct header_of<Op> {
-    using type = typename Op::fixed_header;  ///< op's fixed header
-};
-/// The attribute set type of Op, or none.
-template <class Op>
-struct attributes_of {
-    using type = none;  ///< none: Op has no attributes
-};
-/// The attribute set type of Op, which has one.
-template <class Op>
-requires requires { typename Op::attributes; }
-struct attributes_of<Op> {
-    using type = typename Op::attributes;  ///< op's attributes
-};
-
-/// A whole message of operation Op: fixed header (if Op has one) and attributes.
-template <class Op>
-struct message {
-    typename header_of<Op>::type header{};     ///< the fixed header (none without one)
-    typename attributes_of<Op>::type attrs{};  ///< the attributes (none without them)
-};
 
 /// A multicast group as the spec names it; `value` for netlink-raw families
 /// (genetlink groups are resolved through nlctrl).

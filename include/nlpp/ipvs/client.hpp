@@ -120,13 +120,17 @@ public:
     std::uint16_t family_id() const noexcept { return family_id_; }
 
 private:
-    client(genl::client gc, std::uint16_t id) : gc_(std::move(gc)), family_id_(id) {}
+    client(genl::client gc, std::uint16_t id, const socket_options& dump_options)
+        : gc_(std::move(gc)), family_id_(id), service_dump_options_(dump_options) {}
     message_builder request(command c) const;
+    result<socket*> service_dump_socket();
     result<void> exec(command c, message_builder& b, std::string what);
     void encode(message_builder& b, const change& op) const;
 
     genl::client gc_;
     std::uint16_t family_id_;
+    socket_options service_dump_options_;
+    std::optional<socket> service_dump_;  // opened by the first services()
 };
 
 }  // namespace nlpp::ipvs

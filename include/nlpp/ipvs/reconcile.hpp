@@ -25,7 +25,7 @@
 //
 // Example (given nlpp::ipvs::client& ipvs, std::span<const nlpp::ipvs::service_entry> desired):
 //   // Immediate, the whole namespace:
-//   auto report = nlpp::ipvs::reconcile(ipvs, desired, nlpp::ipvs::reconcile_mode::full);
+//   auto report = nlpp::ipvs::reconcile(ipvs, desired, {});
 //   if (!report) return nlpp::fail(report.error());
 //   std::printf("%zu of %zu changes failed\n", report->failed(), report->ops.size());
 //   // Scoped, draining for up to 30 s, the caller driving each step:
@@ -87,9 +87,6 @@ struct reconcile_plan {
 NLPP_API result<reconcile_plan> plan(std::span<const service_entry> current,
                                      std::span<const service_entry> desired,
                                      const plan_options& options);
-/// Immediate and unscoped: plan(current, desired, {.mode = mode})->changes.
-NLPP_API std::vector<change> plan(std::span<const service_entry> current,
-                                  std::span<const service_entry> desired, reconcile_mode mode);
 
 /// How a drain ended.
 struct drain_outcome {
@@ -143,7 +140,5 @@ struct reconcile_report {
 NLPP_API result<reconcile_report> reconcile(client& c, std::span<const service_entry> desired,
                                             const plan_options& options, bool dry_run = false,
                                             const drain_callback& on_progress = {});
-NLPP_API result<reconcile_report> reconcile(client& c, std::span<const service_entry> desired,
-                                            reconcile_mode mode, bool dry_run = false);
 
 }  // namespace nlpp::ipvs
