@@ -18,19 +18,21 @@ if ((static)); then
   cmake --build "$build" -j "$(nproc)" >/dev/null
 fi
 prefix=$(mktemp -d)
+# lib, or lib/<multiarch> when the build was configured for /usr (Debian's layout).
+libdir=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$build/CMakeCache.txt")
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
 cmake -S "$src" -B "$prefix/consumer" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" -DNETDEV_SPEC="$netdev_spec" >/dev/null
 cmake --build "$prefix/consumer" >/dev/null
-LD_LIBRARY_PATH="$prefix/lib" "$prefix/consumer/consumer"
-LD_LIBRARY_PATH="$prefix/lib" "$prefix/consumer/consumer_gen"
-LD_LIBRARY_PATH="$prefix/lib" "$prefix/consumer/consumer_ynl" "$netdev_spec"
+LD_LIBRARY_PATH="$prefix/$libdir" "$prefix/consumer/consumer"
+LD_LIBRARY_PATH="$prefix/$libdir" "$prefix/consumer/consumer_gen"
+LD_LIBRARY_PATH="$prefix/$libdir" "$prefix/consumer/consumer_ynl" "$netdev_spec"
 # pkg-config: compile the same program by hand.
-PKG_CONFIG_PATH="$prefix/lib/pkgconfig" c++ "$src/main.cpp" -o "$prefix/pc-consumer" \
-  $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs nlpp)
-LD_LIBRARY_PATH="$prefix/lib" "$prefix/pc-consumer"
+PKG_CONFIG_PATH="$prefix/$libdir/pkgconfig" c++ "$src/main.cpp" -o "$prefix/pc-consumer" \
+  $(PKG_CONFIG_PATH="$prefix/$libdir/pkgconfig" pkg-config --cflags --libs nlpp)
+LD_LIBRARY_PATH="$prefix/$libdir" "$prefix/pc-consumer"
 # Typed code needs neither the spec engine nor libfyaml at run time (ldd lists what is loaded).
-if LD_LIBRARY_PATH="$prefix/lib" ldd "$prefix/consumer/consumer_gen" | grep -e libnlpp_ynl -e libfyaml; then
+if LD_LIBRARY_PATH="$prefix/$libdir" ldd "$prefix/consumer/consumer_gen" | grep -e libnlpp_ynl -e libfyaml; then
   echo "FAIL: consumer_gen loads the spec engine"; exit 1
 fi
 echo "consumer$( ((static)) && echo " (static)"): 5 passed, 0 failed"

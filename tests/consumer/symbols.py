@@ -65,7 +65,9 @@ def main():
     build = sys.argv[1]
     with tempfile.TemporaryDirectory() as prefix:
         out("cmake", "--install", build, "--prefix", prefix)
-        lib = os.path.join(prefix, "lib")
+        # lib, or lib/<multiarch> when the build was configured for /usr (Debian's layout)
+        cache = open(os.path.join(build, "CMakeCache.txt")).read()
+        lib = os.path.join(prefix, re.search(r"^CMAKE_INSTALL_LIBDIR:PATH=(.*)$", cache, re.M).group(1))
         words = header_words(os.path.join(prefix, "include", "nlpp"))
         shared = sorted(f for f in os.listdir(lib) if re.fullmatch(r"libnlpp_\w+\.so\.\d+\.\d+\.\d+", f))
         check("one shared library per layer", [re.match(r"libnlpp_(\w+)\.so", f)[1] for f in shared] == sorted(LAYERS),

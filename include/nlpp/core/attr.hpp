@@ -47,35 +47,39 @@ namespace detail {
 struct attr_traits;
 }
 
-// One attribute. Obtained only from an attr_range, so its header and payload
-// are known to lie inside the buffer.
+/// One attribute. Obtained only from an attr_range, so its header and payload
+/// are known to lie inside the buffer.
 class NLPP_API attr_view {
 public:
+    /// The attribute's type without the NLA_F_NESTED and NLA_F_NET_BYTEORDER flags.
     std::uint16_t type() const noexcept {
         return static_cast<std::uint16_t>(raw_type() & attr_type_mask);
     }
+    /// NLA_F_NESTED is set.
     bool nested_flag() const noexcept { return (raw_type() & attr_f_nested) != 0; }
+    /// NLA_F_NET_BYTEORDER is set.
     bool net_byteorder_flag() const noexcept { return (raw_type() & attr_f_net_byteorder) != 0; }
-    // nla_len minus the header; padding excluded.
+    /// nla_len minus the header; padding excluded.
     bytes payload() const noexcept {
         return {data_ + attr_header_size, length_ - attr_header_size};
     }
-    // The whole attribute, header included, padding excluded.
+    /// The whole attribute, header included, padding excluded.
     bytes raw() const noexcept { return {data_, length_}; }
 
-    // A scalar of exactly sizeof(T) bytes, in the given byte order.
+    /// A scalar of exactly sizeof(T) bytes, in the given byte order.
     template <std::integral T>
     result<T> get(byte_order o = byte_order::host) const {
         if (length_ - attr_header_size != sizeof(T)) return fail(size_error(sizeof(T)));
         return load<T>(payload(), o);
     }
-    // Kernel "uint"/"sint": 4 or 8 bytes.
+    /// Kernel "uint"/"sint": 4 or 8 bytes.
     result<std::uint64_t> get_uint(byte_order o = byte_order::host) const;
+    /// Kernel "sint": 4 or 8 bytes, sign-extended.
     result<std::int64_t> get_sint(byte_order o = byte_order::host) const;
-    // A string up to the first NUL, or the whole payload when none.
+    /// A string up to the first NUL, or the whole payload when none.
     std::string_view get_string() const noexcept;
-    // A fixed struct: the payload must hold at least sizeof(S) bytes (newer
-    // kernels may append fields; the tail is ignored).
+    /// A fixed struct: the payload must hold at least sizeof(S) bytes (newer
+    /// kernels may append fields; the tail is ignored).
     template <class S>
     requires std::is_trivially_copyable_v<S> result<S> get_struct()
     const {
@@ -84,7 +88,7 @@ public:
         std::memcpy(&s, data_ + attr_header_size, sizeof s);
         return s;
     }
-    // The payload read as attributes, whether or not NLA_F_NESTED is set.
+    /// The payload read as attributes, whether or not NLA_F_NESTED is set.
     attr_range nested() const noexcept;
 
 private:
@@ -109,22 +113,22 @@ struct attr_traits {
 };
 }  // namespace detail
 
-// A forward range of attr_view over bytes (see tlv.hpp). Ends early on a
-// malformed attribute and keeps the fault; error() reports it.
+/// A forward range of attr_view over bytes (see tlv.hpp). Ends early on a
+/// malformed attribute and keeps the fault; error() reports it.
 class NLPP_API attr_range : public detail::tlv_range<detail::attr_traits> {
 public:
     using tlv_range::tlv_range;
-    // An empty range that reports `fault` (for data too short to hold attributes).
+    /// An empty range that reports `fault` (for data too short to hold attributes).
     static attr_range failed(walk_fault fault) noexcept {
         attr_range r;
         r.fault_ = fault;
         return r;
     }
 
-    // The first attribute of this type, if any (walks the range).
+    /// The first attribute of this type, if any (walks the range).
     std::optional<attr_view> find(std::uint16_t type) const noexcept;
-    // An index by type, like libmnl's tb[]: the last attribute of each type
-    // below N. Types >= N are skipped (forward compatible).
+    /// An index by type, like libmnl's tb[]: the last attribute of each type
+    /// below N. Types >= N are skipped (forward compatible).
     template <std::size_t N>
     std::array<std::optional<attr_view>, N> index() const noexcept {
         std::array<std::optional<attr_view>, N> tb{};
@@ -132,7 +136,7 @@ public:
             if (a.type() < N) tb[a.type()] = a;
         return tb;
     }
-    std::optional<nlpp::error> error() const;
+    std::optional<nlpp::error> error() const;  ///< why the walk stopped early, if it did
 };
 
 inline attr_range attr_view::nested() const noexcept { return attr_range(payload()); }

@@ -45,7 +45,7 @@ constexpr bool needs_swap(byte_order o) noexcept {
            (o == byte_order::little && std::endian::native == std::endian::big);
 }
 
-// Reads a T from the first sizeof(T) bytes. Precondition: p.size() >= sizeof(T).
+/// Reads a T from the first sizeof(T) bytes. Precondition: p.size() >= sizeof(T).
 template <std::integral T>
 T load(bytes p, byte_order o = byte_order::host) noexcept {
     T v;
@@ -53,19 +53,19 @@ T load(bytes p, byte_order o = byte_order::host) noexcept {
     return needs_swap(o) ? byteswap(v) : v;
 }
 
-// Writes v into the first sizeof(T) bytes. Precondition: p.size() >= sizeof(T).
+/// Writes v into the first sizeof(T) bytes. Precondition: p.size() >= sizeof(T).
 template <std::integral T>
 void store(mutable_bytes p, T v, byte_order o = byte_order::host) noexcept {
     if (needs_swap(o)) v = byteswap(v);
     std::memcpy(p.data(), &v, sizeof v);
 }
 
-// The bytes of a trivially copyable object (for fixed headers and structs).
+/// The bytes of a trivially copyable object (for fixed headers and structs).
 template <class T>
 requires std::is_trivially_copyable_v<T> bytes as_bytes_of(const T& v)
 noexcept { return std::as_bytes(std::span<const T, 1>(&v, 1)); }
 
-// Netlink's 4-byte alignment (NLMSG_ALIGN and NLA_ALIGN are the same).
+/// Netlink's 4-byte alignment (NLMSG_ALIGN and NLA_ALIGN are the same).
 constexpr std::size_t align4(std::size_t n) noexcept { return (n + 3) & ~std::size_t{3}; }
 
 }  // namespace nlpp

@@ -22,9 +22,9 @@
 
 namespace nlpp {
 
-// Annotated hex of one message. With `names`, attribute types are named and
-// only the nests the set marks as nested are descended into; without it,
-// every payload that parses cleanly as attributes is shown as a nest.
+/// Annotated hex of one message. With `names`, attribute types are named and
+/// only the nests the set marks as nested are descended into; without it,
+/// every payload that parses cleanly as attributes is shown as a nest.
 NLPP_API std::string format_message(message_view m, std::size_t fixed_header = 0,
                                     const attr_set* names = nullptr);
 

@@ -33,28 +33,28 @@
 
 namespace nlpp {
 
-// A decoded NLMSG_ERROR or NLMSG_DONE.
+/// A decoded NLMSG_ERROR or NLMSG_DONE.
 struct NLPP_API ack {
-    int error = 0;                  // 0 = success, else a positive errno
-    bool done = false;              // from NLMSG_DONE
-    std::uint32_t request_seq = 0;  // NLMSG_ERROR only: the request's seq
-    extack_info extack;
-    // An nlpp::error with errno and extack; context says what was requested.
+    int error = 0;                  ///< 0 = success, else a positive errno
+    bool done = false;              ///< from NLMSG_DONE
+    std::uint32_t request_seq = 0;  ///< NLMSG_ERROR only: the request's seq
+    extack_info extack;             ///< the extended ACK the kernel attached
+    /// An nlpp::error with errno and extack; context says what was requested.
     nlpp::error to_error(std::string context) const;
 };
 
-// Decodes an NLMSG_ERROR or NLMSG_DONE message. A DONE without payload is a
-// plain success.
+/// Decodes an NLMSG_ERROR or NLMSG_DONE message. A DONE without payload is a
+/// plain success.
 NLPP_API result<ack> parse_ack(message_view m);
 
-// The names of the attributes that contain `offset` in a request, outermost
-// first: ".service.port". `offset` counts from the request's nlmsghdr.
-// Unknown types are rendered as numbers; empty when the offset is not at or
-// inside an attribute.
+/// The names of the attributes that contain `offset` in a request, outermost
+/// first: ".service.port". `offset` counts from the request's nlmsghdr.
+/// Unknown types are rendered as numbers; empty when the offset is not at or
+/// inside an attribute.
 NLPP_API std::string attr_path(bytes request, std::size_t fixed_header, std::uint32_t offset,
                                const attr_set* names);
-// The path of a missing attribute: the nest at `nest_offset` (or the top
-// level when absent) followed by the missing type's name.
+/// The path of a missing attribute: the nest at `nest_offset` (or the top
+/// level when absent) followed by the missing type's name.
 NLPP_API std::string missing_attr_path(bytes request, std::size_t fixed_header,
                                        std::optional<std::uint32_t> nest_offset,
                                        std::uint32_t missing_type, const attr_set* names);

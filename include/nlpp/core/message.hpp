@@ -34,7 +34,7 @@ namespace nlpp {
 
 inline constexpr std::size_t message_header_size = 16;
 
-// Message types and flags from <linux/netlink.h>, for readers of this header.
+/// Message types and flags from <linux/netlink.h>, for readers of this header.
 inline constexpr std::uint16_t nlmsg_noop = 1, nlmsg_error = 2, nlmsg_done = 3, nlmsg_overrun = 4;
 inline constexpr std::uint16_t nlmsg_min_type = 0x10;
 
@@ -42,23 +42,28 @@ namespace detail {
 struct message_traits;
 }
 
+/// A checked view of one netlink message (nlmsghdr and payload).
 class NLPP_API message_view {
 public:
-    std::uint32_t length() const noexcept { return load<std::uint32_t>(data_); }
+    std::uint32_t length() const noexcept { return load<std::uint32_t>(data_); }  ///< nlmsg_len
+    /// nlmsg_type.
     std::uint16_t type() const noexcept { return load<std::uint16_t>(data_.subspan(4)); }
+    /// nlmsg_flags.
     std::uint16_t flags() const noexcept { return load<std::uint16_t>(data_.subspan(6)); }
+    /// nlmsg_seq.
     std::uint32_t seq() const noexcept { return load<std::uint32_t>(data_.subspan(8)); }
+    /// nlmsg_pid: the port id.
     std::uint32_t port() const noexcept { return load<std::uint32_t>(data_.subspan(12)); }
-    // The whole message, exactly nlmsg_len bytes.
+    /// The whole message, exactly nlmsg_len bytes.
     bytes raw() const noexcept { return data_; }
-    // Everything after the 16-byte header.
+    /// Everything after the 16-byte header.
     bytes payload() const noexcept { return data_.subspan(message_header_size); }
 
-    // The attributes after a family header of fixed_header bytes (padded to
-    // 4). A payload shorter than the header gives an empty range whose
-    // error() says so, like any other malformed attribute data.
+    /// The attributes after a family header of fixed_header bytes (padded to
+    /// 4). A payload shorter than the header gives an empty range whose
+    /// error() says so, like any other malformed attribute data.
     attr_range attrs(std::size_t fixed_header = 0) const noexcept;
-    // A copy of the family header (ifinfomsg, rtmsg, genlmsghdr...).
+    /// A copy of the family header (ifinfomsg, rtmsg, genlmsghdr...).
     template <class H>
     requires std::is_trivially_copyable_v<H> result<H> fixed_header()
     const {
@@ -68,7 +73,7 @@ public:
         return h;
     }
 
-    // Exactly one message occupying all of `data` (trailing padding allowed).
+    /// Exactly one message occupying all of `data` (trailing padding allowed).
     static result<message_view> parse(bytes data);
 
 private:
@@ -92,11 +97,11 @@ struct message_traits {
 };
 }  // namespace detail
 
-// A forward range of message_view over a datagram (see tlv.hpp).
+/// A forward range of message_view over a datagram (see tlv.hpp).
 class NLPP_API message_range : public detail::tlv_range<detail::message_traits> {
 public:
     using tlv_range::tlv_range;
-    std::optional<nlpp::error> error() const;
+    std::optional<nlpp::error> error() const;  ///< why the walk stopped early, if it did
 };
 
 }  // namespace nlpp

@@ -26,7 +26,7 @@
 
 namespace nlpp {
 
-// What an attribute's payload is, for validation; `any` is not checked.
+/// What an attribute's payload is, for validation; `any` is not checked.
 enum class attr_kind : std::uint8_t {
     any,
     flag,
@@ -45,34 +45,37 @@ enum class attr_kind : std::uint8_t {
     nest
 };
 
-// One entry of a policy table. Lengths are payload bytes (strings without
-// their terminating NUL); min/max bound integer values.
+/// One entry of a policy table. Lengths are payload bytes (strings without
+/// their terminating NUL); min/max bound integer values.
 struct attr_set;
+/// One entry of a policy table: an attribute's name and checks.
 struct attr_name {
-    std::string_view name;
-    const attr_set* nested = nullptr;  // for nests: the set inside
-    attr_kind kind = attr_kind::any;
-    std::uint32_t min_len = 0;
+    std::string_view name;             ///< the attribute's name; empty: an unknown type
+    const attr_set* nested = nullptr;  ///< for nests: the set inside
+    attr_kind kind = attr_kind::any;   ///< what the payload holds
+    std::uint32_t min_len = 0;         ///< the smallest payload, in bytes
+    /// The largest payload, in bytes.
     std::uint32_t max_len = std::numeric_limits<std::uint32_t>::max();
-    std::int64_t min = std::numeric_limits<std::int64_t>::min();
-    std::int64_t max = std::numeric_limits<std::int64_t>::max();
-    byte_order order = byte_order::host;
+    std::int64_t min = std::numeric_limits<std::int64_t>::min();  ///< the smallest integer value
+    std::int64_t max = std::numeric_limits<std::int64_t>::max();  ///< the largest integer value
+    byte_order order = byte_order::host;                          ///< the byte order of integers
 };
 
-// A policy table indexed by attribute type; entries without a name are unknown types.
+/// A policy table indexed by attribute type; entries without a name are unknown types.
 struct attr_set {
-    std::string_view name;
-    std::span<const attr_name> attrs;  // attrs[type]
+    std::string_view name;             ///< the set's name
+    std::span<const attr_name> attrs;  ///< attrs[type]
+    /// The entry of attribute type `type`; nullptr when unknown.
     const attr_name* find(std::uint16_t type) const noexcept {
         return type < attrs.size() && !attrs[type].name.empty() ? &attrs[type] : nullptr;
     }
 };
 
-// Checks the attributes in `attrs` (a run of netlink attributes, e.g. a
-// request after its headers) against `set`, into nests: integer sizes and
-// ranges, string and binary lengths, flags without payload. Types the set
-// does not know are left to the kernel. The error (errc::attr_invalid)
-// names the attribute path: ".linkinfo.data.id: 5000 is above the maximum 4094".
+/// Checks the attributes in `attrs` (a run of netlink attributes, e.g. a
+/// request after its headers) against `set`, into nests: integer sizes and
+/// ranges, string and binary lengths, flags without payload. Types the set
+/// does not know are left to the kernel. The error (errc::attr_invalid)
+/// names the attribute path: ".linkinfo.data.id: 5000 is above the maximum 4094".
 NLPP_API result<void> validate(bytes attrs, const attr_set& set);
 
 }  // namespace nlpp

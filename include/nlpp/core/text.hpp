@@ -23,18 +23,18 @@
 
 namespace nlpp {
 
-// Two lower-case digits a byte, `separator` between bytes (none when 0).
+/// Two lower-case digits a byte, `separator` between bytes (none when 0).
 NLPP_API std::string hex(bytes data, char separator = 0);
-// Hex as golden files and dumps show it: 16 bytes a line, spaces between
-// them, each line ending in '\n'.
+/// Hex as golden files and dumps show it: 16 bytes a line, spaces between
+/// them, each line ending in '\n'.
 NLPP_API std::string to_hex(bytes data);
-// Bytes from hex digits, two a byte, any of `separators` between bytes (not
-// within one); errc::malformed on any other character or a lone digit.
+/// Bytes from hex digits, two a byte, any of `separators` between bytes (not
+/// within one); errc::malformed on any other character or a lone digit.
 NLPP_API result<std::vector<std::byte>> from_hex(std::string_view text,
                                                  std::string_view separators = " \t\r\n");
 
-// The first four bytes as dotted-quad text at `out` (at most 15 characters);
-// returns the end. Precondition: four.size() >= 4.
+/// The first four bytes as dotted-quad text at `out` (at most 15 characters);
+/// returns the end. Precondition: four.size() >= 4.
 inline char* write_ipv4(char* out, bytes four) noexcept {
     for (std::size_t i = 0; i < 4; ++i) {
         if (i) *out++ = '.';

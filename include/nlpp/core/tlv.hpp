@@ -24,19 +24,20 @@
 
 namespace nlpp {
 
-// Where and why a walk over records stopped early. Cheap to record; turned
-// into an nlpp::error only when asked.
+/// Where and why a walk over records stopped early. Cheap to record; turned
+/// into an nlpp::error only when asked.
 struct NLPP_API walk_fault {
-    errc code{};
-    std::size_t offset = 0;  // from the start of the walked bytes
-    const char* reason = "";
+    errc code{};              ///< what went wrong
+    std::size_t offset = 0;   ///< from the start of the walked bytes
+    const char* reason = "";  ///< why, in words
+    /// The fault as an error; `what` names the walk.
     nlpp::error to_error(std::string_view what) const;
 };
 
 namespace detail {
 
-// Traits: `view` (made by Traits::make(data, length)), `length_type` (the
-// record's leading length field), `header` (bytes), and three reasons.
+/// Traits: `view` (made by Traits::make(data, length)), `length_type` (the
+/// record's leading length field), `header` (bytes), and three reasons.
 template <class Traits>
 class tlv_range {
 public:
@@ -96,8 +97,8 @@ public:
     }
     bytes data() const noexcept { return data_; }
     bool empty() const noexcept { return data_.empty(); }
-    // Set when a walk stopped at a malformed record; the offset is from the
-    // start of this range's bytes.
+    /// Set when a walk stopped at a malformed record; the offset is from the
+    /// start of this range's bytes.
     std::optional<walk_fault> fault() const noexcept { return fault_; }
 
 protected:

@@ -33,13 +33,13 @@
 
 namespace nlpp::gen {
 
-// A socket speaking one generated family; Info is its generated spec_info.
-// Move-only like nlpp::socket; one per thread.
+/// A socket speaking one generated family; Info is its generated spec_info.
+/// Move-only like nlpp::socket; one per thread.
 template <class Info>
 class family_socket {
 public:
-    // Opens the family's protocol (in options.netns) and, for genetlink,
-    // resolves the family id and groups (errc::family_not_found names the module hint).
+    /// Opens the family's protocol (in options.netns) and, for genetlink,
+    /// resolves the family id and groups (errc::family_not_found names the module hint).
     static result<family_socket> open(const socket_options& options = {}) {
         auto s = socket::open(Info::protocol, options);
         if (!s) return fail(std::move(s.error()));
@@ -56,8 +56,8 @@ public:
         return f;
     }
 
-    // Op's do request (flags such as NLM_F_CREATE | NLM_F_EXCL for new* ops);
-    // the reply decoded, or an empty message when Op has none.
+    /// Op's do request (flags such as NLM_F_CREATE | NLM_F_EXCL for new* ops);
+    /// the reply decoded, or an empty message when Op has none.
     template <class Op>
     result<message<Op>> do_(const message<Op>& req, std::uint16_t flags = 0) {
         static_assert(Op::has_do, "this operation has no do request");
@@ -70,8 +70,8 @@ public:
         return reply;
     }
 
-    // Op's dump, streamed: each(const message<Op>&) for every reply message;
-    // nothing is kept between messages.
+    /// Op's dump, streamed: each(const message<Op>&) for every reply message;
+    /// nothing is kept between messages.
     template <class Op, class F>
     result<void> dump(const message<Op>& req, F&& each) {
         static_assert(Op::has_dump, "this operation has no dump");
@@ -90,18 +90,18 @@ public:
             info<Op>());
     }
 
-    // Joins a multicast group by its spec name.
+    /// Joins a multicast group by its spec name.
     result<void> subscribe(std::string_view group) {
         for (const auto& g : groups_)
             if (g.name == group) return sock_.subscribe(g.id);
         return fail(errc::invalid_argument, "no multicast group '" + std::string(group) + "' in " +
                                                 std::string(Info::name));
     }
-    // The next notification of a subscribed group (waits; match it with as<Op>()).
+    /// The next notification of a subscribed group (waits; match it with as<Op>()).
     result<owned_message> next_notification() { return sock_.next_notification(); }
 
-    // `m` decoded as a message of Op (its reply or notification), or nullopt
-    // when it belongs to another operation.
+    /// `m` decoded as a message of Op (its reply or notification), or nullopt
+    /// when it belongs to another operation.
     template <class Op>
     static result<std::optional<message<Op>>> as(message_view m) {
         if (id_of(m) != id<Op>()) return std::optional<message<Op>>();
@@ -110,13 +110,14 @@ public:
         return std::optional<message<Op>>(std::move(out));
     }
 
-    socket& raw() noexcept { return sock_; }
+    socket& raw() noexcept { return sock_; }  ///< the socket underneath
+    /// The family's id on this kernel.
     std::uint16_t family_id() const noexcept { return family_id_; }
 
 private:
     explicit family_socket(socket s) : sock_(std::move(s)) {}
 
-    // The id a message of Op carries: its reply value, else its request value.
+    /// The id a message of Op carries: its reply value, else its request value.
     template <class Op>
     static constexpr int id() {
         if constexpr (requires { Op::reply; })
@@ -130,8 +131,8 @@ private:
         else
             return m.type();
     }
-    // The request built and its attributes checked against Op's policy table
-    // (the spec's checks), so that a bad value fails here with its path.
+    /// The request built and its attributes checked against Op's policy table
+    /// (the spec's checks), so that a bad value fails here with its path.
     template <class Op>
     result<message_builder> checked(const message<Op>& req, std::uint16_t flags) {
         message_builder b = request<Op>(req, flags, family_id_);

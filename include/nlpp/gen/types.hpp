@@ -51,49 +51,56 @@
 
 namespace nlpp::gen {
 
-// A value that may be absent, for nests that contain themselves (directly
-// or through others); copies deeply.
+/// A value that may be absent, for nests that contain themselves (directly
+/// or through others); copies deeply.
 template <class T>
 class box {
 public:
     box() = default;
-    box(const box& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
-    box(box&&) noexcept = default;
+    box(const box& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}  ///< deep copy
+    box(box&&) noexcept = default;                                          ///< moves
+    /// Deep copy.
     box& operator=(const box& o) {
         if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
         return *this;
     }
-    box& operator=(box&&) noexcept = default;
-    explicit operator bool() const noexcept { return p_ != nullptr; }
+    box& operator=(box&&) noexcept = default;                          ///< moves
+    explicit operator bool() const noexcept { return p_ != nullptr; }  ///< holds a value
+    /// Makes a default value and returns it.
     T& emplace() { return *(p_ = std::make_unique<T>()); }
-    T& operator*() const noexcept { return *p_; }
-    T* operator->() const noexcept { return p_.get(); }
+    T& operator*() const noexcept { return *p_; }        ///< the value (it must be there)
+    T* operator->() const noexcept { return p_.get(); }  ///< the value (it must be there)
 
 private:
     std::unique_ptr<T> p_;
 };
 
-// Binary attribute bytes: up to 16 (addresses, MACs) kept inline, longer
-// ones on the heap, so decoding common attributes allocates nothing.
+/// Binary attribute bytes: up to 16 (addresses, MACs) kept inline, longer
+/// ones on the heap, so decoding common attributes allocates nothing.
 class blob {
 public:
     blob() = default;
-    blob(bytes b) { assign(b); }
+    blob(bytes b) { assign(b); }  ///< A copy of b
+    /// A copy of the bytes l.
     blob(std::initializer_list<std::byte> l) { assign(bytes(l.begin(), l.size())); }
-    blob(const blob& o) { assign(o.view()); }
+    blob(const blob& o) { assign(o.view()); }  ///< copies
+    /// Moves.
     blob(blob&& o) noexcept : size_(o.size_), heap_(std::move(o.heap_)) {
         std::copy(o.small_, o.small_ + inline_size, small_);
     }
+    /// Copies.
     blob& operator=(const blob& o) {
         if (this != &o) assign(o.view());
         return *this;
     }
+    /// Moves.
     blob& operator=(blob&& o) noexcept {
         size_ = o.size_;
         heap_ = std::move(o.heap_);
         std::copy(o.small_, o.small_ + inline_size, small_);
         return *this;
     }
+    /// Replaces the bytes with a copy of b.
     void assign(bytes b) {
         size_ = b.size();
         if (size_ > inline_size)
@@ -103,13 +110,15 @@ public:
             std::copy(b.begin(), b.end(), small_);
         }
     }
+    /// The bytes.
     const std::byte* data() const noexcept { return size_ > inline_size ? heap_.data() : small_; }
-    std::size_t size() const noexcept { return size_; }
-    bool empty() const noexcept { return size_ == 0; }
-    std::byte operator[](std::size_t i) const noexcept { return data()[i]; }
-    const std::byte* begin() const noexcept { return data(); }
-    const std::byte* end() const noexcept { return data() + size_; }
-    bytes view() const noexcept { return {data(), size_}; }
+    std::size_t size() const noexcept { return size_; }  ///< the number of bytes
+    bool empty() const noexcept { return size_ == 0; }   ///< no bytes
+    std::byte operator[](std::size_t i) const noexcept { return data()[i]; }  ///< byte i
+    const std::byte* begin() const noexcept { return data(); }                ///< the first byte
+    const std::byte* end() const noexcept { return data() + size_; }  ///< past the last byte
+    bytes view() const noexcept { return {data(), size_}; }           ///< the bytes as a span
+    /// Same bytes.
     friend bool operator==(const blob& a, const blob& b) noexcept {
         return std::equal(a.begin(), a.end(), b.begin(), b.end());
     }
@@ -121,30 +130,33 @@ private:
     std::vector<std::byte> heap_;
 };
 
+/// A bitfield32 attribute: value bits and the selector of the bits that count.
 struct bitfield32 {
-    std::uint32_t value = 0;
-    std::uint32_t selector = 0;
+    std::uint32_t value = 0;     ///< the bits' values
+    std::uint32_t selector = 0;  ///< which bits count
 };
 
-// An attribute kept as bytes: one the spec does not know (when decode
-// options ask), or a sub-message / nest-type-value (type with its
-// NLA_F_NESTED bit).
+/// An attribute kept as bytes: one the spec does not know (when decode
+/// options ask), or a sub-message / nest-type-value (type with its
+/// NLA_F_NESTED bit).
 struct raw_attr {
-    std::uint16_t type = 0;
-    std::vector<std::byte> payload;
+    std::uint16_t type = 0;          ///< the attribute type
+    std::vector<std::byte> payload;  ///< the payload
 };
 
-// One entry of a nest-type-value attribute: the attribute types of its
-// levels (nlctrl's policy: policy index, attribute type) and the attributes
-// inside the innermost one.
+/// One entry of a nest-type-value attribute: the attribute types of its
+/// levels (nlctrl's policy: policy index, attribute type) and the attributes
+/// inside the innermost one.
 template <std::size_t Levels, class Set>
 struct type_value {
+    /// The attribute types of the levels, outermost first.
     std::array<std::uint16_t, Levels> ids{};
-    Set attrs{};
+    Set attrs{};  ///< the attributes inside the innermost level
 };
 
+/// How parse() treats what the spec does not know.
 struct decode_options {
-    bool keep_unknown = false;
+    bool keep_unknown = false;  ///< keep unknown attributes as raw_attr instead of skipping them
 };
 
 namespace detail {
@@ -156,7 +168,7 @@ inline std::vector<std::byte> raw(attr_view a) {
 inline raw_attr raw_with_flags(attr_view a) {
     return {static_cast<std::uint16_t>(a.type() | (a.nested_flag() ? attr_f_nested : 0)), raw(a)};
 }
-// A kept attribute as wire bytes again (header and payload), to walk later.
+/// A kept attribute as wire bytes again (header and payload), to walk later.
 inline std::vector<std::byte> as_attribute(const raw_attr& r) {
     std::vector<std::byte> v(align4(attr_header_size + r.payload.size()));
     store<std::uint16_t>(mutable_bytes(v).first(2),
@@ -165,8 +177,8 @@ inline std::vector<std::byte> as_attribute(const raw_attr& r) {
     std::copy(r.payload.begin(), r.payload.end(), v.begin() + attr_header_size);
     return v;
 }
-// The spec struct S at the start of `p` (the current attribute's payload
-// or a part of it); a shorter `p` is the decoder's problem.
+/// The spec struct S at the start of `p` (the current attribute's payload
+/// or a part of it); a shorter `p` is the decoder's problem.
 template <class S>
 void read_struct(attr_decoder& d, bytes p, S& out) {
     if (p.size() < S::wire_size)
@@ -217,8 +229,8 @@ inline void put_bitfield32(message_builder& b, std::uint16_t type, const bitfiel
 }  // namespace detail
 
 namespace detail {
-// The start of a request for Op: message type (the family id for genetlink),
-// the genetlink header, and Op's fixed header when given.
+/// The start of a request for Op: message type (the family id for genetlink),
+/// the genetlink header, and Op's fixed header when given.
 template <class Op, class... Header>
 message_builder start(std::uint16_t nl_flags, std::uint16_t family_id, const Header&... header) {
     message_builder b(Op::genetlink ? family_id : Op::request, nl_flags);
@@ -234,8 +246,8 @@ message_builder start(std::uint16_t nl_flags, std::uint16_t family_id, const Hea
     }
     return b;
 }
-// Walks the levels of a nest-type-value attribute (numbered nests), calling
-// leaf(ids, decoder) with a decoder over the innermost one's attributes.
+/// Walks the levels of a nest-type-value attribute (numbered nests), calling
+/// leaf(ids, decoder) with a decoder over the innermost one's attributes.
 template <std::size_t N, class F>
 void type_levels(attr_decoder& d, std::array<std::uint16_t, N>& ids, std::size_t level,
                  const attr_set& leaf_set, F& leaf) {
@@ -248,7 +260,7 @@ void type_levels(attr_decoder& d, std::array<std::uint16_t, N>& ids, std::size_t
             d.nested(leaf_set, [&](attr_decoder& in) { leaf(std::as_const(ids), in); });
     }
 }
-// One entry: a nest per level, the attributes inside the innermost.
+/// One entry: a nest per level, the attributes inside the innermost.
 template <std::size_t N, class Set>
 void put_type_value(message_builder& b, const type_value<N, Set>& e) {
     std::vector<nest_guard> levels;
@@ -259,22 +271,22 @@ void put_type_value(message_builder& b, const type_value<N, Set>& e) {
 
 }  // namespace detail
 
-// What an operation without a fixed header or an attribute set has
-// instead (ops::X::fixed_header and ops::X::attributes are always there).
+/// What an operation without a fixed header or an attribute set has
+/// instead (ops::X::fixed_header and ops::X::attributes are always there).
 struct none {};
 
-// A whole message of operation Op: fixed header and attributes (each
-// `none` when Op has none).
+/// A whole message of operation Op: fixed header and attributes (each
+/// `none` when Op has none).
 template <class Op>
 struct message {
-    typename Op::fixed_header header{};
-    typename Op::attributes attrs{};
+    typename Op::fixed_header header{};  ///< the fixed header (none without one)
+    typename Op::attributes attrs{};     ///< the attributes (none without them)
 };
 
-// A request for operation Op (a generated ops::X): the message type is the
-// family id for genetlink families (resolve it with genl::resolve),
-// else Op::request; then the genetlink header, the fixed header and the
-// attributes. NLM_F_REQUEST/ACK/DUMP are added by the socket.
+/// A request for operation Op (a generated ops::X): the message type is the
+/// family id for genetlink families (resolve it with genl::resolve),
+/// else Op::request; then the genetlink header, the fixed header and the
+/// attributes. NLM_F_REQUEST/ACK/DUMP are added by the socket.
 template <class Op>
 message_builder request(const message<Op>& m, std::uint16_t nl_flags = 0,
                         std::uint16_t family_id = 0) {
@@ -288,10 +300,10 @@ message_builder request(const message<Op>& m, std::uint16_t nl_flags = 0,
     return b;
 }
 
-// A reply or notification of Op decoded into `out` (its fixed header, then
-// its attributes). Unknown attributes are skipped, or kept in the sets'
-// `unknown_` with options.keep_unknown; an error names the attribute's path
-// ("rt-link link-attrs linkinfo.kind: ...").
+/// A reply or notification of Op decoded into `out` (its fixed header, then
+/// its attributes). Unknown attributes are skipped, or kept in the sets'
+/// `unknown_` with options.keep_unknown; an error names the attribute's path
+/// ("rt-link link-attrs linkinfo.kind: ...").
 template <class Op>
 result<void> parse(message_view m, message<Op>& out, const decode_options& options = {}) {
     bytes p = m.payload();
@@ -308,11 +320,11 @@ result<void> parse(message_view m, message<Op>& out, const decode_options& optio
         return {};
 }
 
-// A multicast group as the spec names it; `value` for netlink-raw families
-// (genetlink groups are resolved through nlctrl).
+/// A multicast group as the spec names it; `value` for netlink-raw families
+/// (genetlink groups are resolved through nlctrl).
 struct group_info {
-    std::string_view name;
-    std::uint32_t value = 0;
+    std::string_view name;    ///< the group's name in the spec
+    std::uint32_t value = 0;  ///< the group id (netlink-raw families)
 };
 
 }  // namespace nlpp::gen

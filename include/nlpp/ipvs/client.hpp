@@ -42,74 +42,81 @@
 
 namespace nlpp::ipvs {
 
-// One change, for apply() and reconcile plans.
+/// One change, for apply() and reconcile plans.
 struct change {
+    /// The command.
     enum class kind { add_service, edit_service, del_service, add_dest, edit_dest, del_dest };
-    kind what = kind::add_service;
-    ipvs::service service{};  // for dest ops: the service's key is what counts
-    std::optional<ipvs::destination> dest{};
-    // "add service TCP 10.0.0.1:80 (rr)", "del dest TCP 10.0.0.1:80 -> 192.0.2.1:80"
+    kind what = kind::add_service;            ///< what the change does
+    ipvs::service service{};                  ///< for dest ops: the service's key is what counts
+    std::optional<ipvs::destination> dest{};  ///< the destination, for dest ops
+    /// "add service TCP 10.0.0.1:80 (rr)", "del dest TCP 10.0.0.1:80 -> 192.0.2.1:80"
     NLPP_API std::string describe() const;
 };
 
-// Checks what the kernel would reject with a bare EINVAL/ERANGE, and says why:
-// the rules between fields, and the request's attributes against the policy
-// tables of specs/ipvs.yaml (name lengths, the weight's limit, sizes).
+/// Checks what the kernel would reject with a bare EINVAL/ERANGE, and says why:
+/// the rules between fields, and the request's attributes against the policy
+/// tables of specs/ipvs.yaml (name lengths, the weight's limit, sizes).
 NLPP_API result<void> validate(const service& s);
 NLPP_API result<void> validate(const service_key& k, const destination& d);
 
+/// The IPVS family over one long-lived generic netlink socket: every command, snapshots and
+/// pipelined changes.
 class NLPP_API client {
 public:
+    /// Opens a socket and resolves the IPVS family.
     static result<client> open(const socket_options& options = {});
 
-    // Services.
+    /// Services.
     result<void> add_service(const service& s);
-    result<void> edit_service(const service& s);
-    result<void> del_service(const service_key& key);
-    result<service> get_service(const service_key& key);
-    result<std::vector<service>> services();
+    result<void> edit_service(const service& s);       ///< changes a service's settings
+    result<void> del_service(const service_key& key);  ///< deletes a service and its destinations
+    result<service> get_service(const service_key& key);  ///< one service
+    result<std::vector<service>> services();              ///< every service
 
-    // Destinations of a service.
+    /// Destinations of a service.
     result<void> add_dest(const service_key& key, const destination& d);
+    /// Changes a destination's settings.
     result<void> edit_dest(const service_key& key, const destination& d);
-    result<void> del_dest(const service_key& key, const destination& d);  // by address and port
+    result<void> del_dest(const service_key& key, const destination& d);  ///< by address and port
+    /// The destinations of a service.
     result<std::vector<destination>> dests(const service_key& key);
 
-    // Connection synchronisation daemons.
+    /// Connection synchronisation daemons.
     result<void> start_daemon(const sync_daemon& d);
-    result<void> stop_daemon(daemon_state state);
-    result<std::vector<sync_daemon>> daemons();
+    result<void> stop_daemon(daemon_state state);  ///< stops the sync daemon of that state
+    result<std::vector<sync_daemon>> daemons();    ///< the running sync daemons
 
-    // Global settings and state.
+    /// Global settings and state.
     result<void> set_timeouts(const timeouts& t);
-    result<timeouts> get_timeouts();
-    result<info> get_info();
-    result<void> set_info();  // the kernel has no handler: EOPNOTSUPP
+    result<timeouts> get_timeouts();  ///< the TCP, TCP FIN and UDP timeouts
+    result<info> get_info();          ///< the IPVS version and connection table size
+    result<void> set_info();          ///< the kernel has no handler: EOPNOTSUPP
     result<void> zero(
-        const std::optional<service_key>& key = std::nullopt);  // counters of one or all
-    result<void> flush();                                       // every service and destination
+        const std::optional<service_key>& key = std::nullopt);  ///< counters of one or all
+    result<void> flush();                                       ///< every service and destination
 
-    // Every service with its destinations: one service dump, then one
-    // destination dump per service. With `within`, only the services in that
-    // scope (the others' destinations are not read). A service deleted
-    // meanwhile (its destination dump comes back empty and a second service
-    // dump no longer lists it) is left out, and named in `vanished` when
-    // given; the second dump runs only when some service has no destinations.
+    /// Every service with its destinations: one service dump, then one
+    /// destination dump per service. With `within`, only the services in that
+    /// scope (the others' destinations are not read). A service deleted
+    /// meanwhile (its destination dump comes back empty and a second service
+    /// dump no longer lists it) is left out, and named in `vanished` when
+    /// given; the second dump runs only when some service has no destinations.
     result<std::vector<service_entry>> snapshot(const scope* within = nullptr,
                                                 std::vector<service_key>* vanished = nullptr);
-    // Sends the changes pipelined and returns one outcome per change
-    // (nullopt: done). Fails as a whole only when the socket does.
+    /// Sends the changes pipelined and returns one outcome per change
+    /// (nullopt: done). Fails as a whole only when the socket does.
     result<std::vector<std::optional<error>>> apply(std::span<const change> ops);
 
-    // Names the cause of a kernel error for command c (the errno's hint for
-    // this command). ENOENT for any command can also mean that the IPVS
-    // family went away after open() (ip_vs unloaded): nlctrl is asked again,
-    // and the error says so (errc::family_not_found), or, when the family
-    // came back under another id, this client uses the new id from the next
-    // request on. Every request of this client passes its errors through here.
+    /// Names the cause of a kernel error for command c (the errno's hint for
+    /// this command). ENOENT for any command can also mean that the IPVS
+    /// family went away after open() (ip_vs unloaded): nlctrl is asked again,
+    /// and the error says so (errc::family_not_found), or, when the family
+    /// came back under another id, this client uses the new id from the next
+    /// request on. Every request of this client passes its errors through here.
     error explain(error e, command c);
 
-    genl::client& genl() noexcept { return gc_; }
+    genl::client& genl() noexcept { return gc_; }  ///< the generic netlink client underneath
+    /// The IPVS family id on this kernel.
     std::uint16_t family_id() const noexcept { return family_id_; }
 
 private:

@@ -59,63 +59,74 @@ namespace nlpp::ipvs {
 
 enum class reconcile_mode { full, partial };
 
+/// How destinations that leave are drained.
 struct drain_options {
-    std::uint32_t timeout = 0;             // seconds; 0: delete at once, no drain
-    bool inactive = false;                 // also wait for InActConn = 0 (what UDP needs)
-    std::chrono::milliseconds poll{1000};  // how often finish_drains() asks the kernel
+    std::uint32_t timeout = 0;             ///< seconds; 0: delete at once, no drain
+    bool inactive = false;                 ///< also wait for InActConn = 0 (what UDP needs)
+    std::chrono::milliseconds poll{1000};  ///< how often finish_drains() asks the kernel
 };
 
+/// What plan() plans.
 struct plan_options {
+    /// full: make the state equal; partial: only add and change.
     reconcile_mode mode = reconcile_mode::full;
-    std::optional<ipvs::scope> scope{};  // none: the whole namespace
-    drain_options drain{};
+    std::optional<ipvs::scope> scope{};  ///< none: the whole namespace
+    drain_options drain{};               ///< how leaving destinations are drained
 };
 
+/// What plan() decided: the changes to apply at once and the drains.
 struct reconcile_plan {
-    // Applied at once, in a safe order: service deletions, service additions
-    // and edits, then destination deletions, additions and edits (weight-0
-    // edits of the destinations to drain among them).
+    /// Applied at once, in a safe order: service deletions, service additions
+    /// and edits, then destination deletions, additions and edits (weight-0
+    /// edits of the destinations to drain among them).
     std::vector<change> changes;
-    std::vector<change> drains;        // del_dest: applied by finish_drains() once drained
-    std::vector<change> after_drains;  // del_service: once all its drains have ended
+    std::vector<change> drains;        ///< del_dest: applied by finish_drains() once drained
+    std::vector<change> after_drains;  ///< del_service: once all its drains have ended
 };
 
-// The plan; fails only on a desired service outside the scope.
+/// The plan; fails only on a desired service outside the scope.
 NLPP_API result<reconcile_plan> plan(std::span<const service_entry> current,
                                      std::span<const service_entry> desired,
                                      const plan_options& options);
 
-// How a drain ended.
+/// How a drain ended.
 struct drain_outcome {
-    enum class reason { drained, timed_out, gone };  // gone: deleted by someone else meanwhile
-    ipvs::change step{};                             // the del_dest or del_service
-    reason why = reason::drained;
-    std::uint32_t active_conns = 0, inactive_conns = 0;  // left at the delete (timed_out)
-    std::optional<error> failure{};                      // the kernel refused the delete
+    /// Why a drain ended.
+    enum class reason { drained, timed_out, gone };  ///< gone: deleted by someone else meanwhile
+    ipvs::change step{};                             ///< the del_dest or del_service
+    reason why = reason::drained;                    ///< why it ended
+    /// Connections left at the delete (timed_out).
+    std::uint32_t active_conns = 0, inactive_conns = 0;  ///< left at the delete (timed_out)
+    std::optional<error> failure{};                      ///< the kernel refused the delete
 };
 
+/// Where the drains are, after each poll.
 struct drain_progress {
-    std::size_t draining = 0;                // destinations still draining
-    std::uint64_t active = 0, inactive = 0;  // their connections
-    double seconds_left = 0;                 // until the timeout
-    std::span<const drain_outcome> ended{};  // since the previous call
+    std::size_t draining = 0;  ///< destinations still draining
+    /// The draining destinations' connections.
+    std::uint64_t active = 0, inactive = 0;  ///< their connections
+    double seconds_left = 0;                 ///< until the timeout
+    std::span<const drain_outcome> ended{};  ///< since the previous call
 };
 using drain_callback = std::function<void(const drain_progress&)>;
 
-// Polls the kernel every options.poll and deletes each destination of
-// plan.drains once drained or when options.timeout (counted from this call)
-// passes, then the services of plan.after_drains. A destination or service
-// someone else deleted meanwhile is reported as gone. Calls on_progress
-// after every poll. Fails as a whole only when the socket does.
+/// Polls the kernel every options.poll and deletes each destination of
+/// plan.drains once drained or when options.timeout (counted from this call)
+/// passes, then the services of plan.after_drains. A destination or service
+/// someone else deleted meanwhile is reported as gone. Calls on_progress
+/// after every poll. Fails as a whole only when the socket does.
 NLPP_API result<std::vector<drain_outcome>> finish_drains(client& c, const reconcile_plan& plan,
                                                           const drain_options& options,
                                                           const drain_callback& on_progress = {});
 
+/// What reconcile() did.
 struct reconcile_report {
-    std::vector<change> ops;                     // the plan's changes, applied at once
-    std::vector<std::optional<error>> outcomes;  // per change (empty on a dry run)
-    std::vector<change> drains, after_drains;    // the plan's drains
-    std::vector<drain_outcome> drained;          // how each drain ended (empty on a dry run)
+    std::vector<change> ops;                     ///< the plan's changes, applied at once
+    std::vector<std::optional<error>> outcomes;  ///< per change (empty on a dry run)
+    /// The plan's drains: destinations, then the services deleted after them.
+    std::vector<change> drains, after_drains;  ///< the plan's drains
+    std::vector<drain_outcome> drained;        ///< how each drain ended (empty on a dry run)
+    /// The changes and drains that failed.
     std::size_t failed() const noexcept {
         std::size_t n = 0;
         for (const auto& o : outcomes) n += o.has_value();
@@ -124,9 +135,9 @@ struct reconcile_report {
     }
 };
 
-// Reads the current state (within the scope), plans, and (unless dry_run)
-// applies the plan pipelined, then finishes its drains. What could not be
-// applied is in the report.
+/// Reads the current state (within the scope), plans, and (unless dry_run)
+/// applies the plan pipelined, then finishes its drains. What could not be
+/// applied is in the report.
 NLPP_API result<reconcile_report> reconcile(client& c, std::span<const service_entry> desired,
                                             const plan_options& options, bool dry_run = false,
                                             const drain_callback& on_progress = {});

@@ -32,28 +32,31 @@
 
 namespace nlpp::ipvs {
 
+/// Which services a program owns: VIP prefixes with optional protocol and port, and fwmark ranges.
 class NLPP_API scope {
 public:
-    // One item: a prefix (with optional protocol and port) or a fwmark range.
+    /// One item: a prefix (with optional protocol and port) or a fwmark range.
     struct item {
-        bool fwmark = false;
-        ipvs::address prefix{};  // prefix items
-        std::uint8_t length = 0;
-        std::optional<ipvs::protocol> protocol{};
-        std::optional<std::uint16_t> port{};
-        std::uint32_t mark_first = 0, mark_last = 0;  // fwmark items
-        bool contains(const service_key& k) const noexcept;
-        std::string to_string() const;
+        bool fwmark = false;                       ///< A fwmark range rather than a prefix
+        ipvs::address prefix{};                    ///< prefix items
+        std::uint8_t length = 0;                   ///< the prefix length
+        std::optional<ipvs::protocol> protocol{};  ///< only this protocol; none: any
+        std::optional<std::uint16_t> port{};       ///< only this port; none: any
+        /// The fwmark range, inclusive (fwmark items).
+        std::uint32_t mark_first = 0, mark_last = 0;         ///< fwmark items
+        bool contains(const service_key& k) const noexcept;  ///< the service is within this item
+        std::string to_string() const;                       ///< the item in canonical form
     };
 
-    // The comma-separated list above.
+    /// The comma-separated list above.
     static result<scope> parse(std::string_view list);
-    // One item per string (a JSON file's list); each may itself hold commas.
+    /// One item per string (a JSON file's list); each may itself hold commas.
     static result<scope> parse(std::span<const std::string> items);
 
+    /// The service is within one of the items.
     bool contains(const service_key& k) const noexcept;
-    std::string to_string() const;  // the items in canonical form, comma-separated
-    const std::vector<item>& items() const noexcept { return items_; }
+    std::string to_string() const;  ///< the items in canonical form, comma-separated
+    const std::vector<item>& items() const noexcept { return items_; }  ///< the items
 
 private:
     std::vector<item> items_;

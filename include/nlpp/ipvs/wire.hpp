@@ -29,7 +29,7 @@
 
 namespace nlpp::ipvs {
 
-// The 18 command ids of IPVS_CMD_* (0 is unspec).
+/// The 18 command ids of IPVS_CMD_* (0 is unspec).
 enum class command : std::uint8_t {
     unspec = 0,
     new_service = 1,
@@ -51,34 +51,35 @@ enum class command : std::uint8_t {
     flush = 17,
 };
 constexpr std::uint8_t cmd(command c) noexcept { return static_cast<std::uint8_t>(c); }
-NLPP_API std::string_view command_name(command c) noexcept;  // "new-service", ...
+NLPP_API std::string_view command_name(command c) noexcept;  ///< "new-service", ...
 
-// The family trait (nlpp::genl::family).
+/// The family trait (nlpp::genl::family).
 struct family {
-    static constexpr std::string_view name = "IPVS";
-    static constexpr std::uint8_t version = 1;
-    static constexpr std::size_t header_size = 0;
-    using command = ipvs::command;
+    static constexpr std::string_view name = "IPVS";  ///< the generic netlink family name
+    static constexpr std::uint8_t version = 1;        ///< the family version sent
+    static constexpr std::size_t header_size = 0;     ///< no family header
+    using command = ipvs::command;                    ///< the command ids
 };
 
-// Attribute names for extack paths and the dumper (".service.port").
+/// Attribute names for extack paths and the dumper (".service.port").
 NLPP_API const attr_set& attr_names() noexcept;
 
-// Requests.
+/// Requests.
 NLPP_API void put_service_key(message_builder& b,
-                              const service_key& key);            // SERVICE{identifying attrs}
-NLPP_API void put_service(message_builder& b, const service& s);  // SERVICE{everything settable}
-// DEST{ADDR, PORT[, ADDR_FAMILY]} with `full`: also FWD_METHOD, WEIGHT, thresholds and tunnel attrs.
+                              const service_key& key);            ///< SERVICE{identifying attrs}
+NLPP_API void put_service(message_builder& b, const service& s);  ///< SERVICE{everything settable}
+/// DEST{ADDR, PORT[, ADDR_FAMILY]} with `full`: also FWD_METHOD, WEIGHT, thresholds and tunnel attrs.
 NLPP_API void put_dest(message_builder& b, const destination& d, bool full);
-NLPP_API void put_daemon(message_builder& b, const sync_daemon& d);  // DAEMON{...}
-NLPP_API void put_daemon_state(message_builder& b, daemon_state s);  // DAEMON{STATE}
+NLPP_API void put_daemon(message_builder& b, const sync_daemon& d);  ///< DAEMON{...}
+NLPP_API void put_daemon_state(message_builder& b, daemon_state s);  ///< DAEMON{STATE}
 NLPP_API void put_timeouts(message_builder& b, const timeouts& t);
 
-// Replies (whole messages, genl header included).
-NLPP_API result<service> parse_service(message_view m);  // NEW_SERVICE
-NLPP_API result<destination> parse_dest(message_view m, std::uint16_t service_family);  // NEW_DEST
-NLPP_API result<sync_daemon> parse_daemon(message_view m);  // NEW_DAEMON
-NLPP_API result<timeouts> parse_timeouts(message_view m);   // SET_CONFIG
-NLPP_API result<info> parse_info(message_view m);           // SET_INFO
+/// Replies (whole messages, genl header included).
+NLPP_API result<service> parse_service(message_view m);  ///< NEW_SERVICE
+NLPP_API result<destination> parse_dest(message_view m,
+                                        std::uint16_t service_family);  ///< NEW_DEST
+NLPP_API result<sync_daemon> parse_daemon(message_view m);              ///< NEW_DAEMON
+NLPP_API result<timeouts> parse_timeouts(message_view m);               ///< SET_CONFIG
+NLPP_API result<info> parse_info(message_view m);                       ///< SET_INFO
 
 }  // namespace nlpp::ipvs

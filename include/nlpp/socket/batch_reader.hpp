@@ -52,29 +52,32 @@
 
 namespace nlpp {
 
-// One outcome per request of a batch, in order (nullopt: success).
+/// One outcome per request of a batch, in order (nullopt: success).
 using batch_outcomes = std::vector<std::optional<nlpp::error>>;
 
+/// Sorts the answers to a batch of requests out per request (pure: no I/O).
 class NLPP_API batch_reader {
 public:
+    /// How a request is answered: an ACK, a dump, or only errors.
     enum class answer : std::uint8_t { ack, dump, errors_only };
+    /// What a message was, and for which request.
     struct verdict {
-        reply_reader::verdict kind;
-        std::size_t index = 0;  // the request answered (reply, done)
+        reply_reader::verdict kind;  ///< what the message was
+        std::size_t index = 0;       ///< the request answered (reply, done)
     };
-    // Names request i in its errors; default: "batch message i".
+    /// Names request i in its errors; default: "batch message i".
     using describer = std::function<request_info(std::size_t)>;
 
-    // `wire` is the batch as sent (seqs stamped, kept for extack paths);
-    // answers[i] says how its message i is answered. errc::invalid_argument
-    // when they disagree or the seqs do not follow each other.
+    /// `wire` is the batch as sent (seqs stamped, kept for extack paths);
+    /// answers[i] says how its message i is answered. errc::invalid_argument
+    /// when they disagree or the seqs do not follow each other.
     static result<batch_reader> make(std::uint32_t port, bytes wire, std::vector<answer> answers,
                                      describer describe = {});
 
-    // Classifies one message; `group` is the datagram's multicast group.
-    // Fails (for the whole batch) only on a message addressed to another
-    // port whose seq is no request's; every other failure is the outcome
-    // of the request it belongs to.
+    /// Classifies one message; `group` is the datagram's multicast group.
+    /// Fails (for the whole batch) only on a message addressed to another
+    /// port whose seq is no request's; every other failure is the outcome
+    /// of the request it belongs to.
     result<verdict> classify(message_view m, std::uint32_t group = 0) {
         // The common case, inline: another reply to the request answered last.
         if (last_ < requests_.size() && requests_[last_].reader->plain_reply(m, group))
@@ -82,16 +85,18 @@ public:
         return classify_other(m, group);
     }
 
-    // Every request answered.
+    /// Every request answered.
     bool finished() const noexcept { return open_ == 0; }
-    // A dump of the batch is still running: more may come though nothing
-    // is readable yet.
+    /// A dump of the batch is still running: more may come though nothing
+    /// is readable yet.
     bool dumping() const noexcept { return open_dumps_ > 0; }
-    // The kernel will say no more: the not-answered rule (see above).
+    /// The kernel will say no more: the not-answered rule (see above).
     void end();
 
-    std::size_t size() const noexcept { return requests_.size(); }
+    std::size_t size() const noexcept { return requests_.size(); }  ///< the number of requests
+    /// One outcome per request so far.
     const batch_outcomes& outcomes() const& noexcept { return outcomes_; }
+    /// The outcomes, moved out.
     batch_outcomes&& outcomes() && noexcept { return std::move(outcomes_); }
 
 private:
@@ -99,7 +104,7 @@ private:
         bytes wire;
         answer how = answer::ack;
         bool complete = false;
-        std::optional<reply_reader> reader{};  // made at the request's first answer
+        std::optional<reply_reader> reader{};  ///< made at the request's first answer
     };
     batch_reader(std::uint32_t port, describer describe)
         : port_(port), describe_(std::move(describe)) {}
@@ -114,9 +119,9 @@ private:
     batch_outcomes outcomes_;
     describer describe_;
     std::size_t open_ = 0, open_dumps_ = 0;
-    std::size_t in_order_ = 0;  // errors_only requests below this are complete
+    std::size_t in_order_ = 0;  ///< errors_only requests below this are complete
     std::size_t last_ =
-        static_cast<std::size_t>(-1);  // the request answered last (its reader exists)
+        static_cast<std::size_t>(-1);  ///< the request answered last (its reader exists)
 };
 
 }  // namespace nlpp

@@ -33,53 +33,58 @@
 
 namespace nlpp {
 
-// What a request is, for error messages: context ("add link veth0") and
-// how to name attributes in the request (family header size and set).
+/// What a request is, for error messages: context ("add link veth0") and
+/// how to name attributes in the request (family header size and set).
 struct request_info {
-    std::string what{};
-    std::size_t fixed_header = 0;
+    std::string what{};            ///< what the request does ("add link veth0")
+    std::size_t fixed_header = 0;  ///< the size of the family header before the attributes
+    /// The request's attribute names, for extack paths; nullptr: by number.
     const attr_set* names = nullptr;
 };
 
+/// The receive loop's logic for one request, pure: classifies each received message as a reply, a
+/// notification, one to skip, or the end.
 class NLPP_API reply_reader {
 public:
+    /// What a received message is.
     enum class verdict { reply, notification, skip, done };
 
-    // `request` is the request as sent (used only to render extack paths).
+    /// `request` is the request as sent (used only to render extack paths).
     reply_reader(std::uint32_t seq, std::uint32_t port, bytes request = {}, request_info info = {})
         : seq_(seq), port_(port), request_(request), info_(std::move(info)) {}
 
-    // Classifies one message; `group` is the datagram's multicast group.
+    /// Classifies one message; `group` is the datagram's multicast group.
     result<verdict> classify(message_view m, std::uint32_t group = 0) {
         if (plain_reply(m, group)) return verdict::reply;
         return classify_other(m, group);
     }
-    // The common case, inline: a data reply to this request with nothing
-    // to note (classify() says reply for it).
+    /// The common case, inline: a data reply to this request with nothing
+    /// to note (classify() says reply for it).
     bool plain_reply(message_view m, std::uint32_t group) const noexcept {
         return group == 0 && m.seq() == seq_ && m.port() == port_ && m.type() >= nlmsg_min_type &&
                !finished_ && (m.flags() & dump_intr_flag) == 0;
     }
 
-    // A multicast message (group != 0), or a message the kernel sent of its
-    // own accord (seq 0 and port 0): a notification, never a reply.
+    /// A multicast message (group != 0), or a message the kernel sent of its
+    /// own accord (seq 0 and port 0): a notification, never a reply.
     static bool is_notification(message_view m, std::uint32_t group) noexcept {
         return group != 0 || (m.seq() == 0 && m.port() == 0 && m.type() >= nlmsg_min_type);
     }
 
+    /// The request is answered: no more replies will come.
     bool finished() const noexcept { return finished_; }
-    // Set once any reply carried NLM_F_DUMP_INTR.
+    /// Set once any reply carried NLM_F_DUMP_INTR.
     bool interrupted() const noexcept { return interrupted_; }
-    std::uint32_t seq() const noexcept { return seq_; }
-    // "what" of the request info, or "request seq N".
+    std::uint32_t seq() const noexcept { return seq_; }  ///< the request's seq
+    /// "what" of the request info, or "request seq N".
     std::string what() const;
 
-    // The kernel's error for `request` as an nlpp::error: errno, extack with
-    // the attribute path rendered through info.names, and a hint for EPERM.
+    /// The kernel's error for `request` as an nlpp::error: errno, extack with
+    /// the attribute path rendered through info.names, and a hint for EPERM.
     static nlpp::error kernel_error(const ack& a, bytes request, const request_info& info);
 
 private:
-    static constexpr std::uint16_t dump_intr_flag = 0x10;  // NLM_F_DUMP_INTR
+    static constexpr std::uint16_t dump_intr_flag = 0x10;  ///< NLM_F_DUMP_INTR
     result<verdict> classify_other(message_view m, std::uint32_t group);
 
     std::uint32_t seq_;

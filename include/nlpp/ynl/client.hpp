@@ -39,55 +39,63 @@ namespace nlpp::ynl {
 
 enum class mode { do_request, dump };
 
-// NLM_F_* request flags for "new" operations of classic families.
+/// NLM_F_* request flags for "new" operations of classic families.
 inline constexpr std::uint16_t flag_replace = 0x100, flag_excl = 0x200, flag_create = 0x400,
                                flag_append = 0x800;
 
+/// One request: an operation, do or dump, its JSON and flags.
 struct request {
-    const operation* op = nullptr;
-    ynl::mode mode = mode::do_request;
+    const operation* op = nullptr;      ///< the operation
+    ynl::mode mode = mode::do_request;  ///< do or dump
     nlohmann::ordered_json attrs =
-        nlohmann::ordered_json::object();  // fixed-header fields and attributes
-    std::uint16_t flags = 0;               // flag_create etc.
+        nlohmann::ordered_json::object();  ///< fixed-header fields and attributes
+    std::uint16_t flags = 0;               ///< flag_create etc.
 };
 
+/// A notification, decoded.
 struct notification {
-    std::string name;  // the operation it belongs to
-    nlohmann::ordered_json msg;
+    std::string name;            ///< the operation it belongs to
+    nlohmann::ordered_json msg;  ///< its JSON
 };
 
+/// Speaks a family from its spec over one socket.
 class NLPP_API client {
 public:
-    // `s` must outlive the client.
+    /// `s` must outlive the client.
     static result<client> open(const spec& s, const socket_options& options = {});
 
-    const ynl::spec& spec() const noexcept { return *spec_; }
-    socket& raw() noexcept { return sock_; }
+    const ynl::spec& spec() const noexcept { return *spec_; }  ///< the spec
+    socket& raw() noexcept { return sock_; }                   ///< the socket underneath
 
-    // Every request of `reqs`, in one datagram, answered in order: replies go
-    // to on_message with the request's index, undecoded (decode() or
-    // decode_text() them). Returns one outcome per request (nullopt:
-    // success); fails as a whole on bad input or I/O errors.
+    /// Every request of `reqs`, in one datagram, answered in order: replies go
+    /// to on_message with the request's index, undecoded (decode() or
+    /// decode_text() them). Returns one outcome per request (nullopt:
+    /// success); fails as a whole on bad input or I/O errors.
     using message_callback = batch_handler;
+    /// @{ Sends `reqs` and hands each reply to on_message.
     result<batch_outcomes> exchange(std::span<const request> reqs,
                                     const message_callback& on_message);
-    // The same with each reply decoded to JSON.
+    /// @}
+    /// The same with each reply decoded to JSON.
     using reply_callback =
         std::function<result<void>(std::size_t index, nlohmann::ordered_json&& reply)>;
+    /// @{ Sends `reqs` and hands each reply to on_reply as JSON.
     result<batch_outcomes> run_batch(std::span<const request> reqs, const reply_callback& on_reply,
                                      const decode_options& options = {});
-    // One request; its failure is the error.
+    /// @}
+    /// One request; its failure is the error.
     result<void> run(const request& req,
                      const std::function<result<void>(nlohmann::ordered_json&&)>& on_reply = {},
                      const decode_options& options = {});
 
-    // Appends `req` as one message to `b` (or starts b's first message);
-    // exposed for tests and tools that compare bytes.
+    /// Appends `req` as one message to `b` (or starts b's first message);
+    /// exposed for tests and tools that compare bytes.
     result<void> build(const request& req, std::optional<message_builder>& b,
                        request_trace* trace = nullptr) const;
 
-    // Notifications: join a multicast group by its spec name, then read.
+    /// Notifications: join a multicast group by its spec name, then read.
     result<void> subscribe(std::string_view group);
+    /// The next notification of the joined groups.
     result<notification> next_notification(const decode_options& options = {});
 
 private:
@@ -98,9 +106,9 @@ private:
 
     const ynl::spec* spec_;
     socket sock_;
-    std::uint16_t family_id_ = 0;  // genetlink: the family id
+    std::uint16_t family_id_ = 0;  ///< genetlink: the family id
     std::vector<genl::mcast_group>
-        groups_;  // ids from nlctrl (genetlink) or the spec (netlink-raw)
+        groups_;  ///< ids from nlctrl (genetlink) or the spec (netlink-raw)
 };
 
 }  // namespace nlpp::ynl

@@ -27,19 +27,20 @@
 
 namespace nlpp::ynl {
 
+/// How replies are decoded.
 struct decode_options {
-    bool process_unknown = false;  // keep unknown attributes as "<number>": "hex"
+    bool process_unknown = false;  ///< keep unknown attributes as "<number>": "hex"
 };
 
-// Decodes a message of `op` (its reply, notification or event): the genl
-// header (genetlink) or nothing is skipped, then the fixed header, then the
-// operation's attribute set.
+/// Decodes a message of `op` (its reply, notification or event): the genl
+/// header (genetlink) or nothing is skipped, then the fixed header, then the
+/// operation's attribute set.
 NLPP_API result<nlohmann::ordered_json> decode(const spec& s, const operation& op, message_view m,
                                                const decode_options& options = {});
 
-// The same decoding written straight to compact JSON text (one line, no
-// newline) appended to `out`: what `nlpp-ynl --output-json` prints, with no
-// JSON tree in between (several times faster). On error `out` is unchanged.
+/// The same decoding written straight to compact JSON text (one line, no
+/// newline) appended to `out`: what `nlpp-ynl --output-json` prints, with no
+/// JSON tree in between (several times faster). On error `out` is unchanged.
 NLPP_API result<void> decode_text(const spec& s, const operation& op, message_view m,
                                   std::string& out, const decode_options& options = {});
 

@@ -46,29 +46,31 @@
 
 namespace nlpp::ynl {
 
-// Where the attributes of one request message are, by name.
+/// Where the attributes of one request message are, by name.
 class NLPP_API request_trace {
 public:
+    /// One attribute of the request.
     struct entry {
-        std::uint32_t start = 0, end = 0;  // offsets from the message's nlmsghdr
-        std::string path;                  // ".linkinfo.data.id"
-        const attr_set* inside = nullptr;  // for nests and sub-messages: the set within
+        /// Where it is: offsets from the message's nlmsghdr.
+        std::uint32_t start = 0, end = 0;  ///< offsets from the message's nlmsghdr
+        std::string path;                  ///< ".linkinfo.data.id"
+        const attr_set* inside = nullptr;  ///< for nests and sub-messages: the set within
     };
-    // The path of the innermost attribute containing `offset`; empty if none.
+    /// The path of the innermost attribute containing `offset`; empty if none.
     std::string path_at(std::uint32_t offset) const;
-    // The path of a missing attribute of type `type` in the nest at
-    // `nest_offset` (the top level when absent).
+    /// The path of a missing attribute of type `type` in the nest at
+    /// `nest_offset` (the top level when absent).
     std::string missing(std::optional<std::uint32_t> nest_offset, std::uint32_t type) const;
-    // Fills e.extack()'s attr_path / missing_path from its offsets.
+    /// Fills e.extack()'s attr_path / missing_path from its offsets.
     void annotate(nlpp::error& e) const;
 
-    const attr_set* top = nullptr;  // the operation's attribute set
-    std::vector<entry> entries;
+    const attr_set* top = nullptr;  ///< the operation's attribute set
+    std::vector<entry> entries;     ///< every attribute written, in order
 };
 
-// Appends the payload of a request for `op` to the current message of `b`
-// (whose nlmsghdr is already there): genetlink header, fixed header and
-// attributes from `in`, which must be a JSON object.
+/// Appends the payload of a request for `op` to the current message of `b`
+/// (whose nlmsghdr is already there): genetlink header, fixed header and
+/// attributes from `in`, which must be a JSON object.
 NLPP_API result<void> put_request(const spec& s, const operation& op,
                                   const nlohmann::ordered_json& in, message_builder& b,
                                   request_trace* trace = nullptr);
