@@ -36,7 +36,7 @@ step "style: clang-format-14 over src/ include/ tools/ (scripts/format.sh rewrit
 bash scripts/format.sh --check
 
 step "gcc build"
-cmake -S . -B build/ci-gcc "${common[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-g -DCMAKE_C_FLAGS=-g -DNLPP_BENCH=ON >/dev/null
+cmake -S . -B build/ci-gcc "${common[@]}" -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-g -DCMAKE_C_FLAGS=-g -DNLPP_BENCH=ON >/dev/null
 cmake --build build/ci-gcc -j "$jobs"
 step "gcc tests"
 (cd build/ci-gcc && ctest --output-on-failure -j 1 -LE ipvs)

@@ -49,7 +49,8 @@ std::string service_settings(const service& s) {
     if (s.flags & service_flags::persistent) out += fmt::format(" persistent {}", s.timeout);
     if (s.netmask) out += fmt::format(" netmask {}", s.netmask);
     if (s.flags & service_flags::one_packet) out += " ops";
-    if (const auto sched = s.flags & (service_flags::sched1 | service_flags::sched2 | service_flags::sched3))
+    if (const auto sched =
+            s.flags & (service_flags::sched1 | service_flags::sched2 | service_flags::sched3))
         out += fmt::format(" flags {:#x}", sched);
     if (!s.pe_name.empty()) out += " pe " + s.pe_name;
     return out;
@@ -83,84 +84,89 @@ bool same_settings(const destination& a, const destination& b) noexcept {
 }
 
 std::string_view event_name(event::kind k) noexcept {
-    static constexpr std::string_view names[] = {"service-added", "service-removed", "service-edited",
-                                                 "dest-added",    "dest-removed",    "dest-edited",
-                                                 "dest-idle"};
+    static constexpr std::string_view names[] = {
+        "service-added", "service-removed", "service-edited", "dest-added",
+        "dest-removed",  "dest-edited",     "dest-idle"};
     return names[static_cast<int>(k)];
 }
 
 std::string event::describe() const {
     using k = kind;
     static constexpr const char* signs[] = {"+", "-", "~", "+", "-", "~", "="};
-    std::string out = fmt::format("{} {} {}", signs[static_cast<int>(what)],
-                                  what <= k::service_edited ? "service" : "dest", key_string(service.key));
+    std::string out =
+        fmt::format("{} {} {}", signs[static_cast<int>(what)],
+                    what <= k::service_edited ? "service" : "dest", key_string(service.key));
     if (dest) out += " -> " + endpoint(*dest);
     std::string fields;
     switch (what) {
-        case k::service_added: return out + " " + service_settings(service);
-        case k::service_removed:
-        case k::dest_removed: return out;
-        case k::service_edited: {
-            const ipvs::service& b = *service_before;
-            changed(fields, "scheduler", b.scheduler, service.scheduler);
-            changed(fields, "flags", fmt::format("{:#x}", b.flags & service_flags::settable),
-                    fmt::format("{:#x}", service.flags & service_flags::settable));
-            changed(fields, "timeout", b.timeout, service.timeout);
-            changed(fields, "netmask", b.prefix(), service.prefix());
-            changed(fields, "pe", b.pe_name.empty() ? "none" : b.pe_name,
-                    service.pe_name.empty() ? "none" : service.pe_name);
-            return out + " " + fields;
-        }
-        case k::dest_added: {
-            const destination& d = *dest;
-            out += fmt::format(" {} weight {}", forwarding_name(d.fwd), d.weight);
-            if (d.upper_threshold) out += fmt::format(" upper {}", d.upper_threshold);
-            if (d.lower_threshold) out += fmt::format(" lower {}", d.lower_threshold);
-            if (d.fwd == forwarding::tunnel) out += " tunnel " + tunnel(d);
-            return out;
-        }
-        case k::dest_edited: {
-            const destination& b = *dest_before;
-            const destination& d = *dest;
-            changed(fields, "forwarding", forwarding_name(b.fwd), forwarding_name(d.fwd));
-            changed(fields, "weight", b.weight, d.weight);
-            changed(fields, "upper", b.upper_threshold, d.upper_threshold);
-            changed(fields, "lower", b.lower_threshold, d.lower_threshold);
-            if (d.fwd == forwarding::tunnel) changed(fields, "tunnel", tunnel(b), tunnel(d));
-            return out + " " + fields;
-        }
-        case k::dest_idle:
-            return out + fmt::format(" active connections {} -> 0", dest_before->active_conns);
+    case k::service_added: return out + " " + service_settings(service);
+    case k::service_removed:
+    case k::dest_removed: return out;
+    case k::service_edited: {
+        const ipvs::service& b = *service_before;
+        changed(fields, "scheduler", b.scheduler, service.scheduler);
+        changed(fields, "flags", fmt::format("{:#x}", b.flags & service_flags::settable),
+                fmt::format("{:#x}", service.flags & service_flags::settable));
+        changed(fields, "timeout", b.timeout, service.timeout);
+        changed(fields, "netmask", b.prefix(), service.prefix());
+        changed(fields, "pe", b.pe_name.empty() ? "none" : b.pe_name,
+                service.pe_name.empty() ? "none" : service.pe_name);
+        return out + " " + fields;
+    }
+    case k::dest_added: {
+        const destination& d = *dest;
+        out += fmt::format(" {} weight {}", forwarding_name(d.fwd), d.weight);
+        if (d.upper_threshold) out += fmt::format(" upper {}", d.upper_threshold);
+        if (d.lower_threshold) out += fmt::format(" lower {}", d.lower_threshold);
+        if (d.fwd == forwarding::tunnel) out += " tunnel " + tunnel(d);
+        return out;
+    }
+    case k::dest_edited: {
+        const destination& b = *dest_before;
+        const destination& d = *dest;
+        changed(fields, "forwarding", forwarding_name(b.fwd), forwarding_name(d.fwd));
+        changed(fields, "weight", b.weight, d.weight);
+        changed(fields, "upper", b.upper_threshold, d.upper_threshold);
+        changed(fields, "lower", b.lower_threshold, d.lower_threshold);
+        if (d.fwd == forwarding::tunnel) changed(fields, "tunnel", tunnel(b), tunnel(d));
+        return out + " " + fields;
+    }
+    case k::dest_idle:
+        return out + fmt::format(" active connections {} -> 0", dest_before->active_conns);
     }
     return out;
 }
 
-std::vector<event> diff(std::span<const service_entry> before, std::span<const service_entry> after) {
+std::vector<event> diff(std::span<const service_entry> before,
+                        std::span<const service_entry> after) {
     using k = event::kind;
     std::vector<event> out, dests;
-    merge(by_key(before), by_key(after), [&](const service_key&, const service_entry* b, const service_entry* a) {
-        const service& s = a ? a->service : b->service;
-        if (!b)
-            out.push_back({k::service_added, s});
-        else if (!a)
-            out.push_back({k::service_removed, s});
-        else if (!same_settings(b->service, a->service))
-            out.push_back({k::service_edited, s, b->service});
-        static const std::vector<destination> none;
-        merge(by_id(b ? b->destinations : none), by_id(a ? a->destinations : none),
-              [&](const dest_id&, const destination* db, const destination* da) {
-                  if (!db)
-                      dests.push_back({k::dest_added, s, std::nullopt, *da});
-                  else if (!da)
-                      dests.push_back({k::dest_removed, s, std::nullopt, *db});
-                  else {
-                      if (!same_settings(*db, *da)) dests.push_back({k::dest_edited, s, std::nullopt, *da, *db});
-                      if (db->active_conns > 0 && da->active_conns == 0)
-                          dests.push_back({k::dest_idle, s, std::nullopt, *da, *db});
-                  }
-              });
-    });
-    out.insert(out.end(), std::make_move_iterator(dests.begin()), std::make_move_iterator(dests.end()));
+    merge(by_key(before), by_key(after),
+          [&](const service_key&, const service_entry* b, const service_entry* a) {
+              const service& s = a ? a->service : b->service;
+              if (!b)
+                  out.push_back({k::service_added, s});
+              else if (!a)
+                  out.push_back({k::service_removed, s});
+              else if (!same_settings(b->service, a->service))
+                  out.push_back({k::service_edited, s, b->service});
+              static const std::vector<destination> none;
+              merge(by_id(b ? b->destinations : none), by_id(a ? a->destinations : none),
+                    [&](const dest_id&, const destination* db, const destination* da) {
+                        if (!db)
+                            dests.push_back({k::dest_added, s, std::nullopt, *da});
+                        else if (!da)
+                            dests.push_back({k::dest_removed, s, std::nullopt, *db});
+                        else {
+                            if (!same_settings(*db, *da))
+                                dests.push_back({k::dest_edited, s, std::nullopt, *da, *db});
+                            if (db->active_conns > 0 && da->active_conns == 0)
+                                dests.push_back({k::dest_idle, s, std::nullopt, *da, *db});
+                        }
+                    });
+          });
+    out.insert(out.end(), std::make_move_iterator(dests.begin()),
+               std::make_move_iterator(dests.end()));
     return out;
 }
 

@@ -45,24 +45,24 @@ result<reconcile_plan> plan(std::span<const service_entry> current,
     for (const auto& e : events) {
         const bool service_leaves = removed.count(e.service.key) > 0;
         switch (e.what) {
-            case event::kind::service_added: svc_ops.push_back({k::add_service, e.service}); break;
-            case event::kind::service_edited: svc_ops.push_back({k::edit_service, e.service}); break;
-            case event::kind::service_removed:
-                if (!full) break;
-                if (drain && with_dests.count(e.service.key))
-                    out.after_drains.push_back({k::del_service, e.service});
-                else
-                    svc_dels.push_back({k::del_service, e.service});
-                break;
-            case event::kind::dest_added: dest_ops.push_back({k::add_dest, e.service, e.dest}); break;
-            case event::kind::dest_edited: dest_ops.push_back({k::edit_dest, e.service, e.dest}); break;
-            case event::kind::dest_removed:
-                if (!service_leaves)
-                    left.push_back(&e);
-                else if (full && drain)  // else deleting the service deletes them
-                    gone.push_back(&e);
-                break;
-            case event::kind::dest_idle: break;
+        case event::kind::service_added: svc_ops.push_back({k::add_service, e.service}); break;
+        case event::kind::service_edited: svc_ops.push_back({k::edit_service, e.service}); break;
+        case event::kind::service_removed:
+            if (!full) break;
+            if (drain && with_dests.count(e.service.key))
+                out.after_drains.push_back({k::del_service, e.service});
+            else
+                svc_dels.push_back({k::del_service, e.service});
+            break;
+        case event::kind::dest_added: dest_ops.push_back({k::add_dest, e.service, e.dest}); break;
+        case event::kind::dest_edited: dest_ops.push_back({k::edit_dest, e.service, e.dest}); break;
+        case event::kind::dest_removed:
+            if (!service_leaves)
+                left.push_back(&e);
+            else if (full && drain)  // else deleting the service deletes them
+                gone.push_back(&e);
+            break;
+        case event::kind::dest_idle: break;
         }
     }
     // A destination leaves: deleted now, or set to weight 0 (unless it is

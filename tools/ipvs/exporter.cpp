@@ -46,7 +46,8 @@ public:
             std::fprintf(stderr, "nlpp-ipvs-exporter: scrape: %s\n", snap.error().what().c_str());
             return {};
         }
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         return cli::metric_families(*i, *snap, per_destination_, seconds);
     }
 
@@ -60,7 +61,8 @@ private:
 // ADDR:PORT with an IPv4 address or a bracketed IPv6 one, as civetweb takes it.
 nlpp::result<std::string> listen_address(const std::string& text) {
     const auto bad = [&text](const char* why) {
-        return nlpp::fail(nlpp::error(std::make_error_code(std::errc::invalid_argument), "--listen '" + text + "': " + why));
+        return nlpp::fail(nlpp::error(std::make_error_code(std::errc::invalid_argument),
+                                      "--listen '" + text + "': " + why));
     };
     const auto colon = text.rfind(':');
     if (colon == std::string::npos) return bad("not ADDR:PORT");
@@ -68,12 +70,14 @@ nlpp::result<std::string> listen_address(const std::string& text) {
     const std::string port = text.substr(colon + 1);
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
         host = host.substr(1, host.size() - 2);
-        if (auto a = address::parse(host); !a || !a->is_v6()) return bad("not an IPv6 address in brackets");
+        if (auto a = address::parse(host); !a || !a->is_v6())
+            return bad("not an IPv6 address in brackets");
     } else if (auto a = address::parse(host); !a || a->is_v6()) {
         return bad("not an IPv4 address or [IPv6 address]");
     }
-    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoul(port) == 0 || std::stoul(port) > 65535)
+    if (port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) == 0 ||
+        std::stoul(port) > 65535)
         return bad("the port is not 1 to 65535");
     return text;
 }
@@ -81,17 +85,21 @@ nlpp::result<std::string> listen_address(const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Serve IPVS services and destinations as Prometheus metrics at http://ADDR:PORT/metrics.",
-                 "nlpp-ipvs-exporter"};
+    CLI::App app{
+        "Serve IPVS services and destinations as Prometheus metrics at http://ADDR:PORT/metrics.",
+        "nlpp-ipvs-exporter"};
     app.set_version_flag("--version", std::string("nlpp-ipvs-exporter ") + nlpp::version_string);
     std::string listen, scope_list;
     bool per_destination = true;
-    app.add_option("--listen", listen, "Address and port to serve on: 127.0.0.1:9100, [::1]:9100")->required();
-    app.add_flag("--per-destination", per_destination,
-                 "Export each destination's metrics (the default); --per-destination=false: the service totals only");
-    app.add_option("--scope", scope_list,
-                   "Export only these services: a comma-separated list of prefixes with optional protocol and "
-                   "port, and fwmark ranges (tcp:10.96.0.0/12:443,fwmark:100-199), as nlpp-ipvs apply --scope");
+    app.add_option("--listen", listen, "Address and port to serve on: 127.0.0.1:9100, [::1]:9100")
+        ->required();
+    app.add_flag(
+        "--per-destination", per_destination,
+        "Export each destination's metrics (the default); --per-destination=false: the service totals only");
+    app.add_option(
+        "--scope", scope_list,
+        "Export only these services: a comma-separated list of prefixes with optional protocol and "
+        "port, and fwmark ranges (tcp:10.96.0.0/12:443,fwmark:100-199), as nlpp-ipvs apply --scope");
     CLI11_PARSE(app, argc, argv);
 
     const auto fail = [](const nlpp::error& e) {
@@ -108,7 +116,8 @@ int main(int argc, char** argv) {
     }
     auto ipvs = client::open();
     if (!ipvs) return fail(ipvs.error());
-    if (auto i = ipvs->get_info(); !i) return fail(i.error());  // no CAP_NET_ADMIN: fail now, not at each scrape
+    if (auto i = ipvs->get_info(); !i)
+        return fail(i.error());  // no CAP_NET_ADMIN: fail now, not at each scrape
 
     // SIGINT and SIGTERM end the exporter; blocked before the exposer's threads start, so they inherit the mask.
     sigset_t stop;
@@ -117,13 +126,16 @@ int main(int argc, char** argv) {
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 
-    auto collector = std::make_shared<ipvs_collector>(std::move(*ipvs), std::move(within), per_destination);
+    auto collector =
+        std::make_shared<ipvs_collector>(std::move(*ipvs), std::move(within), per_destination);
     std::unique_ptr<prometheus::Exposer> exposer;
     try {
         exposer = std::make_unique<prometheus::Exposer>(*where, 2);
     } catch (const std::exception& e) {  // civetweb could not bind
-        std::fprintf(stderr, "nlpp-ipvs-exporter: cannot listen on %s (address in use, or not of this host)\n",
-                     where->c_str());
+        std::fprintf(
+            stderr,
+            "nlpp-ipvs-exporter: cannot listen on %s (address in use, or not of this host)\n",
+            where->c_str());
         return 1;
     }
     exposer->RegisterCollectable(collector);

@@ -33,11 +33,14 @@ constexpr std::array<counter_field, 5> counters{{
 
 labels service_labels(const service_key& key) {
     if (const auto* fw = std::get_if<firewall_mark>(&key))
-        return {{"fwmark", std::to_string(fw->mark)}, {"family", fw->family == 10 ? "ipv6" : "ipv4"}};
+        return {{"fwmark", std::to_string(fw->mark)},
+                {"family", fw->family == 10 ? "ipv6" : "ipv4"}};
     const auto& vs = std::get<virtual_service>(key);
     std::string proto(protocol_name(vs.protocol));
     for (char& c : proto) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return {{"protocol", std::move(proto)}, {"address", vs.address.to_string()}, {"port", std::to_string(vs.port)}};
+    return {{"protocol", std::move(proto)},
+            {"address", vs.address.to_string()},
+            {"port", std::to_string(vs.port)}};
 }
 
 // persistent, one-packet and the scheduler's words for its flags, comma-separated.
@@ -74,30 +77,38 @@ std::vector<MetricFamily> metric_families(const info& i, const std::vector<servi
                                           bool per_destination, double scrape_seconds) {
     std::vector<MetricFamily> out;
     out.reserve(2 + 6 + 8);  // no reallocation: references into it are kept below
-    auto& ipvs_info = out.emplace_back(family("ipvs_info", "IPVS version and connection table size", MetricType::Gauge));
-    add(ipvs_info, {{"version", i.version_string()}, {"connection_table_size", std::to_string(i.conn_tab_size)}}, 1);
-    add(out.emplace_back(family("ipvs_scrape_duration_seconds", "Time the snapshot of this scrape took",
-                                MetricType::Gauge)),
+    auto& ipvs_info = out.emplace_back(
+        family("ipvs_info", "IPVS version and connection table size", MetricType::Gauge));
+    add(ipvs_info,
+        {{"version", i.version_string()},
+         {"connection_table_size", std::to_string(i.conn_tab_size)}},
+        1);
+    add(out.emplace_back(family("ipvs_scrape_duration_seconds",
+                                "Time the snapshot of this scrape took", MetricType::Gauge)),
         {}, scrape_seconds);
 
     std::size_t dests = 0;
     for (const auto& e : entries) dests += e.destinations.size();
     const std::size_t svc_first = out.size();
     for (const auto& c : counters) {
-        auto& f = out.emplace_back(family(std::string("ipvs_service_") + c.suffix, c.help, MetricType::Counter));
+        auto& f = out.emplace_back(
+            family(std::string("ipvs_service_") + c.suffix, c.help, MetricType::Counter));
         f.metric.reserve(entries.size());
     }
-    auto& svc_info = out.emplace_back(family("ipvs_service_info", "A service's scheduler and flags", MetricType::Gauge));
+    auto& svc_info = out.emplace_back(
+        family("ipvs_service_info", "A service's scheduler and flags", MetricType::Gauge));
     svc_info.metric.reserve(entries.size());
     const std::size_t dst_first = out.size();
     if (per_destination) {
         for (const auto& c : counters) {
-            auto& f = out.emplace_back(family(std::string("ipvs_destination_") + c.suffix, c.help, MetricType::Counter));
+            auto& f = out.emplace_back(
+                family(std::string("ipvs_destination_") + c.suffix, c.help, MetricType::Counter));
             f.metric.reserve(dests);
         }
-        for (const auto& [name, help] : {std::pair{"ipvs_destination_active_connections", "Active connections"},
-                                         std::pair{"ipvs_destination_inactive_connections", "Inactive connections"},
-                                         std::pair{"ipvs_destination_weight", "Weight"}}) {
+        for (const auto& [name, help] :
+             {std::pair{"ipvs_destination_active_connections", "Active connections"},
+              std::pair{"ipvs_destination_inactive_connections", "Inactive connections"},
+              std::pair{"ipvs_destination_weight", "Weight"}}) {
             auto& f = out.emplace_back(family(name, help, MetricType::Gauge));
             f.metric.reserve(dests);
         }

@@ -306,9 +306,10 @@ ordered_json to_json(const service& s) {
 }
 
 ordered_json to_json(const destination& d) {
-    ordered_json dj = {{"address", d.address.to_string()},        {"port", d.port},
-                       {"forwarding", name_of(fwd_names, d.fwd)}, {"weight", d.weight},
-                       {"upper_threshold", d.upper_threshold},    {"lower_threshold", d.lower_threshold}};
+    ordered_json dj = {
+        {"address", d.address.to_string()},        {"port", d.port},
+        {"forwarding", name_of(fwd_names, d.fwd)}, {"weight", d.weight},
+        {"upper_threshold", d.upper_threshold},    {"lower_threshold", d.lower_threshold}};
     if (d.fwd == forwarding::tunnel)
         dj["tunnel"] = {{"type", name_of(tun_names, d.tun_type)},
                         {"port", d.tun_port},

@@ -15,7 +15,8 @@
 namespace nlpp::ipvs::cli {
 namespace {
 
-constexpr const char* usage = "usage: nlpp-ipvs top [--interval SECONDS] [--sort cps|packets|bytes|weight|active]\n";
+constexpr const char* usage =
+    "usage: nlpp-ipvs top [--interval SECONDS] [--sort cps|packets|bytes|weight|active]\n";
 
 struct column_name {
     top_column column;
@@ -34,11 +35,11 @@ struct row {
     const ipvs::stats* stats = nullptr;
     std::uint64_t value(top_column c) const {
         switch (c) {
-            case top_column::cps: return stats->cps;
-            case top_column::packets: return stats->inpps + stats->outpps;
-            case top_column::bytes: return stats->inbps + stats->outbps;
-            case top_column::weight: return weight;
-            case top_column::active: return active;
+        case top_column::cps: return stats->cps;
+        case top_column::packets: return stats->inpps + stats->outpps;
+        case top_column::bytes: return stats->inbps + stats->outbps;
+        case top_column::weight: return weight;
+        case top_column::active: return active;
         }
         return 0;
     }
@@ -59,8 +60,8 @@ constexpr const char* row_format = "{:<40} {:<7} {:>6} {:>7} {:>9} {:>8} {:>9} {
 
 std::string line(std::string_view name, std::string_view kind, const row& r) {
     const auto& s = *r.stats;
-    return fmt::format(row_format, name, kind, r.weight, r.active, r.inactive, s.cps, s.inpps, s.outpps, s.inbps,
-                       s.outbps);
+    return fmt::format(row_format, name, kind, r.weight, r.active, r.inactive, s.cps, s.inpps,
+                       s.outpps, s.inbps, s.outbps);
 }
 
 std::string endpoint(const destination& d) {
@@ -85,8 +86,10 @@ std::variant<top_options, int> parse_top(const std::vector<std::string>& args) {
                                              [&](const column_name& n) { return *v == n.name; })
                               : std::end(columns);
             if (c == std::end(columns))
-                return std::fprintf(stderr, "top: --sort needs one of cps, packets, bytes, weight, active, got '%s'\n",
-                                    v ? v->c_str() : ""),
+                return std::fprintf(
+                           stderr,
+                           "top: --sort needs one of cps, packets, bytes, weight, active, got '%s'\n",
+                           v ? v->c_str() : ""),
                        2;
             o.sort = c->column;
             ++i;
@@ -95,8 +98,10 @@ std::variant<top_options, int> parse_top(const std::vector<std::string>& args) {
         }
     }
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-        return std::fprintf(stderr, "top: needs a terminal (standard input and output); for a stream of changes, "
-                                    "see nlpp-ipvs watch\n"),
+        return std::fprintf(
+                   stderr,
+                   "top: needs a terminal (standard input and output); for a stream of changes, "
+                   "see nlpp-ipvs watch\n"),
                2;
     return o;
 }
@@ -111,13 +116,15 @@ std::vector<std::string> top_lines(std::vector<service_entry> entries, top_colum
         return order(of(a), of(b), a.service.key, b.service.key);
     });
     std::vector<std::string> out;
-    out.push_back(fmt::format(row_format, "Service / -> Destination", "Sched", "Weight", "ActConn", "InActConn",
-                              "CPS", "InPPS", "OutPPS", "InBPS", "OutBPS"));
+    out.push_back(fmt::format(row_format, "Service / -> Destination", "Sched", "Weight", "ActConn",
+                              "InActConn", "CPS", "InPPS", "OutPPS", "InBPS", "OutBPS"));
     for (auto& e : entries) {
         out.push_back(line(key_string(e.service.key), e.service.scheduler, of(e)));
-        std::sort(e.destinations.begin(), e.destinations.end(), [&](const destination& a, const destination& b) {
-            return order(of(a), of(b), std::tie(a.address, a.port), std::tie(b.address, b.port));
-        });
+        std::sort(e.destinations.begin(), e.destinations.end(),
+                  [&](const destination& a, const destination& b) {
+                      return order(of(a), of(b), std::tie(a.address, a.port),
+                                   std::tie(b.address, b.port));
+                  });
         for (const auto& d : e.destinations)
             out.push_back(line("  -> " + endpoint(d), forwarding_name(d.fwd), of(d)));
     }
@@ -142,10 +149,11 @@ int top(client& ipvs, const top_options& o) {
         erase();
         std::string keys;
         for (const auto& c : columns)
-            keys += fmt::format("  {}{} {}", c.column == sort ? "*" : "", static_cast<char>(c.key), c.name);
+            keys += fmt::format("  {}{} {}", c.column == sort ? "*" : "", static_cast<char>(c.key),
+                                c.name);
         mvaddnstr(0, 0,
-                  fmt::format("nlpp-ipvs top: {} services, every {} ms, sort by{}  q quit", snap->size(),
-                              o.interval.count(), keys)
+                  fmt::format("nlpp-ipvs top: {} services, every {} ms, sort by{}  q quit",
+                              snap->size(), o.interval.count(), keys)
                       .c_str(),
                   COLS);
         const auto rows = top_lines(std::move(*snap), sort);
@@ -156,7 +164,8 @@ int top(client& ipvs, const top_options& o) {
         const auto next = std::chrono::steady_clock::now() + o.interval;
         bool redraw = false;
         while (!redraw) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next - std::chrono::steady_clock::now());
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                next - std::chrono::steady_clock::now());
             if (left.count() <= 0) break;
             timeout(static_cast<int>(left.count()));
             const int ch = getch();

@@ -17,7 +17,8 @@
 namespace nlpp::ipvs::cli {
 namespace {
 
-constexpr const char* usage = "usage: nlpp-ipvs watch [--interval SECONDS] [--json] [--initial] [--count N]\n";
+constexpr const char* usage =
+    "usage: nlpp-ipvs watch [--interval SECONDS] [--json] [--initial] [--count N]\n";
 
 nlohmann::ordered_json event_json(const event& e) {
     nlohmann::ordered_json j = {{"event", event_name(e.what)}, {"service", to_json(e.service)}};
@@ -29,14 +30,16 @@ nlohmann::ordered_json event_json(const event& e) {
 
 }  // namespace
 
-std::optional<std::chrono::nanoseconds> seconds_arg(const char* cmd, const std::string* v, double min,
-                                                    double max) {
+std::optional<std::chrono::nanoseconds> seconds_arg(const char* cmd, const std::string* v,
+                                                    double min, double max) {
     double secs = 0;
-    auto [p, ec] = v ? std::from_chars(v->data(), v->data() + v->size(), secs) : std::from_chars_result{};
-    if (v && !v->empty() && ec == std::errc{} && p == v->data() + v->size() && secs >= min && secs <= max)
+    auto [p, ec] =
+        v ? std::from_chars(v->data(), v->data() + v->size(), secs) : std::from_chars_result{};
+    if (v && !v->empty() && ec == std::errc{} && p == v->data() + v->size() && secs >= min &&
+        secs <= max)
         return std::chrono::nanoseconds(std::llround(secs * 1e9));
-    std::fprintf(stderr, "%s: --interval needs a number of seconds from %g to %g, got '%s'\n", cmd, min, max,
-                 v ? v->c_str() : "");
+    std::fprintf(stderr, "%s: --interval needs a number of seconds from %g to %g, got '%s'\n", cmd,
+                 min, max, v ? v->c_str() : "");
     return std::nullopt;
 }
 
@@ -56,10 +59,12 @@ std::variant<watch_options, int> parse_watch(const std::vector<std::string>& arg
             ++i;
         } else if (a == "--count") {
             std::uint64_t n = 0;
-            auto [p, ec] = v ? std::from_chars(v->data(), v->data() + v->size(), n) : std::from_chars_result{};
+            auto [p, ec] =
+                v ? std::from_chars(v->data(), v->data() + v->size(), n) : std::from_chars_result{};
             if (!v || v->empty() || ec != std::errc{} || p != v->data() + v->size() || n == 0)
-                return std::fprintf(stderr, "watch: --count needs a number of snapshots above 0, got '%s'\n",
-                                    v ? v->c_str() : ""),
+                return std::fprintf(
+                           stderr, "watch: --count needs a number of snapshots above 0, got '%s'\n",
+                           v ? v->c_str() : ""),
                        2;
             o.count = n;
             ++i;
@@ -90,7 +95,8 @@ int watch(client& ipvs, const watch_options& o) {
             const auto left = next - clock::now();
             if (left > std::chrono::nanoseconds::zero()) {
                 const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
-                const timespec ts{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
+                const timespec ts{static_cast<time_t>(ns / 1000000000),
+                                  static_cast<long>(ns % 1000000000)};
                 if (sigtimedwait(&stop, nullptr, &ts) > 0) return 0;
             } else {
                 next = clock::now();  // a slow snapshot: the next tick starts now

@@ -28,7 +28,8 @@ std::variant<watch_options, int> parse_watch(const std::vector<std::string>& arg
 
 // The value of an --interval option (v: null when missing), from min to max
 // seconds, fractions allowed; else nullopt after a one-line error naming cmd.
-std::optional<std::chrono::nanoseconds> seconds_arg(const char* cmd, const std::string* v, double min, double max);
+std::optional<std::chrono::nanoseconds> seconds_arg(const char* cmd, const std::string* v,
+                                                    double min, double max);
 
 // Runs until o.count snapshots or SIGINT/SIGTERM (exit 0); 1 when a
 // snapshot fails.
