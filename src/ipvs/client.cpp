@@ -130,8 +130,7 @@ std::string change::describe() const {
     std::string s = fmt::format("{} {}", verbs[static_cast<int>(what)], key_string(service.key));
     if (dest) {
         const auto& d = *dest;
-        s += d.address.is_v6() ? fmt::format(" -> [{}]:{}", d.address.to_string(), d.port)
-                               : fmt::format(" -> {}:{}", d.address.to_string(), d.port);
+        s += " -> " + endpoint_string(d.address, d.port);
         if (what != kind::del_dest)
             s += fmt::format(" ({}, weight {})", forwarding_name(d.fwd), d.weight);
     } else if (what != kind::del_service) {

@@ -39,11 +39,6 @@ void merge(const std::map<K, V>& before, const std::map<K, V>& after, F f) {
     }
 }
 
-std::string endpoint(const destination& d) {
-    return d.address.is_v6() ? fmt::format("[{}]:{}", d.address.to_string(), d.port)
-                             : fmt::format("{}:{}", d.address.to_string(), d.port);
-}
-
 std::string service_settings(const service& s) {
     std::string out = s.scheduler;
     if (s.flags & service_flags::persistent) out += fmt::format(" persistent {}", s.timeout);
@@ -96,7 +91,7 @@ std::string event::describe() const {
     std::string out =
         fmt::format("{} {} {}", signs[static_cast<int>(what)],
                     what <= k::service_edited ? "service" : "dest", key_string(service.key));
-    if (dest) out += " -> " + endpoint(*dest);
+    if (dest) out += " -> " + endpoint_string(dest->address, dest->port);
     std::string fields;
     switch (what) {
     case k::service_added: return out + " " + service_settings(service);

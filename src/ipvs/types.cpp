@@ -54,12 +54,15 @@ std::uint16_t key_family(const service_key& k) noexcept {
     return std::get<firewall_mark>(k).family;
 }
 
+std::string endpoint_string(const address& a, std::uint16_t port) {
+    return a.is_v6() ? fmt::format("[{}]:{}", a.to_string(), port)
+                     : fmt::format("{}:{}", a.to_string(), port);
+}
+
 std::string key_string(const service_key& k) {
     if (const auto* v = std::get_if<virtual_service>(&k))
-        return v->address.is_v6() ? fmt::format("{} [{}]:{}", protocol_name(v->protocol),
-                                                v->address.to_string(), v->port)
-                                  : fmt::format("{} {}:{}", protocol_name(v->protocol),
-                                                v->address.to_string(), v->port);
+        return fmt::format("{} {}", protocol_name(v->protocol),
+                           endpoint_string(v->address, v->port));
     const auto& f = std::get<firewall_mark>(k);
     return f.family == AF_INET6 ? fmt::format("FWM {} IPv6", f.mark)
                                 : fmt::format("FWM {}", f.mark);

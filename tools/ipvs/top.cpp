@@ -64,11 +64,6 @@ std::string line(std::string_view name, std::string_view kind, const row& r) {
                        s.outpps, s.inbps, s.outbps);
 }
 
-std::string endpoint(const destination& d) {
-    return d.address.is_v6() ? fmt::format("[{}]:{}", d.address.to_string(), d.port)
-                             : fmt::format("{}:{}", d.address.to_string(), d.port);
-}
-
 }  // namespace
 
 std::variant<top_options, int> parse_top(const std::vector<std::string>& args) {
@@ -126,7 +121,8 @@ std::vector<std::string> top_lines(std::vector<service_entry> entries, top_colum
                                    std::tie(b.address, b.port));
                   });
         for (const auto& d : e.destinations)
-            out.push_back(line("  -> " + endpoint(d), forwarding_name(d.fwd), of(d)));
+            out.push_back(
+                line("  -> " + endpoint_string(d.address, d.port), forwarding_name(d.fwd), of(d)));
     }
     return out;
 }

@@ -43,8 +43,8 @@ int usage(const std::string& why) {
 
 // The specs on the search path by family name (the first found of each
 // name); with `genetlink_only`, only genetlink families.
-std::map<std::string, std::string> found_specs(bool genetlink_only) {
-    std::map<std::string, std::string> found;
+std::map<std::string, nlpp::ynl::spec> found_specs(bool genetlink_only) {
+    std::map<std::string, nlpp::ynl::spec> found;
     for (const auto& d : nlpp::ynl::spec_search_path({NLPP_INSTALLED_SPECS, NLPP_SOURCE_SPECS}))
         if (DIR* dir = opendir(d.c_str())) {
             while (dirent* e = readdir(dir)) {
@@ -52,7 +52,7 @@ std::map<std::string, std::string> found_specs(bool genetlink_only) {
                 if (n.size() > 5 && n.ends_with(".yaml"))
                     if (auto s = nlpp::ynl::load_spec(d + "/" + n);
                         s && (!genetlink_only || s->is_genetlink()))
-                        found.emplace(s->name, d + "/" + n);
+                        found.emplace(s->name, std::move(*s));
             }
             closedir(dir);
         }
@@ -60,37 +60,35 @@ std::map<std::string, std::string> found_specs(bool genetlink_only) {
 }
 
 int list_families() {
-    for (const auto& [name, file] : found_specs(false)) std::printf("%s\n", name.c_str());
+    for (const auto& [name, s] : found_specs(false)) std::printf("%s\n", name.c_str());
     return 0;
 }
 
 // --check-policy: each spec compared with the kernel's policies (text, or
 // one JSON object per family); 1 when any disagrees. With `all`, families
 // this kernel does not have are listed as skipped.
-int check_policies(const std::map<std::string, std::string>& specs, bool all, bool json,
+int check_policies(const std::map<std::string, nlpp::ynl::spec>& specs, bool all, bool json,
                    const std::string& netns) {
     auto gc = nlpp::genl::client::open({.netns = netns});
     if (!gc) return report(gc.error());
     int status = 0;
-    for (const auto& [name, file] : specs) {
-        auto s = nlpp::ynl::load_spec(file);
-        if (!s) return report(s.error());
-        if (!s->is_genetlink())
+    for (const auto& [name, s] : specs) {
+        if (!s.is_genetlink())
             return usage(fmt::format(
                 "--check-policy needs a genetlink family ({} is netlink-raw: its kernel side reports no policies)",
-                s->name));
-        auto p = nlpp::ynl::read_policies(*gc, s->name);
+                s.name));
+        auto p = nlpp::ynl::read_policies(*gc, s.name);
         if (!p && all && p.error().is(nlpp::errc::family_not_found)) {
             if (json)
                 std::cout
-                    << ordered_json{{"family", s->name}, {"skipped", "not in this kernel"}}.dump()
+                    << ordered_json{{"family", s.name}, {"skipped", "not in this kernel"}}.dump()
                     << '\n';
             else
-                std::printf("%s: skipped: not in this kernel\n", s->name.c_str());
+                std::printf("%s: skipped: not in this kernel\n", s.name.c_str());
             continue;
         }
         if (!p) return report(p.error());
-        const auto r = nlpp::ynl::check_policy(*s, *p);
+        const auto r = nlpp::ynl::check_policy(s, *p);
         if (!r.differences.empty()) status = 1;
         if (json) {
             ordered_json diffs = ordered_json::array();
@@ -266,7 +264,11 @@ int main(int argc, char** argv) {
     }
     auto spec = nlpp::ynl::load_spec(spec_file);
     if (!spec) return report(spec.error());
-    if (check_policy) return check_policies({{spec->name, spec_file}}, false, output_json, netns);
+    if (check_policy) {
+        std::map<std::string, nlpp::ynl::spec> one;
+        one.emplace(spec->name, std::move(*spec));
+        return check_policies(one, false, output_json, netns);
+    }
 
     if (list_ops || list_msgs) {
         for (const auto& op : spec->operations) {

@@ -66,6 +66,8 @@ using service_key = std::variant<virtual_service, firewall_mark>;
 NLPP_API std::uint16_t key_family(const service_key& k) noexcept;
 NLPP_API std::string key_string(
     const service_key& k);  ///< "TCP 10.0.0.1:80", "FWM 5", "TCP [::1]:80"
+/// An address and port as listings write them: "10.0.0.1:80", "[::1]:80".
+NLPP_API std::string endpoint_string(const address& a, std::uint16_t port);
 
 /// IP_VS_SVC_F_*. `settable` is what users may set; hashed is the kernel's.
 namespace service_flags {
