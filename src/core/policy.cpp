@@ -46,12 +46,24 @@ std::int64_t integer(bytes p, attr_kind k, byte_order o) {
 // policies stop at 10 levels).
 constexpr int max_depth = 32;
 
-result<void> validate_at(bytes attrs, const attr_set& set, const std::string& prefix, int depth);
+// Where an attribute sits: its name and its parent's place (nullptr: the
+// top), spelt out (".service.port") only when something fails.
+struct place {
+    const place* parent;
+    std::string_view name;
+};
 
-result<void> check(const attr_name& a, attr_view v, const std::string& path, int depth) {
+std::string spell(const place* at) {
+    if (!at) return {};
+    return fmt::format("{}.{}", spell(at->parent), at->name);
+}
+
+result<void> validate_at(bytes attrs, const attr_set& set, const place* at, int depth);
+
+result<void> check(const attr_name& a, attr_view v, const place& at, int depth) {
     const bytes p = v.payload();
     auto bad = [&](std::string why) {
-        return fail(errc::attr_invalid, fmt::format("{}: {}", path, why));
+        return fail(errc::attr_invalid, fmt::format("{}: {}", spell(&at), why));
     };
     const std::size_t n = fixed_size(a.kind);
     if (n && p.size() != n)
@@ -79,7 +91,7 @@ result<void> check(const attr_name& a, attr_view v, const std::string& path, int
         if (a.nested) {
             if (depth >= max_depth)
                 return bad(fmt::format("nested deeper than {} levels", max_depth));
-            if (auto r = validate_at(p, *a.nested, path, depth + 1); !r) return r;
+            if (auto r = validate_at(p, *a.nested, &at, depth + 1); !r) return r;
         }
         break;
     default: break;
@@ -89,20 +101,22 @@ result<void> check(const attr_name& a, attr_view v, const std::string& path, int
     return {};
 }
 
-result<void> validate_at(bytes attrs, const attr_set& set, const std::string& prefix, int depth) {
+result<void> validate_at(bytes attrs, const attr_set& set, const place* at, int depth) {
     attr_range range(attrs);
     for (attr_view v : range) {
         const attr_name* a = set.find(v.type());
         if (!a) continue;
-        if (auto r = check(*a, v, fmt::format("{}.{}", prefix, a->name), depth); !r) return r;
+        if (auto r = check(*a, v, place{at, a->name}, depth); !r) return r;
     }
     if (auto e = range.error())
-        return fail(std::move(*e).wrap(prefix.empty() ? std::string(set.name) : prefix));
+        return fail(std::move(*e).wrap(at ? spell(at) : std::string(set.name)));
     return {};
 }
 
 }  // namespace
 
-result<void> validate(bytes attrs, const attr_set& set) { return validate_at(attrs, set, "", 0); }
+result<void> validate(bytes attrs, const attr_set& set) {
+    return validate_at(attrs, set, nullptr, 0);
+}
 
 }  // namespace nlpp

@@ -3,7 +3,7 @@
 // [--partial] FILE), a change stream (watch [--json]) and a live view
 // (top). Options, defaults, checks, listings and exit codes follow
 // ipvsadm: 2 for usage errors, 255 for a failed operation, 1 for a failed
-// listing. -R loads its whole input as one pipelined batch.
+// listing. -R sends its changes as pipelined batches of 1,024.
 // This file runs commands; command_line.cpp parses them, listing.cpp
 // prints the tables, apply.cpp runs `apply`, watch.cpp `watch` and
 // top.cpp `top`.
@@ -150,10 +150,11 @@ int restore(client& ipvs, std::string_view prog) {
     char chunk[65536];
     for (std::size_t got; (got = std::fread(chunk, 1, sizeof chunk, stdin)) > 0;)
         input.append(chunk, got);
-    const auto lines_in =
-        static_cast<std::size_t>(std::count(input.begin(), input.end(), '\n')) + 1;
-    batch.reserve(lines_in);  // changes are large: no reallocation on the way
-    lines.reserve(lines_in);
+    // Changes go out in batches of this many (each pipelined in chunks):
+    // the memory stays small and warm whatever the input's size.
+    constexpr std::size_t batch_size = 1024;
+    batch.reserve(batch_size);
+    lines.reserve(batch_size);
     std::size_t n = 0;
     for (std::size_t pos = 0; pos < input.size();) {
         const std::size_t eol = std::min(input.find('\n', pos), input.size());
@@ -179,6 +180,7 @@ int restore(client& ipvs, std::string_view prog) {
         } else if (auto op = as_change(cl)) {
             batch.push_back(*op);
             lines.push_back(n);
+            if (batch.size() == batch_size) flush_batch();
         } else {
             flush_batch();
             if (const int rc = run(ipvs, cl)) status = rc;
