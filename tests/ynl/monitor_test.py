@@ -9,7 +9,8 @@ the same link, address and route events as `ip monitor link address route`
 states they describe pass through every state `ip -j` saw after each step.
 netdev (genetlink, --subscribe all) reports the same links coming and going.
 SIGINT and SIGTERM end a listener with status 0 and whole lines; --duration
-ends it in time.
+ends it in time; an overrun receive buffer is reported once and listening
+goes on.
 
     monitor_test.py PATH/TO/nlpp-ynl
 Needs root.
@@ -271,6 +272,26 @@ def test_duration_and_burst():
         whole = l.raw.endswith("\n") and all(json.loads(x)["name"] for x in l.lines)
         check("SIGINT during a burst: exit 0, whole JSON lines", rc == 0 and whole and len(l.lines) >= 1,
               f"{rc} {err} {len(l.lines)} {l.raw[-200:]}")
+
+        # Stopped while 3,000 changes come, the listener's receive buffer (the
+        # kernel's default) overruns: it says so once and goes on listening.
+        l = ynl_listener(ns, ["--family", "rt-link"], "rtnlgrp-link")
+        l.p.send_signal(signal.SIGSTOP)
+        run(["ip", "-n", ns, "-batch", "-"], stdin="".join(f"link set lo alias lost{k}\n" for k in range(3000)))
+        l.p.send_signal(signal.SIGCONT)
+        count, deadline = -1, time.time() + 10
+        while len(l.lines) != count and time.time() < deadline:  # until it has read what was kept
+            count = len(l.lines)
+            time.sleep(0.3)
+        run(["ip", "-n", ns, "link", "set", "lo", "alias", "after"])
+        deadline = time.time() + 10
+        while time.time() < deadline and not any('"ifalias":"after"' in x for x in l.lines):
+            time.sleep(0.05)
+        rc, err = l.stop(signal.SIGINT)
+        lost = [x for x in err.splitlines() if "notifications were lost" in x]
+        check("overrun: one line on stderr, then listening goes on", rc == 0 and len(lost) == 1
+              and len(err.splitlines()) == 1 and 0 < len(l.lines) < 3000 and '"ifalias":"after"' in l.lines[-1],
+              f"{rc} {err} {len(l.lines)}")
 
 
 if __name__ == "__main__":
