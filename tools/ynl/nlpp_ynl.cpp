@@ -3,7 +3,7 @@
 //   nlpp-ynl --family rt-link --dump getlink [--output-json] [--netns NAME]
 //   nlpp-ynl --family rt-link --do newlink --create --json '{"ifname": "v0", "linkinfo": {"kind": "veth"}}'
 //   nlpp-ynl --family nftables --multi batch-begin '{"res-id": 10}' --multi newtable '{"name": "t"}' ...
-//   nlpp-ynl --family rt-link --subscribe rtnlgrp-link --duration 5
+//   nlpp-ynl --family rt-link --subscribe rtnlgrp-link --duration 5   (repeat --subscribe, or: all)
 //   nlpp-ynl --family netdev --list-ops | --list-msgs | --list-attrs OP | --policy --do dev-get
 //   nlpp-ynl --list-families
 //   nlpp-ynl --family nlctrl --check-policy | --all --check-policy [--output-json]
@@ -237,7 +237,8 @@ int listen(nlpp::ynl::client& client, const nlpp::ynl::decode_options& opts, boo
                                       deadline - std::chrono::steady_clock::now())
                                       .count();
                 if (left <= 0) return 0;
-                wait = {static_cast<time_t>(left / 1000000000), static_cast<long>(left % 1000000000)};
+                wait = {static_cast<time_t>(left / 1000000000),
+                        static_cast<long>(left % 1000000000)};
                 timeout = &wait;
             }
             pollfd p{client.raw().fd(), POLLIN, 0};
@@ -422,7 +423,8 @@ int main(int argc, char** argv) {
         if (auto r = client->subscribe(g); !r) return report(r.error());
     const double limit = duration_s >= 0 ? duration_s : sleep_s;
     if (!subscribe.empty())
-        std::fprintf(stderr, "nlpp-ynl: listening to %s %s\n", fmt::format("{}", fmt::join(subscribe, ", ")).c_str(),
+        std::fprintf(stderr, "nlpp-ynl: listening to %s %s\n",
+                     fmt::format("{}", fmt::join(subscribe, ", ")).c_str(),
                      limit >= 0 ? fmt::format("for {} s", limit).c_str() : "until interrupted");
     const nlpp::ynl::decode_options opts{.process_unknown = process_unknown};
 
