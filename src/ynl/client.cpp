@@ -118,6 +118,11 @@ result<notification> client::decode_notification(message_view m,
         id = static_cast<std::uint32_t>(m.payload()[0]);
     }
     const operation* op = spec_->find_reply(id);
+    // Classic families announce a deletion with the request's type (RTM_DELLINK,
+    // RTM_DELADDR, RTM_DELROUTE), which no reply has: named by that operation.
+    if (!op && !spec_->is_genetlink())
+        for (const auto& o : spec_->operations)
+            if (o.request_value == id) op = &o;
     if (!op)
         return fail(errc::malformed,
                     fmt::format("{} has no notification with id {}", spec_->name, id));

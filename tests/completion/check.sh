@@ -54,6 +54,7 @@ expect "nlpp-ynl --spec nlctrl.yaml --dump <TAB>" "$(ops dump)" "$(complete_word
 expect "nlpp-ynl --spec nlctrl.yaml --do <TAB>" "$(ops do)" "$(complete_words nlpp-ynl --spec "$nlctrl" --do '')" same
 expect "nlpp-ynl --family nlctrl --dump get<TAB>" "$(ops dump | grep '^get')" \
   "$(complete_words nlpp-ynl --family nlctrl --dump get)" same
+expect "nlpp-ynl --family rt-link --subscribe <TAB>" "all" "$(complete_words nlpp-ynl --family rt-link --subscribe '')" same
 expect "nlpp-genl show <TAB>: the kernel's families (genl ctrl list)" \
   "$(genl ctrl list | sed -n 's/^Name: //p')" "$(complete_words nlpp-genl show '')" same
 expect "nlpp-genl <TAB>: subcommands" "$(printf 'show\npolicy')" "$(complete_words nlpp-genl '')" same

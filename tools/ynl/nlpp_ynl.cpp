@@ -3,7 +3,7 @@
 //   nlpp-ynl --family rt-link --dump getlink [--output-json] [--netns NAME]
 //   nlpp-ynl --family rt-link --do newlink --create --json '{"ifname": "v0", "linkinfo": {"kind": "veth"}}'
 //   nlpp-ynl --family nftables --multi batch-begin '{"res-id": 10}' --multi newtable '{"name": "t"}' ...
-//   nlpp-ynl --family rt-link --subscribe rtnlgrp-link --duration 5
+//   nlpp-ynl --family rt-link --subscribe rtnlgrp-link --duration 5   (repeat --subscribe, or: all)
 //   nlpp-ynl --family netdev --list-ops | --list-msgs | --list-attrs OP | --policy --do dev-get
 //   nlpp-ynl --list-families
 //   nlpp-ynl --family nlctrl --check-policy | --all --check-policy [--output-json]
@@ -20,8 +20,11 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <dirent.h>
 #include <iostream>
@@ -202,6 +205,62 @@ private:
     std::size_t count_ = 0;
 };
 
+volatile std::sig_atomic_t stop_signal = 0;
+extern "C" void on_stop_signal(int sig) { stop_signal = sig; }
+
+// --subscribe: prints each notification of the joined groups as
+// {"name": OP, "msg": {...}} (one line with --output-json, else indented),
+// flushed, for `limit` seconds (< 0: until SIGINT or SIGTERM). Lost
+// notifications and undecodable ones are reported on stderr and listening
+// goes on; exit status 0 unless the socket fails.
+int listen(nlpp::ynl::client& client, const nlpp::ynl::decode_options& opts, bool lines,
+           double limit) {
+    // The signals are blocked except inside ppoll, so none can fall between
+    // the check of stop_signal and the wait.
+    sigset_t stops, normal;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    sigprocmask(SIG_BLOCK, &stops, &normal);
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::duration<double>(limit < 0 ? 0 : limit);
+    for (;;) {
+        // Wait only when nothing is queued or already read into the buffer.
+        if (client.raw().pending_notifications() == 0 && !client.raw().readable()) {
+            timespec wait{}, *timeout = nullptr;
+            if (limit >= 0) {
+                const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                      deadline - std::chrono::steady_clock::now())
+                                      .count();
+                if (left <= 0) return 0;
+                wait = {static_cast<time_t>(left / 1000000000),
+                        static_cast<long>(left % 1000000000)};
+                timeout = &wait;
+            }
+            pollfd p{client.raw().fd(), POLLIN, 0};
+            const int n = ::ppoll(&p, 1, timeout, &normal);
+            if (stop_signal) return 0;
+            if (n == 0) return 0;
+            if (n < 0 && errno != EINTR) return report(nlpp::error::from_errno(errno, "poll"));
+            if (n < 0) continue;
+        }
+        auto n = client.next_notification(opts);
+        if (!n) {
+            if (n.error().errno_value() == ENOBUFS || n.error().is(nlpp::errc::malformed)) {
+                report(n.error());  // lost or undecodable: say so and go on listening
+                continue;
+            }
+            return report(n.error());
+        }
+        const ordered_json j{{"name", n->name}, {"msg", std::move(n->msg)}};
+        std::cout << j.dump(lines ? -1 : 2) << std::endl;
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -240,7 +299,11 @@ int main(int argc, char** argv) {
     app.add_flag(
         "--check-policy", check_policy,
         "compare the spec with the kernel's policies (genetlink; exit 1 when they disagree)");
-    app.add_option("--subscribe", subscribe, "join a multicast group and print its notifications");
+    app.add_option("--subscribe", subscribe,
+                   "join a multicast group (repeat, or 'all' for every group of the spec) and "
+                   "print its notifications as {\"name\": OP, \"msg\": {...}}")
+        ->expected(1)
+        ->take_all();
     app.add_option("--sleep", sleep_s, "with --subscribe: seconds to listen");
     app.add_option("--duration", duration_s, "with --subscribe: seconds to listen");
     app.add_flag("--create", create, "NLM_F_CREATE");
@@ -350,12 +413,19 @@ int main(int argc, char** argv) {
 
     auto client = nlpp::ynl::client::open(*spec, {.netns = netns});
     if (!client) return report(client.error());
-    for (const auto& g : subscribe) {
-        if (auto r = client->subscribe(g); !r) return report(r.error());
-        const double limit = duration_s >= 0 ? duration_s : sleep_s;
-        std::fprintf(stderr, "nlpp-ynl: listening to %s %s\n", g.c_str(),
-                     limit >= 0 ? fmt::format("for {} s", limit).c_str() : "until interrupted");
+    if (std::ranges::find(subscribe, "all") != subscribe.end()) {
+        subscribe.clear();
+        for (const auto& g : spec->mcast_groups) subscribe.push_back(g.name);
+        if (subscribe.empty())
+            return usage(fmt::format("--subscribe all: {} has no multicast groups", spec->name));
     }
+    for (const auto& g : subscribe)
+        if (auto r = client->subscribe(g); !r) return report(r.error());
+    const double limit = duration_s >= 0 ? duration_s : sleep_s;
+    if (!subscribe.empty())
+        std::fprintf(stderr, "nlpp-ynl: listening to %s %s\n",
+                     fmt::format("{}", fmt::join(subscribe, ", ")).c_str(),
+                     limit >= 0 ? fmt::format("for {} s", limit).c_str() : "until interrupted");
     const nlpp::ynl::decode_options opts{.process_unknown = process_unknown};
 
     int status = 0;
@@ -395,40 +465,6 @@ int main(int argc, char** argv) {
             }
     }
 
-    if (!subscribe.empty()) {
-        const double limit = duration_s >= 0 ? duration_s : sleep_s;
-        const auto deadline =
-            std::chrono::steady_clock::now() + std::chrono::duration<double>(limit < 0 ? 0 : limit);
-        printer out(true, false);
-        for (;;) {
-            if (client->raw().pending_notifications() == 0) {
-                int wait = -1;
-                if (limit >= 0) {
-                    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                          deadline - std::chrono::steady_clock::now())
-                                          .count();
-                    if (left <= 0) break;
-                    wait = static_cast<int>(left);
-                }
-                pollfd p{client->raw().fd(), POLLIN, 0};
-                const int n = ::poll(&p, 1, wait);
-                if (n == 0) break;
-                if (n < 0 && errno != EINTR) return report(nlpp::error::from_errno(errno, "poll"));
-                if (n < 0) continue;
-            }
-            auto n = client->next_notification(opts);
-            if (!n) {
-                status = report(n.error());
-                if (n.error().errno_value() == ENOBUFS) continue;  // lost some; go on listening
-                break;
-            }
-            if (output_json)
-                out.print(ordered_json{{"name", n->name}, {"msg", std::move(n->msg)}});
-            else
-                std::cout << ordered_json{{"name", n->name}, {"msg", std::move(n->msg)}}.dump(2)
-                          << std::endl;
-            std::cout.flush();
-        }
-    }
+    if (!subscribe.empty() && listen(*client, opts, output_json, limit) != 0) status = 1;
     return status;
 }

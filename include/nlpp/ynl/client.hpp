@@ -54,7 +54,9 @@ struct request {
 
 /// A notification, decoded.
 struct notification {
-    std::string name;            ///< the operation it belongs to
+    /// The operation it belongs to: the (last) one whose reply has its id, or
+    /// for a classic family's deletion (RTM_DELLINK...) the one with its request id.
+    std::string name;
     nlohmann::ordered_json msg;  ///< its JSON
 };
 
