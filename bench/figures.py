@@ -195,6 +195,11 @@ def exporter_figures(r):
             f"{secs(e['scrape'])}, {e['ratio']:.2f}x the library's `client::snapshot()` of the same state "
             f"({secs(e['snapshot'])}; best of {len(e['rounds_s']['scrape'])} rounds, "
             f"{run_of(e if 'date' in e else r)}, in the emulated VM).")
+    x = e.get("text")
+    if x:
+        text += (f" Of that, in the exporter's process: building the metric families {secs(x['families'])}, "
+                 f"prometheus-cpp's `TextSerializer` {secs(x['serialize'])} (`nlpp-bench-ipvs-exporter-text`, "
+                 "same snapshot).")
     t = e.get("totals_only")
     if t:
         text += (f" With `--per-destination=false` ({t['bytes'] / 1e6:.1f} MB) a scrape takes {secs(t['scrape'])}, "

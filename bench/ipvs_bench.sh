@@ -13,8 +13,10 @@
 # dump, the destination dumps one by one, a whole client::snapshot())
 # and nlpp-ipvs -Sn of the same state, user and system time apart. Then a
 # scrape of nlpp-ipvs-exporter against the library snapshot alone, and one
-# of an exporter with --per-destination=false against the service dump alone
-# (NLPP_BENCH_EXPORTER services, default 10,000; 0: none).
+# of an exporter with --per-destination=false against the service dump alone,
+# and the scrape's user-space steps on that snapshot (metric families, text
+# serializer: nlpp-bench-ipvs-exporter-text) (NLPP_BENCH_EXPORTER services,
+# default 10,000; 0: none).
 # NLPP_BENCH_ONLY=exporter runs the exporter step alone and merges its result
 # into the results file (its own date, commit and machine beside it).
 # Every load starts in a fresh netns (the kernel's dest trash list slows
@@ -261,12 +263,19 @@ if ((exporter_n > 0)); then
     http://127.0.0.1:9101/metrics) || fail "nlpp-bench-ipvs-exporter"
   kill "${exporter_pids[@]}"
   wait "${exporter_pids[@]}" || true
+  # Where the scrape's user-space time goes: the metric families and prometheus-cpp's text serializer.
+  text_json=$(inns "$build/bench/nlpp-bench-ipvs-exporter-text" "$rounds") || fail "nlpp-bench-ipvs-exporter-text"
+  exporter_json=$($py -c 'import json, sys; e = json.loads(sys.argv[1]); e["text"] = json.loads(sys.argv[2]); print(json.dumps(e))' \
+    "$exporter_json" "$text_json")
   drop_ns
   $py - "$exporter_json" <<'PY'
 import json, sys
 e = json.loads(sys.argv[1])
 print(f"{e['services']} services x 2 destinations: scrape of nlpp-ipvs-exporter {e['scrape']:.2f} s"
       f" ({e['bytes'] / 1e6:.1f} MB) = {e['ratio']:.2f}x client::snapshot() {e['snapshot']:.2f} s (best of {len(e['rounds_s']['scrape'])})")
+x = e["text"]
+print(f"  of which (in process, on the same snapshot): metric families {x['families']:.2f} s,"
+      f" prometheus-cpp's TextSerializer {x['serialize']:.2f} s")
 t = e["totals_only"]
 print(f"  --per-destination=false: scrape {t['scrape']:.2f} s ({t['bytes'] / 1e6:.1f} MB)"
       f" = {t['ratio']:.2f}x client::services() {t['service_dump']:.2f} s")
