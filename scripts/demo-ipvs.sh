@@ -10,7 +10,7 @@ nlpp=$(readlink -f "${1:?usage: scripts/demo-ipvs.sh PATH/TO/nlpp-ipvs}")
 ns=nlpp-demo-ipvs-$$
 work=$(mktemp -d)
 export TMUX_TMPDIR=$work  # top's tmux server, its own
-trap 'tmux kill-server 2>/dev/null; ip netns del $ns 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'tmux kill-server 2>/dev/null || true; ip netns del $ns 2>/dev/null || true; rm -rf "$work"' EXIT
 fail() { echo "demo: $*" >&2; exit 1; }
 ip netns add $ns
 ip -n $ns link set lo up
