@@ -197,9 +197,9 @@ def exporter_figures(r):
             f"{run_of(e if 'date' in e else r)}, in the emulated VM).")
     x = e.get("text")
     if x:
-        text += (f" Of that, in the exporter's process: building the metric families {secs(x['families'])}, "
-                 f"prometheus-cpp's `TextSerializer` {secs(x['serialize'])} (`nlpp-bench-ipvs-exporter-text`, "
-                 "same snapshot).")
+        text += (f" The two user-space steps of a scrape, timed apart in one process on the same snapshot "
+                 f"(`nlpp-bench-ipvs-exporter-text`): building the metric families {secs(x['families'])}, "
+                 f"prometheus-cpp's `TextSerializer` {secs(x['serialize'])}.")
     t = e.get("totals_only")
     if t:
         text += (f" With `--per-destination=false` ({t['bytes'] / 1e6:.1f} MB) a scrape takes {secs(t['scrape'])}, "
