@@ -23,7 +23,8 @@ namespace {
 
 // One scrape: curl's seconds and the size of the text; false when it failed.
 bool scrape(const std::string& url, double& seconds, double& bytes) {
-    const std::string curl = "curl -sf -o /dev/null -w '%{time_total} %{size_download}' '" + url + "'";
+    const std::string curl =
+        "curl -sf -o /dev/null -w '%{time_total} %{size_download}' '" + url + "'";
     FILE* p = popen(curl.c_str(), "r");
     const bool read = p && std::fscanf(p, "%lf %lf", &seconds, &bytes) == 2;
     return p && pclose(p) == 0 && read;
@@ -57,7 +58,9 @@ int main(int argc, char** argv) {
     const auto pair = [](int r, auto&& library, auto&& exporter) {
         return r % 2 ? exporter() && library() : library() && exporter();
     };
-    const auto fail = [](const std::string& what) { return std::fprintf(stderr, "%s\n", what.c_str()), 1; };
+    const auto fail = [](const std::string& what) {
+        return std::fprintf(stderr, "%s\n", what.c_str()), 1;
+    };
     std::string why;
     const auto time_snapshot = [&] {
         const auto t0 = std::chrono::steady_clock::now();
@@ -81,15 +84,17 @@ int main(int argc, char** argv) {
     };
     for (int r = 0; r < rounds; ++r) {
         if (!pair(r, time_snapshot, time_scrape(url, scraped, bytes))) return fail(why);
-        if (!totals_url.empty() && !pair(r, time_dump, time_scrape(totals_url, totals, totals_bytes)))
+        if (!totals_url.empty() &&
+            !pair(r, time_dump, time_scrape(totals_url, totals, totals_bytes)))
             return fail(why);
     }
     std::string per_service = "null";
     if (!totals_url.empty()) {
         char buf[160];
-        std::snprintf(buf, sizeof buf,
-                      "{\"service_dump\": %.3f, \"scrape\": %.3f, \"ratio\": %.2f, \"bytes\": %.0f}",
-                      best(dump), best(totals), best(totals) / best(dump), totals_bytes);
+        std::snprintf(
+            buf, sizeof buf,
+            "{\"service_dump\": %.3f, \"scrape\": %.3f, \"ratio\": %.2f, \"bytes\": %.0f}",
+            best(dump), best(totals), best(totals) / best(dump), totals_bytes);
         per_service = buf;
     }
     std::printf(

@@ -28,8 +28,9 @@ std::vector<service_entry> made_up(int n) {
     for (int i = 0; i < n; ++i) {
         auto& e = out[static_cast<std::size_t>(i)];
         const auto octet = [i](int shift) { return std::to_string((i >> shift) & 255); };
-        e.service.key = virtual_service{protocol::tcp,
-                                        *address::parse("10." + octet(16) + "." + octet(8) + "." + octet(0)), 80};
+        e.service.key = virtual_service{
+            protocol::tcp, *address::parse("10." + octet(16) + "." + octet(8) + "." + octet(0)),
+            80};
         e.service.scheduler = "rr";
         for (int d : {2, 3}) {
             destination dst;
@@ -44,7 +45,8 @@ std::vector<service_entry> made_up(int n) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 2 && argc != 3) return std::fprintf(stderr, "usage: nlpp-bench-ipvs-exporter-text ROUNDS [N]\n"), 2;
+    if (argc != 2 && argc != 3)
+        return std::fprintf(stderr, "usage: nlpp-bench-ipvs-exporter-text ROUNDS [N]\n"), 2;
     const int rounds = std::atoi(argv[1]);
     info i{};
     std::vector<service_entry> entries;
@@ -69,7 +71,7 @@ int main(int argc, char** argv) {
         families = std::min(families, std::chrono::duration<double>(t1 - t0).count());
         serialize = std::min(serialize, std::chrono::duration<double>(t2 - t1).count());
     }
-    std::printf("{\"services\": %zu, \"families\": %.3f, \"serialize\": %.3f, \"bytes\": %zu}\n", entries.size(),
-                families, serialize, bytes);
+    std::printf("{\"services\": %zu, \"families\": %.3f, \"serialize\": %.3f, \"bytes\": %zu}\n",
+                entries.size(), families, serialize, bytes);
     return 0;
 }
