@@ -2,6 +2,7 @@
 """Benchmark results and the figures the README and docs quote from them.
 
     bench/figures.py record FILE   measurements (JSON on stdin) + machine, date, commit -> FILE
+    bench/figures.py record FILE KEY   the same, merged into FILE as its KEY (one step of a bench)
     bench/figures.py               copies the figures of bench/results/*.json into README.md and docs/*.md
     bench/figures.py --check       exit 1 when README.md or docs/*.md differ from the results
 
@@ -43,7 +44,7 @@ def commit():
     return head.stdout.strip() + ("-dirty" if dirty else "")
 
 
-def record(path):
+def record(path, key=None):
     data = json.load(sys.stdin)
     out = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -51,6 +52,11 @@ def record(path):
         "machine": machine(),
         **data,
     }
+    if key:  # one step's result, with its own run, into the file's other results
+        with open(path) as f:
+            whole = json.load(f)
+        whole[key] = out
+        out = whole
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w") as f:
         json.dump(out, f, indent=2)
@@ -185,9 +191,20 @@ def exporter_figures(r):
     e = r.get("exporter")
     if not e:
         return "\nNot measured yet: run bench/ipvs_bench.sh.\n"
-    return (f"\nA scrape of {e['services']:,} services × 2 destinations ({e['bytes'] / 1e6:.1f} MB of text) takes "
+    text = (f"\nA scrape of {e['services']:,} services × 2 destinations ({e['bytes'] / 1e6:.1f} MB of text) takes "
             f"{secs(e['scrape'])}, {e['ratio']:.2f}x the library's `client::snapshot()` of the same state "
-            f"({secs(e['snapshot'])}; best of {len(e['rounds_s']['scrape'])} rounds, {run_of(r)}, in the emulated VM).\n")
+            f"({secs(e['snapshot'])}; best of {len(e['rounds_s']['scrape'])} rounds, "
+            f"{run_of(e if 'date' in e else r)}, in the emulated VM).")
+    x = e.get("text")
+    if x:
+        text += (f" The two user-space steps of a scrape, timed apart in one process on the same snapshot "
+                 f"(`nlpp-bench-ipvs-exporter-text`): building the metric families {secs(x['families'])}, "
+                 f"prometheus-cpp's `TextSerializer` {secs(x['serialize'])}.")
+    t = e.get("totals_only")
+    if t:
+        text += (f" With `--per-destination=false` ({t['bytes'] / 1e6:.1f} MB) a scrape takes {secs(t['scrape'])}, "
+                 f"{t['ratio']:.2f}x the service dump alone (`client::services()`, {secs(t['service_dump'])}).")
+    return text + "\n"
 
 
 def figures():
@@ -212,8 +229,8 @@ def docs():
 
 def main():
     args = sys.argv[1:]
-    if args[:1] == ["record"] and len(args) == 2:
-        return record(args[1])
+    if args[:1] == ["record"] and len(args) in (2, 3):
+        return record(*args[1:])
     if args not in ([], ["--check"]):
         sys.exit(__doc__)
     check = args == ["--check"]

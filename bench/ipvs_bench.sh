@@ -12,8 +12,13 @@
 # in phases with user and system time (nlpp-bench-ipvs-snapshot: the service
 # dump, the destination dumps one by one, a whole client::snapshot())
 # and nlpp-ipvs -Sn of the same state, user and system time apart. Then a
-# scrape of nlpp-ipvs-exporter against the library snapshot alone
-# (NLPP_BENCH_EXPORTER services, default 10,000; 0: none).
+# scrape of nlpp-ipvs-exporter against the library snapshot alone, and one
+# of an exporter with --per-destination=false against the service dump alone,
+# and the scrape's user-space steps on that snapshot (metric families, text
+# serializer: nlpp-bench-ipvs-exporter-text) (NLPP_BENCH_EXPORTER services,
+# default 10,000; 0: none).
+# NLPP_BENCH_ONLY=exporter runs the exporter step alone and merges its result
+# into the results file (its own date, commit and machine beside it).
 # Every load starts in a fresh netns (the kernel's dest trash list slows
 # reloads in a used one), flushed and deleted before the next one. Each
 # measurement is repeated in NLPP_BENCH_ROUNDS rounds (default 3, at least 3),
@@ -33,6 +38,12 @@ rounds=${NLPP_BENCH_ROUNDS:-3}
 out=${NLPP_BENCH_OUT:-$root/bench/results/ipvs.json}
 py=/usr/bin/python3
 large=${NLPP_BENCH_LARGE:-50000}
+only=${NLPP_BENCH_ONLY:-}
+case $only in
+  '') ;;
+  exporter) sizes=() large=0 ;;
+  *) echo "ipvs_bench.sh: NLPP_BENCH_ONLY is 'exporter' or empty" >&2; exit 2 ;;
+esac
 nlpp=$build/tools/nlpp-ipvs lib=$build/bench/nlpp-bench-ipvs lib_snap=$build/bench/nlpp-bench-ipvs-snapshot
 work=$(mktemp -d)
 ns=
@@ -115,7 +126,7 @@ library_block() {
 }
 
 sizes_json=()
-for n in "${sizes[@]}"; do
+for n in ${sizes[@]+"${sizes[@]}"}; do
   t=() rss=() cpu=()
   changed=$((2 * n / 100))
   $py - "$n" >"$work/rules" <<'PY'
@@ -241,20 +252,40 @@ exporter_n=${NLPP_BENCH_EXPORTER:-10000}
 if ((exporter_n > 0)); then
   fresh_ns
   inns "$build/tools/nlpp-ipvs-exporter" --listen 127.0.0.1:9100 &
-  exporter_pid=$!
-  for _ in $(seq 100); do inns ss -Htln | grep -q '127.0.0.1:9100 ' && break; sleep 0.1; done
+  exporter_pids=($!)
+  inns "$build/tools/nlpp-ipvs-exporter" --listen 127.0.0.1:9101 --per-destination=false &
+  exporter_pids+=($!)
+  for port in 9100 9101; do
+    for _ in $(seq 100); do inns ss -Htln | grep -q "127.0.0.1:$port " && break; sleep 0.1; done
+  done
   inns "$lib_snap" "$exporter_n" >/dev/null  # loads the services
-  exporter_json=$(inns "$build/bench/nlpp-bench-ipvs-exporter" "$rounds" http://127.0.0.1:9100/metrics) ||
-    fail "nlpp-bench-ipvs-exporter"
-  kill "$exporter_pid"
-  wait "$exporter_pid" || true
+  exporter_json=$(inns "$build/bench/nlpp-bench-ipvs-exporter" "$rounds" http://127.0.0.1:9100/metrics \
+    http://127.0.0.1:9101/metrics) || fail "nlpp-bench-ipvs-exporter"
+  kill "${exporter_pids[@]}"
+  wait "${exporter_pids[@]}" || true
+  # Where the scrape's user-space time goes: the metric families and prometheus-cpp's text serializer.
+  text_json=$(inns "$build/bench/nlpp-bench-ipvs-exporter-text" "$rounds") || fail "nlpp-bench-ipvs-exporter-text"
+  exporter_json=$($py -c 'import json, sys; e = json.loads(sys.argv[1]); e["text"] = json.loads(sys.argv[2]); print(json.dumps(e))' \
+    "$exporter_json" "$text_json")
   drop_ns
   $py - "$exporter_json" <<'PY'
 import json, sys
 e = json.loads(sys.argv[1])
 print(f"{e['services']} services x 2 destinations: scrape of nlpp-ipvs-exporter {e['scrape']:.2f} s"
       f" ({e['bytes'] / 1e6:.1f} MB) = {e['ratio']:.2f}x client::snapshot() {e['snapshot']:.2f} s (best of {len(e['rounds_s']['scrape'])})")
+x = e["text"]
+print(f"  of which (in process, on the same snapshot): metric families {x['families']:.2f} s,"
+      f" prometheus-cpp's TextSerializer {x['serialize']:.2f} s")
+t = e["totals_only"]
+print(f"  --per-destination=false: scrape {t['scrape']:.2f} s ({t['bytes'] / 1e6:.1f} MB)"
+      f" = {t['ratio']:.2f}x client::services() {t['service_dump']:.2f} s")
 PY
+fi
+if [[ $only == exporter ]]; then
+  [[ -f $out ]] || fail "no $out to merge the exporter's result into (run the whole bench once)"
+  echo "$exporter_json" | $py "$root/bench/figures.py" record "$out" exporter
+  echo "results: the exporter's in $out (bench/figures.py copies them into docs/)"
+  exit 0
 fi
 {
   printf '{"rounds": %d, "vm": "scripts/ipvs-vm.sh: QEMU without KVM (TCG)", "large_snapshot": %s, "exporter": %s, "sizes": [' "$rounds" "$large_json" "$exporter_json"

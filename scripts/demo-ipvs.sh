@@ -2,14 +2,15 @@
 # The IPVS part of the demo, run inside the IPVS VM by scripts/demo.sh:
 # nlpp-ipvs drives a fresh namespace the way ipvsadm would, then lists it as
 # ipvsadm text and as JSON, plans a declarative change, watches changes made
-# by ipvsadm and serves the state to Prometheus. Also a test
+# by ipvsadm, shows them in top (in tmux) and serves the state to Prometheus. Also a test
 # (ctest demo.ipvs, in the VM): each step checks what it shows.
 #   scripts/demo-ipvs.sh PATH/TO/nlpp-ipvs
 set -euo pipefail
 nlpp=$(readlink -f "${1:?usage: scripts/demo-ipvs.sh PATH/TO/nlpp-ipvs}")
 ns=nlpp-demo-ipvs-$$
 work=$(mktemp -d)
-trap 'ip netns del $ns 2>/dev/null || true; rm -rf "$work"' EXIT
+export TMUX_TMPDIR=$work  # top's tmux server, its own
+trap 'tmux kill-server 2>/dev/null || true; ip netns del $ns 2>/dev/null || true; rm -rf "$work"' EXIT
 fail() { echo "demo: $*" >&2; exit 1; }
 ip netns add $ns
 ip -n $ns link set lo up
@@ -47,6 +48,18 @@ kill -INT $watcher
 wait $watcher || fail "watch did not end cleanly on SIGINT"
 cat "$work/watch"
 [[ $(grep -c '"event"' "$work/watch") == 2 ]] || fail "watch did not print the two changes"
+echo "\$ nlpp-ipvs top   # in tmux: the pane captured after 2 s, then the key q"
+# The VM's /dev is a bare devtmpfs: the pseudo-terminals' devpts is mounted here.
+if ! mountpoint -q /dev/pts; then mkdir -p /dev/pts && mount -t devpts devpts /dev/pts; fi
+tmux -f /dev/null new-session -d -s top -x 132 -y 12 "ip netns exec $ns '$nlpp' top; echo \$? >'$work/top-rc'"
+sleep 2
+tmux capture-pane -p -t top | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' >"$work/pane"  # without the blank lines at the end
+tmux send-keys -t top q
+for _ in $(seq 50); do [[ -s $work/top-rc ]] && break; sleep 0.1; done
+cat "$work/pane"
+grep -q '^nlpp-ipvs top: 3 services' "$work/pane" || fail "top does not show the 3 services"
+grep -qE '^ +-> 192\.0\.2\.12:8080 +Masq +4 ' "$work/pane" || fail "top does not show 192.0.2.12's weight 4"
+[[ $(cat "$work/top-rc" 2>/dev/null) == 0 ]] || fail "top did not quit on q with status 0"
 exporter=$(dirname "$nlpp")/nlpp-ipvs-exporter
 [[ -x $exporter ]] || fail "no $exporter (built with prometheus-cpp-dev)"
 echo "\$ nlpp-ipvs-exporter --listen 127.0.0.1:9190 &   # then what Prometheus would scrape"

@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
 """Compares nlpp-ipvs-exporter's exposition text with ipvsadm, the oracle.
-  exporter_check.py IPVSADM EXPOSITION
+  exporter_check.py IPVSADM EXPOSITION [--totals-only]
 IPVSADM is `ipvsadm -Ln` followed by `ipvsadm -Ln --stats --exact`, taken
 just before and just after the scrape (the caller retries until they agree).
 Every ipvs_service_* and ipvs_destination_* sample must be ipvsadm's value
 with ipvsadm's labels, and every service and destination ipvsadm lists must
-be there once (prometheus-cpp's own exposer_* samples aside); prints the
-differences and exits 1 when there are any."""
+be there once (prometheus-cpp's own exposer_* samples aside); with
+--totals-only (an exporter run with --per-destination=false), no
+ipvs_destination_* sample. Prints the differences and exits 1 when there
+are any."""
 import re
 import sys
 
 ipvsadm, expo = (open(p).read() for p in sys.argv[1:3])
+totals_only = sys.argv[3:] == ["--totals-only"]
 cut = ipvsadm.index("IP Virtual Server", 1)
 listing, stats = ipvsadm[:cut], ipvsadm[cut:]
 
@@ -26,7 +29,8 @@ def dest_labels(svc, addr):
 
 want = {}  # (name, frozenset(labels)) -> value
 def put(name, labels, value):
-    want[(name, frozenset(labels.items()))] = float(value)
+    if not (totals_only and name.startswith("ipvs_destination_")):
+        want[(name, frozenset(labels.items()))] = float(value)
 
 counters = ["connections", "in_packets", "out_packets", "in_bytes", "out_bytes"]
 svc = None

@@ -3,7 +3,8 @@
 // its own, so that nlpp-ipvs (the ipvsadm drop-in) loads no HTTP stack.
 // Each scrape takes a fresh snapshot through one long-lived client (a
 // prometheus::Collectable: a service deleted meanwhile leaves the output).
-// --per-destination=false keeps the service totals only; --scope LIST
+// --per-destination=false keeps the service totals only (from the service dump
+// alone: no destination dumps); --scope LIST
 // exports the services of a scope (the syntax of `nlpp-ipvs apply --scope`).
 // Bad input (a malformed --listen or --scope, no ip_vs module, no
 // CAP_NET_ADMIN, an address that cannot be bound) is one line on stderr and
@@ -41,7 +42,7 @@ public:
         std::lock_guard lock(mutex_);
         const auto t0 = std::chrono::steady_clock::now();
         auto i = ipvs_.get_info();
-        auto snap = i ? ipvs_.snapshot(scope_ ? &*scope_ : nullptr) : nlpp::fail(i.error());
+        auto snap = i ? entries() : nlpp::fail(i.error());
         if (!snap) {  // no IPVS metrics: the scrape shows the failure; the exporter lives on
             std::fprintf(stderr, "nlpp-ipvs-exporter: scrape: %s\n", snap.error().what().c_str());
             return {};
@@ -52,6 +53,19 @@ public:
     }
 
 private:
+    // The services of the scope with their destinations; without
+    // per_destination the service dump alone (its stats are the totals).
+    nlpp::result<std::vector<service_entry>> entries() const {
+        if (per_destination_) return ipvs_.snapshot(scope_ ? &*scope_ : nullptr);
+        auto all = ipvs_.services();
+        if (!all) return nlpp::fail(all.error());
+        std::vector<service_entry> out;
+        out.reserve(all->size());
+        for (auto& s : *all)
+            if (!scope_ || scope_->contains(s.key)) out.push_back({std::move(s), {}});
+        return out;
+    }
+
     mutable std::mutex mutex_;
     mutable client ipvs_;
     std::optional<scope> scope_;
