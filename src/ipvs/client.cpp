@@ -11,6 +11,9 @@
 #include <climits>
 #include <functional>
 #include <set>
+#include <span>
+#include <system_error>
+#include <thread>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -186,14 +189,21 @@ result<void> validate(const service_key& k, const destination& d) {
     return {};
 }
 
-result<client> client::open(const socket_options& options) {
-    // IPVS messages are small and a snapshot is one dump per service: 4 KiB
-    // reads make the kernel allocate 4 KiB dump buffers instead of 32 KiB,
-    // which makes those dumps about a third faster.
-    // The service dump is the exception: see services().
-    socket_options o = options;
+namespace {
+
+// IPVS messages are small and a snapshot is one dump per service: 4 KiB
+// reads make the kernel allocate 4 KiB dump buffers instead of 32 KiB,
+// which makes those dumps about a third faster.
+// The service dump is the exception: see services().
+socket_options dest_dump_options(socket_options o) {
     if (o.read_size == socket_options{}.read_size) o.read_size = 4096;
-    auto gc = genl::client::open(o);
+    return o;
+}
+
+}  // namespace
+
+result<client> client::open(const socket_options& options) {
+    auto gc = genl::client::open(dest_dump_options(options));
     if (!gc) return fail(gc.error());
     auto f = gc->family(family::name);
     if (!f) {
@@ -316,13 +326,30 @@ result<void> client::del_dest(const service_key& key, const destination& d) {
 }
 
 result<std::vector<destination>> client::dests(const service_key& key) {
+    auto d = dest_dump(gc_.raw(), key);
+    if (!d) return fail(explain(std::move(d.error()), command::get_dest));
+    return d;
+}
+
+// The errors are the kernel's, not yet explain()ed: snapshot() calls this
+// from two threads, and explain() may ask nlctrl on the client's socket.
+result<std::vector<destination>> client::dest_dump(socket& s, const service_key& key) const {
     auto b = request(command::get_dest);
     put_service_key(b, key);
     const auto af = key_family(key);
-    return all_replies(  // runs once per service in snapshot(): the context is named only on failure
-        *this, gc_.raw(), b, command::get_dest,
-        [&] { return "list destinations of " + key_string(key); },
-        [af](message_view m) { return parse_dest(m, af); });
+    std::vector<destination> out;
+    auto r = s.dump(
+        b,
+        [&](message_view m) -> result<void> {
+            auto v = parse_dest(m, af);
+            if (!v) return fail(v.error());
+            out.push_back(std::move(*v));
+            return {};
+        },
+        {{}, genl::header_size, &attr_names()});
+    // runs once per service in snapshot(): the context is named only on failure
+    if (!r) return fail(std::move(r.error()).wrap("list destinations of " + key_string(key)));
+    return out;
 }
 
 result<void> client::start_daemon(const sync_daemon& d) {
@@ -392,17 +419,49 @@ result<std::vector<service_entry>> client::snapshot(const scope* within,
     out.reserve(svcs->size());
     for (auto& s : *svcs)
         if (!within || within->contains(s.key)) out.push_back({std::move(s), {}});
-    // One GET_DEST dump per service, one at a time: the kernel finishes a
-    // dump (NLMSG_DONE) only when its reply is read, and refuses a second
-    // dump on a socket (EBUSY) until then, so dumps cannot be pipelined on
-    // one socket; and on 6.1 every IPVS dump holds the genetlink mutex.
-    for (auto& e : out) {
-        auto d = dests(e.service.key);
-        if (d)
-            e.destinations = std::move(*d);
-        else if (d.error().errno_value() != ENOENT)  // ENOENT: the service is gone (see below)
-            return fail(std::move(d.error()).wrap("snapshot"));
+    // One GET_DEST dump per service: the kernel finishes a dump
+    // (NLMSG_DONE) only when its reply is read, and refuses a second dump on
+    // a socket (EBUSY) until then, so dumps cannot be pipelined on one
+    // socket. Two sockets take half each, one on a thread of its own: on
+    // 6.1 the kernel runs the dump callbacks one at a time (the genetlink
+    // mutex), but each socket's system calls, the kernel's buffer
+    // allocation and copies and the decoding overlap the other's dump.
+    auto dump_part = [this](socket& s, std::span<service_entry> part) -> std::optional<error> {
+        for (auto& e : part) {
+            auto d = dest_dump(s, e.service.key);
+            if (d)
+                e.destinations = std::move(*d);
+            else if (d.error().errno_value() != ENOENT)  // ENOENT: the service is gone (see below)
+                return std::move(d.error());
+        }
+        return std::nullopt;
+    };
+    const std::span<service_entry> all(out);
+    std::optional<error> failed, failed_there;
+    constexpr std::size_t two_sockets_from = 64;  // below this a thread is not worth starting
+    socket* second = nullptr;
+    if (out.size() >= two_sockets_from) {
+        if (!dest_dump_)
+            if (auto s = socket::open(NETLINK_GENERIC, dest_dump_options(service_dump_options_)))
+                dest_dump_.emplace(std::move(*s));
+        if (dest_dump_) second = &*dest_dump_;  // else: one socket does it all
     }
+    const auto half = all.size() / 2;
+    std::optional<std::thread> there;
+    try {
+        if (second)
+            there.emplace([&] { failed_there = dump_part(*second, all.subspan(half)); });
+    } catch (const std::system_error&) {  // no thread to be had: one socket does it all
+    }
+    if (there) {
+        failed = dump_part(gc_.raw(), all.first(half));
+        there->join();
+        if (!failed) failed = std::move(failed_there);
+    } else {
+        failed = dump_part(gc_.raw(), all);
+    }
+    if (failed)
+        return fail(explain(std::move(*failed), command::get_dest).wrap("snapshot"));
     // A service deleted after the service dump answers its destination dump
     // empty (or with ENOENT), like a service without destinations: a second
     // service dump tells them apart.

@@ -124,6 +124,7 @@ private:
         : gc_(std::move(gc)), family_id_(id), service_dump_options_(dump_options) {}
     message_builder request(command c) const;
     result<socket*> service_dump_socket();
+    result<std::vector<destination>> dest_dump(socket& s, const service_key& key) const;
     result<void> exec(command c, message_builder& b, std::string what);
     void encode(message_builder& b, const change& op) const;
 
@@ -131,6 +132,7 @@ private:
     std::uint16_t family_id_;
     socket_options service_dump_options_;
     std::optional<socket> service_dump_;  // opened by the first services()
+    std::optional<socket> dest_dump_;     // snapshot()'s second socket for destination dumps
 };
 
 }  // namespace nlpp::ipvs
