@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include <asio/post.hpp>
 #include <asio/posix/stream_descriptor.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
@@ -37,6 +38,7 @@ struct operation {
     bool waiting = false;    ///< suspended on `wake`
     bool woken = false;      ///< `wake` was cancelled to resume it
     bool reading = false;    ///< suspended on the descriptor
+    bool yielding = false;   ///< suspended in a post before it reads
     bool timed_out = false;
     bool is_dump = false;
     bool is_stream = false;  ///< the notification stream
@@ -147,7 +149,7 @@ struct state {
                 offset += align4(m.length());
                 continue;
             }
-            if (o != me && handoff && !o->abandoned && o->waiting && !o->woken &&
+            if (o != me && handoff && !o->abandoned && (o->waiting || o->yielding) &&
                 !o->has_item()) {
                 wake(*o);
                 return routed::handed_off;
@@ -202,7 +204,7 @@ struct state {
 
     /// Arms the per-wait timeout of `me`.
     void arm(const std::shared_ptr<operation>& me, const std::shared_ptr<state>& self) {
-        if (timeout.count() <= 0 || me->is_stream) return;
+        if (timeout.count() <= 0) return;
         me->timed_out = false;
         me->deadline.expires_after(timeout);
         me->deadline.async_wait([w = std::weak_ptr<state>(self), op = std::weak_ptr<operation>(me)](
@@ -235,6 +237,11 @@ struct state {
                 pass_reader();
                 co_return result<void>{};
             }
+            if (me->timed_out) {
+                abandon(*me);
+                pass_reader();
+                co_return fail(errc::timeout, fmt_timeout(*me));
+            }
             const auto cs = co_await ::asio::this_coro::cancellation_state;
             if (cs.cancelled() != ::asio::cancellation_type::none) {
                 disarm();
@@ -248,8 +255,18 @@ struct state {
                 if (r == routed::got) continue;
                 if (r == routed::handed_off) {
                     follow = true;
-                } else if (receive_now()) {
-                    continue;
+                } else {
+                    // Before each read, let the io_context run others (and a cancellation land);
+                    // meanwhile a reply for `me` is still handed over in place, not copied.
+                    me->yielding = true;
+                    co_await ::asio::post(desc.get_executor(), ::asio::use_awaitable);
+                    me->yielding = false;
+                    if (closed || ready(*me) || offset < dgram.size()) continue;
+                    if (me->timed_out || reading) continue;  // reading: another took it meanwhile
+                    if (const auto c = co_await ::asio::this_coro::cancellation_state;
+                        c.cancelled() != ::asio::cancellation_type::none)
+                        continue;
+                    if (receive_now()) continue;
                 }
             }
             std::error_code ec;
@@ -264,14 +281,9 @@ struct state {
                 me->wake.expires_at(::asio::steady_timer::time_point::max());
                 co_await me->wake.async_wait(::asio::redirect_error(::asio::use_awaitable, ec));
                 me->waiting = false;
-                if (me->woken && !me->timed_out) continue;
+                if (me->woken) continue;
             }
-            if (closed) continue;
-            if (me->timed_out) {
-                abandon(*me);
-                pass_reader();
-                co_return fail(errc::timeout, fmt_timeout(*me));
-            }
+            if (closed || me->timed_out) continue;
             if (ec) {  // cancelled through the operation's cancellation slot
                 disarm();
                 abandon(*me);
@@ -473,16 +485,13 @@ result<void> socket::subscribe(std::uint32_t group) {
 
 ::asio::awaitable<result<std::optional<owned_message>>> socket::do_request(message_builder& b,
                                                                            request_info info) {
+    // Named, not temporaries in the co_await expression: GCC 12 destroys those twice.
     std::optional<owned_message> reply;
-    auto r = co_await detail::guarded(
-        request(
-            b,
-            [&](message_view m) -> result<void> {
-                if (!reply) reply = owned_message{{m.raw().begin(), m.raw().end()}};
-                return {};
-            },
-            info),
-        info);
+    reply_handler keep = [&](message_view m) -> result<void> {
+        if (!reply) reply = owned_message{{m.raw().begin(), m.raw().end()}};
+        return {};
+    };
+    auto r = co_await detail::guarded(request(b, keep, info), info);
     if (!r) co_return fail(std::move(r.error()));
     co_return reply;
 }
@@ -503,6 +512,7 @@ dump_range socket::dump(message_builder& b, request_info info) {
 
 ::asio::awaitable<result<notification>> socket::next_notification() {
     auto s = s_;
+    const request_info what{"next notification"};
     operation& st = *s->stream;
     if (st.waiting || st.reading)
         co_return fail(errc::invalid_argument, "next_notification: one waiter at a time");
@@ -517,7 +527,7 @@ dump_range socket::dump(message_builder& b, request_info info) {
             co_return n;
         }
         if (s->closed) co_return fail(state::aborted({"next notification"}, "socket closed"));
-        auto r = co_await detail::guarded(s->wait(s->stream, s), request_info{"next notification"});
+        auto r = co_await detail::guarded(s->wait(s->stream, s), what);
         if (!r) co_return fail(std::move(r.error()));
     }
 }
