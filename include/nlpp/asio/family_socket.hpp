@@ -7,6 +7,7 @@
 //   #include <ipvs.hpp>                        // nlpp-gen --spec specs/ipvs.yaml
 //   #include <asio/co_spawn.hpp>
 //   #include <asio/detached.hpp>
+//   #include <asio/io_context.hpp>
 //   namespace ipvs = nlpp::gen::IPVS;
 //   asio::co_spawn(io, [&]() -> asio::awaitable<void> {
 //       auto s = nlpp::asio::family_socket<ipvs::spec_info>::open(io.get_executor());

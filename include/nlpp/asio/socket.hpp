@@ -19,7 +19,10 @@
 // it are read and dropped, so the socket stays usable. close() completes
 // every pending operation with ECANCELED.
 //
-// Example (given asio::io_context io, nlpp::asio::socket& sock):
+// Example (given asio::io_context& io, nlpp::asio::socket& sock):
+//   #include <asio/co_spawn.hpp>
+//   #include <asio/detached.hpp>
+//   #include <asio/io_context.hpp>
 //   asio::co_spawn(io, [&]() -> asio::awaitable<void> {
 //       nlpp::message_builder b(RTM_GETLINK, 0);
 //       b.put_header(ifinfomsg{});
