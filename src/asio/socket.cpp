@@ -96,10 +96,11 @@ struct state {
         if (stream->waiting) wake(*stream);
         // waiters of a blocker (dumps not yet sent) wait on the drained dump's owner
     }
+    /// Ends `o`; the last reference to an abandoned one may go with it.
     void finish(operation& o) {
         o.finished = true;
-        std::erase_if(ops, [&](const auto& p) { return p.get() == &o; });
         wake(o);
+        std::erase_if(ops, [&](const auto& p) { return p.get() == &o; });
     }
     void fail_all(const error& e) {
         for (auto& o : ops) {
