@@ -65,6 +65,8 @@ struct state {
     std::uint32_t group = 0;
     std::vector<std::shared_ptr<operation>> ops;  ///< sent and not finished (abandoned ones too)
     std::shared_ptr<operation> stream;            ///< the notifications
+    std::vector<operation*> waiters;              ///< every operation inside wait()
+    std::optional<error> stream_error;            ///< an I/O error for the notification waiter
     bool lost = false;     ///< notifications were lost since the last events_lost
     bool reading = false;  ///< an operation waits on the descriptor
     bool closed = false;
@@ -85,21 +87,21 @@ struct state {
     }
     bool ready(const operation& o) const {
         if (o.blocker) return o.blocker->finished;
-        if (o.is_stream) return !o.queue.empty() || lost || closed;
+        if (o.is_stream) return !o.queue.empty() || lost || closed || stream_error;
         return o.has_item();
     }
     /// Someone must read for the operations that wait: wake one when nobody reads.
     void pass_reader() {
         if (reading) return;
-        for (auto& o : ops)
+        for (operation* o : waiters)
             if (o->waiting && !o->woken) return wake(*o);
-        if (stream->waiting) wake(*stream);
-        // waiters of a blocker (dumps not yet sent) wait on the drained dump's owner
     }
     /// Ends `o`; the last reference to an abandoned one may go with it.
     void finish(operation& o) {
         o.finished = true;
         wake(o);
+        for (operation* w : waiters)  // a dump waiting for this one to drain
+            if (w->blocker.get() == &o) wake(*w);
         std::erase_if(ops, [&](const auto& p) { return p.get() == &o; });
     }
     void fail_all(const error& e) {
@@ -200,6 +202,7 @@ struct state {
             return true;
         }
         fail_all(d.error());
+        if (subscriptions > 0) stream_error = d.error();  // next_notification() reports it once
         return true;
     }
 
@@ -214,7 +217,8 @@ struct state {
             auto o = op.lock();
             if (ec || !s || !o) return;
             o->timed_out = true;
-            if (o->reading) s->desc.cancel();
+            std::error_code ignored;
+            if (o->reading) s->desc.cancel(ignored);
             if (o->waiting && !o->woken) o->wake.cancel();
         });
     }
@@ -225,6 +229,12 @@ struct state {
     ::asio::awaitable<result<void>> wait(std::shared_ptr<operation> me,
                                          std::shared_ptr<state> self) {
         arm(me, self);
+        waiters.push_back(me.get());
+        struct leave {
+            state& s;
+            operation* o;
+            ~leave() { std::erase(s.waiters, o); }
+        } registered{*this, me.get()};
         auto disarm = [&] {
             if (timeout.count() > 0) me->deadline.cancel();
         };
@@ -236,6 +246,8 @@ struct state {
             if (ready(*me)) {
                 disarm();
                 pass_reader();
+                if (me->is_stream && stream_error && me->queue.empty() && !lost)
+                    co_return fail(*std::exchange(stream_error, std::nullopt));
                 co_return result<void>{};
             }
             if (me->timed_out) {
@@ -361,7 +373,7 @@ struct state {
         sock.reset();
         const error e = aborted({}, "socket closed");
         fail_all(e);
-        wake(*stream);
+        for (operation* w : waiters) wake(*w);
     }
 };
 
@@ -515,7 +527,7 @@ dump_range socket::dump(message_builder& b, request_info info) {
     auto s = s_;
     const request_info what{"next notification"};
     operation& st = *s->stream;
-    if (st.waiting || st.reading)
+    if (st.waiting || st.reading || st.yielding)
         co_return fail(errc::invalid_argument, "next_notification: one waiter at a time");
     for (;;) {
         if (s->lost) {

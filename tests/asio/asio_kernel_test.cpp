@@ -29,6 +29,8 @@
 #include <chrono>
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace {
 
@@ -331,6 +333,82 @@ TEST(asio_kernel, cancellation_while_suspended_and_a_timeout_by_awaitable_operat
     ASSERT_TRUE(std::holds_alternative<nlpp::owned_message>(*later));
     const auto late = link_name(std::get<nlpp::owned_message>(*later).view());
     EXPECT_TRUE(late == "late" || late == "plate") << late;
+}
+
+TEST(asio_kernel, dump_abandoned_while_another_reads_is_drained_before_the_next) {
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    add_links(ns, 300);
+    asio::io_context io;
+    auto s = open(io, ns, {.read_size = 4096});
+    ASSERT_TRUE(s.subscribe(RTNLGRP_LINK));
+    std::set<std::string> second;
+    int first = 0;
+    asio::co_spawn(  // waits for notifications: the reader whenever the dumps do not read
+        io,
+        [&]() -> asio::awaitable<void> {
+            asio::steady_timer t(io);
+            t.expires_after(500ms);
+            co_await (s.next_notification() || t.async_wait(asio::use_awaitable));
+        },
+        asio::detached);
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            auto b = get_links();
+            {
+                auto d = s.dump(b, {"dump links, left after 5"});
+                while (first < 5) {
+                    auto m = co_await d.next();
+                    if (!m || !*m) co_return ADD_FAILURE() << "the first dump ended early";
+                    ++first;
+                }
+            }  // abandoned: its remaining replies are read and dropped before the next dump is sent
+            auto d = s.dump(b, {"dump links"});
+            for (;;) {
+                auto m = co_await d.next();
+                if (!m) co_return ADD_FAILURE() << m.error();
+                if (!*m) break;
+                second.insert(link_name(**m));
+            }
+        },
+        asio::detached);
+    io.run();
+    EXPECT_EQ(first, 5);
+    EXPECT_EQ(second, ip_links(ns));
+}
+
+TEST(asio_kernel, four_threads_each_with_its_io_context_and_sockets) {
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    add_links(ns, 100);
+    const auto theirs = ip_links(ns);
+    std::set<std::string> seen[4];
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            asio::io_context io;
+            auto s = open(io, ns);
+            asio::co_spawn(
+                io,
+                [&]() -> asio::awaitable<void> {
+                    for (int round = 0; round < 5; ++round) {
+                        seen[t].clear();
+                        auto b = get_links();
+                        auto d = s.dump(b, {"dump links"});
+                        for (;;) {
+                            auto m = co_await d.next();
+                            if (!m) co_return ADD_FAILURE() << m.error();
+                            if (!*m) break;
+                            seen[t].insert(link_name(**m));
+                        }
+                    }
+                },
+                asio::detached);
+            io.run();
+        });
+    for (auto& t : threads) t.join();
+    for (const auto& s : seen) EXPECT_EQ(s, theirs);
 }
 
 TEST(asio_kernel, per_operation_timeout_then_the_socket_works) {
