@@ -25,11 +25,11 @@ namespace detail {
 struct operation {
     explicit operation(const ::asio::any_io_executor& ex) : wake(ex), deadline(ex) {}
 
-    std::vector<std::byte> request;      ///< the request as sent, for extack paths
-    std::optional<reply_reader> reader;  ///< set once sent
-    std::deque<owned_message> queue;     ///< replies read while it did not wait
-    owned_message held;                  ///< the queued reply handed out last
-    std::optional<message_view> current; ///< a reply handed over in place
+    std::vector<std::byte> request;       ///< the request as sent, for extack paths
+    std::optional<reply_reader> reader;   ///< set once sent
+    std::deque<owned_message> queue;      ///< replies read while it did not wait
+    owned_message held;                   ///< the queued reply handed out last
+    std::optional<message_view> current;  ///< a reply handed over in place
     std::optional<error> failure;
     std::shared_ptr<operation> blocker;  ///< wait until this one finished instead
     request_info info;
@@ -41,13 +41,11 @@ struct operation {
     bool yielding = false;   ///< suspended in a post before it reads
     bool timed_out = false;
     bool is_dump = false;
-    bool is_stream = false;  ///< the notification stream
+    bool is_stream = false;         ///< the notification stream
     ::asio::steady_timer wake;      ///< never expires; cancelled to resume the operation
     ::asio::steady_timer deadline;  ///< the per-wait timeout
 
-    bool has_item() const noexcept {
-        return current || !queue.empty() || failure || finished;
-    }
+    bool has_item() const noexcept { return current || !queue.empty() || failure || finished; }
 };
 
 struct state {
@@ -75,8 +73,8 @@ struct state {
     enum class routed { got, empty, handed_off };
 
     static error aborted(const request_info& info, const char* why) {
-        return error::from_errno(ECANCELED, (info.what.empty() ? std::string("request") : info.what) +
-                                                ": " + why);
+        return error::from_errno(
+            ECANCELED, (info.what.empty() ? std::string("request") : info.what) + ": " + why);
     }
 
     void wake(operation& o) {
@@ -211,8 +209,8 @@ struct state {
         if (timeout.count() <= 0) return;
         me->timed_out = false;
         me->deadline.expires_after(timeout);
-        me->deadline.async_wait([w = std::weak_ptr<state>(self), op = std::weak_ptr<operation>(me)](
-                                    const std::error_code& ec) {
+        me->deadline.async_wait([w = std::weak_ptr<state>(self),
+                                 op = std::weak_ptr<operation>(me)](const std::error_code& ec) {
             auto s = w.lock();
             auto o = op.lock();
             if (ec || !s || !o) return;
@@ -335,8 +333,8 @@ struct state {
         if (o.request.size() < message_header_size)
             return fail(errc::invalid_argument, o.info.what + ": empty request");
         const bytes wire(o.request);
-        message_builder b(load<std::uint16_t>(wire.subspan(4)), load<std::uint16_t>(wire.subspan(6)),
-                          wire.size());
+        message_builder b(load<std::uint16_t>(wire.subspan(4)),
+                          load<std::uint16_t>(wire.subspan(6)), wire.size());
         b.put_header(wire.subspan(message_header_size));
         return send(o, b, flags);
     }

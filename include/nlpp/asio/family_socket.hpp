@@ -56,7 +56,8 @@ public:
         if (!m) co_return fail(std::move(m.error()));
         if (!*m) co_return nullptr;
         one_.header = {};
-        if constexpr (!std::is_same_v<typename Op::attributes, gen::none>) clear(one_.attrs);  // found by ADL
+        if constexpr (!std::is_same_v<typename Op::attributes, gen::none>)
+            clear(one_.attrs);  // found by ADL
         if (auto r = gen::parse<Op>(**m, one_); !r) co_return fail(std::move(r.error()));
         co_return &one_;
     }
@@ -80,7 +81,8 @@ class family_socket {
 public:
     /// Opens the family's protocol (in options.netns) on executor `ex`. For genetlink, the family
     /// id and groups are resolved first through nlctrl on a blocking socket (a short wait here).
-    static result<family_socket> open(::asio::any_io_executor ex, const socket_options& options = {}) {
+    static result<family_socket> open(::asio::any_io_executor ex,
+                                      const socket_options& options = {}) {
         std::uint16_t id = 0;
         std::vector<genl::mcast_group> groups;
         if constexpr (Info::is_genetlink) {
