@@ -73,6 +73,31 @@ nlpp::message_builder get_links() {
     return b;
 }
 
+// Every link's name, by a dump through the coroutine API (an error fails the test).
+asio::awaitable<std::set<std::string>> dumped_names(nlpp::asio::socket& s) {
+    std::set<std::string> out;
+    auto b = get_links();
+    auto d = s.dump(b, {"dump links"});
+    for (;;) {
+        auto m = co_await d.next();
+        if (!m) co_return ADD_FAILURE() << m.error(), out;
+        if (!*m) co_return out;
+        out.insert(link_name(**m));
+    }
+}
+
+// The name of link 1 by a do-operation: "lo", or empty on failure.
+asio::awaitable<std::string> name_of_link_1(nlpp::asio::socket& s) {
+    nlpp::message_builder one(RTM_GETLINK, 0);
+    ifinfomsg ifi{};
+    ifi.ifi_index = 1;
+    one.put_header(ifi);
+    const nlpp::request_info info{"get link 1"};
+    auto r = co_await s.do_request(one, info);
+    if (!r || !*r) co_return ADD_FAILURE() << "get link 1", std::string();
+    co_return link_name((*r)->view());
+}
+
 void add_links(const netns& ns, int n) {
     const std::string file = fmt::format("/tmp/{}.batch", ns.name());
     {
@@ -260,22 +285,8 @@ TEST(asio_kernel, dump_cancelled_halfway_leaves_the_socket_usable) {
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
-            nlpp::message_builder one(RTM_GETLINK, 0);
-            ifinfomsg ifi{};
-            ifi.ifi_index = 1;
-            one.put_header(ifi);
-            const nlpp::request_info info{"get lo"};
-            auto lo = co_await s.do_request(one, info);
-            if (!lo || !*lo) co_return ADD_FAILURE() << "get lo";
-            EXPECT_EQ(link_name((*lo)->view()), "lo");
-            auto b = get_links();
-            auto d = s.dump(b, {"dump links"});
-            for (;;) {
-                auto m = co_await d.next();
-                if (!m) co_return ADD_FAILURE() << m.error();
-                if (!*m) break;
-                ours.insert(link_name(**m));
-            }
+            EXPECT_EQ(co_await name_of_link_1(s), "lo");
+            ours = co_await dumped_names(s);
         },
         asio::detached);
     io.run();
@@ -364,13 +375,7 @@ TEST(asio_kernel, dump_abandoned_while_another_reads_is_drained_before_the_next)
                     ++first;
                 }
             }  // abandoned: its remaining replies are read and dropped before the next dump is sent
-            auto d = s.dump(b, {"dump links"});
-            for (;;) {
-                auto m = co_await d.next();
-                if (!m) co_return ADD_FAILURE() << m.error();
-                if (!*m) break;
-                second.insert(link_name(**m));
-            }
+            second = co_await dumped_names(s);
         },
         asio::detached);
     io.run();
@@ -392,17 +397,7 @@ TEST(asio_kernel, four_threads_each_with_its_io_context_and_sockets) {
             asio::co_spawn(
                 io,
                 [&]() -> asio::awaitable<void> {
-                    for (int round = 0; round < 5; ++round) {
-                        seen[t].clear();
-                        auto b = get_links();
-                        auto d = s.dump(b, {"dump links"});
-                        for (;;) {
-                            auto m = co_await d.next();
-                            if (!m) co_return ADD_FAILURE() << m.error();
-                            if (!*m) break;
-                            seen[t].insert(link_name(**m));
-                        }
-                    }
+                    for (int round = 0; round < 5; ++round) seen[t] = co_await dumped_names(s);
                 },
                 asio::detached);
             io.run();
@@ -427,14 +422,7 @@ TEST(asio_kernel, per_operation_timeout_then_the_socket_works) {
             EXPECT_GE(std::chrono::steady_clock::now() - start, 150ms);
             if (n) co_return ADD_FAILURE() << "a notification in a quiet namespace";
             quiet = n.error();
-            nlpp::message_builder one(RTM_GETLINK, 0);
-            ifinfomsg ifi{};
-            ifi.ifi_index = 1;
-            one.put_header(ifi);
-            const nlpp::request_info info{"get lo"};
-            auto lo = co_await s.do_request(one, info);
-            if (!lo || !*lo) co_return ADD_FAILURE() << "get lo after a timeout";
-            name = link_name((*lo)->view());
+            name = co_await name_of_link_1(s);
         },
         asio::detached);
     io.run();
