@@ -10,6 +10,7 @@
 # must report the same routes (messages) and attributes, or the script fails
 # before printing a time. Sockets are set up before the clock starts, for
 # every walker; whole processes all enter the netns the same way (nsenter).
+# With nlpp::asio built, the same walk through the coroutine API (asio) is one more walker.
 # Each figure is the best of RUNS, the order of the contestants alternating
 # between runs. Results go to bench/results/route.json (or $NLPP_BENCH_OUT);
 # bench/figures.py copies them into README.md and docs/.
@@ -80,6 +81,8 @@ wall() {
 }
 
 walkers=(c nlpp mnl gen ynl ynl-tree)
+# The coroutine API (nlpp::asio) when the build has it: against nlpp's blocking walk, same runs.
+"$bin" asio "$spec" >/dev/null 2>&1 && walkers+=(asio)
 for ((r = 0; r < runs; r++)); do
   for w in $(order "$r" "${walkers[@]}" pyynl pyroute2); do
     case $w in
@@ -145,6 +148,7 @@ echo "route dump, $routes routes ($messages messages, $attributes attributes, th
 for w in "${walkers[@]}"; do
   printf "  %-9s %9.2f ms  %5.2fx C  peak RSS %6d KiB\n" "$w" "${best[$w]}" "$(ratio "${best[$w]}" "${best[c]}")" "${rss[$w]}"
 done
+[[ -n ${best[asio]:-} ]] && printf "  asio (co_await next()) / nlpp (blocking): %.2fx\n" "$(ratio "${best[asio]}" "${best[nlpp]}")"
 printf "  pyynl library dump   %9.1f ms  (nlpp-bench-routes ynl-tree is %.0fx faster)\n" "${best[pyynl]}" "$(ratio "${best[pyynl]}" "${best[ynl-tree]}")"
 printf "  pyroute2 get_routes  %9.1f ms  (nlpp-bench-routes gen is %.0fx faster)\n" "${best[pyroute2]}" "$(ratio "${best[pyroute2]}" "${best[gen]}")"
 echo "whole processes writing JSON to /dev/null, best of $runs runs:"

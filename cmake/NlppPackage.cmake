@@ -49,6 +49,9 @@ set(CPACK_DEBIAN_DEV_PACKAGE_NAME libnlpp-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 # What the headers, the CMake package and nlpp.pc ask for.
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libfmt-dev, libexpected-dev, nlohmann-json3-dev, libfyaml-dev")
+if(TARGET nlpp_asio)  # nlpp/asio/ includes Asio's headers
+  string(APPEND CPACK_DEBIAN_DEV_PACKAGE_DEPENDS ", libasio-dev")
+endif()
 
 set(CPACK_DEBIAN_TOOLS_DESCRIPTION "netlink tools: nlpp-ipvs (ipvsadm), nlpp-ynl, nlpp-genl
 nlpp-ipvs administers IPVS like ipvsadm, with JSON listings and declarative state (apply);

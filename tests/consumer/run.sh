@@ -27,6 +27,11 @@ cmake --build "$prefix/consumer" >/dev/null
 LD_LIBRARY_PATH="$prefix/$libdir" "$prefix/consumer/consumer"
 LD_LIBRARY_PATH="$prefix/$libdir" "$prefix/consumer/consumer_gen"
 LD_LIBRARY_PATH="$prefix/$libdir" "$prefix/consumer/consumer_ynl" "$netdev_spec"
+passed=5
+if [[ -x $prefix/consumer/consumer_asio ]]; then  # nlpp::asio, when the build has it
+  LD_LIBRARY_PATH="$prefix/$libdir" "$prefix/consumer/consumer_asio"
+  passed=6
+fi
 # pkg-config: compile the same program by hand.
 PKG_CONFIG_PATH="$prefix/$libdir/pkgconfig" c++ "$src/main.cpp" -o "$prefix/pc-consumer" \
   $(PKG_CONFIG_PATH="$prefix/$libdir/pkgconfig" pkg-config --cflags --libs nlpp)
@@ -35,4 +40,4 @@ LD_LIBRARY_PATH="$prefix/$libdir" "$prefix/pc-consumer"
 if LD_LIBRARY_PATH="$prefix/$libdir" ldd "$prefix/consumer/consumer_gen" | grep -e libnlpp_ynl -e libfyaml; then
   echo "FAIL: consumer_gen loads the spec engine"; exit 1
 fi
-echo "consumer$( ((static)) && echo " (static)"): 5 passed, 0 failed"
+echo "consumer$( ((static)) && echo " (static)"): $passed passed, 0 failed"

@@ -74,7 +74,7 @@ def main():
     os.makedirs(out_dir, exist_ok=True)
     # The header comes first (it must stand alone), then the rest of the library the example may use.
     library = "".join(f"#include <{os.path.relpath(h, include_dir)}>\n" for h in sorted(headers)
-                      if not os.path.relpath(h, include_dir).startswith("nlpp/gen/"))
+                      if not os.path.relpath(h, include_dir).startswith(("nlpp/gen/", "nlpp/asio/")))
     for h in headers:
         rel = os.path.relpath(h, include_dir)
         given, body = extract(h)

@@ -61,7 +61,7 @@ public:
     template <class Op>
     result<message<Op>> do_(const message<Op>& req, std::uint16_t flags = 0) {
         static_assert(Op::has_do, "this operation has no do request");
-        auto b = checked<Op>(req, flags);
+        auto b = checked<Op>(req, flags, family_id_);
         if (!b) return fail(std::move(b.error()));
         message<Op> reply;
         auto r = sock_.request(
@@ -75,7 +75,7 @@ public:
     template <class Op, class F>
     result<void> dump(const message<Op>& req, F&& each) {
         static_assert(Op::has_dump, "this operation has no dump");
-        auto b = checked<Op>(req, 0);
+        auto b = checked<Op>(req, 0, family_id_);
         if (!b) return fail(std::move(b.error()));
         message<Op> one;
         return sock_.dump(
@@ -110,6 +110,33 @@ public:
         return std::optional<message<Op>>(std::move(out));
     }
 
+    /// The request built and its attributes checked against Op's policy table
+    /// (the spec's checks), so that a bad value fails here with its path.
+    template <class Op>
+    static result<message_builder> checked(const message<Op>& req, std::uint16_t flags,
+                                           std::uint16_t family_id) {
+        message_builder b = request<Op>(req, flags, family_id);
+        if constexpr (requires { Op::names(); }) {
+            auto wire = b.finish();
+            if (!wire) return fail(std::move(wire.error()).wrap(std::string(Op::name)));
+            const std::size_t start = message_header_size + align4(info<Op>().fixed_header);
+            if (auto r = validate(wire->subspan(std::min(start, wire->size())), Op::names()); !r)
+                return fail(std::move(r.error()).wrap(std::string(Op::name)));
+        }
+        return b;
+    }
+    /// Op's name and attribute names, for errors and extack paths.
+    template <class Op>
+    static request_info info() {
+        std::size_t header = Op::genetlink ? 4 : 0;
+        if constexpr (requires { Op::fixed_header::wire_size; })
+            header += Op::fixed_header::wire_size;
+        if constexpr (requires { Op::names(); })
+            return {std::string(Op::name), header, &Op::names()};
+        else
+            return {std::string(Op::name), header, nullptr};
+    }
+
     socket& raw() noexcept { return sock_; }  ///< the socket underneath
     /// The family's id on this kernel.
     std::uint16_t family_id() const noexcept { return family_id_; }
@@ -131,31 +158,6 @@ private:
         else
             return m.type();
     }
-    /// The request built and its attributes checked against Op's policy table
-    /// (the spec's checks), so that a bad value fails here with its path.
-    template <class Op>
-    result<message_builder> checked(const message<Op>& req, std::uint16_t flags) {
-        message_builder b = request<Op>(req, flags, family_id_);
-        if constexpr (requires { Op::names(); }) {
-            auto wire = b.finish();
-            if (!wire) return fail(std::move(wire.error()).wrap(std::string(Op::name)));
-            const std::size_t start = message_header_size + align4(info<Op>().fixed_header);
-            if (auto r = validate(wire->subspan(std::min(start, wire->size())), Op::names()); !r)
-                return fail(std::move(r.error()).wrap(std::string(Op::name)));
-        }
-        return b;
-    }
-    template <class Op>
-    static request_info info() {
-        std::size_t header = Op::genetlink ? 4 : 0;
-        if constexpr (requires { Op::fixed_header::wire_size; })
-            header += Op::fixed_header::wire_size;
-        if constexpr (requires { Op::names(); })
-            return {std::string(Op::name), header, &Op::names()};
-        else
-            return {std::string(Op::name), header, nullptr};
-    }
-
     socket sock_;
     std::uint16_t family_id_ = 0;
     std::vector<genl::mcast_group> groups_;
