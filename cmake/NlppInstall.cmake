@@ -43,11 +43,6 @@ endif()
 
 set(NLPP_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/nlpp)
 install(EXPORT nlpp-targets NAMESPACE nlpp:: DESTINATION ${NLPP_CMAKE_DIR} COMPONENT dev)
-if(TARGET nlpp_asio)
-  set(_nlpp_has_asio TRUE)
-else()
-  set(_nlpp_has_asio FALSE)
-endif()
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/nlpp-config.cmake.in
   ${PROJECT_BINARY_DIR}/nlpp-config.cmake INSTALL_DESTINATION ${NLPP_CMAKE_DIR} PATH_VARS CMAKE_INSTALL_BINDIR)
 # 0.x: minor versions may break the API.

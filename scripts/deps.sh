@@ -4,7 +4,7 @@
 set -euo pipefail
 build=(cmake ninja-build g++ ccache pkg-config linux-libc-dev iproute2
        libexpected-dev libfmt-dev libcli11-dev nlohmann-json3-dev libsimdjson-dev libfyaml-dev
-       libncurses-dev prometheus-cpp-dev help2man doxygen
+       libncurses-dev prometheus-cpp-dev libasio-dev help2man doxygen
        xz-utils)  # xz-utils: scripts/kernel-specs.sh unpacks linux-source; help2man, doxygen: man pages, API reference
 test=(libgtest-dev libgmock-dev libbenchmark-dev clang-14 libclang-rt-14-dev clang-format-14 libmnl-dev python3 python3-yaml python3-jsonschema bc time
       nftables ethtool conntrack

@@ -7,7 +7,8 @@
 #      then the IPVS suite and the demo's IPVS steps inside one boot of a QEMU
 #      VM with an IPVS kernel
 #   2. g++ with ASan+UBSan, static libraries: the unit suite, fuzz corpora and
-#      the real-kernel and CLI tests; g++ with TSan: the thread tests
+#      the real-kernel and CLI tests; g++ with TSan: the thread tests and the
+#      Asio layer's tests
 #   3. s390x (big-endian) cross build under qemu-user: the unit suite and
 #      fuzz corpora (scripts/big-endian.sh)
 #   4. clang 14 with -Werror and libFuzzer: the unit suite, and a short run
@@ -53,9 +54,10 @@ step "ASan+UBSan: unit tests, real-kernel and CLI tests"
 step "gcc TSan build of the thread tests"
 cmake -S . -B build/ci-tsan "${common[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNLPP_SANITIZE=thread -DBUILD_SHARED_LIBS=OFF \
   -DNLPP_TOOLS=OFF -DNLPP_EXAMPLES=OFF -DNLPP_INSTALL=OFF >/dev/null
-cmake --build build/ci-tsan -j "$jobs" --target nlpp_kernel_tests
-step "TSan: the thread tests"
+cmake --build build/ci-tsan -j "$jobs" --target nlpp_kernel_tests nlpp_asio_tests
+step "TSan: the thread tests and the Asio layer's tests"
 TSAN_OPTIONS=halt_on_error=1 build/ci-tsan/tests/nlpp_kernel_tests --gtest_filter='socket_kernel.eight_threads*'
+TSAN_OPTIONS=halt_on_error=1 build/ci-tsan/tests/nlpp_asio_tests
 
 step "big-endian: s390x under qemu-user"
 bash scripts/big-endian.sh build/ci-s390x
