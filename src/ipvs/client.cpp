@@ -338,15 +338,14 @@ result<std::vector<destination>> client::dest_dump(socket& s, const service_key&
     put_service_key(b, key);
     const auto af = key_family(key);
     std::vector<destination> out;
-    auto r = s.dump(
-        b,
-        [&](message_view m) -> result<void> {
-            auto v = parse_dest(m, af);
-            if (!v) return fail(v.error());
-            out.push_back(std::move(*v));
-            return {};
-        },
-        {{}, genl::header_size, &attr_names()});
+    auto r = s.dump(b,
+                    [&](message_view m) -> result<void> {
+                        auto v = parse_dest(m, af);
+                        if (!v) return fail(v.error());
+                        out.push_back(std::move(*v));
+                        return {};
+                    },
+                    {{}, genl::header_size, &attr_names()});
     // runs once per service in snapshot(): the context is named only on failure
     if (!r) return fail(std::move(r.error()).wrap("list destinations of " + key_string(key)));
     return out;
@@ -449,8 +448,7 @@ result<std::vector<service_entry>> client::snapshot(const scope* within,
     const auto half = all.size() / 2;
     std::optional<std::thread> there;
     try {
-        if (second)
-            there.emplace([&] { failed_there = dump_part(*second, all.subspan(half)); });
+        if (second) there.emplace([&] { failed_there = dump_part(*second, all.subspan(half)); });
     } catch (const std::system_error&) {  // no thread to be had: one socket does it all
     }
     if (there) {
@@ -460,8 +458,7 @@ result<std::vector<service_entry>> client::snapshot(const scope* within,
     } else {
         failed = dump_part(gc_.raw(), all);
     }
-    if (failed)
-        return fail(explain(std::move(*failed), command::get_dest).wrap("snapshot"));
+    if (failed) return fail(explain(std::move(*failed), command::get_dest).wrap("snapshot"));
     // A service deleted after the service dump answers its destination dump
     // empty (or with ENOENT), like a service without destinations: a second
     // service dump tells them apart.
