@@ -108,6 +108,11 @@ def route_figures(r):
             f"{t(p['nlpp-ynl']['ms'])}, `ip -4 -j route show table all` {t(p['ip']['ms'])}, pyynl's cli.py "
             f"{t(p['pyynl-cli']['ms'])}."
         ),
+        "async-route": (
+            f"Last run ({run_of(r)}; best of {r['runs']} runs, `bench/results/route.json`): {n} routes "
+            f"walked through `co_await next()` in {t(w['asio']['ms'])} against {t(w['nlpp']['ms'])} for the "
+            f"blocking range: {w['asio']['ms'] / w['nlpp']['ms']:.2f}×."
+        ) if "asio" in w else "(no asio walker in the last run)",
         "spec-load": f"{r['rt_link_spec_load_ms']:.1f} ms",
         "route-count": n,
         "route-load": (
