@@ -12,8 +12,13 @@ std::string what(const ynl::operation& op, ynl::mode m) {
     return op.name + (m == ynl::mode::dump ? " dump" : " do");
 }
 
+using do_result = result<std::optional<nlohmann::ordered_json>>;
+
+// A request that could not be built, failing when awaited.
+::asio::awaitable<do_result> failed(error e) { co_return fail(std::move(e)); }
+
 // A do request already built: sent, its reply decoded, a kernel error's attributes named.
-::asio::awaitable<result<std::optional<nlohmann::ordered_json>>> run_built(
+::asio::awaitable<do_result> run_built(
     socket& sock, const ynl::spec& s, const ynl::operation& op, message_builder b,
     ynl::request_trace trace, ynl::decode_options options) {
     const request_info info{what(op, ynl::mode::do_request)};
@@ -73,18 +78,15 @@ result<ynl_client> ynl_client::open(::asio::any_io_executor ex, const ynl::spec&
     return ynl_client(s, std::move(*sock), std::move(*f));
 }
 
-::asio::awaitable<result<std::optional<nlohmann::ordered_json>>> ynl_client::run(
+::asio::awaitable<do_result> ynl_client::run(
     const ynl::request& req, const ynl::decode_options& options) {
     ynl::request_trace trace;
     std::optional<message_builder> b;
     if (req.mode != ynl::mode::do_request)
-        return [](error e) -> ::asio::awaitable<result<std::optional<nlohmann::ordered_json>>> {
-            co_return fail(std::move(e));
-        }(error(errc::invalid_argument, "ynl_client::run: a do request; dumps go to dump()"));
+        return failed(
+            error(errc::invalid_argument, "ynl_client::run: a do request; dumps go to dump()"));
     if (auto r = ynl::build_request(*spec_, family_.id, req, b, &trace); !r)
-        return [](error e) -> ::asio::awaitable<result<std::optional<nlohmann::ordered_json>>> {
-            co_return fail(std::move(e));
-        }(std::move(r.error()));
+        return failed(std::move(r.error()));
     return run_built(sock_, *spec_, *req.op, std::move(*b), std::move(trace), options);
 }
 
