@@ -9,22 +9,30 @@
 
 namespace nlpp::ynl {
 
+result<resolved_family> resolve_family(const ynl::spec& s, socket& sock) {
+    resolved_family out;
+    if (!s.is_genetlink()) {
+        for (const auto& g : s.mcast_groups)
+            if (g.value) out.groups.push_back({g.name, *g.value});
+        return out;
+    }
+    auto f = genl::resolve(sock, s.name);
+    if (!f) return fail(f.error());
+    out.id = f->id;
+    out.groups = std::move(f->mcast_groups);
+    return out;
+}
+
 result<client> client::open(const ynl::spec& s, const socket_options& options) {
     auto sock = socket::open(static_cast<int>(s.protonum), options);
     if (!sock) return fail(sock.error());
-    if (!s.is_genetlink()) {
-        std::vector<genl::mcast_group> groups;
-        for (const auto& g : s.mcast_groups)
-            if (g.value) groups.push_back({g.name, *g.value});
-        return client(s, std::move(*sock), 0, std::move(groups));
-    }
-    auto f = genl::resolve(*sock, s.name);
+    auto f = resolve_family(s, *sock);
     if (!f) return fail(f.error());
-    return client(s, std::move(*sock), f->id, std::move(f->mcast_groups));
+    return client(s, std::move(*sock), f->id, std::move(f->groups));
 }
 
-result<void> client::build(const request& req, std::optional<message_builder>& b,
-                           request_trace* trace) const {
+result<void> build_request(const ynl::spec& s, std::uint16_t family_id, const request& req,
+                           std::optional<message_builder>& b, request_trace* trace) {
     const operation* op = req.op;
     if (!op) return fail(errc::invalid_argument, "request without an operation");
     const bool dump = req.mode == mode::dump;
@@ -35,17 +43,22 @@ result<void> client::build(const request& req, std::optional<message_builder>& b
         return fail(errc::invalid_argument,
                     fmt::format("operation '{}' has no request id", op->name));
     const auto type =
-        spec_->is_genetlink() ? family_id_ : static_cast<std::uint16_t>(*op->request_value);
+        s.is_genetlink() ? family_id : static_cast<std::uint16_t>(*op->request_value);
     const auto flags =
         static_cast<std::uint16_t>(NLM_F_REQUEST | (dump ? NLM_F_DUMP : NLM_F_ACK) | req.flags);
     if (b)
         b->begin(type, flags);
     else
         b.emplace(type, flags);
-    if (auto r = put_request(*spec_, *op, req.attrs, *b, trace); !r)
+    if (auto r = put_request(s, *op, req.attrs, *b, trace); !r)
         return fail(
             std::move(r.error()).wrap(fmt::format("{} {}", op->name, dump ? "dump" : "do")));
     return {};
+}
+
+result<void> client::build(const request& req, std::optional<message_builder>& b,
+                           request_trace* trace) const {
+    return build_request(*spec_, family_id_, req, b, trace);
 }
 
 result<batch_outcomes> client::run_batch(std::span<const request> reqs,
@@ -94,41 +107,49 @@ result<void> client::run(const request& req,
     return {};
 }
 
-result<void> client::subscribe(std::string_view group) {
-    std::optional<std::uint32_t> id;
+result<std::uint32_t> find_group(const ynl::spec& s, std::span<const genl::mcast_group> groups,
+                                 std::string_view group) {
     std::string known;
-    for (const auto& g : groups_) {
-        if (g.name == group) id = g.id;
+    for (const auto& g : groups) {
+        if (g.name == group) return g.id;
         known += (known.empty() ? "" : ", ") + g.name;
     }
-    if (!id)
-        return fail(errc::invalid_argument,
-                    fmt::format("{} has no multicast group '{}' (it has: {})", spec_->name, group,
-                                known.empty() ? "none" : known));
+    return fail(errc::invalid_argument,
+                fmt::format("{} has no multicast group '{}' (it has: {})", s.name, group,
+                            known.empty() ? "none" : known));
+}
+
+result<void> client::subscribe(std::string_view group) {
+    auto id = find_group(*spec_, groups_, group);
+    if (!id) return fail(id.error());
     return sock_.subscribe(*id);
+}
+
+result<notification> decode_notification(const ynl::spec& s, std::uint16_t family_id,
+                                         message_view m, const decode_options& options) {
+    std::uint32_t id = m.type();
+    if (s.is_genetlink()) {
+        if (m.type() != family_id || m.payload().empty())
+            return fail(errc::malformed,
+                        fmt::format("notification of type {} is not from {}", m.type(), s.name));
+        id = static_cast<std::uint32_t>(m.payload()[0]);
+    }
+    const operation* op = s.find_reply(id);
+    // Classic families announce a deletion with the request's type (RTM_DELLINK,
+    // RTM_DELADDR, RTM_DELROUTE), which no reply has: named by that operation.
+    if (!op && !s.is_genetlink())
+        for (const auto& o : s.operations)
+            if (o.request_value == id) op = &o;
+    if (!op)
+        return fail(errc::malformed, fmt::format("{} has no notification with id {}", s.name, id));
+    auto j = decode(s, *op, m, options);
+    if (!j) return fail(std::move(j.error()).wrap(op->name));
+    return notification{op->name, std::move(*j)};
 }
 
 result<notification> client::decode_notification(message_view m,
                                                  const decode_options& options) const {
-    std::uint32_t id = m.type();
-    if (spec_->is_genetlink()) {
-        if (m.type() != family_id_ || m.payload().empty())
-            return fail(errc::malformed, fmt::format("notification of type {} is not from {}",
-                                                     m.type(), spec_->name));
-        id = static_cast<std::uint32_t>(m.payload()[0]);
-    }
-    const operation* op = spec_->find_reply(id);
-    // Classic families announce a deletion with the request's type (RTM_DELLINK,
-    // RTM_DELADDR, RTM_DELROUTE), which no reply has: named by that operation.
-    if (!op && !spec_->is_genetlink())
-        for (const auto& o : spec_->operations)
-            if (o.request_value == id) op = &o;
-    if (!op)
-        return fail(errc::malformed,
-                    fmt::format("{} has no notification with id {}", spec_->name, id));
-    auto j = decode(*spec_, *op, m, options);
-    if (!j) return fail(std::move(j.error()).wrap(op->name));
-    return notification{op->name, std::move(*j)};
+    return ynl::decode_notification(*spec_, family_id_, m, options);
 }
 
 result<notification> client::next_notification(const decode_options& options) {

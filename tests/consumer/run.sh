@@ -30,7 +30,12 @@ LD_LIBRARY_PATH="$prefix/$libdir" "$prefix/consumer/consumer_ynl" "$netdev_spec"
 passed=5
 if [[ -x $prefix/consumer/consumer_asio ]]; then  # nlpp::asio, when the build has it
   LD_LIBRARY_PATH="$prefix/$libdir" "$prefix/consumer/consumer_asio"
-  passed=6
+  LD_LIBRARY_PATH="$prefix/$libdir" "$prefix/consumer/consumer_asio_ynl" "$netdev_spec"
+  # nlpp::asio alone does not bring the spec engine (nlpp::asio_ynl does).
+  if LD_LIBRARY_PATH="$prefix/$libdir" ldd "$prefix/consumer/consumer_asio" | grep -e libnlpp_ynl -e libfyaml; then
+    echo "FAIL: consumer_asio loads the spec engine"; exit 1
+  fi
+  passed=8
 fi
 # pkg-config: compile the same program by hand.
 PKG_CONFIG_PATH="$prefix/$libdir/pkgconfig" c++ "$src/main.cpp" -o "$prefix/pc-consumer" \

@@ -9,7 +9,7 @@ vague-linkage copies of std:: templates (to_chars helpers, typeinfo of
 std::bad_variant_access...): libstdc++ declares namespace std with default
 visibility, so -fvisibility=hidden cannot hide them, and they must stay
 weak/unique so that every library resolves to one copy. libnlpp_asio
-exports Asio's the same way (its header-only statics, such as the thread's
+(and libnlpp_asio_ynl) export Asio's the same way (its header-only statics, such as the thread's
 call stack, must be one per program).
 
     symbols.py BUILD_DIR
@@ -71,8 +71,8 @@ def main():
         cache = open(os.path.join(build, "CMakeCache.txt")).read()
         lib = os.path.join(prefix, re.search(r"^CMAKE_INSTALL_LIBDIR:PATH=(.*)$", cache, re.M).group(1))
         words = header_words(os.path.join(prefix, "include", "nlpp"))
-        # nlpp::asio is built when the build found Asio (src/CMakeLists.txt)
-        layers = LAYERS + (["asio"] if re.search(r"^NLPP_ASIO_INCLUDE_DIR:PATH=/", cache, re.M) else [])
+        # nlpp::asio and nlpp::asio_ynl are built when the build found Asio (src/CMakeLists.txt)
+        layers = LAYERS + (["asio", "asio_ynl"] if re.search(r"^NLPP_ASIO_INCLUDE_DIR:PATH=/", cache, re.M) else [])
         shared = sorted(f for f in os.listdir(lib) if re.fullmatch(r"libnlpp_\w+\.so\.\d+\.\d+\.\d+", f))
         check("one shared library per layer", [re.match(r"libnlpp_(\w+)\.so", f)[1] for f in shared] == sorted(layers),
               str(shared))
@@ -94,7 +94,7 @@ def main():
                         bad.append(f"{kind} {name} (not in an installed header)")
                 elif plain.startswith("std::") and kind in "WVu":
                     continue
-                elif layer == "asio" and plain.startswith("asio::") and kind in "WVu":
+                elif layer in ("asio", "asio_ynl") and plain.startswith("asio::") and kind in "WVu":
                     continue  # Asio's header-only statics (its thread call stack...): one copy per program
                 else:
                     bad.append(f"{kind} {name}")

@@ -60,6 +60,28 @@ struct notification {
     nlohmann::ordered_json msg;  ///< its JSON
 };
 
+/// A family's id and multicast groups on this kernel (what client::open resolves).
+struct resolved_family {
+    std::uint16_t id = 0;                   ///< genetlink: the family id; 0 for netlink-raw
+    std::vector<genl::mcast_group> groups;  ///< ids from nlctrl (genetlink) or the spec
+};
+/// Resolves `s` through nlctrl on `sock` (a blocking NETLINK_GENERIC socket) when it is a
+/// genetlink family; a netlink-raw family's groups come from the spec and `sock` is not used.
+NLPP_API result<resolved_family> resolve_family(const spec& s, socket& sock);
+/// Appends `req` as one message to `b` (or starts b's first message), for family id `family_id`
+/// (genetlink; ignored otherwise); `trace` records where each attribute went (client::build).
+NLPP_API result<void> build_request(const spec& s, std::uint16_t family_id, const request& req,
+                                    std::optional<message_builder>& b,
+                                    request_trace* trace = nullptr);
+/// The id of multicast group `group` among `groups`, or an error listing those there are.
+NLPP_API result<std::uint32_t> find_group(const spec& s,
+                                          std::span<const genl::mcast_group> groups,
+                                          std::string_view group);
+/// Notification `m` of `s` (family id `family_id` for genetlink) decoded and named.
+NLPP_API result<notification> decode_notification(const spec& s, std::uint16_t family_id,
+                                                  message_view m,
+                                                  const decode_options& options = {});
+
 /// Speaks a family from its spec over one socket.
 class NLPP_API client {
 public:
