@@ -18,9 +18,9 @@ using do_result = result<std::optional<nlohmann::ordered_json>>;
 ::asio::awaitable<do_result> failed(error e) { co_return fail(std::move(e)); }
 
 // A do request already built: sent, its reply decoded, a kernel error's attributes named.
-::asio::awaitable<do_result> run_built(
-    socket& sock, const ynl::spec& s, const ynl::operation& op, message_builder b,
-    ynl::request_trace trace, ynl::decode_options options) {
+::asio::awaitable<do_result> run_built(socket& sock, const ynl::spec& s, const ynl::operation& op,
+                                       message_builder b, ynl::request_trace trace,
+                                       ynl::decode_options options) {
     const request_info info{what(op, ynl::mode::do_request)};
     result<std::optional<owned_message>> reply{std::nullopt};
     try {
@@ -41,8 +41,8 @@ using do_result = result<std::optional<nlohmann::ordered_json>>;
 
 }  // namespace
 
-ynl_dump::ynl_dump(const ynl::spec& s, const ynl::operation& op, dump_range r,
-                   ynl::request_trace t, ynl::decode_options options)
+ynl_dump::ynl_dump(const ynl::spec& s, const ynl::operation& op, dump_range r, ynl::request_trace t,
+                   ynl::decode_options options)
     : spec_(&s), op_(&op), range_(std::move(r)), trace_(std::move(t)), options_(options) {}
 
 ::asio::awaitable<result<const nlohmann::ordered_json*>> ynl_dump::next() {
@@ -78,8 +78,8 @@ result<ynl_client> ynl_client::open(::asio::any_io_executor ex, const ynl::spec&
     return ynl_client(s, std::move(*sock), std::move(*f));
 }
 
-::asio::awaitable<do_result> ynl_client::run(
-    const ynl::request& req, const ynl::decode_options& options) {
+::asio::awaitable<do_result> ynl_client::run(const ynl::request& req,
+                                             const ynl::decode_options& options) {
     ynl::request_trace trace;
     std::optional<message_builder> b;
     if (req.mode != ynl::mode::do_request)
@@ -117,8 +117,8 @@ result<void> ynl_client::subscribe(std::string_view group) {
     }
     if (!n) co_return fail(std::move(n.error()));
     if (std::holds_alternative<events_lost>(*n)) co_return ynl_notification(events_lost{});
-    auto d = ynl::decode_notification(*spec_, family_.id, std::get<owned_message>(*n).view(),
-                                      options);
+    auto d =
+        ynl::decode_notification(*spec_, family_.id, std::get<owned_message>(*n).view(), options);
     if (!d) co_return fail(std::move(d.error()));
     co_return ynl_notification(std::move(*d));
 }

@@ -42,8 +42,7 @@ result<void> build_request(const ynl::spec& s, std::uint16_t family_id, const re
     if (!op->request_value)
         return fail(errc::invalid_argument,
                     fmt::format("operation '{}' has no request id", op->name));
-    const auto type =
-        s.is_genetlink() ? family_id : static_cast<std::uint16_t>(*op->request_value);
+    const auto type = s.is_genetlink() ? family_id : static_cast<std::uint16_t>(*op->request_value);
     const auto flags =
         static_cast<std::uint16_t>(NLM_F_REQUEST | (dump ? NLM_F_DUMP : NLM_F_ACK) | req.flags);
     if (b)
@@ -114,9 +113,8 @@ result<std::uint32_t> find_group(const ynl::spec& s, std::span<const genl::mcast
         if (g.name == group) return g.id;
         known += (known.empty() ? "" : ", ") + g.name;
     }
-    return fail(errc::invalid_argument,
-                fmt::format("{} has no multicast group '{}' (it has: {})", s.name, group,
-                            known.empty() ? "none" : known));
+    return fail(errc::invalid_argument, fmt::format("{} has no multicast group '{}' (it has: {})",
+                                                    s.name, group, known.empty() ? "none" : known));
 }
 
 result<void> client::subscribe(std::string_view group) {

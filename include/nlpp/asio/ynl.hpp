@@ -76,8 +76,7 @@ public:
     /// Joins a multicast group by its spec name.
     result<void> subscribe(std::string_view group);
     /// The next notification, decoded, or events_lost after an overrun.
-    ::asio::awaitable<result<ynl_notification>> next_notification(
-        ynl::decode_options options = {});
+    ::asio::awaitable<result<ynl_notification>> next_notification(ynl::decode_options options = {});
 
     const ynl::spec& spec() const noexcept { return *spec_; }  ///< the spec
     socket& raw() noexcept { return sock_; }                   ///< the Asio socket underneath

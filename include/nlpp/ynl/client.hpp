@@ -74,8 +74,7 @@ NLPP_API result<void> build_request(const spec& s, std::uint16_t family_id, cons
                                     std::optional<message_builder>& b,
                                     request_trace* trace = nullptr);
 /// The id of multicast group `group` among `groups`, or an error listing those there are.
-NLPP_API result<std::uint32_t> find_group(const spec& s,
-                                          std::span<const genl::mcast_group> groups,
+NLPP_API result<std::uint32_t> find_group(const spec& s, std::span<const genl::mcast_group> groups,
                                           std::string_view group);
 /// Notification `m` of `s` (family id `family_id` for genetlink) decoded and named.
 NLPP_API result<notification> decode_notification(const spec& s, std::uint16_t family_id,
