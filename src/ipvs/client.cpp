@@ -107,10 +107,11 @@ auto one_reply(client& self, message_builder& b, command c, std::string what, Pa
     return std::move(*got);
 }
 
-// A dump whose every reply `parse` decodes. `what` names the request only on failure.
+// A dump whose every reply `parse` decodes. `what` names the request only on
+// failure; the error is the kernel's, not yet explain()ed (snapshot() runs
+// this on a second thread, and explain() may ask nlctrl on the client's socket).
 template <class Parse>
-auto all_replies(client& self, socket& s, message_builder& b, command c,
-                 const std::function<std::string()>& what, Parse parse)
+auto dump_all(socket& s, message_builder& b, const std::function<std::string()>& what, Parse parse)
     -> result<std::vector<typename std::invoke_result_t<Parse, message_view>::value_type>> {
     std::vector<typename std::invoke_result_t<Parse, message_view>::value_type> out;
     auto r = s.dump(b,
@@ -121,8 +122,17 @@ auto all_replies(client& self, socket& s, message_builder& b, command c,
                         return {};
                     },
                     {{}, genl::header_size, &attr_names()});
-    if (!r) return fail(self.explain(std::move(r.error()).wrap(what()), c));
+    if (!r) return fail(std::move(r.error()).wrap(what()));
     return out;
+}
+
+// The same, with the error's cause named for command c.
+template <class Parse>
+auto all_replies(client& self, socket& s, message_builder& b, command c,
+                 const std::function<std::string()>& what, Parse parse) {
+    auto r = dump_all(s, b, what, parse);
+    if (!r) return decltype(r)(fail(self.explain(std::move(r.error()), c)));
+    return r;
 }
 
 }  // namespace
@@ -331,24 +341,13 @@ result<std::vector<destination>> client::dests(const service_key& key) {
     return d;
 }
 
-// The errors are the kernel's, not yet explain()ed: snapshot() calls this
-// from two threads, and explain() may ask nlctrl on the client's socket.
 result<std::vector<destination>> client::dest_dump(socket& s, const service_key& key) const {
     auto b = request(command::get_dest);
     put_service_key(b, key);
     const auto af = key_family(key);
-    std::vector<destination> out;
-    auto r = s.dump(b,
-                    [&](message_view m) -> result<void> {
-                        auto v = parse_dest(m, af);
-                        if (!v) return fail(v.error());
-                        out.push_back(std::move(*v));
-                        return {};
-                    },
-                    {{}, genl::header_size, &attr_names()});
-    // runs once per service in snapshot(): the context is named only on failure
-    if (!r) return fail(std::move(r.error()).wrap("list destinations of " + key_string(key)));
-    return out;
+    return dump_all(  // runs once per service in snapshot(): the context is named only on failure
+        s, b, [&] { return "list destinations of " + key_string(key); },
+        [af](message_view m) { return parse_dest(m, af); });
 }
 
 result<void> client::start_daemon(const sync_daemon& d) {
