@@ -135,7 +135,14 @@ std::string event::describe() const {
 std::vector<event> diff(std::span<const service_entry> before,
                         std::span<const service_entry> after) {
     using k = event::kind;
+    // At most one event a service and two a destination pair: reserved,
+    // as an event is large and a first load has tens of thousands.
+    std::size_t dest_count = 0;
+    for (const auto list : {before, after})
+        for (const auto& e : list) dest_count += e.destinations.size();
     std::vector<event> out, dests;
+    out.reserve(before.size() + after.size() + dest_count);
+    dests.reserve(dest_count);
     merge(by_key(before), by_key(after),
           [&](const service_key&, const service_entry* b, const service_entry* a) {
               const service& s = a ? a->service : b->service;

@@ -1,6 +1,7 @@
 // Declarative IPVS: the minimal plan between two states.
 #include <nlpp/ipvs/reconcile.hpp>
 
+#include <iterator>
 #include <set>
 #include <utility>
 
@@ -31,9 +32,14 @@ result<reconcile_plan> plan(std::span<const service_entry> current,
     const bool full = options.mode == reconcile_mode::full;
     const bool drain = options.drain.timeout > 0;
 
-    std::set<service_key> removed;  // services that leave (full mode)
-    for (const auto& e : events)
-        if (e.what == event::kind::service_removed) removed.insert(e.service.key);
+    using ek = event::kind;
+    std::set<service_key> removed;              // services that leave (full mode)
+    std::size_t svc_count = 0, dest_count = 0;  // services, destinations added or edited
+    for (const auto& e : events) {
+        if (e.what == ek::service_removed) removed.insert(e.service.key);
+        svc_count += e.what == ek::service_added || e.what == ek::service_edited;
+        dest_count += e.what == ek::dest_added || e.what == ek::dest_edited;
+    }
     std::set<service_key> with_dests;  // ... of them, those with destinations to drain
     for (const auto& e : events)
         if (e.what == event::kind::dest_removed && removed.count(e.service.key))
@@ -41,6 +47,8 @@ result<reconcile_plan> plan(std::span<const service_entry> current,
 
     reconcile_plan out;
     std::vector<change> svc_dels, svc_ops, dest_dels, dest_ops;
+    svc_ops.reserve(svc_count);
+    dest_ops.reserve(dest_count);
     std::vector<const event*> gone, left;  // destinations of removed services, of kept ones
     for (const auto& e : events) {
         const bool service_leaves = removed.count(e.service.key) > 0;
@@ -81,9 +89,10 @@ result<reconcile_plan> plan(std::span<const service_entry> current,
             }
             out.drains.push_back({k::del_dest, e->service, d});
         }
-    out.changes = std::move(svc_dels);
-    for (auto* part : {&svc_ops, &dest_dels, &dest_ops})
-        out.changes.insert(out.changes.end(), part->begin(), part->end());
+    out.changes.reserve(svc_dels.size() + svc_ops.size() + dest_dels.size() + dest_ops.size());
+    for (auto* part : {&svc_dels, &svc_ops, &dest_dels, &dest_ops})
+        out.changes.insert(out.changes.end(), std::make_move_iterator(part->begin()),
+                           std::make_move_iterator(part->end()));
     return out;
 }
 

@@ -3,7 +3,8 @@
 // [--partial] FILE), a change stream (watch [--json]) and a live view
 // (top). Options, defaults, checks, listings and exit codes follow
 // ipvsadm: 2 for usage errors, 255 for a failed operation, 1 for a failed
-// listing. -R sends its changes as pipelined batches of 1,024.
+// listing. -R sends its changes as pipelined batches of 1,024, each while
+// it parses the next.
 // This file runs commands; command_line.cpp parses them, listing.cpp
 // prints the tables, apply.cpp runs `apply`, watch.cpp `watch` and
 // top.cpp `top`.
@@ -17,6 +18,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -24,6 +26,8 @@
 #include <string_view>
 #include <variant>
 #include <vector>
+
+#include <fmt/format.h>
 
 namespace {
 
@@ -124,26 +128,50 @@ int run(client& ipvs, const command_line& cl) {
 
 // -R: every line is an ipvsadm command; service and server changes are
 // sent as pipelined batches, other commands run in order between them.
+// A batch is sent on a thread of its own while the next one is parsed, so
+// the parsing overlaps the kernel's work; its failures are reported before
+// anything said of the lines after it, as ipvsadm would.
 int restore(client& ipvs, std::string_view prog) {
     int status = 0;
-    std::vector<change> batch;
-    std::vector<std::size_t> lines;
-    auto flush_batch = [&] {
-        if (batch.empty()) return;
-        auto results = ipvs.apply(batch);
+    struct batch_of_lines {
+        std::vector<change> changes;
+        std::vector<std::size_t> lines;  // the input line of each change
+    };
+    batch_of_lines batch;
+    std::future<nlpp::result<std::vector<std::optional<nlpp::error>>>> in_flight;
+    batch_of_lines sent;
+    std::string later;  // what was said of lines parsed while a batch was in flight
+    auto say = [&](const std::string& text) {
+        if (in_flight.valid())
+            later += text;
+        else
+            std::fputs(text.c_str(), stderr);
+    };
+    auto finish_sent = [&] {
+        if (!in_flight.valid()) return;
+        const auto results = in_flight.get();
         if (!results) {
             std::fprintf(stderr, "%s\n", results.error().what().c_str());
             status = 255;
         } else {
             for (std::size_t k = 0; k < results->size(); ++k)
                 if ((*results)[k]) {
-                    std::fprintf(stderr, "line %zu: %s\n", lines[k],
-                                 ipvsadm_message(cmd_of(batch[k].what), *(*results)[k]).c_str());
+                    std::fprintf(stderr, "line %zu: %s\n", sent.lines[k],
+                                 ipvsadm_message(cmd_of(sent.changes[k].what), *(*results)[k]).c_str());
                     status = 255;
                 }
         }
-        batch.clear();
-        lines.clear();
+        std::fputs(later.c_str(), stderr);
+        later.clear();
+    };
+    auto send_batch = [&] {
+        finish_sent();
+        if (batch.changes.empty()) return;
+        sent = std::move(batch);
+        batch = {};
+        // With no thread to be had, it runs when awaited (libstdc++ falls back to deferred).
+        in_flight = std::async(std::launch::async | std::launch::deferred,
+                               [&ipvs, &sent] { return ipvs.apply(sent.changes); });
     };
     // Read all of stdin at once (line-wise iostream reads are slow), then split.
     std::string input;
@@ -153,8 +181,6 @@ int restore(client& ipvs, std::string_view prog) {
     // Changes go out in batches of this many (each pipelined in chunks):
     // the memory stays small and warm whatever the input's size.
     constexpr std::size_t batch_size = 1024;
-    batch.reserve(batch_size);
-    lines.reserve(batch_size);
     std::size_t n = 0;
     for (std::size_t pos = 0; pos < input.size();) {
         const std::size_t eol = std::min(input.find('\n', pos), input.size());
@@ -166,27 +192,31 @@ int restore(client& ipvs, std::string_view prog) {
         auto parsed = parse(args, prog);
         if (auto* stop = std::get_if<parse_stop>(&parsed)) {
             if (stop->status != 2) {  // -h, -v or no command: the end, as in ipvsadm
+                send_batch();         // the lines before it were applied
+                finish_sent();
                 std::fputs(stop->text.c_str(), stop->status == 0 ? stdout : stderr);
                 return stop->status;
             }
-            std::fprintf(stderr, "line %zu: %s", n, stop->text.c_str());
+            say(fmt::format("line {}: {}", n, stop->text));
             status = 2;
             continue;
         }
         const command_line& cl = std::get<command_line>(parsed);
         if (cl.cmd == RESTORE) {
-            std::fprintf(stderr, "line %zu: -R inside -R\n", n);
+            say(fmt::format("line {}: -R inside -R\n", n));
             status = 2;
         } else if (auto op = as_change(cl)) {
-            batch.push_back(*op);
-            lines.push_back(n);
-            if (batch.size() == batch_size) flush_batch();
+            batch.changes.push_back(*op);
+            batch.lines.push_back(n);
+            if (batch.changes.size() == batch_size) send_batch();
         } else {
-            flush_batch();
+            send_batch();
+            finish_sent();
             if (const int rc = run(ipvs, cl)) status = rc;
         }
     }
-    flush_batch();
+    send_batch();
+    finish_sent();
     return status;
 }
 

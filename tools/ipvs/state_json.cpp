@@ -5,7 +5,9 @@
 
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -383,12 +385,12 @@ result<std::optional<scope>> scope_from_json(sj::object o, const path& top) {
     return std::optional<scope>(std::move(*s));
 }
 
-}  // namespace
-
-result<desired_state> state_from_json(std::string_view text) {
+// `padded`: SIMDJSON_PADDING readable bytes follow the text, so simdjson
+// parses it in place instead of copying it first.
+result<desired_state> parse_state(std::string_view text, bool padded) {
     sj::parser parser;
     sj::element doc;
-    if (const auto e = parser.parse(simdjson::padded_string(text)).get(doc))
+    if (const auto e = parser.parse(text.data(), text.size(), !padded).get(doc))
         return fail(errc::invalid_argument,
                     fmt::format("not valid JSON: {}", simdjson::error_message(e)));
     const path top;
@@ -416,21 +418,39 @@ result<desired_state> state_from_json(std::string_view text) {
     return out;
 }
 
+}  // namespace
+
+result<desired_state> state_from_json(std::string_view text) { return parse_state(text, false); }
+
 result<desired_state> read_state(const std::string& file) {
     std::FILE* f = file == "-" ? stdin : std::fopen(file.c_str(), "rb");
     if (!f)
         return fail(errc::invalid_argument,
                     fmt::format("cannot open {}: {}", file, std::strerror(errno)));
+    // One buffer the size of the file (a pipe's grows), with simdjson's
+    // padding behind it: no copy and no regrowth of a large state.
+    struct stat st {};
+    const std::size_t size = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)
+                                 ? static_cast<std::size_t>(st.st_size)
+                                 : 0;
     std::string text;
-    char chunk[65536];
-    for (std::size_t got; (got = std::fread(chunk, 1, sizeof chunk, f)) > 0;)
-        text.append(chunk, got);
+    text.reserve(size + 1 + simdjson::SIMDJSON_PADDING);
+    text.resize(size + 1);  // one byte more: the read that finds the end
+    std::size_t have = 0;
+    for (;;) {
+        if (have == text.size()) text.resize(std::max<std::size_t>(2 * have, 65536));
+        const std::size_t got = std::fread(text.data() + have, 1, text.size() - have, f);
+        have += got;
+        if (got == 0) break;
+    }
     const int bad = std::ferror(f) ? errno : 0;
     if (f != stdin) std::fclose(f);
     if (bad)
         return fail(errc::invalid_argument,
                     fmt::format("cannot read {}: {}", file, std::strerror(bad)));
-    auto state = state_from_json(text);
+    text.resize(have);
+    text.reserve(have + simdjson::SIMDJSON_PADDING);
+    auto state = parse_state(text, true);
     if (!state) return fail(std::move(state.error()).wrap(file));
     return state;
 }
