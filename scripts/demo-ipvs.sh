@@ -49,8 +49,6 @@ wait $watcher || fail "watch did not end cleanly on SIGINT"
 cat "$work/watch"
 [[ $(grep -c '"event"' "$work/watch") == 2 ]] || fail "watch did not print the two changes"
 echo "\$ nlpp-ipvs top   # in tmux: the pane captured after 2 s, then the key q"
-# The VM's /dev is a bare devtmpfs: the pseudo-terminals' devpts is mounted here.
-if ! mountpoint -q /dev/pts; then mkdir -p /dev/pts && mount -t devpts devpts /dev/pts; fi
 tmux -f /dev/null new-session -d -s top -x 132 -y 12 "ip netns exec $ns '$nlpp' top; echo \$? >'$work/top-rc'"
 sleep 2
 tmux capture-pane -p -t top | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' >"$work/pane"  # without the blank lines at the end

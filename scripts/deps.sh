@@ -8,13 +8,12 @@ build=(cmake ninja-build g++ ccache pkg-config linux-libc-dev iproute2
        xz-utils)  # xz-utils: scripts/kernel-specs.sh unpacks linux-source; help2man, doxygen: man pages, API reference
 test=(libgtest-dev libgmock-dev libbenchmark-dev clang-14 libclang-rt-14-dev clang-format-14 libmnl-dev python3 python3-yaml python3-jsonschema bc time
       nftables ethtool conntrack
-      groff-base man-db bash-completion systemd abigail-tools mmdebstrap dpkg-dev)  # packaging checks
+      groff-base man-db bash-completion systemd abigail-tools mmdebstrap dpkg-dev mount)  # packaging checks (mount: the package test's chroot)
 # The demo's oracle on the host (nft shows the nftables state nlpp-ynl made).
 demo=(nftables)
 # The VM runs the host's programs: tmux drives `nlpp-ipvs top`, curl and
-# promtool (prometheus) check the exporter, capsh (libcap2-bin) drops CAP_NET_ADMIN,
-# mount mounts the guest's devpts for tmux (not in a minimal Debian root).
-vm=(qemu-system-x86 busybox-static kmod cpio ipvsadm socat tmux curl prometheus libcap2-bin mount)
+# promtool (prometheus) check the exporter, capsh (libcap2-bin) drops CAP_NET_ADMIN.
+vm=(qemu-system-x86 busybox-static kmod cpio ipvsadm socat tmux curl prometheus libcap2-bin)
 # Big-endian runs (scripts/big-endian.sh): Debian's cross compiler, qemu-user
 # and the s390x builds of the libraries (multiarch).
 s390x=(g++-s390x-linux-gnu qemu-user file libfmt-dev:s390x libgtest-dev:s390x libfyaml-dev:s390x)

@@ -179,10 +179,6 @@ echo "drain_cli: step 4 ($(date +%T))"
 apply a4 "$work/both.json"
 conn_to_s1
 # On a terminal (script(1) gives it one; stdout and stderr both go there): progress.
-# The VM's /dev is a bare devtmpfs: the pseudo-terminals' devpts is mounted here.
-if ! script -qec true /dev/null >/dev/null 2>&1 && ! mountpoint -q /dev/pts; then
-  mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
-fi
 script -qec "'$nlpp' apply --drain-timeout 60 '$work/s2.json'" /dev/null >"$work/drain4" 2>&1 &
 drainer=$!
 wait_for 20 grep -q "draining 1 destination: 1 active, [0-9]* inactive connections, [0-9]* s left" "$work/drain4" && ok ||

@@ -39,8 +39,6 @@ m=$("$nlpp" top --sort speed 2>&1); rc=$?
 [[ $rc == 2 && $m == "top: --sort needs one of cps, packets, bytes, weight, active, got 'speed'" ]] && ok ||
   bad "top --sort speed: $rc '$m'"
 
-# The VM's /dev is a bare devtmpfs: the pseudo-terminals' devpts is mounted here.
-if ! mountpoint -q /dev/pts; then mkdir -p /dev/pts && mount -t devpts devpts /dev/pts; fi
 tmux -f /dev/null new-session -d -s top -x 140 -y 20 "'$nlpp' top; echo \$? >'$work/rc'" || bad "tmux"
 ipvsadm -Ln >"$work/weights"
 
