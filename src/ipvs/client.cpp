@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <climits>
 #include <functional>
+#include <iterator>
 #include <set>
 #include <span>
 #include <system_error>
@@ -140,14 +141,20 @@ auto all_replies(client& self, socket& s, message_builder& b, command c,
 std::string change::describe() const {
     static constexpr const char* verbs[] = {"add service", "edit service", "del service",
                                             "add dest",    "edit dest",    "del dest"};
-    std::string s = fmt::format("{} {}", verbs[static_cast<int>(what)], key_string(service.key));
+    std::string s = verbs[static_cast<int>(what)];
+    s += ' ';
+    s += key_string(service.key);
     if (dest) {
         const auto& d = *dest;
-        s += " -> " + endpoint_string(d.address, d.port);
+        s += " -> ";
+        s += endpoint_string(d.address, d.port);
         if (what != kind::del_dest)
-            s += fmt::format(" ({}, weight {})", forwarding_name(d.fwd), d.weight);
+            fmt::format_to(std::back_inserter(s), " ({}, weight {})", forwarding_name(d.fwd),
+                           d.weight);
     } else if (what != kind::del_service) {
-        s += fmt::format(" ({})", service.scheduler);
+        s += " (";
+        s += service.scheduler;
+        s += ')';
     }
     return s;
 }

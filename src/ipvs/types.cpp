@@ -5,6 +5,8 @@
 
 #include <arpa/inet.h>
 
+#include <iterator>
+
 #include <fmt/format.h>
 
 namespace nlpp::ipvs {
@@ -54,15 +56,24 @@ std::uint16_t key_family(const service_key& k) noexcept {
     return std::get<firewall_mark>(k).family;
 }
 
+// Appended piece by piece: listings and plans name tens of thousands.
 std::string endpoint_string(const address& a, std::uint16_t port) {
-    return a.is_v6() ? fmt::format("[{}]:{}", a.to_string(), port)
-                     : fmt::format("{}:{}", a.to_string(), port);
+    std::string s = a.to_string();
+    if (a.is_v6()) {
+        s.insert(s.begin(), '[');
+        s += ']';
+    }
+    fmt::format_to(std::back_inserter(s), ":{}", port);
+    return s;
 }
 
 std::string key_string(const service_key& k) {
-    if (const auto* v = std::get_if<virtual_service>(&k))
-        return fmt::format("{} {}", protocol_name(v->protocol),
-                           endpoint_string(v->address, v->port));
+    if (const auto* v = std::get_if<virtual_service>(&k)) {
+        std::string s(protocol_name(v->protocol));
+        s += ' ';
+        s += endpoint_string(v->address, v->port);
+        return s;
+    }
     const auto& f = std::get<firewall_mark>(k);
     return f.family == AF_INET6 ? fmt::format("FWM {} IPv6", f.mark)
                                 : fmt::format("FWM {}", f.mark);
