@@ -70,6 +70,19 @@ in_ns ipvsadm -C
 echo "$saved" | in_ns ipvsadm -R
 [[ "$(in_ns "$nlpp" -Sn)" == "$saved" ]] && ok || bad "state made by ipvsadm -R reads back differently"
 
+# -R stops at a -h line as ipvsadm does, the lines before it applied (-R sends batches while it
+# parses: the batch before the -h line must still go out).
+rin=$'-A -t 10.0.0.50:80 -s rr\n-a -t 10.0.0.50:80 -r 192.0.2.50 -m\n-h\n-A -t 10.0.0.51:80 -s rr'
+in_ns ipvsadm -C
+echo "$rin" | in_ns ipvsadm -R >/dev/null 2>&1
+a=$(in_ns ipvsadm -Sn)
+in_ns ipvsadm -C
+echo "$rin" | in_ns "$nlpp" -R >/dev/null 2>&1
+b=$(in_ns ipvsadm -Sn)
+[[ -n $a && "$a" == "$b" ]] && ok || bad "-R with -h inside: ipvsadm left [$a], nlpp-ipvs [$b]"
+in_ns ipvsadm -C
+echo "$saved" | in_ns ipvsadm -R
+
 # Declarative: the -Ln --json listing applied to an empty table restores it; again changes nothing.
 in_ns "$nlpp" -Ln --json >/tmp/$ns.json
 in_ns "$nlpp" -C
