@@ -5,6 +5,7 @@
 
 #include <nlpp/ipvs/reconcile.hpp>
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -24,28 +25,37 @@ constexpr const char* usage =
 
 // One JSON line: {"type": ..., ...}, flushed at once for whoever reads it live.
 void json_line(const nlohmann::ordered_json& j) {
-    std::fputs((j.dump() + "\n").c_str(), stdout);
+    std::string line = j.dump();
+    line += '\n';
+    std::fwrite(line.data(), 1, line.size(), stdout);
     std::fflush(stdout);
 }
 
+// Built member by member (nested initializer lists copy every value again):
+// a large apply prints two lines per change.
 nlohmann::ordered_json change_json(const char* type, const change& c) {
     static constexpr const char* actions[] = {"add_service", "edit_service", "del_service",
                                               "add_dest",    "edit_dest",    "del_dest"};
-    nlohmann::ordered_json j = {{"type", type}, {"action", actions[static_cast<int>(c.what)]}};
+    nlohmann::ordered_json j = nlohmann::ordered_json::object();
+    j["type"] = type;
+    j["action"] = actions[static_cast<int>(c.what)];
+    auto& svc = j["service"];
     if (const auto* v = std::get_if<virtual_service>(&c.service.key)) {
-        const auto p = protocol_name(v->protocol);
-        j["service"] = {{"protocol", p == "TCP"   ? "tcp"
-                                     : p == "UDP" ? "udp"
-                                                  : "sctp"},
-                        {"address", v->address.to_string()},
-                        {"port", v->port}};
+        svc["protocol"] = v->protocol == protocol::tcp   ? "tcp"
+                          : v->protocol == protocol::udp ? "udp"
+                                                         : "sctp";
+        svc["address"] = v->address.to_string();
+        svc["port"] = v->port;
     } else {
         const auto& f = std::get<firewall_mark>(c.service.key);
-        j["service"] = {{"fwmark", f.mark}, {"family", f.family == 10 ? "ipv6" : "ipv4"}};
+        svc["fwmark"] = f.mark;
+        svc["family"] = f.family == AF_INET6 ? "ipv6" : "ipv4";
     }
     if (c.dest) {
-        j["destination"] = {{"address", c.dest->address.to_string()}, {"port", c.dest->port}};
-        if (c.what != change::kind::del_dest) j["destination"]["weight"] = c.dest->weight;
+        auto& d = j["destination"];
+        d["address"] = c.dest->address.to_string();
+        d["port"] = c.dest->port;
+        if (c.what != change::kind::del_dest) d["weight"] = c.dest->weight;
     }
     j["text"] = c.describe();
     return j;
