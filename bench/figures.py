@@ -150,9 +150,11 @@ def ipvs_figures(r):
         ]
         if "load_json" in s:  # measured since the bench's load-from-JSON step
             lj = s["load_json"]
+            dry = (f"; reading and planning alone (`apply --dry-run`) {secs(lj['nlpp-ipvs_dry_run'])}"
+                   if "nlpp-ipvs_dry_run" in lj else "")
             lines += [
                 f"| load this state from JSON | `-R` {secs(lj['ipvsadm'])} | `apply FILE` {secs(lj['nlpp-ipvs'])} "
-                f"({times(lj['ipvsadm'], lj['nlpp-ipvs'])} ipvsadm) | — |",
+                f"({times(lj['ipvsadm'], lj['nlpp-ipvs'])} ipvsadm{dry}) | — |",
             ]
         lines += [
             f"| reconcile 1% of weights | — | `apply` {rc['nlpp-ipvs_ops']:,} operations {secs(rc['nlpp-ipvs'])} "

@@ -3,10 +3,11 @@
 #   scripts/ipvs-vm.sh --timeout 3000 bench/ipvs_bench.sh BUILD [SIZES...]   (default 10000)
 # N services (TCP, rr) x 2 masquerading destinations:
 #   load:      ipvsadm -R vs nlpp-ipvs -R (pipelined)
-#   snapshot:  ipvsadm -Sn vs nlpp-ipvs -Sn (one socket, N+1 dumps), on the same state
+#   snapshot:  ipvsadm -Sn vs nlpp-ipvs -Sn (N+1 dumps), on the same state
 #   reconcile: nlpp-ipvs apply with 1% of the destinations' weights changed
 #   load from JSON: nlpp-ipvs apply of ipvsadm's state (-Ln --json) into a
-#              fresh netns, against ipvsadm -R of the same state
+#              fresh netns, against ipvsadm -R of the same state; and the
+#              same apply --dry-run (its reading and planning alone)
 # and the same three through the library in one process (nlpp-bench-ipvs).
 # Then a large snapshot (NLPP_BENCH_LARGE services, default 50,000; 0: none)
 # in phases with user and system time (nlpp-bench-ipvs-snapshot: the service
@@ -109,8 +110,10 @@ nlpp_block() {
   plan=$(wc -l <"$work/plan.txt")
   [[ $plan == "$changed" ]] || fail "nlpp-ipvs apply made $plan changes, not $changed"
   drop_ns
-  # The state ipvsadm -R made, loaded from its JSON listing.
+  # The state ipvsadm -R made, loaded from its JSON listing; first the same
+  # apply with --dry-run (reading the file, the empty snapshot, the plan).
   fresh_ns
+  timed planjson-nlpp-ipvs "$nlpp" apply --dry-run "$work/state.json" >/dev/null 2>&1
   timed loadjson-nlpp-ipvs "$nlpp" apply "$work/state.json" >/dev/null 2>&1
   inns ipvsadm -Sn | sort | cmp -s - "$work/want.txt" || fail "nlpp-ipvs apply of the JSON state left another state than ipvsadm -R"
   drop_ns
@@ -179,7 +182,8 @@ print(json.dumps({
     "services": n,
     "load": {"ipvsadm": best("load-ipvsadm"), "nlpp-ipvs": best("load-nlpp-ipvs"), "library": best("load-library")},
     "snapshot": {"ipvsadm": best("snap-ipvsadm"), "nlpp-ipvs": best("snap-nlpp-ipvs"), "library": best("snap-library")},
-    "load_json": {"ipvsadm": best("load-ipvsadm"), "nlpp-ipvs": best("loadjson-nlpp-ipvs")},
+    "load_json": {"ipvsadm": best("load-ipvsadm"), "nlpp-ipvs": best("loadjson-nlpp-ipvs"),
+                  "nlpp-ipvs_dry_run": best("planjson-nlpp-ipvs")},
     "reconcile": {"nlpp-ipvs": best("apply-nlpp-ipvs"), "nlpp-ipvs_ops": changed,
                   "library": best("apply-library"), "library_ops": changed},
     "rss_kib": {"ipvsadm-snapshot": rss_of("snap-ipvsadm", "snap-ipvsadm"),
@@ -201,7 +205,8 @@ print(f"  load      ipvsadm -R  {ld['ipvsadm']:7.2f} s   nlpp-ipvs -R  {ld['nlpp
 print(f"  snapshot  ipvsadm -Sn {sn['ipvsadm']:7.2f} s   nlpp-ipvs -Sn {sn['nlpp-ipvs']:6.2f} s   {sn['ipvsadm'] / sn['nlpp-ipvs']:5.1f}x faster"
       f"   peak RSS {rss['ipvsadm-snapshot']} vs {rss['nlpp-ipvs-snapshot']} KiB")
 lj = s["load_json"]
-print(f"  from JSON ipvsadm -R  {lj['ipvsadm']:7.2f} s   nlpp-ipvs apply {lj['nlpp-ipvs']:5.2f} s   {lj['ipvsadm'] / lj['nlpp-ipvs']:5.1f}x faster")
+print(f"  from JSON ipvsadm -R  {lj['ipvsadm']:7.2f} s   nlpp-ipvs apply {lj['nlpp-ipvs']:5.2f} s   {lj['ipvsadm'] / lj['nlpp-ipvs']:5.1f}x faster"
+      f"   (apply --dry-run: read and plan {lj['nlpp-ipvs_dry_run']:.2f} s)")
 print(f"  reconcile 1%: {rc['nlpp-ipvs_ops']} operations in {rc['nlpp-ipvs']:.2f} s = {rc['nlpp-ipvs'] / sn['nlpp-ipvs']:.2f}x one nlpp snapshot"
       f" (peak RSS {rss['nlpp-ipvs-apply']} KiB; load peak RSS {rss['nlpp-ipvs-load']} KiB)")
 print(f"  library:  load {ld['library']:.2f} s ({ld['ipvsadm'] / ld['library']:.1f}x ipvsadm -R), snapshot {sn['library']:.2f} s"
