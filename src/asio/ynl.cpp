@@ -1,6 +1,7 @@
 // The spec engine's client on the Asio socket: requests built and replies decoded by nlpp::ynl.
 #include <nlpp/asio/ynl.hpp>
 
+#include <functional>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -121,6 +122,37 @@ result<void> ynl_client::subscribe(std::string_view group) {
         ynl::decode_notification(*spec_, family_.id, std::get<owned_message>(*n).view(), options);
     if (!d) co_return fail(std::move(d.error()));
     co_return ynl_notification(std::move(*d));
+}
+
+::asio::awaitable<result<void>> ynl_client::resync(
+    const ynl::request& req, std::function<result<void>(nlohmann::ordered_json)> on_state,
+    ynl::decode_options options) {
+    if (req.mode != ynl::mode::dump)
+        co_return fail(errc::invalid_argument, "ynl_client::resync: a dump request");
+    ynl::request_trace trace;
+    std::optional<message_builder> b;
+    if (auto r = ynl::build_request(*spec_, family_.id, req, b, &trace); !r)
+        co_return fail(std::move(r.error()));
+    const ynl::operation& op = *req.op;
+    // Named, not temporaries in the co_await expression: GCC 12 destroys those twice.
+    const reply_handler decode_one = [&](message_view m) -> result<void> {
+        auto j = ynl::decode(*spec_, op, m, options);
+        if (!j) return fail(std::move(j.error()).wrap(op.name + " reply"));
+        return on_state(std::move(*j));
+    };
+    const request_info info{what(op, ynl::mode::dump)};
+    result<void> r;
+    try {
+        r = co_await sock_.resync(*b, decode_one, info);
+    } catch (const std::system_error& e) {  // the caller's coroutine was already cancelled
+        co_return fail(error(e.code(), info.what));
+    }
+    if (!r) {
+        error e = std::move(r.error());
+        trace.annotate(e);
+        co_return fail(std::move(e));
+    }
+    co_return result<void>{};
 }
 
 }  // namespace nlpp::asio

@@ -1,7 +1,8 @@
 // nlpp::asio::ynl_client against the real kernel, each test in its own network namespace, with the
 // upstream rt-link spec: a dump and a do compared with `ip -j link show` (the oracle), the
 // kernel's errors (a missing link: ENODEV, as ip reports it; an over-long name: the kernel's
-// extack offset named by the spec), and a veth that `ip link add` creates seen as a notification.
+// extack offset named by the spec), a veth that `ip link add` creates seen as a notification,
+// and a resync whose state matches ip's and after which only later notifications come.
 #include "../support/kernel.hpp"
 #include "../support/specs.hpp"
 
@@ -16,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -161,6 +163,52 @@ TEST(asio_ynl, notification_of_a_new_veth) {
     auto theirs = ip_links(ns);
     EXPECT_EQ(seen.at("vx"), theirs.at("vx"));
     EXPECT_EQ(seen.at("vy"), theirs.at("vy"));
+}
+
+TEST(asio_ynl, resync_dumps_the_state_and_keeps_only_later_notifications) {
+    NLPP_REQUIRE_ROOT();
+    auto spec = rt_link();
+    if (!spec) return;
+    netns ns;
+    asio::io_context io;
+    auto c = open(io, *spec, ns);
+    ASSERT_TRUE(c.subscribe("rtnlgrp-link"));
+    ns.run("ip link add b0 type veth peer name b1");  // their notifications wait in the socket
+    std::map<std::string, unsigned> state;
+    std::optional<std::string> next_name;
+    std::optional<nlpp::error> not_a_dump;
+    run(io, [&]() -> asio::awaitable<void> {
+        const nlpp::ynl::request one{spec->find_op("getlink"), nlpp::ynl::mode::do_request,
+                                     json{{"ifname", "lo"}}};
+        // Named, not temporaries in the co_await expression: GCC 12 destroys those twice.
+        const std::function<nlpp::result<void>(json)> ignore = [](json) -> nlpp::result<void> {
+            return {};
+        };
+        auto bad = co_await c.resync(one, ignore);
+        if (!bad) not_a_dump = bad.error();
+        const nlpp::ynl::request all{spec->find_op("getlink"), nlpp::ynl::mode::dump};
+        const std::function<nlpp::result<void>(json)> keep = [&](json l) -> nlpp::result<void> {
+            state[l["ifname"].get<std::string>()] = l["ifi-index"].get<unsigned>();
+            return {};
+        };
+        auto r = co_await c.resync(all, keep);
+        if (!r) co_return ADD_FAILURE() << r.error();
+        nlpp::test::sh(fmt::format("ip -n {} link add a0 type veth peer name a1", ns.name()));
+        auto n = co_await c.next_notification();
+        if (!n) co_return ADD_FAILURE() << n.error();
+        if (std::holds_alternative<nlpp::asio::events_lost>(*n)) co_return ADD_FAILURE() << "events lost";
+        next_name = std::get<nlpp::ynl::notification>(*n).msg["ifname"].get<std::string>();
+    });
+    ASSERT_TRUE(not_a_dump);
+    EXPECT_TRUE(not_a_dump->is(nlpp::errc::invalid_argument)) << *not_a_dump;
+    auto theirs = ip_links(ns);
+    theirs.erase("a0");
+    theirs.erase("a1");
+    EXPECT_EQ(state, theirs);  // lo, b0 and b1, as ip shows them
+    EXPECT_EQ(state.size(), 3u);
+    // b0's and b1's notifications went with the old state: the first one after is a0's or a1's.
+    ASSERT_TRUE(next_name);
+    EXPECT_TRUE(*next_name == "a0" || *next_name == "a1") << *next_name;
 }
 
 }  // namespace

@@ -156,8 +156,9 @@ int restore(client& ipvs, std::string_view prog) {
         } else {
             for (std::size_t k = 0; k < results->size(); ++k)
                 if ((*results)[k]) {
-                    std::fprintf(stderr, "line %zu: %s\n", sent.lines[k],
-                                 ipvsadm_message(cmd_of(sent.changes[k].what), *(*results)[k]).c_str());
+                    std::fprintf(
+                        stderr, "line %zu: %s\n", sent.lines[k],
+                        ipvsadm_message(cmd_of(sent.changes[k].what), *(*results)[k]).c_str());
                     status = 255;
                 }
         }

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <variant>
@@ -33,7 +34,7 @@
 namespace nlpp::asio {
 
 /// One item of a ynl_client's notification stream: a decoded notification, or the news that
-/// some were lost (then dump again to resynchronise).
+/// some were lost (then ynl_client::resync()).
 using ynl_notification = std::variant<ynl::notification, events_lost>;
 
 /// The replies of a ynl_client dump: `co_await next()` gives each decoded to JSON (valid until
@@ -75,8 +76,15 @@ public:
 
     /// Joins a multicast group by its spec name.
     result<void> subscribe(std::string_view group);
-    /// The next notification, decoded, or events_lost after an overrun.
+    /// The next notification, decoded, or events_lost after an overrun (then resync()).
     ::asio::awaitable<result<ynl_notification>> next_notification(ynl::decode_options options = {});
+    /// After events_lost: drops the queued notifications and those the kernel holds, then runs
+    /// the dump `req` (req.mode must be dump), each reply decoded to on_state (the current
+    /// state; its error ends the resync). The subscriptions stay on, so what changes during and
+    /// after the dump follows through next_notification(): apply it on top (socket::resync).
+    ::asio::awaitable<result<void>> resync(
+        const ynl::request& req, std::function<result<void>(nlohmann::ordered_json)> on_state,
+        ynl::decode_options options = {});
 
     const ynl::spec& spec() const noexcept { return *spec_; }  ///< the spec
     socket& raw() noexcept { return sock_; }                   ///< the Asio socket underneath
