@@ -26,6 +26,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 namespace {
 
@@ -326,6 +327,81 @@ TEST(socket_kernel, enobufs_is_reported_and_the_socket_recovers) {
     ASSERT_TRUE(listener->unsubscribe(RTNLGRP_LINK));
     auto links = dump_links(*listener);
     EXPECT_EQ(links.size(), 401u);
+}
+
+// The drops the kernel counted for the socket with port id `port` (/proc/net/netlink of `ns`).
+unsigned long netlink_drops(const netns& ns, std::uint32_t port) {
+    std::istringstream rows(ns.run("cat /proc/net/netlink"));
+    std::string line;
+    std::getline(rows, line);  // sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode
+    while (std::getline(rows, line)) {
+        std::istringstream f(line);
+        std::string sk, groups;
+        unsigned long eth = 0, pid = 0, rmem = 0, wmem = 0, dump = 0, locks = 0, drops = 0;
+        f >> sk >> eth >> pid >> groups >> rmem >> wmem >> dump >> locks >> drops;
+        if (f && pid == port) return drops;
+    }
+    ADD_FAILURE() << "port " << port << " not in /proc/net/netlink";
+    return 0;
+}
+
+nlpp::message_builder set_lo_mtu(std::uint32_t mtu) {
+    nlpp::message_builder b(RTM_NEWLINK, 0);
+    ifinfomsg ifi{};
+    ifi.ifi_index = 1;
+    b.put_header(ifi);
+    b.put<std::uint32_t>(IFLA_MTU, mtu);
+    return b;
+}
+
+std::uint32_t lo_mtu(const netns& ns) {
+    return nlohmann::json::parse(nlpp::test::sh("ip -n " + ns.name() + " -j link show dev lo"))
+        .at(0)["mtu"]
+        .get<std::uint32_t>();
+}
+
+TEST(socket_kernel, request_whose_ack_an_overrun_dropped_fails_at_once) {
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    // 32 KiB (the kernel doubles it): far less than 100 veth pairs' notifications, enough for one
+    // request's notification and ACK.
+    auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name(), .receive_buffer = 32 * 1024,
+                                                .timeout = std::chrono::milliseconds(5000)});
+    ASSERT_TRUE(s) << s.error();
+    ASSERT_TRUE(s->subscribe(RTNLGRP_LINK));
+    {
+        std::ofstream batch("/tmp/" + ns.name() + ".batch");
+        for (int i = 0; i < 100; ++i) batch << "link add d" << i << " type veth peer name e" << i << "\n";
+    }
+    nlpp::test::sh("ip -n " + ns.name() + " -batch /tmp/" + ns.name() + ".batch");
+    std::remove(("/tmp/" + ns.name() + ".batch").c_str());
+    // The buffer overran (the kernel dropped notifications), and nothing was read since: the
+    // kernel drops this request's ACK too.
+    ASSERT_GT(netlink_drops(ns, s->port_id()), 0u);
+
+    auto b = set_lo_mtu(1300);
+    const auto start = std::chrono::steady_clock::now();
+    auto r = s->request(b, {}, {"set lo mtu 1300"});
+    const auto took = std::chrono::steady_clock::now() - start;
+    ASSERT_FALSE(r) << "the ACK should have been dropped";
+    EXPECT_FALSE(r.error().is(nlpp::errc::timeout)) << r.error();
+    EXPECT_EQ(r.error().errno_value(), ENOBUFS) << r.error();
+    const std::string text = r.error().what();
+    EXPECT_NE(text.find("set lo mtu 1300: the reply was lost to a receive buffer overrun"), std::string::npos) << text;
+    EXPECT_NE(text.find("may or may not have been carried out"), std::string::npos) << text;
+    EXPECT_NE(text.find("check the state"), std::string::npos) << text;
+    EXPECT_LT(took, std::chrono::seconds(2));
+    EXPECT_EQ(lo_mtu(ns), 1300u);  // the kernel carried it out: ip says so
+
+    // Notifications were lost too, and the caller still learns it.
+    auto n = s->next_notification();
+    ASSERT_FALSE(n);
+    EXPECT_EQ(n.error().errno_value(), ENOBUFS) << n.error();
+    // The socket works: the next request is answered, and ip sees its effect.
+    auto again = set_lo_mtu(1400);
+    auto r2 = s->request(again, {}, {"set lo mtu 1400"});
+    ASSERT_TRUE(r2) << r2.error();
+    EXPECT_EQ(lo_mtu(ns), 1400u);
 }
 
 TEST(socket_kernel, timeout_and_nonblocking_reads) {
