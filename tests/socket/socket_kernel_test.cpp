@@ -26,7 +26,6 @@
 #include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 namespace {
 
@@ -329,22 +328,6 @@ TEST(socket_kernel, enobufs_is_reported_and_the_socket_recovers) {
     EXPECT_EQ(links.size(), 401u);
 }
 
-// The drops the kernel counted for the socket with port id `port` (/proc/net/netlink of `ns`).
-unsigned long netlink_drops(const netns& ns, std::uint32_t port) {
-    std::istringstream rows(ns.run("cat /proc/net/netlink"));
-    std::string line;
-    std::getline(rows, line);  // sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode
-    while (std::getline(rows, line)) {
-        std::istringstream f(line);
-        std::string sk, groups;
-        unsigned long eth = 0, pid = 0, rmem = 0, wmem = 0, dump = 0, locks = 0, drops = 0;
-        f >> sk >> eth >> pid >> groups >> rmem >> wmem >> dump >> locks >> drops;
-        if (f && pid == port) return drops;
-    }
-    ADD_FAILURE() << "port " << port << " not in /proc/net/netlink";
-    return 0;
-}
-
 nlpp::message_builder set_lo_mtu(std::uint32_t mtu) {
     nlpp::message_builder b(RTM_NEWLINK, 0);
     ifinfomsg ifi{};
@@ -377,7 +360,7 @@ TEST(socket_kernel, request_whose_ack_an_overrun_dropped_fails_at_once) {
     std::remove(("/tmp/" + ns.name() + ".batch").c_str());
     // The buffer overran (the kernel dropped notifications), and nothing was read since: the
     // kernel drops this request's ACK too.
-    ASSERT_GT(netlink_drops(ns, s->port_id()), 0u);
+    ASSERT_GT(nlpp::test::netlink_drops(ns, s->port_id()), 0u);
 
     auto b = set_lo_mtu(1300);
     const auto start = std::chrono::steady_clock::now();
