@@ -16,9 +16,9 @@ std::string reply_reader::what() const {
 }
 
 nlpp::error reply_reader::lost() const {
-    auto e = error::from_errno(
-        ENOBUFS, what() + ": the reply was lost to a receive buffer overrun; the request may or "
-                          "may not have been carried out");
+    auto e = error::from_errno(ENOBUFS, what() +
+                                            ": the reply was lost to a receive buffer overrun;"
+                                            " the request may or may not have been carried out");
     e.set_hint("check the state (a dump, for example); the socket stays usable");
     return e;
 }

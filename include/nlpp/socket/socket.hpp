@@ -12,7 +12,9 @@
 // values with extended ACK, reports NLM_F_DUMP_INTR as a retryable
 // errc::dump_interrupted after the dump ends, reports a truncated datagram
 // (MSG_TRUNC) as errc::truncated and lost notifications (ENOBUFS) as an
-// errno error, and keeps the socket usable after each. EINTR is retried.
+// errno error (a request whose ACK the overrun dropped too fails with
+// ENOBUFS as soon as nothing is left to read), and keeps the socket usable
+// after each. EINTR is retried.
 // A timeout (socket_options::timeout) bounds every wait. Batches (several
 // requests in one datagram: exchange, request_batch) are sorted out by the
 // pure batch_reader (batch_reader.hpp), one reply_reader per request.
