@@ -298,6 +298,17 @@ TEST(socket_kernel, exchange_attributes_replies_and_errors_to_their_requests) {
     EXPECT_EQ(addresses.count("10.1.1.1") + addresses.count("10.1.1.2"), 2u);
 }
 
+// `pairs` veth pairs made by ip in one batch: link changes from another socket.
+void add_veth_pairs(const netns& ns, int pairs) {
+    const std::string file = "/tmp/" + ns.name() + ".batch";
+    {
+        std::ofstream batch(file);
+        for (int i = 0; i < pairs; ++i) batch << "link add d" << i << " type veth peer name e" << i << "\n";
+    }
+    nlpp::test::sh("ip -n " + ns.name() + " -batch " + file);
+    std::remove(file.c_str());
+}
+
 TEST(socket_kernel, enobufs_is_reported_and_the_socket_recovers) {
     NLPP_REQUIRE_ROOT();
     netns ns;
@@ -305,12 +316,7 @@ TEST(socket_kernel, enobufs_is_reported_and_the_socket_recovers) {
                                        {.netns = ns.name(), .receive_buffer = 1024, .timeout = std::chrono::milliseconds(2000)});
     ASSERT_TRUE(listener) << listener.error();
     ASSERT_TRUE(listener->subscribe(RTNLGRP_LINK));
-    {
-        std::ofstream batch("/tmp/" + ns.name() + ".batch");
-        for (int i = 0; i < 200; ++i) batch << "link add d" << i << " type veth peer name e" << i << "\n";
-    }
-    nlpp::test::sh("ip -n " + ns.name() + " -batch /tmp/" + ns.name() + ".batch");
-    std::remove(("/tmp/" + ns.name() + ".batch").c_str());
+    add_veth_pairs(ns, 200);  // links d0.. with peers e0..
 
     bool lost = false;
     for (int i = 0; i < 300 && !lost; ++i) {
@@ -352,12 +358,7 @@ TEST(socket_kernel, request_whose_ack_an_overrun_dropped_fails_at_once) {
                                                 .timeout = std::chrono::milliseconds(5000)});
     ASSERT_TRUE(s) << s.error();
     ASSERT_TRUE(s->subscribe(RTNLGRP_LINK));
-    {
-        std::ofstream batch("/tmp/" + ns.name() + ".batch");
-        for (int i = 0; i < 100; ++i) batch << "link add d" << i << " type veth peer name e" << i << "\n";
-    }
-    nlpp::test::sh("ip -n " + ns.name() + " -batch /tmp/" + ns.name() + ".batch");
-    std::remove(("/tmp/" + ns.name() + ".batch").c_str());
+    add_veth_pairs(ns, 100);  // links d0.. with peers e0..
     // The buffer overran (the kernel dropped notifications), and nothing was read since: the
     // kernel drops this request's ACK too.
     ASSERT_GT(nlpp::test::netlink_drops(ns, s->port_id()), 0u);
