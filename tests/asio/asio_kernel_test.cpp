@@ -489,10 +489,12 @@ TEST(asio_kernel, request_whose_ack_an_overrun_dropped_fails_at_once) {
         EXPECT_EQ(ip_mtu(ns, links[i]), 1300u) << links[i];  // carried out, says ip
     }
 
-    // The loss of notifications is still reported, and the socket works: the next request is answered.
+    // The loss of notifications is still reported, and the socket works: the next request is
+    // answered, and a dump is complete.
     io.restart();
     bool lost = false;
     std::optional<nlpp::error> later;
+    std::set<std::string> names;
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
@@ -503,12 +505,14 @@ TEST(asio_kernel, request_whose_ack_an_overrun_dropped_fails_at_once) {
             const nlpp::request_info info{"set lo mtu 1400"};
             auto r = co_await s.request(b, none, info);
             if (!r) later = r.error();
+            names = co_await dumped_names(s);
         },
         asio::detached);
     io.run();
     EXPECT_TRUE(lost);
     EXPECT_FALSE(later) << *later;
     EXPECT_EQ(ip_mtu(ns, "lo"), 1400u);
+    EXPECT_EQ(names, ip_links(ns));
 }
 
 TEST(asio_kernel, close_completes_pending_operations_with_operation_aborted) {

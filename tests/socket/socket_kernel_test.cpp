@@ -386,6 +386,7 @@ TEST(socket_kernel, request_whose_ack_an_overrun_dropped_fails_at_once) {
     auto r2 = s->request(again, {}, {"set lo mtu 1400"});
     ASSERT_TRUE(r2) << r2.error();
     EXPECT_EQ(lo_mtu(ns), 1400u);
+    EXPECT_EQ(dump_links(*s).size(), 201u);  // and so does a dump
 }
 
 TEST(socket_kernel, timeout_and_nonblocking_reads) {
