@@ -281,7 +281,10 @@ void reply_range::advance() {
         case reply_reader::verdict::reply: current_ = m; return;
         case reply_reader::verdict::notification: s_->queue_notification(m); break;
         case reply_reader::verdict::skip: break;
-        case reply_reader::verdict::done: ended_ = true; return;
+        case reply_reader::verdict::done:
+            ended_ = true;
+            if (s_->overrun_ && !s_->readable()) s_->overrun_ = false;  // read empty: over
+            return;
         }
     }
 }
