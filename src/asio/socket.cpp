@@ -66,6 +66,7 @@ struct state {
     std::vector<operation*> waiters;              ///< every operation inside wait()
     std::optional<error> stream_error;            ///< an I/O error for the notification waiter
     bool lost = false;     ///< notifications were lost since the last events_lost
+    bool overrun = false;  ///< ENOBUFS seen, not read empty since: the kernel drops ACKs meanwhile
     bool reading = false;  ///< an operation waits on the descriptor
     bool closed = false;
     std::size_t subscriptions = 0;
@@ -184,7 +185,24 @@ struct state {
         return routed::empty;
     }
 
-    /// One receive without waiting: true when a datagram was read; false when none is there.
+    /// Read empty after an overrun: the "do" requests still in flight lost their ACK (each was
+    /// handled inside its sendto, so its ACK was queued by now or dropped). Dumps go on. True when
+    /// one ended.
+    bool fail_unanswered() {
+        overrun = false;
+        bool any = false;
+        const auto in_flight = ops;  // finish() erases from ops
+        for (const auto& o : in_flight)
+            if (!o->is_dump) {
+                if (!o->abandoned && !o->failure) o->failure = o->reader->lost();
+                finish(*o);
+                any = true;
+            }
+        return any;
+    }
+
+    /// One receive without waiting: true when a datagram was read (or an overrun or error
+    /// handled); false when none is there.
     bool receive_now() {
         auto d = sock->receive();
         if (d) {
@@ -193,7 +211,8 @@ struct state {
             group = d->group;
             return true;
         }
-        if (d.error().is(errc::would_block)) return false;
+        if (d.error().is(errc::would_block)) return overrun && fail_unanswered();
+        if (d.error().errno_value() == ENOBUFS) overrun = true;
         if (d.error().errno_value() == ENOBUFS && subscriptions > 0) {
             lost = true;
             wake(*stream);

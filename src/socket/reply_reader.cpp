@@ -3,6 +3,8 @@
 
 #include <linux/netlink.h>
 
+#include <cerrno>
+
 #include <fmt/format.h>
 
 static_assert(NLM_F_DUMP_INTR == 0x10);
@@ -11,6 +13,14 @@ namespace nlpp {
 
 std::string reply_reader::what() const {
     return !info_.what.empty() ? info_.what : fmt::format("request seq {}", seq_);
+}
+
+nlpp::error reply_reader::lost() const {
+    auto e = error::from_errno(ENOBUFS, what() +
+                                            ": the reply was lost to a receive buffer overrun;"
+                                            " the request may or may not have been carried out");
+    e.set_hint("check the state (a dump, for example); the socket stays usable");
+    return e;
 }
 
 nlpp::error reply_reader::kernel_error(const ack& a, bytes request, const request_info& info) {

@@ -182,6 +182,7 @@ result<void> socket::fill() {
             if (errno == EAGAIN) return fail(errc::would_block, "receive");
             auto e = error::from_errno(errno, "receive");
             if (errno == ENOBUFS) {
+                overrun_ = true;
                 e.set_context("receive: notifications were lost (socket receive buffer overrun)");
                 e.set_hint("resynchronise with a dump; the socket stays usable");
             }
@@ -249,6 +250,12 @@ void reply_range::advance() {
     current_.reset();
     while (!ended_) {
         if (offset_ >= datagram_.size()) {
+            // After an overrun the kernel drops ACKs until the socket is read empty; a "do"
+            // request is handled inside its sendto, so an ACK not queued by now is lost.
+            if (s_->overrun_ && !dump_ && !s_->readable()) {
+                s_->overrun_ = false;
+                return end_with(reader_.lost());
+            }
             auto d = s_->receive();
             if (!d) {
                 if (d.error().errno_value() == ENOBUFS &&
@@ -274,7 +281,10 @@ void reply_range::advance() {
         case reply_reader::verdict::reply: current_ = m; return;
         case reply_reader::verdict::notification: s_->queue_notification(m); break;
         case reply_reader::verdict::skip: break;
-        case reply_reader::verdict::done: ended_ = true; return;
+        case reply_reader::verdict::done:
+            ended_ = true;
+            if (s_->overrun_ && !s_->readable()) s_->overrun_ = false;  // read empty: over
+            return;
         }
     }
 }
@@ -288,6 +298,7 @@ result<void> reply_range::finish() {
 reply_range socket::dump(message_builder& b, request_info info) {
     auto seq = send_request(b, NLM_F_DUMP);
     reply_range r(this, seq ? *seq : 0, std::move(info));
+    r.dump_ = true;
     if (!seq) r.end_with(std::move(seq.error()).wrap(r.reader_.what()));
     return r;
 }

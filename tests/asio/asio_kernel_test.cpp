@@ -27,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -429,6 +430,89 @@ TEST(asio_kernel, per_operation_timeout_then_the_socket_works) {
     ASSERT_TRUE(quiet);
     EXPECT_TRUE(quiet->is(nlpp::errc::timeout)) << *quiet;
     EXPECT_EQ(name, "lo");
+}
+
+nlpp::message_builder set_mtu(const std::string& link, std::uint32_t mtu) {
+    nlpp::message_builder b(RTM_NEWLINK, 0);
+    b.put_header(ifinfomsg{});
+    b.put_string(IFLA_IFNAME, link);
+    b.put<std::uint32_t>(IFLA_MTU, mtu);
+    return b;
+}
+
+std::uint32_t ip_mtu(const netns& ns, const std::string& link) {
+    return nlohmann::json::parse(nlpp::test::sh(fmt::format("ip -n {} -j link show dev {}", ns.name(), link)))
+        .at(0)["mtu"]
+        .get<std::uint32_t>();
+}
+
+TEST(asio_kernel, request_whose_ack_an_overrun_dropped_fails_at_once) {
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    asio::io_context io;
+    // 32 KiB (the kernel doubles it): far less than 100 veth pairs' notifications, enough for one
+    // request's notification and ACK.
+    auto s = open(io, ns, {.receive_buffer = 32 * 1024, .timeout = 5s});
+    ASSERT_TRUE(s.subscribe(RTNLGRP_LINK));
+    add_links(ns, 200);
+    // The buffer overran and nothing was read since: the kernel drops the requests' ACKs too.
+    ASSERT_GT(nlpp::test::netlink_drops(ns, s.raw().port_id()), 0u);
+
+    // Two requests in flight at once, each ending with its own error.
+    std::optional<nlpp::error> ended[2];
+    const std::string links[2] = {"lo", "d0"};
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < 2; ++i)
+        asio::co_spawn(
+            io,
+            [&, i]() -> asio::awaitable<void> {
+                auto b = set_mtu(links[i], 1300);
+                const nlpp::reply_handler none;
+                const nlpp::request_info info{fmt::format("set {} mtu 1300", links[i])};
+                auto r = co_await s.request(b, none, info);
+                if (r) co_return ADD_FAILURE() << info.what << ": the ACK should have been dropped";
+                ended[i] = r.error();
+            },
+            asio::detached);
+    io.run();
+    const auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_LT(took, 2s);
+    for (int i = 0; i < 2; ++i) {
+        ASSERT_TRUE(ended[i]);
+        EXPECT_FALSE(ended[i]->is(nlpp::errc::timeout)) << *ended[i];
+        EXPECT_EQ(ended[i]->errno_value(), ENOBUFS) << *ended[i];
+        const std::string text = ended[i]->what();
+        EXPECT_NE(text.find(fmt::format("set {} mtu 1300: the reply was lost to a receive buffer overrun", links[i])),
+                  std::string::npos)
+            << text;
+        EXPECT_NE(text.find("may or may not have been carried out"), std::string::npos) << text;
+        EXPECT_EQ(ip_mtu(ns, links[i]), 1300u) << links[i];  // carried out, says ip
+    }
+
+    // The loss of notifications is still reported, and the socket works: the next request is
+    // answered, and a dump is complete.
+    io.restart();
+    bool lost = false;
+    std::optional<nlpp::error> later;
+    std::set<std::string> names;
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            auto n = co_await s.next_notification();
+            lost = n && std::holds_alternative<nlpp::asio::events_lost>(*n);
+            auto b = set_mtu("lo", 1400);
+            const nlpp::reply_handler none;
+            const nlpp::request_info info{"set lo mtu 1400"};
+            auto r = co_await s.request(b, none, info);
+            if (!r) later = r.error();
+            names = co_await dumped_names(s);
+        },
+        asio::detached);
+    io.run();
+    EXPECT_TRUE(lost);
+    EXPECT_FALSE(later) << *later;
+    EXPECT_EQ(ip_mtu(ns, "lo"), 1400u);
+    EXPECT_EQ(names, ip_links(ns));
 }
 
 TEST(asio_kernel, close_completes_pending_operations_with_operation_aborted) {

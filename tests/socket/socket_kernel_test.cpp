@@ -298,6 +298,17 @@ TEST(socket_kernel, exchange_attributes_replies_and_errors_to_their_requests) {
     EXPECT_EQ(addresses.count("10.1.1.1") + addresses.count("10.1.1.2"), 2u);
 }
 
+// `pairs` veth pairs made by ip in one batch: link changes from another socket.
+void add_veth_pairs(const netns& ns, int pairs) {
+    const std::string file = "/tmp/" + ns.name() + ".batch";
+    {
+        std::ofstream batch(file);
+        for (int i = 0; i < pairs; ++i) batch << "link add d" << i << " type veth peer name e" << i << "\n";
+    }
+    nlpp::test::sh("ip -n " + ns.name() + " -batch " + file);
+    std::remove(file.c_str());
+}
+
 TEST(socket_kernel, enobufs_is_reported_and_the_socket_recovers) {
     NLPP_REQUIRE_ROOT();
     netns ns;
@@ -305,12 +316,7 @@ TEST(socket_kernel, enobufs_is_reported_and_the_socket_recovers) {
                                        {.netns = ns.name(), .receive_buffer = 1024, .timeout = std::chrono::milliseconds(2000)});
     ASSERT_TRUE(listener) << listener.error();
     ASSERT_TRUE(listener->subscribe(RTNLGRP_LINK));
-    {
-        std::ofstream batch("/tmp/" + ns.name() + ".batch");
-        for (int i = 0; i < 200; ++i) batch << "link add d" << i << " type veth peer name e" << i << "\n";
-    }
-    nlpp::test::sh("ip -n " + ns.name() + " -batch /tmp/" + ns.name() + ".batch");
-    std::remove(("/tmp/" + ns.name() + ".batch").c_str());
+    add_veth_pairs(ns, 200);  // links d0.. with peers e0..
 
     bool lost = false;
     for (int i = 0; i < 300 && !lost; ++i) {
@@ -326,6 +332,61 @@ TEST(socket_kernel, enobufs_is_reported_and_the_socket_recovers) {
     ASSERT_TRUE(listener->unsubscribe(RTNLGRP_LINK));
     auto links = dump_links(*listener);
     EXPECT_EQ(links.size(), 401u);
+}
+
+nlpp::message_builder set_lo_mtu(std::uint32_t mtu) {
+    nlpp::message_builder b(RTM_NEWLINK, 0);
+    ifinfomsg ifi{};
+    ifi.ifi_index = 1;
+    b.put_header(ifi);
+    b.put<std::uint32_t>(IFLA_MTU, mtu);
+    return b;
+}
+
+std::uint32_t lo_mtu(const netns& ns) {
+    return nlohmann::json::parse(nlpp::test::sh("ip -n " + ns.name() + " -j link show dev lo"))
+        .at(0)["mtu"]
+        .get<std::uint32_t>();
+}
+
+TEST(socket_kernel, request_whose_ack_an_overrun_dropped_fails_at_once) {
+    NLPP_REQUIRE_ROOT();
+    netns ns;
+    // 32 KiB (the kernel doubles it): far less than 100 veth pairs' notifications, enough for one
+    // request's notification and ACK.
+    auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name(), .receive_buffer = 32 * 1024,
+                                                .timeout = std::chrono::milliseconds(5000)});
+    ASSERT_TRUE(s) << s.error();
+    ASSERT_TRUE(s->subscribe(RTNLGRP_LINK));
+    add_veth_pairs(ns, 100);  // links d0.. with peers e0..
+    // The buffer overran (the kernel dropped notifications), and nothing was read since: the
+    // kernel drops this request's ACK too.
+    ASSERT_GT(nlpp::test::netlink_drops(ns, s->port_id()), 0u);
+
+    auto b = set_lo_mtu(1300);
+    const auto start = std::chrono::steady_clock::now();
+    auto r = s->request(b, {}, {"set lo mtu 1300"});
+    const auto took = std::chrono::steady_clock::now() - start;
+    ASSERT_FALSE(r) << "the ACK should have been dropped";
+    EXPECT_FALSE(r.error().is(nlpp::errc::timeout)) << r.error();
+    EXPECT_EQ(r.error().errno_value(), ENOBUFS) << r.error();
+    const std::string text = r.error().what();
+    EXPECT_NE(text.find("set lo mtu 1300: the reply was lost to a receive buffer overrun"), std::string::npos) << text;
+    EXPECT_NE(text.find("may or may not have been carried out"), std::string::npos) << text;
+    EXPECT_NE(text.find("check the state"), std::string::npos) << text;
+    EXPECT_LT(took, std::chrono::seconds(2));
+    EXPECT_EQ(lo_mtu(ns), 1300u);  // the kernel carried it out: ip says so
+
+    // Notifications were lost too, and the caller still learns it.
+    auto n = s->next_notification();
+    ASSERT_FALSE(n);
+    EXPECT_EQ(n.error().errno_value(), ENOBUFS) << n.error();
+    // The socket works: the next request is answered, and ip sees its effect.
+    auto again = set_lo_mtu(1400);
+    auto r2 = s->request(again, {}, {"set lo mtu 1400"});
+    ASSERT_TRUE(r2) << r2.error();
+    EXPECT_EQ(lo_mtu(ns), 1400u);
+    EXPECT_EQ(dump_links(*s).size(), 201u);  // and so does a dump
 }
 
 TEST(socket_kernel, timeout_and_nonblocking_reads) {

@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -58,6 +60,22 @@ private:
     }
     std::string name_;
 };
+
+// The drops the kernel counted for the socket with port id `port` (/proc/net/netlink of `ns`).
+inline unsigned long netlink_drops(const netns& ns, std::uint32_t port) {
+    std::istringstream rows(ns.run("cat /proc/net/netlink"));
+    std::string line;
+    std::getline(rows, line);  // sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode
+    while (std::getline(rows, line)) {
+        std::istringstream f(line);
+        std::string sk, groups;
+        unsigned long eth = 0, pid = 0, rmem = 0, wmem = 0, dump = 0, locks = 0, drops = 0;
+        f >> sk >> eth >> pid >> groups >> rmem >> wmem >> dump >> locks >> drops;
+        if (f && pid == port) return drops;
+    }
+    ADD_FAILURE() << "port " << port << " not in /proc/net/netlink";
+    return 0;
+}
 
 }  // namespace nlpp::test
 

@@ -97,7 +97,11 @@ public:
     ~socket();                             ///< closes
 
     /// A request that expects an ACK (NLM_F_REQUEST | NLM_F_ACK are added); data replies go to
-    /// on_reply. Sent when awaited.
+    /// on_reply. Sent when awaited. On a subscribed socket whose receive buffer overran, the kernel
+    /// may drop the ACK too: once the socket is read empty without it, every request still waiting
+    /// for its ACK fails with ENOBUFS ("the reply was lost"; it may or may not have been carried
+    /// out: check the state) at once, not at the timeout. Dumps go on; next_notification() still
+    /// yields events_lost; the socket stays usable.
     ::asio::awaitable<result<void>> request(message_builder& b, reply_handler on_reply = {},
                                             request_info info = {});
     /// A do-operation: the request, and its data reply (nullopt when it sent only the ACK).

@@ -79,6 +79,11 @@ public:
     /// "what" of the request info, or "request seq N".
     std::string what() const;
 
+    /// The error of a request whose ACK or error the kernel dropped: the socket's receive buffer
+    /// overran (ENOBUFS) and the answer is not among what was still queued. Whether the kernel
+    /// carried the request out is unknown: check its state (a dump, for example).
+    nlpp::error lost() const;
+
     /// The kernel's error for `request` as an nlpp::error: errno, extack with
     /// the attribute path rendered through info.names, and a hint for EPERM.
     static nlpp::error kernel_error(const ack& a, bytes request, const request_info& info);

@@ -12,7 +12,9 @@
 // values with extended ACK, reports NLM_F_DUMP_INTR as a retryable
 // errc::dump_interrupted after the dump ends, reports a truncated datagram
 // (MSG_TRUNC) as errc::truncated and lost notifications (ENOBUFS) as an
-// errno error, and keeps the socket usable after each. EINTR is retried.
+// errno error (a request whose ACK the overrun dropped too fails with
+// ENOBUFS as soon as nothing is left to read), and keeps the socket usable
+// after each. EINTR is retried.
 // A timeout (socket_options::timeout) bounds every wait. Batches (several
 // requests in one datagram: exchange, request_batch) are sorted out by the
 // pure batch_reader (batch_reader.hpp), one reply_reader per request.
@@ -141,6 +143,7 @@ private:
     std::optional<nlpp::error> error_;
     bool started_ = false;
     bool ended_ = false;
+    bool dump_ = false;
 };
 
 /// Owns a file descriptor: closes it when destroyed or reset; a move hands
@@ -177,10 +180,17 @@ public:
     int protocol() const noexcept { return protocol_; }
 
     /// A request that expects an ACK; data replies (a "do") go to on_reply.
-    /// NLM_F_REQUEST and NLM_F_ACK are added to every message in `b`.
+    /// NLM_F_REQUEST and NLM_F_ACK are added to every message in `b`. On a
+    /// subscribed socket whose receive buffer overran (ENOBUFS), the kernel
+    /// may drop the ACK too: once the socket has nothing left to read and the
+    /// ACK was not among it, the request fails with ENOBUFS ("the reply was
+    /// lost"; it may or may not have been carried out: check the state) at
+    /// once, not at the timeout. Notifications are then lost too, as
+    /// next_notification() reports; the socket stays usable.
     result<void> request(message_builder& b, const reply_handler& on_reply = {},
                          request_info info = {});
     /// A dump: NLM_F_REQUEST | NLM_F_DUMP are added. Streams every message.
+    /// The kernel never drops a dump's replies: an overrun only loses notifications.
     result<void> dump(message_builder& b, const reply_handler& on_message, request_info info = {});
     /// The same dump as a range: `for (message_view m : sock.dump(b))`.
     reply_range dump(message_builder& b, request_info info = {});
@@ -255,6 +265,9 @@ private:
     std::chrono::milliseconds timeout_{0};
     bool nonblocking_ = false;
     bool lost_notifications_ = false;
+    /// An overrun (ENOBUFS) was seen and the socket not yet read empty since: the kernel drops
+    /// ACKs until then, so a request whose ACK is not queued lost it.
+    bool overrun_ = false;
     std::size_t subscriptions_ = 0;
     struct slot {
         std::size_t length = 0;
