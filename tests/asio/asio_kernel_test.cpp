@@ -99,17 +99,6 @@ asio::awaitable<std::string> name_of_link_1(nlpp::asio::socket& s) {
     co_return link_name((*r)->view());
 }
 
-void add_links(const netns& ns, int n) {
-    const std::string file = fmt::format("/tmp/{}.batch", ns.name());
-    {
-        std::FILE* f = std::fopen(file.c_str(), "w");
-        for (int i = 0; i < n / 2; ++i) std::fprintf(f, "link add d%d type veth peer name pd%d\n", i, i);
-        std::fclose(f);
-    }
-    nlpp::test::sh(fmt::format("ip -n {} -batch {}", ns.name(), file));
-    std::remove(file.c_str());
-}
-
 nlpp::asio::socket open(asio::io_context& io, const netns& ns, nlpp::socket_options o = {}) {
     o.netns = ns.name();
     auto s = nlpp::asio::socket::open(io.get_executor(), NETLINK_ROUTE, o);
@@ -253,7 +242,7 @@ TEST(asio_kernel, lost_events_are_reported_and_resync_recovers_the_exact_set) {
 TEST(asio_kernel, dump_cancelled_halfway_leaves_the_socket_usable) {
     NLPP_REQUIRE_ROOT();
     netns ns;
-    add_links(ns, 1000);
+    nlpp::test::add_veth_pairs(ns, 500);
     asio::io_context io;
     auto s = open(io, ns, {.read_size = 4096});  // a few links per datagram: a long dump
 
@@ -298,7 +287,7 @@ TEST(asio_kernel, dump_cancelled_halfway_leaves_the_socket_usable) {
 TEST(asio_kernel, cancellation_while_suspended_and_a_timeout_by_awaitable_operators) {
     NLPP_REQUIRE_ROOT();
     netns ns;
-    add_links(ns, 300);
+    nlpp::test::add_veth_pairs(ns, 150);
     asio::io_context io;
     auto s = open(io, ns, {.read_size = 4096});
     ASSERT_TRUE(s.subscribe(RTNLGRP_LINK));
@@ -350,7 +339,7 @@ TEST(asio_kernel, cancellation_while_suspended_and_a_timeout_by_awaitable_operat
 TEST(asio_kernel, dump_abandoned_while_another_reads_is_drained_before_the_next) {
     NLPP_REQUIRE_ROOT();
     netns ns;
-    add_links(ns, 300);
+    nlpp::test::add_veth_pairs(ns, 150);
     asio::io_context io;
     auto s = open(io, ns, {.read_size = 4096});
     ASSERT_TRUE(s.subscribe(RTNLGRP_LINK));
@@ -387,7 +376,7 @@ TEST(asio_kernel, dump_abandoned_while_another_reads_is_drained_before_the_next)
 TEST(asio_kernel, four_threads_each_with_its_io_context_and_sockets) {
     NLPP_REQUIRE_ROOT();
     netns ns;
-    add_links(ns, 100);
+    nlpp::test::add_veth_pairs(ns, 50);
     const auto theirs = ip_links(ns);
     std::set<std::string> seen[4];
     std::vector<std::thread> threads;
@@ -454,7 +443,7 @@ TEST(asio_kernel, request_whose_ack_an_overrun_dropped_fails_at_once) {
     // request's notification and ACK.
     auto s = open(io, ns, {.receive_buffer = 32 * 1024, .timeout = 5s});
     ASSERT_TRUE(s.subscribe(RTNLGRP_LINK));
-    add_links(ns, 200);
+    nlpp::test::add_veth_pairs(ns, 100);
     // The buffer overran and nothing was read since: the kernel drops the requests' ACKs too.
     ASSERT_GT(nlpp::test::netlink_drops(ns, s.raw().port_id()), 0u);
 
@@ -518,7 +507,7 @@ TEST(asio_kernel, request_whose_ack_an_overrun_dropped_fails_at_once) {
 TEST(asio_kernel, close_completes_pending_operations_with_operation_aborted) {
     NLPP_REQUIRE_ROOT();
     netns ns;
-    add_links(ns, 300);
+    nlpp::test::add_veth_pairs(ns, 150);
     asio::io_context io;
     auto s = open(io, ns, {.read_size = 4096});
     ASSERT_TRUE(s.subscribe(RTNLGRP_LINK));

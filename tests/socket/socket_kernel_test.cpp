@@ -23,7 +23,6 @@
 #include <cstdlib>
 #include <optional>
 #include <thread>
-#include <fstream>
 #include <map>
 #include <set>
 
@@ -73,12 +72,7 @@ std::map<int, link_row> dump_links(nlpp::socket& s) {
 TEST(socket_kernel, dump_of_1000_veth_links_matches_ip) {
     NLPP_REQUIRE_ROOT();
     netns ns;
-    {
-        std::ofstream batch("/tmp/" + ns.name() + ".batch");
-        for (int i = 0; i < 500; ++i) batch << "link add va" << i << " type veth peer name vb" << i << "\n";
-    }
-    nlpp::test::sh("ip -n " + ns.name() + " -batch /tmp/" + ns.name() + ".batch");
-    std::remove(("/tmp/" + ns.name() + ".batch").c_str());
+    nlpp::test::add_veth_pairs(ns, 500);
 
     auto s = nlpp::socket::open(NETLINK_ROUTE, {.netns = ns.name()});
     ASSERT_TRUE(s) << s.error();
@@ -298,17 +292,6 @@ TEST(socket_kernel, exchange_attributes_replies_and_errors_to_their_requests) {
     EXPECT_EQ(addresses.count("10.1.1.1") + addresses.count("10.1.1.2"), 2u);
 }
 
-// `pairs` veth pairs made by ip in one batch: link changes from another socket.
-void add_veth_pairs(const netns& ns, int pairs) {
-    const std::string file = "/tmp/" + ns.name() + ".batch";
-    {
-        std::ofstream batch(file);
-        for (int i = 0; i < pairs; ++i) batch << "link add d" << i << " type veth peer name e" << i << "\n";
-    }
-    nlpp::test::sh("ip -n " + ns.name() + " -batch " + file);
-    std::remove(file.c_str());
-}
-
 TEST(socket_kernel, enobufs_is_reported_and_the_socket_recovers) {
     NLPP_REQUIRE_ROOT();
     netns ns;
@@ -316,7 +299,7 @@ TEST(socket_kernel, enobufs_is_reported_and_the_socket_recovers) {
                                        {.netns = ns.name(), .receive_buffer = 1024, .timeout = std::chrono::milliseconds(2000)});
     ASSERT_TRUE(listener) << listener.error();
     ASSERT_TRUE(listener->subscribe(RTNLGRP_LINK));
-    add_veth_pairs(ns, 200);  // links d0.. with peers e0..
+    nlpp::test::add_veth_pairs(ns, 200);
 
     bool lost = false;
     for (int i = 0; i < 300 && !lost; ++i) {
@@ -358,7 +341,7 @@ TEST(socket_kernel, request_whose_ack_an_overrun_dropped_fails_at_once) {
                                                 .timeout = std::chrono::milliseconds(5000)});
     ASSERT_TRUE(s) << s.error();
     ASSERT_TRUE(s->subscribe(RTNLGRP_LINK));
-    add_veth_pairs(ns, 100);  // links d0.. with peers e0..
+    nlpp::test::add_veth_pairs(ns, 100);
     // The buffer overran (the kernel dropped notifications), and nothing was read since: the
     // kernel drops this request's ACK too.
     ASSERT_GT(nlpp::test::netlink_drops(ns, s->port_id()), 0u);

@@ -77,6 +77,20 @@ inline unsigned long netlink_drops(const netns& ns, std::uint32_t port) {
     return 0;
 }
 
+// `pairs` veth pairs, links d0, d1, ... with peers e0, e1, ..., made by ip in one batch: link
+// changes from a socket of ip's, for notifications and dumps to see.
+inline void add_veth_pairs(const netns& ns, int pairs) {
+    const std::string file = "/tmp/" + ns.name() + ".batch";
+    {
+        std::FILE* f = std::fopen(file.c_str(), "w");
+        if (!f) throw std::runtime_error("cannot write " + file);
+        for (int i = 0; i < pairs; ++i) std::fprintf(f, "link add d%d type veth peer name e%d\n", i, i);
+        std::fclose(f);
+    }
+    sh("ip -n " + ns.name() + " -batch " + file);
+    std::remove(file.c_str());
+}
+
 }  // namespace nlpp::test
 
 // Skips a real-kernel test that cannot run here; under CI=true it fails.
