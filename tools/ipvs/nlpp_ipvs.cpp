@@ -24,6 +24,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -168,8 +169,9 @@ int restore(client& ipvs, std::string_view prog) {
     auto send_batch = [&] {
         finish_sent();
         if (batch.changes.empty()) return;
-        sent = std::move(batch);
-        batch = {};
+        std::swap(sent, batch);  // the next batch reuses the room of the one before
+        batch.changes.clear();
+        batch.lines.clear();
         // With no thread to be had, it runs when awaited (libstdc++ falls back to deferred).
         in_flight = std::async(std::launch::async | std::launch::deferred,
                                [&ipvs, &sent] { return ipvs.apply(sent.changes); });
