@@ -13,6 +13,7 @@
 #include <iterator>
 #include <sstream>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 namespace nlpp::ipvs::cli {
@@ -72,15 +73,15 @@ addrport_text addrport(const address& a, std::uint16_t port, std::uint16_t proto
     const bool numeric = format & fmt_bits::numeric;
     const std::string host = numeric ? a.to_string() : addr_name(a, false);
     addrport_text t;
-    auto* end = a.is_v6() ? fmt::format_to_n(t.data, sizeof t.data, "[{}]:", host).out
-                          : fmt::format_to_n(t.data, sizeof t.data, "{}:", host).out;
+    auto* end = a.is_v6() ? fmt::format_to_n(t.data, sizeof t.data, FMT_COMPILE("[{}]:"), host).out
+                          : fmt::format_to_n(t.data, sizeof t.data, FMT_COMPILE("{}:"), host).out;
     if (numeric)
-        end = fmt::format_to_n(end, static_cast<std::size_t>(t.data + sizeof t.data - end), "{}",
-                               port)
+        end = fmt::format_to_n(end, static_cast<std::size_t>(t.data + sizeof t.data - end),
+                               FMT_COMPILE("{}"), port)
                   .out;
     else
-        end = fmt::format_to_n(end, static_cast<std::size_t>(t.data + sizeof t.data - end), "{}",
-                               port_name(port, proto, false))
+        end = fmt::format_to_n(end, static_cast<std::size_t>(t.data + sizeof t.data - end),
+                               FMT_COMPILE("{}"), port_name(port, proto, false))
                   .out;
     t.size = std::min<std::size_t>(static_cast<std::size_t>(end - t.data),
                                    59);  // ipvsadm's 60-byte buffer
@@ -90,13 +91,13 @@ addrport_text addrport(const address& a, std::uint16_t port, std::uint16_t proto
 std::string largenum(std::uint64_t i, unsigned format) {
     if (format & fmt_bits::exact) {
         const auto len = std::to_string(i).size();
-        return fmt::format("{:>{}}", i, len <= 8 ? 9 : len + 1);
+        return fmt::format(FMT_COMPILE("{:>{}}"), i, len <= 8 ? 9 : len + 1);
     }
-    if (i < 100000000ull) return fmt::format("{:>9}", i);
-    if (i < 1000000000ull) return fmt::format("{:>8}K", i / 1000);
-    if (i < 100000000000ull) return fmt::format("{:>8}M", i / 1000000);
-    if (i < 100000000000000ull) return fmt::format("{:>8}G", i / 1000000000ull);
-    return fmt::format("{:>8}T", i / 1000000000000ull);
+    if (i < 100000000ull) return fmt::format(FMT_COMPILE("{:>9}"), i);
+    if (i < 1000000000ull) return fmt::format(FMT_COMPILE("{:>8}K"), i / 1000);
+    if (i < 100000000000ull) return fmt::format(FMT_COMPILE("{:>8}M"), i / 1000000);
+    if (i < 100000000000000ull) return fmt::format(FMT_COMPILE("{:>8}G"), i / 1000000000ull);
+    return fmt::format(FMT_COMPILE("{:>8}T"), i / 1000000000000ull);
 }
 
 constexpr std::uint32_t any_sched_flag =
@@ -126,7 +127,7 @@ const char* tun_flag_short(std::uint16_t f) {
 
 std::string mask_text(const service& s) {
     const bool v6 = key_family(s.key) == AF_INET6;
-    if (v6) return s.prefix() != 128 ? fmt::format("{}", s.prefix()) : "";
+    if (v6) return s.prefix() != 128 ? fmt::format(FMT_COMPILE("{}"), s.prefix()) : "";
     if (s.prefix() >= 32) return "";
     const std::uint32_t m = s.prefix() == 0 ? 0 : ~((1u << (32 - s.prefix())) - 1);
     return address::v4(m).to_string();
@@ -194,7 +195,7 @@ std::string sched_flags(const service& s) {
         if (s.flags & service_flags::sched2) names.push_back("flag-2");
         if (s.flags & service_flags::sched3) names.push_back("flag-3");
     }
-    return fmt::format("{}", fmt::join(names, ","));
+    return fmt::format(FMT_COMPILE("{}"), fmt::join(names, ","));
 }
 
 void sort_like_ipvsadm(std::vector<service_entry>& entries) {
@@ -205,17 +206,21 @@ void sort_like_ipvsadm(std::vector<service_entry>& entries) {
 std::string title(unsigned format) {
     constexpr const char* dest_line = "  -> RemoteAddress:Port\n";
     if (format & fmt_bits::stats)
-        return fmt::format("{:<33} {:>8} {:>8} {:>8} {:>8} {:>8}\n{}", "Prot LocalAddress:Port",
-                           "Conns", "InPkts", "OutPkts", "InBytes", "OutBytes", dest_line);
+        return fmt::format(FMT_COMPILE("{:<33} {:>8} {:>8} {:>8} {:>8} {:>8}\n{}"),
+                           "Prot LocalAddress:Port", "Conns", "InPkts", "OutPkts", "InBytes",
+                           "OutBytes", dest_line);
     if (format & fmt_bits::rate)
-        return fmt::format("{:<33} {:>8} {:>8} {:>8} {:>8} {:>8}\n{}", "Prot LocalAddress:Port",
-                           "CPS", "InPPS", "OutPPS", "InBPS", "OutBPS", dest_line);
+        return fmt::format(FMT_COMPILE("{:<33} {:>8} {:>8} {:>8} {:>8} {:>8}\n{}"),
+                           "Prot LocalAddress:Port", "CPS", "InPPS", "OutPPS", "InBPS", "OutBPS",
+                           dest_line);
     if (format & fmt_bits::thresholds)
-        return fmt::format("{:<33} {:<10} {:<10} {:<10} {:<10}\n{}", "Prot LocalAddress:Port",
-                           "Uthreshold", "Lthreshold", "ActiveConn", "InActConn", dest_line);
+        return fmt::format(FMT_COMPILE("{:<33} {:<10} {:<10} {:<10} {:<10}\n{}"),
+                           "Prot LocalAddress:Port", "Uthreshold", "Lthreshold", "ActiveConn",
+                           "InActConn", dest_line);
     if (format & fmt_bits::persistent_conn)
-        return fmt::format("{:<33} {:<9} {:<11} {:<10} {:<10}\n{}", "Prot LocalAddress:Port",
-                           "Weight", "PersistConn", "ActiveConn", "InActConn", dest_line);
+        return fmt::format(FMT_COMPILE("{:<33} {:<9} {:<11} {:<10} {:<10}\n{}"),
+                           "Prot LocalAddress:Port", "Weight", "PersistConn", "ActiveConn",
+                           "InActConn", dest_line);
     if (format & fmt_bits::tun_info)
         return "Prot LocalAddress:Port Scheduler Flags\n"
                "  -> RemoteAddress:Port           Forward TunnelInfo    Weight ActiveConn InActConn\n";
@@ -232,10 +237,10 @@ void append_service_block(std::string& out, const service_entry& e, unsigned for
     const auto o = std::back_inserter(out);
     addrport_text name;  // the service's name, as every line of its block starts with it
     if (const auto* f = std::get_if<firewall_mark>(&s.key)) {
-        name.size = (rule ? fmt::format_to_n(name.data, sizeof name.data, "-f {}{}", f->mark,
-                                             v6 ? " -6" : "")
-                          : fmt::format_to_n(name.data, sizeof name.data, "FWM  {}{}", f->mark,
-                                             v6 ? " IPv6" : ""))
+        name.size = (rule ? fmt::format_to_n(name.data, sizeof name.data, FMT_COMPILE("-f {}{}"),
+                                             f->mark, v6 ? " -6" : "")
+                          : fmt::format_to_n(name.data, sizeof name.data, FMT_COMPILE("FWM  {}{}"),
+                                             f->mark, v6 ? " IPv6" : ""))
                         .size;
     } else {
         const auto& v = std::get<virtual_service>(s.key);
@@ -243,10 +248,11 @@ void append_service_block(std::string& out, const service_entry& e, unsigned for
         const protocol_names* p = find_protocol(proto);
         if (rule) {
             const char* sw = p ? p->rule : "--xxx-service";
-            name.size =
-                fmt::format_to_n(name.data, sizeof name.data, "{} {}", sw, vname.view()).size;
+            name.size = fmt::format_to_n(name.data, sizeof name.data, FMT_COMPILE("{} {}"), sw,
+                                         vname.view())
+                            .size;
         } else {
-            name.size = fmt::format_to_n(name.data, sizeof name.data, "{:<4} {}",
+            name.size = fmt::format_to_n(name.data, sizeof name.data, FMT_COMPILE("{:<4} {}"),
                                          p ? p->listing : "?", vname.view())
                             .size;
             if (!v6) name.truncate(33);
@@ -256,17 +262,17 @@ void append_service_block(std::string& out, const service_entry& e, unsigned for
 
     const std::string mask = mask_text(s);
     if (rule) {
-        fmt::format_to(o, "-A {} -s {}", name.view(), s.scheduler);
+        fmt::format_to(o, FMT_COMPILE("-A {} -s {}"), name.view(), s.scheduler);
         if (s.flags & service_flags::persistent) {
-            fmt::format_to(o, " -p {}", s.timeout);
-            if (!mask.empty()) fmt::format_to(o, " -M {}", mask);
+            fmt::format_to(o, FMT_COMPILE(" -p {}"), s.timeout);
+            if (!mask.empty()) fmt::format_to(o, FMT_COMPILE(" -M {}"), mask);
         }
-        if (!s.pe_name.empty()) fmt::format_to(o, " --pe {}", s.pe_name);
+        if (!s.pe_name.empty()) fmt::format_to(o, FMT_COMPILE(" --pe {}"), s.pe_name);
         if (s.flags & service_flags::one_packet) out += " -o";
-        if (s.flags & any_sched_flag) fmt::format_to(o, " -b {}", sched_flags(s));
+        if (s.flags & any_sched_flag) fmt::format_to(o, FMT_COMPILE(" -b {}"), sched_flags(s));
     } else if (format & (fmt_bits::stats | fmt_bits::rate)) {
         const auto& st = s.stats;
-        fmt::format_to(o, "{:<33}", name.view());
+        fmt::format_to(o, FMT_COMPILE("{:<33}"), name.view());
         const std::array<std::uint64_t, 5> values =
             (format & fmt_bits::stats)
                 ? std::array<std::uint64_t, 5>{st.conns, st.inpkts, st.outpkts, st.inbytes,
@@ -274,12 +280,12 @@ void append_service_block(std::string& out, const service_entry& e, unsigned for
                 : std::array<std::uint64_t, 5>{st.cps, st.inpps, st.outpps, st.inbps, st.outbps};
         for (std::uint64_t v : values) out += largenum(v, format);
     } else {
-        fmt::format_to(o, "{} {}", name.view(), s.scheduler);
-        if (s.flags & any_sched_flag) fmt::format_to(o, " ({})", sched_flags(s));
+        fmt::format_to(o, FMT_COMPILE("{} {}"), name.view(), s.scheduler);
+        if (s.flags & any_sched_flag) fmt::format_to(o, FMT_COMPILE(" ({})"), sched_flags(s));
         if (s.flags & service_flags::persistent) {
-            fmt::format_to(o, " persistent {}", s.timeout);
-            if (!mask.empty()) fmt::format_to(o, " mask {}", mask);
-            if (!s.pe_name.empty()) fmt::format_to(o, " pe {}", s.pe_name);
+            fmt::format_to(o, FMT_COMPILE(" persistent {}"), s.timeout);
+            if (!mask.empty()) fmt::format_to(o, FMT_COMPILE(" mask {}"), mask);
+            if (!s.pe_name.empty()) fmt::format_to(o, FMT_COMPILE(" pe {}"), s.pe_name);
         }
         if (s.flags & service_flags::one_packet) out += " ops";
     }
@@ -290,15 +296,16 @@ void append_service_block(std::string& out, const service_entry& e, unsigned for
         if (!rule && !d.address.is_v6()) dname.truncate(28);
         const auto w = static_cast<std::int32_t>(d.weight);
         if (rule) {
-            fmt::format_to(o, "-a {} -r {} {} -w {}", name.view(), dname.view(), fwd_switch(d.fwd),
-                           w);
+            fmt::format_to(o, FMT_COMPILE("-a {} -r {} {} -w {}"), name.view(), dname.view(),
+                           fwd_switch(d.fwd), w);
             if (d.fwd == forwarding::tunnel) {
                 switch (d.tun_type) {
                 case tunnel_type::gre:
-                    fmt::format_to(o, " --tun-type gre {}", tun_flag_switch(d.tun_flags));
+                    fmt::format_to(o, FMT_COMPILE(" --tun-type gre {}"),
+                                   tun_flag_switch(d.tun_flags));
                     break;
                 case tunnel_type::gue:
-                    fmt::format_to(o, " --tun-type gue --tun-port {} {}", d.tun_port,
+                    fmt::format_to(o, FMT_COMPILE(" --tun-type gue --tun-port {} {}"), d.tun_port,
                                    tun_flag_switch(d.tun_flags));
                     break;
                 case tunnel_type::ipip: out += " --tun-type ipip"; break;
@@ -306,38 +313,40 @@ void append_service_block(std::string& out, const service_entry& e, unsigned for
             }
             out += '\n';
         } else if (format & fmt_bits::stats) {
-            fmt::format_to(o, "  -> {:<28}", dname.view());
+            fmt::format_to(o, FMT_COMPILE("  -> {:<28}"), dname.view());
             for (std::uint64_t v : {d.stats.conns, d.stats.inpkts, d.stats.outpkts, d.stats.inbytes,
                                     d.stats.outbytes})
                 out += largenum(v, format);
             out += '\n';
         } else if (format & fmt_bits::rate) {
-            fmt::format_to(o, "  -> {:<28} {:>8} {:>8} {:>8}", dname.view(), d.stats.cps,
-                           d.stats.inpps, d.stats.outpps);
+            fmt::format_to(o, FMT_COMPILE("  -> {:<28} {:>8} {:>8} {:>8}"), dname.view(),
+                           d.stats.cps, d.stats.inpps, d.stats.outpps);
             out += largenum(d.stats.inbps, format);
             out += largenum(d.stats.outbps, format);
             out += '\n';
         } else if (format & fmt_bits::thresholds) {
-            fmt::format_to(o, "  -> {:<28} {:<10} {:<10} {:<10} {:<10}\n", dname.view(),
-                           d.upper_threshold, d.lower_threshold, d.active_conns, d.inactive_conns);
+            fmt::format_to(o, FMT_COMPILE("  -> {:<28} {:<10} {:<10} {:<10} {:<10}\n"),
+                           dname.view(), d.upper_threshold, d.lower_threshold, d.active_conns,
+                           d.inactive_conns);
         } else if (format & fmt_bits::persistent_conn) {
-            fmt::format_to(o, "  -> {:<28} {:<9} {:<11} {:<10} {:<10}\n", dname.view(), d.weight,
-                           d.persist_conns, d.active_conns, d.inactive_conns);
+            fmt::format_to(o, FMT_COMPILE("  -> {:<28} {:<9} {:<11} {:<10} {:<10}\n"), dname.view(),
+                           d.weight, d.persist_conns, d.active_conns, d.inactive_conns);
         } else if (format & fmt_bits::tun_info) {
             std::string ti = "n/a";
             if (d.fwd == forwarding::tunnel) {
                 if (d.tun_type == tunnel_type::ipip)
                     ti = "ipip";
                 else if (d.tun_type == tunnel_type::gue)
-                    ti = fmt::format("gue:{}:{}", d.tun_port, tun_flag_short(d.tun_flags));
+                    ti = fmt::format(FMT_COMPILE("gue:{}:{}"), d.tun_port,
+                                     tun_flag_short(d.tun_flags));
                 else if (d.tun_type == tunnel_type::gre)
-                    ti = fmt::format("gre:{}", tun_flag_short(d.tun_flags));
+                    ti = fmt::format(FMT_COMPILE("gre:{}"), tun_flag_short(d.tun_flags));
                 if (ti.size() > 15) ti.resize(15);
             }
-            fmt::format_to(o, "  -> {:<28} {:<7} {:<13} {:<6} {:<10} {:<10}\n", dname.view(),
-                           fwd_word(d.fwd), ti, w, d.active_conns, d.inactive_conns);
+            fmt::format_to(o, FMT_COMPILE("  -> {:<28} {:<7} {:<13} {:<6} {:<10} {:<10}\n"),
+                           dname.view(), fwd_word(d.fwd), ti, w, d.active_conns, d.inactive_conns);
         } else {
-            fmt::format_to(o, "  -> {:<28} {:<7} {:<6} {:<10} {:<10}\n", dname.view(),
+            fmt::format_to(o, FMT_COMPILE("  -> {:<28} {:<7} {:<6} {:<10} {:<10}\n"), dname.view(),
                            fwd_word(d.fwd), w, d.active_conns, d.inactive_conns);
         }
     }
@@ -355,16 +364,18 @@ std::string listing(const info& i, const std::vector<service_entry>& entries, un
     for (const auto& e : entries) lines += 1 + e.destinations.size();
     out.reserve(lines * 64 + 256);  // one buffer for the whole listing
     if (!(format & fmt_bits::rule))
-        fmt::format_to(std::back_inserter(out), "IP Virtual Server version {} (size={})\n",
-                       i.version_string(), i.conn_tab_size);
+        fmt::format_to(std::back_inserter(out),
+                       FMT_COMPILE("IP Virtual Server version {} (size={})\n"), i.version_string(),
+                       i.conn_tab_size);
     out += title(format);
     for (const auto& e : entries) append_service_block(out, e, format);
     return out;
 }
 
 std::string timeout_line(const timeouts& t) {
-    return fmt::format("Timeout (tcp tcpfin udp): {} {} {}\n", static_cast<std::int32_t>(t.tcp),
-                       static_cast<std::int32_t>(t.tcp_fin), static_cast<std::int32_t>(t.udp));
+    return fmt::format(FMT_COMPILE("Timeout (tcp tcpfin udp): {} {} {}\n"),
+                       static_cast<std::int32_t>(t.tcp), static_cast<std::int32_t>(t.tcp_fin),
+                       static_cast<std::int32_t>(t.udp));
 }
 
 std::string daemon_lines(const std::vector<sync_daemon>& ds) {
@@ -373,12 +384,13 @@ std::string daemon_lines(const std::vector<sync_daemon>& ds) {
         const auto st = static_cast<std::uint32_t>(d.state);
         const char* type = (st & 1) ? "master" : (st & 2) ? "backup" : nullptr;
         if (!type) continue;
-        out += fmt::format("{} sync daemon (mcast={}, syncid={}", type, d.mcast_ifn,
+        out += fmt::format(FMT_COMPILE("{} sync daemon (mcast={}, syncid={}"), type, d.mcast_ifn,
                            static_cast<std::int32_t>(d.sync_id));
-        if (d.sync_maxlen) out += fmt::format(", maxlen={}", d.sync_maxlen);
-        if (d.mcast_group) out += fmt::format(", group={}", d.mcast_group->to_string());
-        if (d.mcast_port) out += fmt::format(", port={}", d.mcast_port);
-        if (d.mcast_ttl) out += fmt::format(", ttl={}", d.mcast_ttl);
+        if (d.sync_maxlen) out += fmt::format(FMT_COMPILE(", maxlen={}"), d.sync_maxlen);
+        if (d.mcast_group)
+            out += fmt::format(FMT_COMPILE(", group={}"), d.mcast_group->to_string());
+        if (d.mcast_port) out += fmt::format(FMT_COMPILE(", port={}"), d.mcast_port);
+        if (d.mcast_ttl) out += fmt::format(FMT_COMPILE(", ttl={}"), d.mcast_ttl);
         out += ")\n";
     }
     return out;
@@ -387,10 +399,10 @@ std::string daemon_lines(const std::vector<sync_daemon>& ds) {
 std::string connections(const std::string& proc_text, unsigned format) {
     const bool pc = format & fmt_bits::persistent_conn;
     std::string out = "IPVS connection entries\n";
-    out += pc ? fmt::format("pro expire {:<11} {:<18} {:<18} {:<18} {:<16} {}\n", "state", "source",
-                            "virtual", "destination", "pe name", "pe_data")
-              : fmt::format("pro expire {:<11} {:<18} {:<18} {}\n", "state", "source", "virtual",
-                            "destination");
+    out += pc ? fmt::format(FMT_COMPILE("pro expire {:<11} {:<18} {:<18} {:<18} {:<16} {}\n"),
+                            "state", "source", "virtual", "destination", "pe name", "pe_data")
+              : fmt::format(FMT_COMPILE("pro expire {:<11} {:<18} {:<18} {}\n"), "state", "source",
+                            "virtual", "destination");
     std::istringstream in(proc_text);
     std::string line;
     std::getline(in, line);  // the header
@@ -415,13 +427,15 @@ std::string connections(const std::string& proc_text, unsigned format) {
                          format)
                     .view());
         };
-        const std::string expire = fmt::format("{:02}:{:02}", expires / 60, expires % 60);
+        const std::string expire =
+            fmt::format(FMT_COMPILE("{:02}:{:02}"), expires / 60, expires % 60);
         if (pc && has_pe)
-            out += fmt::format("{:<3} {:<6} {:<11} {:<18} {:<18} {:<16} {:<18} {}\n", proto, expire,
-                               state, name(c, cp), name(v, vp), name(d, dp), pe_name, pe_data);
+            out += fmt::format(FMT_COMPILE("{:<3} {:<6} {:<11} {:<18} {:<18} {:<16} {:<18} {}\n"),
+                               proto, expire, state, name(c, cp), name(v, vp), name(d, dp), pe_name,
+                               pe_data);
         else
-            out += fmt::format("{:<3} {:<6} {:<11} {:<18} {:<18} {}\n", proto, expire, state,
-                               name(c, cp), name(v, vp), name(d, dp));
+            out += fmt::format(FMT_COMPILE("{:<3} {:<6} {:<11} {:<18} {:<18} {}\n"), proto, expire,
+                               state, name(c, cp), name(v, vp), name(d, dp));
     }
     return out;
 }
