@@ -107,5 +107,35 @@ apply --dry-run --partial "$work/state.json"
   bad "apply --dry-run --partial: exit $rc, '$out', '$err'"
 [[ "$(ip netns exec $got ipvsadm -Sn)" == "$(ip netns exec $want ipvsadm -Sn)" ]] && ok || bad "a dry run changed the state"
 
+# A plan larger than the chunks apply sends at a time (1,024 changes): 700
+# services and 1,400 destinations, one of them multicast, in the second
+# chunk. Exactly that one is reported, and the state equals ipvsadm's.
+{
+  echo '{"services": ['
+  for ((i = 0; i < 700; i++)); do
+    d2="192.0.2.$((100 + i % 100))"
+    ((i == 650)) && d2=224.0.0.1
+    ((i)) && echo ,
+    echo "{\"protocol\": \"tcp\", \"address\": \"10.1.$((i >> 8)).$((i & 255))\", \"port\": 80, \"scheduler\": \"rr\", \"destinations\": ["
+    echo "{\"address\": \"192.0.2.$((2 + i % 90))\", \"port\": 80}, {\"address\": \"$d2\", \"port\": 80}]}"
+  done
+  echo ']}'
+} >"$work/large.json"
+adm $want <<<"-C"
+for ((i = 0; i < 700; i++)); do
+  echo "-A -t 10.1.$((i >> 8)).$((i & 255)):80 -s rr"
+  echo "-a -t 10.1.$((i >> 8)).$((i & 255)):80 -r 192.0.2.$((2 + i % 90)):80 -m"
+  ((i == 650)) || echo "-a -t 10.1.$((i >> 8)).$((i & 255)):80 -r 192.0.2.$((100 + i % 100)):80 -m"
+done | adm $want
+ip netns exec $got ipvsadm -C
+apply "$work/large.json"
+[[ $rc == 1 && $(grep -c '^FAILED ' <<<"$out") == 1 &&
+  $(grep '^FAILED ' <<<"$out") == "FAILED add dest TCP 10.1.2.138:80 -> 224.0.0.1:80 (Masq, weight 1): Invalid argument"* &&
+  $err == "2100 changes applied, 1 failed" ]] && ok ||
+  bad "apply of 2,100 changes: exit $rc, $(grep '^FAILED ' <<<"$out"), '$err'"
+[[ $(grep -c . <<<"$out") == 2100 ]] && ok || bad "apply of 2,100 changes printed $(grep -c . <<<"$out") lines"
+[[ "$(ip netns exec $got ipvsadm -Sn)" == "$(ip netns exec $want ipvsadm -Sn)" ]] && ok ||
+  bad "apply of 2,100 changes left another state than ipvsadm"
+
 echo "apply_cli: $pass passed, $failn failed"
 ((failn == 0))

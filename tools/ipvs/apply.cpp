@@ -10,8 +10,10 @@
 
 #include <charconv>
 #include <cmath>
-#include <variant>
 #include <cstdio>
+#include <future>
+#include <span>
+#include <variant>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -139,13 +141,25 @@ int apply_file(const std::vector<std::string>& args) {
     auto parsed = parse_args(args);
     if (const int* status = std::get_if<int>(&parsed)) return *status;
     auto& o = std::get<options>(parsed);
-    auto desired = read_state(o.file);
+    // The kernel's state is read on a thread while the file's services are:
+    // the snapshot starts as soon as the scope is known (the command line's,
+    // or else the file's).
+    std::optional<result<client>> opened;
+    std::future<result<std::vector<service_entry>>> snapshot;  // joined before opened goes
+    auto desired = read_state(o.file, [&](const std::optional<scope>& file_scope) {
+        if (!o.plan.scope)
+            o.plan.scope = file_scope;  // the command line's scope replaces the file's
+        opened.emplace(client::open());
+        if (!*opened) return;
+        // With no thread to be had, it runs when awaited (libstdc++ falls back to deferred).
+        snapshot = std::async(std::launch::async | std::launch::deferred, [&opened, &o] {
+            return (*opened)->snapshot(o.plan.scope ? &*o.plan.scope : nullptr);
+        });
+    });
     if (!desired) return std::fprintf(stderr, "apply: %s\n", desired.error().what().c_str()), 2;
-    if (!o.plan.scope)
-        o.plan.scope = std::move(desired->scope);  // the command line's scope replaces the file's
-    auto ipvs = client::open();
-    if (!ipvs) return std::fprintf(stderr, "apply: %s\n", ipvs.error().what().c_str()), 2;
-    auto current = ipvs->snapshot(o.plan.scope ? &*o.plan.scope : nullptr);
+    if (!*opened) return std::fprintf(stderr, "apply: %s\n", opened->error().what().c_str()), 2;
+    client& ipvs = **opened;
+    auto current = snapshot.get();
     if (!current) return std::fprintf(stderr, "apply: %s\n", current.error().what().c_str()), 1;
     auto p = plan(*current, desired->services, o.plan);
     if (!p)
@@ -194,21 +208,34 @@ int apply_file(const std::vector<std::string>& args) {
             std::printf("%s%s\n", c.describe().c_str(), note.c_str());
         }
     };
-    if (!p->changes.empty()) {
-        auto outcomes = ipvs->apply(p->changes);
+    // Sent in chunks, each on a thread while the outcomes of the one before
+    // are printed (as -R does): the printing overlaps the kernel's work.
+    const std::span<const change> all(p->changes);
+    static constexpr std::size_t chunk = 1024;
+    auto send = [&ipvs, all](std::size_t from) {
+        return std::async(std::launch::async | std::launch::deferred,
+                          [&ipvs, part = all.subspan(from, std::min(chunk, all.size() - from))] {
+                              return ipvs.apply(part);
+                          });
+    };
+    std::future<result<std::vector<std::optional<error>>>> in_flight;
+    if (!all.empty()) in_flight = send(0);
+    for (std::size_t from = 0; from < all.size(); from += chunk) {
+        const auto outcomes = in_flight.get();
         if (!outcomes)
             return std::fprintf(stderr, "apply: %s\n", outcomes.error().what().c_str()), 1;
-        for (std::size_t k = 0; k < p->changes.size(); ++k) {
+        if (from + chunk < all.size()) in_flight = send(from + chunk);
+        for (std::size_t k = 0; k < outcomes->size(); ++k) {
             const auto& e = (*outcomes)[k];
             ++applied;
             failed += e.has_value();
-            show_outcome(p->changes[k], e ? "failed" : "applied", e, "");
+            show_outcome(all[from + k], e ? "failed" : "applied", e, "");
         }
         std::fflush(stdout);
     }
     if (!p->drains.empty() || !p->after_drains.empty()) {
         const bool tty = !o.json && isatty(STDERR_FILENO);
-        auto drained = finish_drains(*ipvs, *p, o.plan.drain, [&](const drain_progress& pr) {
+        auto drained = finish_drains(ipvs, *p, o.plan.drain, [&](const drain_progress& pr) {
             if (tty && !pr.ended.empty()) std::fputs("\r\033[K", stderr);
             for (const auto& d : pr.ended) {
                 using r = drain_outcome::reason;

@@ -387,7 +387,9 @@ result<std::optional<scope>> scope_from_json(sj::object o, const path& top) {
 
 // `padded`: SIMDJSON_PADDING readable bytes follow the text, so simdjson
 // parses it in place instead of copying it first.
-result<desired_state> parse_state(std::string_view text, bool padded) {
+result<desired_state> parse_state(
+    std::string_view text, bool padded,
+    const std::function<void(const std::optional<ipvs::scope>&)>& on_scope = {}) {
     sj::parser parser;
     sj::element doc;
     if (const auto e = parser.parse(text.data(), text.size(), !padded).get(doc))
@@ -400,6 +402,7 @@ result<desired_state> parse_state(std::string_view text, bool padded) {
     auto sc = scope_from_json(*o, top);
     if (!sc) return fail(sc.error());
     out.scope = std::move(*sc);
+    if (on_scope) on_scope(out.scope);
     sj::array svcs;
     if (const auto v = member(*o, "services"); !v || v->get_array().get(svcs))
         return fault(top, "expected \"services\": [...]");
@@ -422,7 +425,9 @@ result<desired_state> parse_state(std::string_view text, bool padded) {
 
 result<desired_state> state_from_json(std::string_view text) { return parse_state(text, false); }
 
-result<desired_state> read_state(const std::string& file) {
+result<desired_state> read_state(
+    const std::string& file,
+    const std::function<void(const std::optional<ipvs::scope>&)>& on_scope) {
     std::FILE* f = file == "-" ? stdin : std::fopen(file.c_str(), "rb");
     if (!f)
         return fail(errc::invalid_argument,
@@ -450,7 +455,7 @@ result<desired_state> read_state(const std::string& file) {
                     fmt::format("cannot read {}: {}", file, std::strerror(bad)));
     text.resize(have);
     text.reserve(have + simdjson::SIMDJSON_PADDING);
-    auto state = parse_state(text, true);
+    auto state = parse_state(text, true, on_scope);
     if (!state) return fail(std::move(state.error()).wrap(file));
     return state;
 }

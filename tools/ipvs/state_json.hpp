@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,12 @@ struct desired_state {
 // in milliseconds); errors name the JSON path ("$.services[2].destinations[0].port: ...").
 result<desired_state> state_from_json(std::string_view text);
 // The same from a file ("-": standard input); errors name the file too.
-result<desired_state> read_state(const std::string& file);
+// `on_scope`, if given, is called with the file's scope once the JSON and
+// its scope are read, before its services are (apply starts its snapshot of
+// the kernel then, so that the two overlap); not called if reading fails
+// before that.
+result<desired_state> read_state(
+    const std::string& file,
+    const std::function<void(const std::optional<ipvs::scope>&)>& on_scope = {});
 
 }  // namespace nlpp::ipvs::cli
