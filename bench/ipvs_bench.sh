@@ -24,7 +24,8 @@
 # reloads in a used one), flushed and deleted before the next one. Each
 # measurement is repeated in NLPP_BENCH_ROUNDS rounds (default 3, at least 3),
 # the order of the tools reversed on every other round; the best is reported
-# and every round is kept. Outputs are checked: both snapshots and the state
+# and every round is kept. A command's time runs from its fork to its exit
+# (nlpp-bench-time), the same for both tools. Outputs are checked: both snapshots and the state
 # nlpp-ipvs -R leaves equal ipvsadm's, the reconciles plan 1% of the
 # destinations. Results go to bench/results/ipvs.json (or $NLPP_BENCH_OUT);
 # bench/figures.py copies them into README.md and docs/.
@@ -46,6 +47,7 @@ case $only in
   *) echo "ipvs_bench.sh: NLPP_BENCH_ONLY is 'exporter' or empty" >&2; exit 2 ;;
 esac
 nlpp=$build/tools/nlpp-ipvs lib=$build/bench/nlpp-bench-ipvs lib_snap=$build/bench/nlpp-bench-ipvs-snapshot
+timer=$build/bench/nlpp-bench-time
 work=$(mktemp -d)
 ns=
 trap 'rm -rf "$work"; [[ -z $ns ]] || ip netns del "$ns" 2>/dev/null || true' EXIT
@@ -69,15 +71,15 @@ drop_ns() {
 inns() { nsenter --net="/run/netns/$ns" "$@"; }
 # timed NAME CMD...: runs CMD in $ns; keeps its seconds in t[NAME] (list over
 # rounds), its peak RSS in rss[NAME] and its user and system CPU seconds in
-# cpu[NAME] ("[user, sys]" per round): where the time goes
+# cpu[NAME] ("[user, sys]" per round): where the time goes. The clock runs
+# from CMD's fork to its exit (nlpp-bench-time), not from nsenter's: starting
+# nsenter takes about 75 ms in the VM, which is neither tool's time.
 declare -A t rss cpu
 timed() {
-  local name=$1 t0 t1 kib user sys; shift
-  t0=${EPOCHREALTIME/./}
-  inns /usr/bin/time -f '%M %U %S' -o "$work/rss" "$@"
-  t1=${EPOCHREALTIME/./}
-  t[$name]+="$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.3f", d / 1e6 }') "
-  read -r kib user sys < <(tail -n 1 "$work/rss")
+  local name=$1 wall kib user sys; shift
+  inns "$timer" "$work/rss" "$@"
+  read -r wall user sys kib <"$work/rss"
+  t[$name]+="$(printf '%.3f' "$wall") "
   rss[$name]+="$kib "
   cpu[$name]+="[$user,$sys] "
 }
@@ -225,7 +227,7 @@ if ((large > 0)); then
   for ((r = 0; r < rounds; r++)); do
     fresh_ns
     lib_line=$(inns "$lib_snap" "$large")
-    inns /usr/bin/time -f '%e %U %S %M' -o "$work/cli" "$nlpp" -Sn >"$work/large.txt"
+    inns "$timer" "$work/cli" "$nlpp" -Sn >"$work/large.txt"
     [[ $(wc -l <"$work/large.txt") == $((3 * large)) ]] || fail "nlpp-ipvs -Sn listed $(wc -l <"$work/large.txt") lines, not $((3 * large))"
     read -r wall user sys kib <"$work/cli"
     rounds_json+=("{\"library\": $lib_line, \"nlpp-ipvs\": {\"wall\": $wall, \"user\": $user, \"sys\": $sys, \"rss_kib\": $kib}}")
