@@ -433,18 +433,28 @@ result<desired_state> read_state(
         return fail(errc::invalid_argument,
                     fmt::format("cannot open {}: {}", file, std::strerror(errno)));
     // One buffer the size of the file (a pipe's grows), with simdjson's
-    // padding behind it: no copy and no regrowth of a large state.
+    // padding behind it and not zeroed first: no copy, no regrowth of a
+    // large state, and simdjson parses it in place.
     struct stat st {};
     const std::size_t size = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)
                                  ? static_cast<std::size_t>(st.st_size)
                                  : 0;
-    std::string text;
-    text.reserve(size + 1 + simdjson::SIMDJSON_PADDING);
-    text.resize(size + 1);  // one byte more: the read that finds the end
+    auto out_of_memory = [&] {
+        if (f != stdin) std::fclose(f);
+        return fail(errc::invalid_argument, fmt::format("cannot read {}: out of memory", file));
+    };
+    simdjson::padded_string buf(
+        std::max<std::size_t>(size + 1, 65536));  // + 1: the read that finds the end
+    if (!buf.data()) return out_of_memory();
     std::size_t have = 0;
     for (;;) {
-        if (have == text.size()) text.resize(std::max<std::size_t>(2 * have, 65536));
-        const std::size_t got = std::fread(text.data() + have, 1, text.size() - have, f);
+        if (have == buf.size()) {
+            simdjson::padded_string bigger(2 * have);
+            if (!bigger.data()) return out_of_memory();
+            std::memcpy(bigger.data(), buf.data(), have);
+            buf.swap(bigger);
+        }
+        const std::size_t got = std::fread(buf.data() + have, 1, buf.size() - have, f);
         have += got;
         if (got == 0) break;
     }
@@ -453,8 +463,7 @@ result<desired_state> read_state(
     if (bad)
         return fail(errc::invalid_argument,
                     fmt::format("cannot read {}: {}", file, std::strerror(bad)));
-    text.resize(have);
-    text.reserve(have + simdjson::SIMDJSON_PADDING);
+    const std::string_view text(buf.data(), have);
     auto state = parse_state(text, true, on_scope);
     if (!state) return fail(std::move(state.error()).wrap(file));
     return state;
