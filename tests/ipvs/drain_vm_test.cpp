@@ -267,8 +267,9 @@ protected:
     void SetUp() override {
         NLPP_REQUIRE_ROOT();
         ns_.emplace();
+        open_ipvs(ns_->name(), ipvs_);  // first: without IPVS the test skips (or fails in the VM)
+        if (!ipvs_) return;
         ns_->run("sh -c 'ip link add dum0 type dummy && ip addr add 192.0.2.1/24 dev dum0 && ip link set dum0 up'");
-        open_ipvs(ns_->name(), ipvs_);
     }
     std::string ipvsadm(const std::string& args) { return ns_->run("ipvsadm " + args); }
     std::optional<netns> ns_;

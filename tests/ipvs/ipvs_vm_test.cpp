@@ -35,10 +35,7 @@ protected:
     void SetUp() override {
         NLPP_REQUIRE_ROOT();
         ns_.emplace();
-        ns_->run("ip link add dum0 type dummy");
-        ns_->run("ip addr add 192.0.2.1/24 dev dum0");
-        ns_->run("ip addr add 2001:db8::1/64 dev dum0 nodad");
-        ns_->run("ip link set dum0 up");
+        // IPVS first: a host without it (nor, often, the dummy module) skips.
         auto c = client::open({.netns = ns_->name()});
         if (!c && c.error().is(nlpp::errc::family_not_found)) {
             if (nlpp::test::in_ci() && std::getenv("NLPP_IN_VM")) FAIL() << c.error();
@@ -47,6 +44,10 @@ protected:
         }
         ASSERT_TRUE(c) << c.error();
         ipvs_.emplace(std::move(*c));
+        ns_->run("ip link add dum0 type dummy");
+        ns_->run("ip addr add 192.0.2.1/24 dev dum0");
+        ns_->run("ip addr add 2001:db8::1/64 dev dum0 nodad");
+        ns_->run("ip link set dum0 up");
     }
     std::string ipvsadm(const std::string& args) { return ns_->run("ipvsadm " + args); }
 
