@@ -1,7 +1,7 @@
 // What changed between two IPVS snapshots (diff.hpp).
 #include <nlpp/ipvs/diff.hpp>
 
-#include <map>
+#include <algorithm>
 #include <utility>
 
 #include <fmt/format.h>
@@ -11,29 +11,46 @@ namespace {
 
 using dest_id = std::pair<address, std::uint16_t>;
 
-template <class T>
-std::map<service_key, const T*> by_key(std::span<const T> entries) {
-    std::map<service_key, const T*> out;
-    for (const auto& e : entries) out.emplace(e.service.key, &e);  // the first one counts
-    return out;
+// Entries by key, sorted, the first of equal keys counting: sorted vectors
+// rather than maps, as a state has tens of thousands of services, each with
+// a few destinations.
+template <class K, class T>
+using keyed = std::vector<std::pair<K, const T*>>;
+
+template <class K, class T>
+keyed<K, T> sorted(keyed<K, T> v) {
+    std::stable_sort(v.begin(), v.end(),
+                     [](const auto& x, const auto& y) { return x.first < y.first; });
+    v.erase(std::unique(v.begin(), v.end(),
+                        [](const auto& x, const auto& y) { return x.first == y.first; }),
+            v.end());
+    return v;
 }
 
-std::map<dest_id, const destination*> by_id(const std::vector<destination>& ds) {
-    std::map<dest_id, const destination*> out;
-    for (const auto& d : ds) out.emplace(dest_id{d.address, d.port}, &d);
-    return out;
+keyed<service_key, service_entry> by_key(std::span<const service_entry> entries) {
+    keyed<service_key, service_entry> out;
+    out.reserve(entries.size());
+    for (const auto& e : entries) out.emplace_back(e.service.key, &e);
+    return sorted(std::move(out));
 }
 
-// Walks two maps in key order together: f(key, before or null, after or null).
-template <class K, class V, class F>
-void merge(const std::map<K, V>& before, const std::map<K, V>& after, F f) {
+keyed<dest_id, destination> by_id(const std::vector<destination>& ds) {
+    keyed<dest_id, destination> out;
+    out.reserve(ds.size());
+    for (const auto& d : ds) out.emplace_back(dest_id{d.address, d.port}, &d);
+    return sorted(std::move(out));
+}
+
+// Walks two sorted lists in key order together: f(key, before or null, after or null).
+template <class K, class T, class F>
+void merge(const keyed<K, T>& before, const keyed<K, T>& after, F f) {
     auto b = before.begin();
     auto a = after.begin();
     while (b != before.end() || a != after.end()) {
         if (a == after.end() || (b != before.end() && b->first < a->first))
-            f(b->first, b->second, V{}), ++b;
+            f(b->first, b->second, nullptr), ++b;
         else if (b == before.end() || a->first < b->first)
-            f(a->first, V{}, a->second), ++a;
+            f(a->first, nullptr, a->second), ++a;
         else
             f(a->first, b->second, a->second), ++a, ++b;
     }
@@ -140,35 +157,37 @@ std::vector<event> diff(std::span<const service_entry> before,
     std::size_t dest_count = 0;
     for (const auto list : {before, after})
         for (const auto& e : list) dest_count += e.destinations.size();
-    std::vector<event> out, dests;
+    std::vector<event> out;
     out.reserve(before.size() + after.size() + dest_count);
-    dests.reserve(dest_count);
-    merge(by_key(before), by_key(after),
+    const auto old_services = by_key(before), new_services = by_key(after);
+    // Every service event, then every destination event.
+    merge(old_services, new_services,
+          [&](const service_key&, const service_entry* b, const service_entry* a) {
+              if (!b)
+                  out.push_back({k::service_added, a->service});
+              else if (!a)
+                  out.push_back({k::service_removed, b->service});
+              else if (!same_settings(b->service, a->service))
+                  out.push_back({k::service_edited, a->service, b->service});
+          });
+    merge(old_services, new_services,
           [&](const service_key&, const service_entry* b, const service_entry* a) {
               const service& s = a ? a->service : b->service;
-              if (!b)
-                  out.push_back({k::service_added, s});
-              else if (!a)
-                  out.push_back({k::service_removed, s});
-              else if (!same_settings(b->service, a->service))
-                  out.push_back({k::service_edited, s, b->service});
               static const std::vector<destination> none;
               merge(by_id(b ? b->destinations : none), by_id(a ? a->destinations : none),
                     [&](const dest_id&, const destination* db, const destination* da) {
                         if (!db)
-                            dests.push_back({k::dest_added, s, std::nullopt, *da});
+                            out.push_back({k::dest_added, s, std::nullopt, *da});
                         else if (!da)
-                            dests.push_back({k::dest_removed, s, std::nullopt, *db});
+                            out.push_back({k::dest_removed, s, std::nullopt, *db});
                         else {
                             if (!same_settings(*db, *da))
-                                dests.push_back({k::dest_edited, s, std::nullopt, *da, *db});
+                                out.push_back({k::dest_edited, s, std::nullopt, *da, *db});
                             if (db->active_conns > 0 && da->active_conns == 0)
-                                dests.push_back({k::dest_idle, s, std::nullopt, *da, *db});
+                                out.push_back({k::dest_idle, s, std::nullopt, *da, *db});
                         }
                     });
           });
-    out.insert(out.end(), std::make_move_iterator(dests.begin()),
-               std::make_move_iterator(dests.end()));
     return out;
 }
 

@@ -33,66 +33,55 @@ result<reconcile_plan> plan(std::span<const service_entry> current,
     const bool drain = options.drain.timeout > 0;
 
     using ek = event::kind;
-    std::set<service_key> removed;              // services that leave (full mode)
-    std::size_t svc_count = 0, dest_count = 0;  // services, destinations added or edited
-    for (const auto& e : events) {
+    std::set<service_key> removed;  // services that leave the desired state
+    for (const auto& e : events)
         if (e.what == ek::service_removed) removed.insert(e.service.key);
-        svc_count += e.what == ek::service_added || e.what == ek::service_edited;
-        dest_count += e.what == ek::dest_added || e.what == ek::dest_edited;
-    }
     std::set<service_key> with_dests;  // ... of them, those with destinations to drain
     for (const auto& e : events)
         if (e.what == event::kind::dest_removed && removed.count(e.service.key))
             with_dests.insert(e.service.key);
 
+    // The changes in their order (services deleted, services added or
+    // edited, destinations deleted or set to weight 0, destinations added
+    // or edited), each group a pass over the events, written in place.
     reconcile_plan out;
-    std::vector<change> svc_dels, svc_ops, dest_dels, dest_ops;
-    svc_ops.reserve(svc_count);
-    dest_ops.reserve(dest_count);
-    std::vector<const event*> gone, left;  // destinations of removed services, of kept ones
-    for (const auto& e : events) {
-        const bool service_leaves = removed.count(e.service.key) > 0;
-        switch (e.what) {
-        case event::kind::service_added: svc_ops.push_back({k::add_service, e.service}); break;
-        case event::kind::service_edited: svc_ops.push_back({k::edit_service, e.service}); break;
-        case event::kind::service_removed:
-            if (!full) break;
+    out.changes.reserve(events.size());  // at most one change an event
+    for (const auto& e : events)
+        if (e.what == ek::service_removed && full) {
             if (drain && with_dests.count(e.service.key))
                 out.after_drains.push_back({k::del_service, e.service});
             else
-                svc_dels.push_back({k::del_service, e.service});
-            break;
-        case event::kind::dest_added: dest_ops.push_back({k::add_dest, e.service, e.dest}); break;
-        case event::kind::dest_edited: dest_ops.push_back({k::edit_dest, e.service, e.dest}); break;
-        case event::kind::dest_removed:
-            if (!service_leaves)
-                left.push_back(&e);
-            else if (full && drain)  // else deleting the service deletes them
-                gone.push_back(&e);
-            break;
-        case event::kind::dest_idle: break;
+                out.changes.push_back({k::del_service, e.service});
         }
-    }
+    for (const auto& e : events)
+        if (e.what == ek::service_added || e.what == ek::service_edited)
+            out.changes.push_back(
+                {e.what == ek::service_added ? k::add_service : k::edit_service, e.service});
     // A destination leaves: deleted now, or set to weight 0 (unless it is
-    // already: a previous run's drain) and deleted once drained.
-    for (const auto* list : {&gone, &left})
-        for (const event* e : *list) {
-            const destination& d = *e->dest;
+    // already: a previous run's drain) and deleted once drained. First those
+    // of services that leave (deleting the service deletes them, unless they
+    // drain), then those of services that stay.
+    for (const bool of_leaving : {true, false})
+        for (const auto& e : events) {
+            if (e.what != ek::dest_removed || (removed.count(e.service.key) > 0) != of_leaving)
+                continue;
+            if (of_leaving && !(full && drain)) continue;
+            const destination& d = *e.dest;
             if (!drain) {
-                dest_dels.push_back({k::del_dest, e->service, d});
+                out.changes.push_back({k::del_dest, e.service, d});
                 continue;
             }
             if (d.weight != 0) {
                 destination zero = d;
                 zero.weight = 0;
-                dest_dels.push_back({k::edit_dest, e->service, zero});
+                out.changes.push_back({k::edit_dest, e.service, zero});
             }
-            out.drains.push_back({k::del_dest, e->service, d});
+            out.drains.push_back({k::del_dest, e.service, d});
         }
-    out.changes.reserve(svc_dels.size() + svc_ops.size() + dest_dels.size() + dest_ops.size());
-    for (auto* part : {&svc_dels, &svc_ops, &dest_dels, &dest_ops})
-        out.changes.insert(out.changes.end(), std::make_move_iterator(part->begin()),
-                           std::make_move_iterator(part->end()));
+    for (const auto& e : events)
+        if (e.what == ek::dest_added || e.what == ek::dest_edited)
+            out.changes.push_back(
+                {e.what == ek::dest_added ? k::add_dest : k::edit_dest, e.service, e.dest});
     return out;
 }
 
