@@ -153,9 +153,14 @@ def ipvs_figures(r):
             dry = (f"; reading and planning alone (`apply --dry-run`) {secs(lj['nlpp-ipvs_dry_run'])}"
                    if "nlpp-ipvs_dry_run" in lj else "")
             lines += [
-                f"| load this state from JSON | `-R` {secs(lj['ipvsadm'])} | `apply FILE` {secs(lj['nlpp-ipvs'])} "
+                f"| load this state from JSON (`-Ln --json`, with counters) | `-R` {secs(lj['ipvsadm'])} | `apply FILE` {secs(lj['nlpp-ipvs'])} "
                 f"({times(lj['ipvsadm'], lj['nlpp-ipvs'])} ipvsadm{dry}) | — |",
             ]
+            if "nlpp-ipvs_saved" in lj:  # measured since -S --json
+                lines += [
+                    f"| load this state as saved (`-Sn --json`) | `-R` {secs(lj['ipvsadm'])} | `apply FILE` "
+                    f"{secs(lj['nlpp-ipvs_saved'])} ({times(lj['ipvsadm'], lj['nlpp-ipvs_saved'])} ipvsadm) | — |",
+                ]
         lines += [
             f"| reconcile 1% of weights | — | `apply` {rc['nlpp-ipvs_ops']:,} operations {secs(rc['nlpp-ipvs'])} "
             f"| {rc['library_ops']:,} operations {secs(rc['library'])} |",

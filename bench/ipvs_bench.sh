@@ -6,8 +6,9 @@
 #   snapshot:  ipvsadm -Sn vs nlpp-ipvs -Sn (N+1 dumps), on the same state
 #   reconcile: nlpp-ipvs apply with 1% of the destinations' weights changed
 #   load from JSON: nlpp-ipvs apply of ipvsadm's state (-Ln --json) into a
-#              fresh netns, against ipvsadm -R of the same state; and the
-#              same apply --dry-run (its reading and planning alone)
+#              fresh netns, against ipvsadm -R of the same state; the same
+#              apply --dry-run (its reading and planning alone); and apply of
+#              the state as -Sn --json saves it (no counters)
 # and the same three through the library in one process (nlpp-bench-ipvs).
 # Then a large snapshot (NLPP_BENCH_LARGE services, default 50,000; 0: none)
 # in phases with user and system time (nlpp-bench-ipvs-snapshot: the service
@@ -100,6 +101,7 @@ ipvsadm_block() {
   [[ $(wc -l <"$work/a.txt") == $((3 * n)) ]] || fail "ipvsadm -R loaded $(wc -l <"$work/a.txt") lines, not $((3 * n))"
   sort "$work/a.txt" >"$work/want.txt"
   inns "$nlpp" -Ln --json >"$work/state.json"
+  inns "$nlpp" -Sn --json >"$work/saved.json"
   drop_ns
 }
 # Block: nlpp-ipvs -R, its state checked, then apply with 1% of the weights changed.
@@ -118,6 +120,12 @@ nlpp_block() {
   timed planjson-nlpp-ipvs "$nlpp" apply --dry-run "$work/state.json" >/dev/null 2>&1
   timed loadjson-nlpp-ipvs "$nlpp" apply "$work/state.json" >/dev/null 2>&1
   inns ipvsadm -Sn | sort | cmp -s - "$work/want.txt" || fail "nlpp-ipvs apply of the JSON state left another state than ipvsadm -R"
+  drop_ns
+  # The same state as -Sn --json saves it (no counters): the JSON form of
+  # what ipvsadm -R reads.
+  fresh_ns
+  timed loadsaved-nlpp-ipvs "$nlpp" apply "$work/saved.json" >/dev/null 2>&1
+  inns ipvsadm -Sn | sort | cmp -s - "$work/want.txt" || fail "nlpp-ipvs apply of the saved JSON state left another state than ipvsadm -R"
   drop_ns
 }
 library_block() {
@@ -185,7 +193,7 @@ print(json.dumps({
     "load": {"ipvsadm": best("load-ipvsadm"), "nlpp-ipvs": best("load-nlpp-ipvs"), "library": best("load-library")},
     "snapshot": {"ipvsadm": best("snap-ipvsadm"), "nlpp-ipvs": best("snap-nlpp-ipvs"), "library": best("snap-library")},
     "load_json": {"ipvsadm": best("load-ipvsadm"), "nlpp-ipvs": best("loadjson-nlpp-ipvs"),
-                  "nlpp-ipvs_dry_run": best("planjson-nlpp-ipvs")},
+                  "nlpp-ipvs_dry_run": best("planjson-nlpp-ipvs"), "nlpp-ipvs_saved": best("loadsaved-nlpp-ipvs")},
     "reconcile": {"nlpp-ipvs": best("apply-nlpp-ipvs"), "nlpp-ipvs_ops": changed,
                   "library": best("apply-library"), "library_ops": changed},
     "rss_kib": {"ipvsadm-snapshot": rss_of("snap-ipvsadm", "snap-ipvsadm"),
@@ -209,6 +217,7 @@ print(f"  snapshot  ipvsadm -Sn {sn['ipvsadm']:7.2f} s   nlpp-ipvs -Sn {sn['nlpp
 lj = s["load_json"]
 print(f"  from JSON ipvsadm -R  {lj['ipvsadm']:7.2f} s   nlpp-ipvs apply {lj['nlpp-ipvs']:5.2f} s   {lj['ipvsadm'] / lj['nlpp-ipvs']:5.1f}x faster"
       f"   (apply --dry-run: read and plan {lj['nlpp-ipvs_dry_run']:.2f} s)")
+print(f"  from the saved JSON (-Sn --json, no counters): nlpp-ipvs apply {lj['nlpp-ipvs_saved']:5.2f} s   {lj['ipvsadm'] / lj['nlpp-ipvs_saved']:5.1f}x faster")
 print(f"  reconcile 1%: {rc['nlpp-ipvs_ops']} operations in {rc['nlpp-ipvs']:.2f} s = {rc['nlpp-ipvs'] / sn['nlpp-ipvs']:.2f}x one nlpp snapshot"
       f" (peak RSS {rss['nlpp-ipvs-apply']} KiB; load peak RSS {rss['nlpp-ipvs-load']} KiB)")
 print(f"  library:  load {ld['library']:.2f} s ({ld['ipvsadm'] / ld['library']:.1f}x ipvsadm -R), snapshot {sn['library']:.2f} s"

@@ -52,7 +52,7 @@ constexpr const char* legal[] = {
     /*STARTD  */ "xxxxxxxxxxx xxxxxxx xxxx    xxxxxxx",
     /*STOPD   */ "xxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxx",
     /*RESTORE */ "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-    /*SAVE    */ " xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    /*SAVE    */ " xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx ",
     /*ZERO    */ "xx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 };
 static_assert(sizeof("xx+   xxxxxxxxxxxxxxx   xxxxxxxxxxx") - 1 == NUM_OPT);

@@ -78,14 +78,14 @@ std::string usage_text(std::string_view prog) {
            fmt::format(
                "Usage:\n"
                "  {0} -A|E virtual-service [-s scheduler] [-p [timeout]] [-M netmask] [--pe persistence_engine] [-b sched-flags]\n"
-               "  {0} -D virtual-service\n  {0} -C\n  {0} -R\n  {0} -S [-n]\n"
+               "  {0} -D virtual-service\n  {0} -C\n  {0} -R\n  {0} -S [-n] [--json]\n"
                "  {0} -a|e virtual-service -r server-address [options]\n"
                "  {0} -d virtual-service -r server-address\n"
                "  {0} -L|l [virtual-service] [options] [--json]\n"
                "  {0} -Z [virtual-service]\n  {0} --set tcp tcpfin udp\n"
                "  {0} --start-daemon {{master|backup}} [daemon-options]\n  {0} --stop-daemon {{master|backup}}\n"
                "  {0} apply [--dry-run] [--partial] [--scope LIST] [--drain-timeout SECONDS] [--drain-inactive] [--json] FILE|-\n"
-               "        make the IPVS state (within LIST) equal to FILE (the -L --json schema), draining what leaves\n"
+               "        make the IPVS state (within LIST) equal to FILE (as -S --json saves it), draining what leaves\n"
                "  {0} -h\n\n",
                prog) +
            "Commands:\n"
@@ -141,7 +141,7 @@ std::string usage_text(std::string_view prog) {
            "  --ops          -o                   one-packet scheduling\n"
            "  --numeric      -n                   numeric output of addresses and ports\n"
            "  --sched-flags  -b flags             scheduler flags (comma-separated)\n"
-           "  --json                              JSON output for listings\n"
+           "  --json                              JSON output for listings (-L) and saves (-S)\n"
            "Daemon Options:\n"
            "  --syncid sid                        syncid for connection sync (default=255)\n"
            "  --sync-maxlen length                Max sync message length (default=1472)\n"

@@ -307,7 +307,7 @@ ordered_json to_json(const service& s) {
     return j;
 }
 
-ordered_json to_json(const destination& d) {
+ordered_json to_json(const destination& d, bool counters) {
     ordered_json dj = {
         {"address", d.address.to_string()},        {"port", d.port},
         {"forwarding", name_of(fwd_names, d.fwd)}, {"weight", d.weight},
@@ -316,21 +316,23 @@ ordered_json to_json(const destination& d) {
         dj["tunnel"] = {{"type", name_of(tun_names, d.tun_type)},
                         {"port", d.tun_port},
                         {"checksum", name_of(csum_names, d.tun_flags)}};
-    dj["active_conns"] = d.active_conns;
-    dj["inactive_conns"] = d.inactive_conns;
-    dj["persistent_conns"] = d.persist_conns;
+    if (counters) {
+        dj["active_conns"] = d.active_conns;
+        dj["inactive_conns"] = d.inactive_conns;
+        dj["persistent_conns"] = d.persist_conns;
+    }
     return dj;
 }
 
-ordered_json to_json(const std::vector<service_entry>& entries) {
+ordered_json to_json(const std::vector<service_entry>& entries, bool counters) {
     ordered_json services = ordered_json::array();
     for (const auto& e : entries) {
         ordered_json j = to_json(e.service);
-        j["stats"] = stats_json(e.service.stats);
+        if (counters) j["stats"] = stats_json(e.service.stats);
         ordered_json ds = ordered_json::array();
         for (const auto& d : e.destinations) {
-            ordered_json dj = to_json(d);
-            dj["stats"] = stats_json(d.stats);
+            ordered_json dj = to_json(d, counters);
+            if (counters) dj["stats"] = stats_json(d.stats);
             ds.push_back(std::move(dj));
         }
         j["destinations"] = std::move(ds);

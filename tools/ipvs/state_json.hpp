@@ -16,11 +16,14 @@
 
 namespace nlpp::ipvs::cli {
 
-nlohmann::ordered_json to_json(const std::vector<service_entry>& entries);  // {"services": [...]}
+// {"services": [...]}. With `counters`, each service's and destination's
+// stats and connection counts (-L --json); without, the saved state
+// (-S --json): only what apply reads back.
+nlohmann::ordered_json to_json(const std::vector<service_entry>& entries, bool counters = true);
 // One service's key and settings, one destination's settings and
 // connection counts, as in the listing (without stats and destinations).
 nlohmann::ordered_json to_json(const service& s);
-nlohmann::ordered_json to_json(const destination& d);
+nlohmann::ordered_json to_json(const destination& d, bool counters = true);
 nlohmann::ordered_json to_json(const timeouts& t);
 nlohmann::ordered_json to_json(const std::vector<sync_daemon>& ds);
 // What `apply` reads: the desired services and the file's "scope" (a list
