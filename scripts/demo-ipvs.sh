@@ -27,8 +27,8 @@ run -Ln
 echo "\$ ipvsadm -Ln   # the incumbent reads the same state"
 ip netns exec $ns ipvsadm -Ln
 [[ $(ip netns exec $ns "$nlpp" -Ln) == "$(ip netns exec $ns ipvsadm -Ln)" ]] || fail "nlpp-ipvs -Ln differs from ipvsadm -Ln"
-echo "\$ nlpp-ipvs -Ln --json > state.json   # then drain 192.0.2.10 (weight 0) in the file"
-ip netns exec $ns "$nlpp" -Ln --json >"$work/state.json"
+echo "\$ nlpp-ipvs -Sn --json > state.json   # save the state; then drain 192.0.2.10 (weight 0) in the file"
+ip netns exec $ns "$nlpp" -Sn --json >"$work/state.json"
 head -n 12 "$work/state.json"
 echo "  ..."
 sed -i 's/"weight": 3/"weight": 0/' "$work/state.json"
