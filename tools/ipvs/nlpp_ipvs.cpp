@@ -106,8 +106,9 @@ int run(client& ipvs, const command_line& cl) {
         auto snap = sorted_snapshot(ipvs, cl.format);
         if (!snap) return std::fprintf(stderr, "%s\n", snap.error().what().c_str()), 1;
         // With --json: the state as apply reads it back (no counters).
-        const std::string out = cl.has(O_JSON) ? cli::to_json(*snap, false).dump(2) + "\n"
-                                               : cli::listing({}, *snap, cl.format | fb::rule);
+        const std::string out = cl.has(O_JSON)
+                                    ? cli::to_json(*snap, cli::json_form::saved).dump(2) + "\n"
+                                    : cli::listing({}, *snap, cl.format | fb::rule);
         std::fwrite(out.data(), 1, out.size(), stdout);
         return 0;
     }

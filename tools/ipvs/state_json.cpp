@@ -57,10 +57,10 @@ std::string_view name_of(const std::pair<std::string_view, T> (&table)[N], T v) 
     return "unknown";
 }
 
-ordered_json flags_json(const service& s) {
+ordered_json flags_json(const service& s, json_form form) {
     ordered_json out = ordered_json::array();
     if (s.flags & service_flags::persistent) out.push_back("persistent");
-    if (s.flags & service_flags::hashed) out.push_back("hashed");
+    if ((s.flags & service_flags::hashed) && form == json_form::listing) out.push_back("hashed");
     if (s.flags & service_flags::one_packet) out.push_back("one-packet");
     std::stringstream ss(
         sched_flags(s));  // the scheduler's words for its flags, as ipvsadm prints them
@@ -286,7 +286,7 @@ result<service_entry> service_from_json(sj::element e, const path& p) {
 
 }  // namespace
 
-ordered_json to_json(const service& s) {
+ordered_json to_json(const service& s, json_form form) {
     ordered_json j;
     if (const auto* f = std::get_if<firewall_mark>(&s.key)) {
         j["fwmark"] = f->mark;
@@ -301,13 +301,13 @@ ordered_json to_json(const service& s) {
     }
     j["scheduler"] = s.scheduler;
     if (!s.pe_name.empty()) j["persistence_engine"] = s.pe_name;
-    j["flags"] = flags_json(s);
+    j["flags"] = flags_json(s, form);
     j["timeout"] = s.timeout;
     j["netmask"] = s.prefix();
     return j;
 }
 
-ordered_json to_json(const destination& d, bool counters) {
+ordered_json to_json(const destination& d, json_form form) {
     ordered_json dj = {
         {"address", d.address.to_string()},        {"port", d.port},
         {"forwarding", name_of(fwd_names, d.fwd)}, {"weight", d.weight},
@@ -316,7 +316,7 @@ ordered_json to_json(const destination& d, bool counters) {
         dj["tunnel"] = {{"type", name_of(tun_names, d.tun_type)},
                         {"port", d.tun_port},
                         {"checksum", name_of(csum_names, d.tun_flags)}};
-    if (counters) {
+    if (form == json_form::listing) {
         dj["active_conns"] = d.active_conns;
         dj["inactive_conns"] = d.inactive_conns;
         dj["persistent_conns"] = d.persist_conns;
@@ -324,15 +324,16 @@ ordered_json to_json(const destination& d, bool counters) {
     return dj;
 }
 
-ordered_json to_json(const std::vector<service_entry>& entries, bool counters) {
+ordered_json to_json(const std::vector<service_entry>& entries, json_form form) {
+    const bool listing = form == json_form::listing;
     ordered_json services = ordered_json::array();
     for (const auto& e : entries) {
-        ordered_json j = to_json(e.service);
-        if (counters) j["stats"] = stats_json(e.service.stats);
+        ordered_json j = to_json(e.service, form);
+        if (listing) j["stats"] = stats_json(e.service.stats);
         ordered_json ds = ordered_json::array();
         for (const auto& d : e.destinations) {
-            ordered_json dj = to_json(d, counters);
-            if (counters) dj["stats"] = stats_json(d.stats);
+            ordered_json dj = to_json(d, form);
+            if (listing) dj["stats"] = stats_json(d.stats);
             ds.push_back(std::move(dj));
         }
         j["destinations"] = std::move(ds);

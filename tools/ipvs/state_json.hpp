@@ -16,14 +16,16 @@
 
 namespace nlpp::ipvs::cli {
 
-// {"services": [...]}. With `counters`, each service's and destination's
-// stats and connection counts (-L --json); without, the saved state
-// (-S --json): only what apply reads back.
-nlohmann::ordered_json to_json(const std::vector<service_entry>& entries, bool counters = true);
-// One service's key and settings, one destination's settings and
-// connection counts, as in the listing (without stats and destinations).
-nlohmann::ordered_json to_json(const service& s);
-nlohmann::ordered_json to_json(const destination& d, bool counters = true);
+// The two JSON forms of a state: the listing (-L --json) carries each
+// service's and destination's stats, connection counts and the kernel's
+// "hashed" flag; the saved state (-S --json) only what apply reads back.
+enum class json_form { listing, saved };
+nlohmann::ordered_json to_json(const std::vector<service_entry>& entries,
+                               json_form form = json_form::listing);  // {"services": [...]}
+// One service's key and settings, one destination's settings (and, in a
+// listing, connection counts), without stats and destinations.
+nlohmann::ordered_json to_json(const service& s, json_form form = json_form::listing);
+nlohmann::ordered_json to_json(const destination& d, json_form form = json_form::listing);
 nlohmann::ordered_json to_json(const timeouts& t);
 nlohmann::ordered_json to_json(const std::vector<sync_daemon>& ds);
 // What `apply` reads: the desired services and the file's "scope" (a list
