@@ -38,7 +38,7 @@ result<reconcile_plan> plan(std::span<const service_entry> current,
         if (e.what == ek::service_removed) removed.insert(e.service.key);
     std::set<service_key> with_dests;  // ... of them, those with destinations to drain
     for (const auto& e : events)
-        if (e.what == event::kind::dest_removed && removed.count(e.service.key))
+        if (e.what == ek::dest_removed && removed.count(e.service.key))
             with_dests.insert(e.service.key);
 
     // The changes in their order (services deleted, services added or
@@ -58,26 +58,27 @@ result<reconcile_plan> plan(std::span<const service_entry> current,
             out.changes.push_back(
                 {e.what == ek::service_added ? k::add_service : k::edit_service, e.service});
     // A destination leaves: deleted now, or set to weight 0 (unless it is
-    // already: a previous run's drain) and deleted once drained. First those
-    // of services that leave (deleting the service deletes them, unless they
-    // drain), then those of services that stay.
-    for (const bool of_leaving : {true, false})
-        for (const auto& e : events) {
-            if (e.what != ek::dest_removed || (removed.count(e.service.key) > 0) != of_leaving)
-                continue;
-            if (of_leaving && !(full && drain)) continue;
-            const destination& d = *e.dest;
-            if (!drain) {
-                out.changes.push_back({k::del_dest, e.service, d});
-                continue;
-            }
-            if (d.weight != 0) {
-                destination zero = d;
-                zero.weight = 0;
-                out.changes.push_back({k::edit_dest, e.service, zero});
-            }
-            out.drains.push_back({k::del_dest, e.service, d});
+    // already: a previous run's drain) and deleted once drained.
+    auto leave = [&](const event& e) {
+        const destination& d = *e.dest;
+        if (!drain) {
+            out.changes.push_back({k::del_dest, e.service, d});
+            return;
         }
+        if (d.weight != 0) {
+            destination zero = d;
+            zero.weight = 0;
+            out.changes.push_back({k::edit_dest, e.service, zero});
+        }
+        out.drains.push_back({k::del_dest, e.service, d});
+    };
+    // First those of services that leave, which only a full drain touches
+    // (else deleting the service deletes them), then those of services that stay.
+    if (full && drain)
+        for (const auto& e : events)
+            if (e.what == ek::dest_removed && removed.count(e.service.key)) leave(e);
+    for (const auto& e : events)
+        if (e.what == ek::dest_removed && !removed.count(e.service.key)) leave(e);
     for (const auto& e : events)
         if (e.what == ek::dest_added || e.what == ek::dest_edited)
             out.changes.push_back(
