@@ -483,12 +483,17 @@ result<std::vector<service_entry>> client::snapshot(const scope* within,
     return out;
 }
 
-void client::encode(message_builder& b, const change& op) const {
-    using k = change::kind;
-    static constexpr command cmds[] = {command::new_service, command::set_service,
+namespace {
+
+// The command of each change::kind.
+constexpr command change_commands[] = {command::new_service, command::set_service,
                                        command::del_service, command::new_dest,
                                        command::set_dest,    command::del_dest};
-    b.put_header(genl::header{cmd(cmds[static_cast<int>(op.what)]), family::version, 0});
+
+// A change's request, its nlmsg_type left for send() to set.
+void encode(message_builder& b, const change& op) {
+    using k = change::kind;
+    b.put_header(genl::header{cmd(change_commands[static_cast<int>(op.what)]), family::version, 0});
     switch (op.what) {
     case k::add_service:
     case k::edit_service: put_service(b, op.service); break;
@@ -502,11 +507,13 @@ void client::encode(message_builder& b, const change& op) const {
     }
 }
 
-result<std::vector<std::optional<error>>> client::apply(std::span<const change> ops) {
-    std::vector<std::optional<error>> out(ops.size());
+}  // namespace
+
+prepared_changes prepare(std::span<const change> ops) {
+    prepared_changes p;
+    p.ops_ = ops;
+    p.outcomes_.resize(ops.size());
     // Invalid changes are answered here and not sent; the rest go in one batch.
-    std::vector<std::size_t> sent;
-    message_builder b(family_id_, 0, std::size_t{1} << 30);
     for (std::size_t i = 0; i < ops.size(); ++i) {
         const auto& op = ops[i];
         result<void> v;
@@ -517,29 +524,39 @@ result<std::vector<std::optional<error>>> client::apply(std::span<const change> 
         else if (!op.dest && op.what >= change::kind::add_dest)
             v = fail(errc::invalid_argument, op.describe() + ": no destination given");
         if (!v) {
-            out[i] = v.error();
+            p.outcomes_[i] = v.error();
             continue;
         }
-        if (!sent.empty()) b.begin(family_id_, 0);
-        encode(b, op);
-        sent.push_back(i);
+        if (!p.sent_.empty()) p.batch_.begin(0, 0);
+        encode(p.batch_, op);
+        p.sent_.push_back(i);
     }
-    if (sent.empty()) return out;
-    static constexpr command cmds[] = {command::new_service, command::set_service,
-                                       command::del_service, command::new_dest,
-                                       command::set_dest,    command::del_dest};
-    auto results = gc_.raw().request_batch(b, [&](std::size_t k) {
+    return p;
+}
+
+result<std::vector<std::optional<error>>> client::send(prepared_changes p) {
+    std::vector<std::optional<error>>& out = p.outcomes_;
+    if (p.sent_.empty()) return std::move(out);
+    // Every request is for this client's family (the id prepare() could not know).
+    const std::uint16_t sent_id = family_id_;
+    auto wire = p.batch_.finish();
+    if (!wire) return fail(wire.error());
+    for (std::size_t at = 0; at < wire->size();  // the builder wrote each nlmsg_len (>= 16)
+         at += align4(load<std::uint32_t>(wire->subspan(at))))
+        store<std::uint16_t>(wire->subspan(at + 4), sent_id);
+    const auto ops = p.ops_;
+    const auto& sent = p.sent_;
+    auto results = gc_.raw().request_batch(p.batch_, [&](std::size_t k) {
         return request_info{ops[sent[k]].describe(), genl::header_size, &attr_names()};
     });
     if (!results) return fail(results.error());
     // The family is asked about once per batch: the first ENOENT tells
     // whether it went away or moved; later ones are named the same way.
-    const std::uint16_t sent_id = family_id_;
     std::optional<error> first_enoent;
     for (std::size_t k = 0; k < sent.size(); ++k) {
         if (!(*results)[k]) continue;
         error e = std::move(*(*results)[k]);
-        const command c = cmds[static_cast<int>(ops[sent[k]].what)];
+        const command c = change_commands[static_cast<int>(ops[sent[k]].what)];
         if (e.errno_value() != ENOENT) {
             e = errno_cause(std::move(e), c);
         } else if (!first_enoent) {
@@ -553,7 +570,11 @@ result<std::vector<std::optional<error>>> client::apply(std::span<const change> 
         }
         out[sent[k]] = std::move(e);
     }
-    return out;
+    return std::move(out);
+}
+
+result<std::vector<std::optional<error>>> client::apply(std::span<const change> ops) {
+    return send(prepare(ops));
 }
 
 }  // namespace nlpp::ipvs

@@ -1,6 +1,8 @@
 // What changed between two IPVS snapshots (diff.hpp).
 #include <nlpp/ipvs/diff.hpp>
 
+#include "steps.hpp"
+
 #include <algorithm>
 #include <utility>
 
@@ -13,32 +15,32 @@ using dest_id = std::pair<address, std::uint16_t>;
 
 // Entries by key, sorted, the first of equal keys counting: sorted vectors
 // rather than maps, as a state has tens of thousands of services, each with
-// a few destinations.
+// a few destinations. An entry's address stands for its place in the list.
 template <class K, class T>
 using keyed = std::vector<std::pair<K, const T*>>;
 
 template <class K, class T>
-keyed<K, T> sorted(keyed<K, T> v) {
-    std::stable_sort(v.begin(), v.end(),
-                     [](const auto& x, const auto& y) { return x.first < y.first; });
+void sort_unique(keyed<K, T>& v) {
+    std::sort(v.begin(), v.end());
     v.erase(std::unique(v.begin(), v.end(),
                         [](const auto& x, const auto& y) { return x.first == y.first; }),
             v.end());
-    return v;
 }
 
 keyed<service_key, service_entry> by_key(std::span<const service_entry> entries) {
     keyed<service_key, service_entry> out;
     out.reserve(entries.size());
     for (const auto& e : entries) out.emplace_back(e.service.key, &e);
-    return sorted(std::move(out));
+    sort_unique(out);
+    return out;
 }
 
-keyed<dest_id, destination> by_id(const std::vector<destination>& ds) {
-    keyed<dest_id, destination> out;
-    out.reserve(ds.size());
-    for (const auto& d : ds) out.emplace_back(dest_id{d.address, d.port}, &d);
-    return sorted(std::move(out));
+// The destinations of `e` (none when null) into `out`, whose room is reused.
+void by_id(const service_entry* e, keyed<dest_id, destination>& out) {
+    out.clear();
+    if (!e) return;
+    for (const auto& d : e->destinations) out.emplace_back(dest_id{d.address, d.port}, &d);
+    sort_unique(out);
 }
 
 // Walks two sorted lists in key order together: f(key, before or null, after or null).
@@ -149,45 +151,65 @@ std::string event::describe() const {
     return out;
 }
 
-std::vector<event> diff(std::span<const service_entry> before,
+namespace detail {
+
+std::vector<step> steps(std::span<const service_entry> before,
                         std::span<const service_entry> after) {
     using k = event::kind;
-    // At most one event a service and two a destination pair: reserved,
-    // as an event is large and a first load has tens of thousands.
+    // At most one step a service and two a destination pair: reserved, as a
+    // first load has tens of thousands.
     std::size_t dest_count = 0;
     for (const auto list : {before, after})
         for (const auto& e : list) dest_count += e.destinations.size();
-    std::vector<event> out;
+    std::vector<step> out;
     out.reserve(before.size() + after.size() + dest_count);
-    const auto old_services = by_key(before), new_services = by_key(after);
-    // Every service event, then every destination event.
-    merge(old_services, new_services,
+    keyed<dest_id, destination> old_dests, new_dests;
+    merge(by_key(before), by_key(after),
           [&](const service_key&, const service_entry* b, const service_entry* a) {
+              const fate f = !b ? fate::added : !a ? fate::removed : fate::stays;
               if (!b)
-                  out.push_back({k::service_added, a->service});
+                  out.push_back({k::service_added, f, a});
               else if (!a)
-                  out.push_back({k::service_removed, b->service});
+                  out.push_back({k::service_removed, f, b});
               else if (!same_settings(b->service, a->service))
-                  out.push_back({k::service_edited, a->service, b->service});
-          });
-    merge(old_services, new_services,
-          [&](const service_key&, const service_entry* b, const service_entry* a) {
-              const service& s = a ? a->service : b->service;
-              static const std::vector<destination> none;
-              merge(by_id(b ? b->destinations : none), by_id(a ? a->destinations : none),
+                  out.push_back({k::service_edited, f, a, &b->service});
+              const service_entry* e = a ? a : b;
+              by_id(b, old_dests);
+              by_id(a, new_dests);
+              merge(old_dests, new_dests,
                     [&](const dest_id&, const destination* db, const destination* da) {
                         if (!db)
-                            out.push_back({k::dest_added, s, std::nullopt, *da});
+                            out.push_back({k::dest_added, f, e, nullptr, da});
                         else if (!da)
-                            out.push_back({k::dest_removed, s, std::nullopt, *db});
+                            out.push_back({k::dest_removed, f, e, nullptr, db});
                         else {
                             if (!same_settings(*db, *da))
-                                out.push_back({k::dest_edited, s, std::nullopt, *da, *db});
+                                out.push_back({k::dest_edited, f, e, nullptr, da, db});
                             if (db->active_conns > 0 && da->active_conns == 0)
-                                out.push_back({k::dest_idle, s, std::nullopt, *da, *db});
+                                out.push_back({k::dest_idle, f, e, nullptr, da, db});
                         }
                     });
           });
+    return out;
+}
+
+}  // namespace detail
+
+std::vector<event> diff(std::span<const service_entry> before,
+                        std::span<const service_entry> after) {
+    const auto all = detail::steps(before, after);
+    std::vector<event> out;
+    out.reserve(all.size());
+    auto add = [&out](const detail::step& s) {
+        auto copy = [](const auto* p) { return p ? std::optional(*p) : std::nullopt; };
+        out.push_back(
+            {s.what, s.entry->service, copy(s.service_before), copy(s.dest), copy(s.dest_before)});
+    };
+    // Every service event, then every destination event.
+    for (const auto& s : all)
+        if (!s.dest) add(s);
+    for (const auto& s : all)
+        if (s.dest) add(s);
     return out;
 }
 

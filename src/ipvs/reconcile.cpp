@@ -2,10 +2,9 @@
 #include <nlpp/ipvs/reconcile.hpp>
 
 #include <iterator>
-#include <set>
 #include <utility>
 
-#include <nlpp/ipvs/diff.hpp>
+#include "steps.hpp"
 
 #include <fmt/format.h>
 
@@ -28,61 +27,60 @@ result<reconcile_plan> plan(std::span<const service_entry> current,
             if (within->contains(e.service.key)) scoped.push_back(e);
         current = scoped;
     }
-    const auto events = diff(current, desired);
+    const auto steps = detail::steps(current, desired);
     const bool full = options.mode == reconcile_mode::full;
     const bool drain = options.drain.timeout > 0;
-
     using ek = event::kind;
-    std::set<service_key> removed;  // services that leave the desired state
-    for (const auto& e : events)
-        if (e.what == ek::service_removed) removed.insert(e.service.key);
-    std::set<service_key> with_dests;  // ... of them, those with destinations to drain
-    for (const auto& e : events)
-        if (e.what == ek::dest_removed && removed.count(e.service.key))
-            with_dests.insert(e.service.key);
+    using detail::fate;
 
-    // The changes in their order (services deleted, services added or
-    // edited, destinations deleted or set to weight 0, destinations added
-    // or edited), each group a pass over the events, written in place.
+    // The changes in their order (services deleted; services added, each
+    // followed by its destinations, or edited; destinations deleted or set to
+    // weight 0; destinations added or edited), each group a pass over the
+    // steps, written in place. The kernel finds a service it has just added
+    // at the head of its hash chain: its destinations are added at once.
     reconcile_plan out;
-    out.changes.reserve(events.size());  // at most one change an event
-    for (const auto& e : events)
-        if (e.what == ek::service_removed && full) {
-            if (drain && with_dests.count(e.service.key))
-                out.after_drains.push_back({k::del_service, e.service});
+    out.changes.reserve(steps.size());  // at most one change a step
+    for (const auto& s : steps)
+        if (s.what == ek::service_removed && full) {
+            // A service that leaves with destinations to drain goes after them.
+            if (drain && !s.entry->destinations.empty())
+                out.after_drains.push_back({k::del_service, s.entry->service});
             else
-                out.changes.push_back({k::del_service, e.service});
+                out.changes.push_back({k::del_service, s.entry->service});
         }
-    for (const auto& e : events)
-        if (e.what == ek::service_added || e.what == ek::service_edited)
-            out.changes.push_back(
-                {e.what == ek::service_added ? k::add_service : k::edit_service, e.service});
+    for (const auto& s : steps)
+        if (s.what == ek::service_added)
+            out.changes.push_back({k::add_service, s.entry->service});
+        else if (s.what == ek::service_edited)
+            out.changes.push_back({k::edit_service, s.entry->service});
+        else if (s.what == ek::dest_added && s.fate == fate::added)
+            out.changes.push_back({k::add_dest, s.entry->service, *s.dest});
     // A destination leaves: deleted now, or set to weight 0 (unless it is
     // already: a previous run's drain) and deleted once drained.
-    auto leave = [&](const event& e) {
-        const destination& d = *e.dest;
+    auto leave = [&](const detail::step& s) {
+        const destination& d = *s.dest;
         if (!drain) {
-            out.changes.push_back({k::del_dest, e.service, d});
+            out.changes.push_back({k::del_dest, s.entry->service, d});
             return;
         }
         if (d.weight != 0) {
             destination zero = d;
             zero.weight = 0;
-            out.changes.push_back({k::edit_dest, e.service, zero});
+            out.changes.push_back({k::edit_dest, s.entry->service, zero});
         }
-        out.drains.push_back({k::del_dest, e.service, d});
+        out.drains.push_back({k::del_dest, s.entry->service, d});
     };
     // First those of services that leave, which only a full drain touches
     // (else deleting the service deletes them), then those of services that stay.
     if (full && drain)
-        for (const auto& e : events)
-            if (e.what == ek::dest_removed && removed.count(e.service.key)) leave(e);
-    for (const auto& e : events)
-        if (e.what == ek::dest_removed && !removed.count(e.service.key)) leave(e);
-    for (const auto& e : events)
-        if (e.what == ek::dest_added || e.what == ek::dest_edited)
+        for (const auto& s : steps)
+            if (s.what == ek::dest_removed && s.fate == fate::removed) leave(s);
+    for (const auto& s : steps)
+        if (s.what == ek::dest_removed && s.fate != fate::removed) leave(s);
+    for (const auto& s : steps)
+        if ((s.what == ek::dest_added && s.fate != fate::added) || s.what == ek::dest_edited)
             out.changes.push_back(
-                {e.what == ek::dest_added ? k::add_dest : k::edit_dest, e.service, e.dest});
+                {s.what == ek::dest_added ? k::add_dest : k::edit_dest, s.entry->service, *s.dest});
     return out;
 }
 

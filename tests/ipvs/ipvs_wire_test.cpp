@@ -273,10 +273,10 @@ TEST(ipvs_reconcile, plans_only_the_differences) {
                        "del service TCP 10.0.0.2:80",
                        "edit service TCP 10.0.0.3:80 (wrr)",
                        "add service TCP 10.0.0.9:80 (rr)",
+                       "add dest TCP 10.0.0.9:80 -> 192.0.2.9:80 (Masq, weight 1)",  // with its service
                        "del dest TCP 10.0.0.1:80 -> 192.0.2.2:80",
                        "add dest TCP 10.0.0.1:80 -> 192.0.2.4:80 (Masq, weight 1)",
                        "edit dest TCP 10.0.0.3:80 -> 192.0.2.3:80 (Masq, weight 0)",
-                       "add dest TCP 10.0.0.9:80 -> 192.0.2.9:80 (Masq, weight 1)",
                    }));
     const auto partial = plan(current, desired, {.mode = reconcile_mode::partial}).value().changes;
     EXPECT_EQ(partial.size(), ops.size() - 1);  // 10.0.0.2 is left alone

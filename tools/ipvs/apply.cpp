@@ -208,23 +208,28 @@ int apply_file(const std::vector<std::string>& args) {
             std::printf("%s%s\n", c.describe().c_str(), note.c_str());
         }
     };
-    // Sent in chunks, each on a thread while the outcomes of the one before
-    // are printed (as -R does): the printing overlaps the kernel's work.
+    // Sent in chunks, each on a thread while this one encodes the next and
+    // prints the outcomes of the one before: the kernel is kept busy.
     const std::span<const change> all(p->changes);
     static constexpr std::size_t chunk = 1024;
-    auto send = [&ipvs, all](std::size_t from) {
-        return std::async(std::launch::async | std::launch::deferred,
-                          [&ipvs, part = all.subspan(from, std::min(chunk, all.size() - from))] {
-                              return ipvs.apply(part);
-                          });
+    auto part = [all](std::size_t from) {
+        return prepare(all.subspan(from, std::min(chunk, all.size() - from)));
+    };
+    auto send = [&ipvs](prepared_changes pc) {
+        // With no thread to be had, it runs when awaited (libstdc++ falls back to deferred).
+        return std::async(
+            std::launch::async | std::launch::deferred,
+            [&ipvs, pc = std::move(pc)]() mutable { return ipvs.send(std::move(pc)); });
     };
     std::future<result<std::vector<std::optional<error>>>> in_flight;
-    if (!all.empty()) in_flight = send(0);
+    if (!all.empty()) in_flight = send(part(0));
     for (std::size_t from = 0; from < all.size(); from += chunk) {
+        std::optional<prepared_changes> next;
+        if (from + chunk < all.size()) next = part(from + chunk);
         const auto outcomes = in_flight.get();
         if (!outcomes)
             return std::fprintf(stderr, "apply: %s\n", outcomes.error().what().c_str()), 1;
-        if (from + chunk < all.size()) in_flight = send(from + chunk);
+        if (next) in_flight = send(std::move(*next));
         for (std::size_t k = 0; k < outcomes->size(); ++k) {
             const auto& e = (*outcomes)[k];
             ++applied;

@@ -175,9 +175,12 @@ int restore(client& ipvs, std::string_view prog) {
         std::swap(sent, batch);  // the next batch reuses the room of the one before
         batch.changes.clear();
         batch.lines.clear();
+        // Encoded here, sent on a thread while the next lines are parsed.
         // With no thread to be had, it runs when awaited (libstdc++ falls back to deferred).
         in_flight = std::async(std::launch::async | std::launch::deferred,
-                               [&ipvs, &sent] { return ipvs.apply(sent.changes); });
+                               [&ipvs, pc = nlpp::ipvs::prepare(sent.changes)]() mutable {
+                                   return ipvs.send(std::move(pc));
+                               });
     };
     // Read all of stdin at once (line-wise iostream reads are slow), then split.
     std::string input;

@@ -13,7 +13,9 @@
 // snapshot() reads every service with its destinations (one dump plus one
 // per service, as the kernel offers no more); apply() sends many changes
 // pipelined (a batch of requests per send, then their ACKs), reporting the
-// outcome of each.
+// outcome of each. It is send(prepare(changes)): prepare() checks and
+// encodes without a socket, so a large load can encode its next part on
+// one thread while the kernel takes this one from another.
 //
 // The client acts in the network namespace its socket was opened in.
 // Thread safety: as nlpp::socket, one client per thread.
@@ -58,6 +60,29 @@ struct change {
 /// tables of specs/ipvs.yaml (name lengths, the weight's limit, sizes).
 NLPP_API result<void> validate(const service& s);
 NLPP_API result<void> validate(const service_key& k, const destination& d);
+
+/// Changes checked and encoded by prepare(), for client::send().
+class NLPP_API prepared_changes {
+public:
+    prepared_changes() = default;  ///< no changes
+    /// How many changes it holds (sent or answered).
+    std::size_t size() const noexcept { return outcomes_.size(); }
+
+private:
+    friend NLPP_API prepared_changes prepare(std::span<const change> ops);
+    friend class client;
+    std::span<const change> ops_{};
+    message_builder batch_{0, 0, std::size_t{1} << 30};
+    std::vector<std::size_t> sent_{};               // the changes encoded, in order
+    std::vector<std::optional<error>> outcomes_{};  // those found invalid, answered
+};
+
+/// Checks the changes (what validate() checks; a dest op needs its
+/// destination) and encodes the valid ones for client::send(). It touches no
+/// client, so it may run on one thread while a client sends on another: a
+/// large apply encodes its next part while the kernel handles this one.
+/// `ops` must outlive the send.
+NLPP_API prepared_changes prepare(std::span<const change> ops);
 
 /// The IPVS family over one long-lived generic netlink socket: every command, snapshots and
 /// pipelined changes.
@@ -105,7 +130,12 @@ public:
                                                 std::vector<service_key>* vanished = nullptr);
     /// Sends the changes pipelined and returns one outcome per change
     /// (nullopt: done). Fails as a whole only when the socket does.
+    /// send(prepare(ops)).
     result<std::vector<std::optional<error>>> apply(std::span<const change> ops);
+    /// Sends what prepare() encoded, pipelined, and returns one outcome per
+    /// change: nullopt (done), the kernel's error, or prepare()'s for a change
+    /// it found invalid and did not send. Fails as a whole only when the socket does.
+    result<std::vector<std::optional<error>>> send(prepared_changes p);
 
     /// Names the cause of a kernel error for command c (the errno's hint for
     /// this command). ENOENT for any command can also mean that the IPVS
@@ -126,7 +156,6 @@ private:
     result<socket*> service_dump_socket();
     result<std::vector<destination>> dest_dump(socket& s, const service_key& key) const;
     result<void> exec(command c, message_builder& b, std::string what);
-    void encode(message_builder& b, const change& op) const;
 
     genl::client gc_;
     std::uint16_t family_id_;

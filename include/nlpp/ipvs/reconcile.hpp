@@ -76,9 +76,10 @@ struct plan_options {
 
 /// What plan() decided: the changes to apply at once and the drains.
 struct reconcile_plan {
-    /// Applied at once, in a safe order: service deletions, service additions
-    /// and edits, then destination deletions, additions and edits (weight-0
-    /// edits of the destinations to drain among them).
+    /// Applied at once, in a safe order: service deletions; service additions
+    /// (each followed by its destinations) and edits; then the other
+    /// services' destination deletions, additions and edits (weight-0 edits
+    /// of the destinations to drain among them).
     std::vector<change> changes;
     std::vector<change> drains;        ///< del_dest: applied by finish_drains() once drained
     std::vector<change> after_drains;  ///< del_service: once all its drains have ended
