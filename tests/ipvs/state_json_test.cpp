@@ -4,6 +4,7 @@
 // kernel is tests/ipvs/apply_cli.sh's (in the VM).
 #include "state_json.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -99,6 +100,28 @@ TEST(IpvsStateJson, FaultsNameTheirPath) {
     expect_refused(R"({"services": [{"address": "10.0.0.1", "destinations": [{"address": "192.0.2.1"}, 5]}]})", "$.services[0].destinations[1]: expected an object, got 5");
     expect_refused(R"({"services": [{"address": "10.0.0.1", "destinations": [{"address": "192.0.2.1", "tunnel": {"port": true}}]}]})", "$.services[0].destinations[0].tunnel.port: expected an integer from 0 to 65535, got true");
     expect_refused(R"({"services": [{"address": "10.0.0.1",)", "not valid JSON: ");
+}
+
+// A list of 3,000 services is read in two halves at once: the fault
+// reported is still the first in the file (a service listed twice is looked
+// for once every service is read), and a service listed in both halves is found.
+TEST(IpvsStateJson, LargeListsFaultInFileOrder) {
+    auto list = [](std::size_t bad_port_at, std::size_t bad_key_at, std::size_t repeat_at) {
+        std::string text = R"({"services": [)";
+        for (std::size_t i = 0; i < 3000; ++i) {
+            const std::size_t n = i == repeat_at ? 7 : i;
+            text += fmt::format(R"({}{{"address": "10.0.{}.{}", "port": {}{}}})", i ? ", " : "", n / 256, n % 256,
+                                i == bad_port_at ? 70000 : 80, i == bad_key_at ? R"(, "colour": "red")" : "");
+        }
+        return text + "]}";
+    };
+    constexpr std::size_t none = 99999;
+    ASSERT_TRUE(cli::state_from_json(list(none, none, none)));
+    EXPECT_EQ(cli::state_from_json(list(none, none, none))->services.size(), 3000u);
+    expect_refused(list(2500, 100, none).c_str(), "$.services[100].colour: unknown key");
+    expect_refused(list(2500, none, none).c_str(), "$.services[2500].port: expected an integer from 0 to 65535");
+    expect_refused(list(none, 2999, 2000).c_str(), "$.services[2999].colour: unknown key");
+    expect_refused(list(none, none, 2000).c_str(), "$.services[2000]: service TCP 10.0.0.7:80 is listed twice");
 }
 
 // The file's "scope": a list of scope items (docs/ipvs.md, "Scope"); each

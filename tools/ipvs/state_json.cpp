@@ -5,14 +5,16 @@
 
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <future>
 #include <optional>
-#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -93,17 +95,30 @@ tl::unexpected<error> fault(const path& p, std::string_view what) {
 
 std::string text_of(sj::element v) { return simdjson::minify(v); }
 
-// The member `key` of object `o`, if present.
-std::optional<sj::element> member(sj::object o, std::string_view key) {
-    sj::element v;
-    if (o.at_key(key).get(v)) return std::nullopt;
-    return v;
+// A JSON value that may be absent.
+using member = std::optional<sj::element>;
+
+// The members of object `e` named in `names`, each at its name's place,
+// found in one pass over its fields (looking up each name would scan them
+// again); the first of a repeated name counts; any other name is an error.
+template <std::size_t N>
+result<std::array<member, N>> members_of(sj::element e, const path& p,
+                                         const std::array<std::string_view, N>& names) {
+    sj::object o;
+    if (e.get_object().get(o)) return fault(p, "expected an object, got " + text_of(e));
+    std::array<member, N> out;
+    for (const auto field : o) {
+        std::size_t i = 0;
+        while (i < N && field.key != names[i]) ++i;
+        if (i == N) return fault(p.member(field.key), "unknown key");
+        if (!out[i]) out[i] = field.value;
+    }
+    return out;
 }
 
+// The value `v` at `at` (the fallback when absent), checked.
 template <class T>
-result<T> get_uint(sj::object o, std::string_view key, const path& p, std::uint64_t max,
-                   T fallback) {
-    const auto v = member(o, key);
+result<T> get_uint(const member& v, const path& at, std::uint64_t max, T fallback) {
     if (!v) return fallback;
     std::uint64_t n = 0;
     if (!v->is_int64() && !v->is_uint64())
@@ -111,68 +126,69 @@ result<T> get_uint(sj::object o, std::string_view key, const path& p, std::uint6
     else if (v->get_uint64().get(n))
         n = max + 1;  // negative
     if (n > max)
-        return fault(p.member(key),
-                     fmt::format("expected an integer from 0 to {}, got {}", max, text_of(*v)));
+        return fault(at, fmt::format("expected an integer from 0 to {}, got {}", max, text_of(*v)));
     return static_cast<T>(n);
 }
 
-result<std::string_view> get_string(sj::object o, std::string_view key, const path& p,
-                                    std::string_view fallback) {
-    const auto v = member(o, key);
+result<std::string_view> get_string(const member& v, const path& at, std::string_view fallback) {
     if (!v) return fallback;
     std::string_view s;
-    if (v->get_string().get(s))
-        return fault(p.member(key), "expected a string, got " + text_of(*v));
+    if (v->get_string().get(s)) return fault(at, "expected a string, got " + text_of(*v));
     return s;
 }
 
-result<sj::object> known_keys(sj::element e, const path& p,
-                              std::initializer_list<std::string_view> keys) {
-    sj::object o;
-    if (e.get_object().get(o)) return fault(p, "expected an object, got " + text_of(e));
-    for (const auto field : o) {
-        bool ok = false;
-        for (auto name : keys) ok = ok || field.key == name;
-        if (!ok) return fault(p.member(field.key), "unknown key");
-    }
-    return o;
-}
-
 template <class T, std::size_t N>
-result<T> get_enum(sj::object o, std::string_view key, const path& p,
+result<T> get_enum(const member& v, const path& at,
                    const std::pair<std::string_view, T> (&table)[N], T fallback) {
-    auto s = get_string(o, key, p, name_of(table, fallback));
+    auto s = get_string(v, at, name_of(table, fallback));
     if (!s) return fail(s.error());
-    for (const auto& [n, v] : table)
-        if (n == *s) return v;
+    for (const auto& [n, x] : table)
+        if (n == *s) return x;
     std::string names;
-    for (const auto& [n, v] : table) names += (names.empty() ? "" : ", ") + std::string(n);
-    return fault(p.member(key), fmt::format("'{}' is not one of {}", *s, names));
+    for (const auto& [n, x] : table) names += (names.empty() ? "" : ", ") + std::string(n);
+    return fault(at, fmt::format("'{}' is not one of {}", *s, names));
 }
 
-result<address> get_address(sj::object o, const path& p) {
-    auto a = get_string(o, "address", p, "");
+result<address> get_address(const member& v, const path& at) {
+    auto a = get_string(v, at, "");
     if (!a) return fail(a.error());
     auto addr = address::parse(*a);
-    if (!addr) return fault(p.member("address"), addr.error().context());
+    if (!addr) return fault(at, addr.error().context());
     return *addr;
 }
 
+// The names of each object, the most frequent first (each field is
+// compared with the names before its own).
+constexpr std::array<std::string_view, 11> dest_names = {"address",
+                                                         "port",
+                                                         "forwarding",
+                                                         "weight",
+                                                         "upper_threshold",
+                                                         "lower_threshold",
+                                                         "tunnel",
+                                                         "active_conns",
+                                                         "inactive_conns",
+                                                         "persistent_conns",
+                                                         "stats"};
+constexpr std::array<std::string_view, 3> tunnel_names = {"type", "port", "checksum"};
+constexpr std::array<std::string_view, 12> service_names = {
+    "protocol", "address", "port",   "scheduler",          "flags",       "timeout", "netmask",
+    "stats",    "fwmark",  "family", "persistence_engine", "destinations"};
+
 result<destination> dest_from_json(sj::element e, const path& p) {
-    auto o =
-        known_keys(e, p,
-                   {"address", "port", "forwarding", "weight", "upper_threshold", "lower_threshold",
-                    "tunnel", "active_conns", "inactive_conns", "persistent_conns", "stats"});
-    if (!o) return fail(o.error());
+    auto m = members_of(e, p, dest_names);
+    if (!m) return fail(m.error());
+    const auto& [address_json, port_json, fwd_json, weight_json, upper_json, lower_json,
+                 tunnel_json, active, inactive, persistent, stats] = *m;
     destination d;
-    auto addr = get_address(*o, p);
+    auto addr = get_address(address_json, p.member("address"));
     if (!addr) return fail(addr.error());
     d.address = *addr;
-    auto port = get_uint<std::uint16_t>(*o, "port", p, 65535, 0);
-    auto fwd = get_enum(*o, "forwarding", p, fwd_names, forwarding::masq);
-    auto weight = get_uint<std::uint32_t>(*o, "weight", p, 2147483647, 1);
-    auto upper = get_uint<std::uint32_t>(*o, "upper_threshold", p, 2147483647, 0);
-    auto lower = get_uint<std::uint32_t>(*o, "lower_threshold", p, 2147483647, 0);
+    auto port = get_uint<std::uint16_t>(port_json, p.member("port"), 65535, 0);
+    auto fwd = get_enum(fwd_json, p.member("forwarding"), fwd_names, forwarding::masq);
+    auto weight = get_uint<std::uint32_t>(weight_json, p.member("weight"), 2147483647, 1);
+    auto upper = get_uint<std::uint32_t>(upper_json, p.member("upper_threshold"), 2147483647, 0);
+    auto lower = get_uint<std::uint32_t>(lower_json, p.member("lower_threshold"), 2147483647, 0);
     if (!port) return fail(port.error());
     if (!fwd) return fail(fwd.error());
     if (!weight) return fail(weight.error());
@@ -183,13 +199,14 @@ result<destination> dest_from_json(sj::element e, const path& p) {
     d.weight = *weight;
     d.upper_threshold = *upper;
     d.lower_threshold = *lower;
-    if (const auto t = member(*o, "tunnel")) {
+    if (tunnel_json) {
         const path tp = p.member("tunnel");
-        auto to = known_keys(*t, tp, {"type", "port", "checksum"});
-        if (!to) return fail(to.error());
-        auto type = get_enum(*to, "type", tp, tun_names, tunnel_type::ipip);
-        auto tport = get_uint<std::uint16_t>(*to, "port", tp, 65535, 0);
-        auto csum = get_enum(*to, "checksum", tp, csum_names, tunnel_flags::nocsum);
+        auto t = members_of(*tunnel_json, tp, tunnel_names);
+        if (!t) return fail(t.error());
+        const auto& [type_json, tport_json, csum_json] = *t;
+        auto type = get_enum(type_json, tp.member("type"), tun_names, tunnel_type::ipip);
+        auto tport = get_uint<std::uint16_t>(tport_json, tp.member("port"), 65535, 0);
+        auto csum = get_enum(csum_json, tp.member("checksum"), csum_names, tunnel_flags::nocsum);
         if (!type) return fail(type.error());
         if (!tport) return fail(tport.error());
         if (!csum) return fail(csum.error());
@@ -201,24 +218,23 @@ result<destination> dest_from_json(sj::element e, const path& p) {
 }
 
 result<service_entry> service_from_json(sj::element e, const path& p) {
-    auto o =
-        known_keys(e, p,
-                   {"protocol", "address", "port", "fwmark", "family", "scheduler",
-                    "persistence_engine", "flags", "timeout", "netmask", "stats", "destinations"});
-    if (!o) return fail(o.error());
+    auto m = members_of(e, p, service_names);
+    if (!m) return fail(m.error());
+    const auto& [protocol_json, address_json, port_json, scheduler_json, flags_json, timeout_json,
+                 netmask_json, stats, fwmark_json, family_json, pe_json, dests_json] = *m;
     service_entry entry;
     service& s = entry.service;
-    if (member(*o, "fwmark")) {
-        auto mark = get_uint<std::uint32_t>(*o, "fwmark", p, 0xffffffff, 0);
+    if (fwmark_json) {
+        auto mark = get_uint<std::uint32_t>(fwmark_json, p.member("fwmark"), 0xffffffff, 0);
         if (!mark) return fail(mark.error());
-        auto fam = get_string(*o, "family", p, "ipv4");
+        auto fam = get_string(family_json, p.member("family"), "ipv4");
         if (!fam) return fail(fam.error());
         if (*fam != "ipv4" && *fam != "ipv6")
             return fault(p.member("family"), "expected ipv4 or ipv6");
         s.key =
             firewall_mark{*mark, static_cast<std::uint16_t>(*fam == "ipv6" ? AF_INET6 : AF_INET)};
     } else {
-        auto proto = get_string(*o, "protocol", p, "tcp");
+        auto proto = get_string(protocol_json, p.member("protocol"), "tcp");
         if (!proto) return fail(proto.error());
         protocol pr;
         if (*proto == "tcp")
@@ -230,19 +246,19 @@ result<service_entry> service_from_json(sj::element e, const path& p) {
         else
             return fault(p.member("protocol"),
                          fmt::format("'{}' is not one of tcp, udp, sctp", *proto));
-        auto text = get_string(*o, "address", p, "");
+        auto text = get_string(address_json, p.member("address"), "");
         if (!text) return fail(text.error());
         if (text->empty()) return fault(p, "a service needs an address (or a fwmark)");
-        auto addr = get_address(*o, p);
+        auto addr = get_address(address_json, p.member("address"));
         if (!addr) return fail(addr.error());
-        auto port = get_uint<std::uint16_t>(*o, "port", p, 65535, 0);
+        auto port = get_uint<std::uint16_t>(port_json, p.member("port"), 65535, 0);
         if (!port) return fail(port.error());
         s.key = virtual_service{pr, *addr, *port};
     }
-    auto sched = get_string(*o, "scheduler", p, "wlc");
-    auto pe = get_string(*o, "persistence_engine", p, "");
-    auto timeout = get_uint<std::uint32_t>(*o, "timeout", p, 86400 * 31, 0);
-    auto netmask = get_uint<std::uint8_t>(*o, "netmask", p, 128, 0);
+    auto sched = get_string(scheduler_json, p.member("scheduler"), "wlc");
+    auto pe = get_string(pe_json, p.member("persistence_engine"), "");
+    auto timeout = get_uint<std::uint32_t>(timeout_json, p.member("timeout"), 86400 * 31, 0);
+    auto netmask = get_uint<std::uint8_t>(netmask_json, p.member("netmask"), 128, 0);
     if (!sched) return fail(sched.error());
     if (!pe) return fail(pe.error());
     if (!timeout) return fail(timeout.error());
@@ -251,10 +267,10 @@ result<service_entry> service_from_json(sj::element e, const path& p) {
     s.pe_name = *pe;
     s.timeout = *timeout;
     s.netmask = *netmask == (key_family(s.key) == AF_INET6 ? 128 : 32) ? 0 : *netmask;
-    if (const auto f = member(*o, "flags")) {
+    if (flags_json) {
         const path fp = p.member("flags");
         sj::array flags;
-        if (f->get_array().get(flags)) return fault(fp, "expected an array of flag names");
+        if (flags_json->get_array().get(flags)) return fault(fp, "expected an array of flag names");
         std::size_t i = 0;
         for (const sj::element name : flags) {
             std::string_view n;
@@ -269,10 +285,10 @@ result<service_entry> service_from_json(sj::element e, const path& p) {
     }
     if (s.timeout && !(s.flags & service_flags::persistent)) s.flags |= service_flags::persistent;
     if ((s.flags & service_flags::persistent) && !s.timeout) s.timeout = 300;
-    if (const auto ds = member(*o, "destinations")) {
+    if (dests_json) {
         const path dp = p.member("destinations");
         sj::array dests;
-        if (ds->get_array().get(dests)) return fault(dp, "expected an array");
+        if (dests_json->get_array().get(dests)) return fault(dp, "expected an array");
         entry.destinations.reserve(dests.size());
         std::size_t i = 0;
         for (const sj::element de : dests) {
@@ -366,8 +382,7 @@ ordered_json to_json(const std::vector<sync_daemon>& ds) {
 namespace {
 
 // The file's "scope": a list of scope item strings; the union of them.
-result<std::optional<scope>> scope_from_json(sj::object o, const path& top) {
-    const auto v = member(o, "scope");
+result<std::optional<scope>> scope_from_json(const member& v, const path& top) {
     if (!v) return std::optional<scope>{};
     const path p = top.member("scope");
     sj::array list;
@@ -399,28 +414,53 @@ result<desired_state> parse_state(
         return fail(errc::invalid_argument,
                     fmt::format("not valid JSON: {}", simdjson::error_message(e)));
     const path top;
-    auto o = known_keys(doc, top, {"services", "scope"});
+    static constexpr std::array<std::string_view, 2> top_names = {"services", "scope"};
+    auto o = members_of(doc, top, top_names);
     if (!o) return fail(o.error());
+    const auto& [services_json, scope_json] = *o;
     desired_state out;
-    auto sc = scope_from_json(*o, top);
+    auto sc = scope_from_json(scope_json, top);
     if (!sc) return fail(sc.error());
     out.scope = std::move(*sc);
     if (on_scope) on_scope(out.scope);
     sj::array svcs;
-    if (const auto v = member(*o, "services"); !v || v->get_array().get(svcs))
+    if (!services_json || services_json->get_array().get(svcs))
         return fault(top, "expected \"services\": [...]");
-    out.services.reserve(svcs.size());
-    std::set<service_key> seen;
     const path services = top.member("services");
-    std::size_t i = 0;
-    for (const sj::element v : svcs) {
-        const path p = services.item(i++);
-        auto e = service_from_json(v, p);
-        if (!e) return fail(e.error());
-        if (!seen.insert(e->service.key).second)
-            return fault(p, "service " + key_string(e->service.key) + " is listed twice");
-        out.services.push_back(std::move(*e));
-    }
+    std::vector<sj::element> items(svcs.begin(), svcs.end());
+    out.services.resize(items.size());
+    // Each part of the list converted into its place, the first failure of the part kept.
+    auto convert = [&](std::size_t from, std::size_t to) -> std::optional<error> {
+        for (std::size_t i = from; i < to; ++i) {
+            auto e = service_from_json(items[i], services.item(i));
+            if (!e) return std::move(e.error());
+            out.services[i] = std::move(*e);
+        }
+        return std::nullopt;
+    };
+    // A large list in two halves at once (the document is only read); the
+    // first half's failure is the first in the file.
+    const std::size_t half = items.size() >= 2048 ? items.size() / 2 : items.size();
+    auto second = std::async(std::launch::async | std::launch::deferred,
+                             [&] { return convert(half, items.size()); });
+    const auto first_failure = convert(0, half);
+    const auto second_failure = second.get();
+    if (first_failure) return fail(*first_failure);
+    if (second_failure) return fail(*second_failure);
+    // A service listed twice is an error at its second place.
+    std::vector<std::pair<const service_key*, std::size_t>> keys;
+    keys.reserve(out.services.size());
+    for (std::size_t i = 0; i < out.services.size(); ++i)
+        keys.emplace_back(&out.services[i].service.key, i);
+    std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) {
+        return *a.first != *b.first ? *a.first < *b.first : a.second < b.second;
+    });
+    std::size_t twice = keys.size();
+    for (std::size_t k = 1; k < keys.size(); ++k)
+        if (*keys[k].first == *keys[k - 1].first) twice = std::min(twice, keys[k].second);
+    if (twice < keys.size())
+        return fault(services.item(twice),
+                     "service " + key_string(out.services[twice].service.key) + " is listed twice");
     return out;
 }
 
@@ -435,13 +475,27 @@ result<desired_state> read_state(
     if (!f)
         return fail(errc::invalid_argument,
                     fmt::format("cannot open {}: {}", file, std::strerror(errno)));
-    // One buffer the size of the file (a pipe's grows), with simdjson's
-    // padding behind it and not zeroed first: no copy, no regrowth of a
-    // large state, and simdjson parses it in place.
     struct stat st {};
     const std::size_t size = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)
                                  ? static_cast<std::size_t>(st.st_size)
                                  : 0;
+    // A regular file whose last page has room for simdjson's padding (the
+    // kernel fills it with zeros) is parsed where the page cache has it: no
+    // copy, no buffer.
+    const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    if (size > 0 && size % page != 0 && size % page <= page - simdjson::SIMDJSON_PADDING) {
+        void* map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fileno(f), 0);
+        if (map != MAP_FAILED) {
+            if (f != stdin) std::fclose(f);
+            auto state = parse_state({static_cast<const char*>(map), size}, true, on_scope);
+            munmap(map, size);
+            if (!state) return fail(std::move(state.error()).wrap(file));
+            return state;
+        }
+    }
+    // Else one buffer the size of the file (a pipe's grows), with simdjson's
+    // padding behind it and not zeroed first: no regrowth of a large state,
+    // and simdjson parses it in place.
     auto out_of_memory = [&] {
         if (f != stdin) std::fclose(f);
         return fail(errc::invalid_argument, fmt::format("cannot read {}: out of memory", file));
