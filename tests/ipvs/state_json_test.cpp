@@ -7,7 +7,10 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
+
+#include <unistd.h>
 
 namespace {
 
@@ -122,6 +125,30 @@ TEST(IpvsStateJson, LargeListsFaultInFileOrder) {
     expect_refused(list(2500, none, none).c_str(), "$.services[2500].port: expected an integer from 0 to 65535");
     expect_refused(list(none, 2999, 2000).c_str(), "$.services[2999].colour: unknown key");
     expect_refused(list(none, none, 2000).c_str(), "$.services[2000]: service TCP 10.0.0.7:80 is listed twice");
+}
+
+// A file is parsed where it is mapped when its last page has room for
+// simdjson's padding, else read into a buffer: both ways read the same state
+// (sizes around a page's end, whitespace making up the size).
+TEST(IpvsStateJson, FilesOfEverySizeReadTheSame) {
+    const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    const std::string doc = R"({"services": [{"address": "10.0.0.1", "port": 80, "destinations": [{"address": "192.0.2.1"}]}]})";
+    char dir[] = "/tmp/nlpp-state-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    const std::string file = std::string(dir) + "/state.json";
+    for (const std::size_t size : {page - 100, page - 64, page - 63, page - 1, page, page + 1, 3 * page - 30}) {
+        std::FILE* f = std::fopen(file.c_str(), "wb");
+        ASSERT_NE(f, nullptr);
+        const std::string text = doc + std::string(size - doc.size(), ' ');
+        std::fwrite(text.data(), 1, text.size(), f);
+        std::fclose(f);
+        auto s = cli::read_state(file);
+        ASSERT_TRUE(s) << size << ": " << s.error().what();
+        ASSERT_EQ(s->services.size(), 1u);
+        EXPECT_EQ(s->services[0].destinations.at(0).address, ip("192.0.2.1")) << size;
+    }
+    std::remove(file.c_str());
+    rmdir(dir);
 }
 
 // The file's "scope": a list of scope items (docs/ipvs.md, "Scope"); each
