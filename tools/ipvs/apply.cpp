@@ -141,26 +141,29 @@ int apply_file(const std::vector<std::string>& args) {
     auto parsed = parse_args(args);
     if (const int* status = std::get_if<int>(&parsed)) return *status;
     auto& o = std::get<options>(parsed);
-    // The kernel's state is read on a thread while the file's services are:
-    // the snapshot starts as soon as the scope is known (the command line's,
-    // or else the file's).
+    // The client opens and reads the kernel's state on a thread while the
+    // file's services are read: it starts as soon as the scope is known (the
+    // command line's, or else the file's).
     std::optional<result<client>> opened;
     std::future<result<std::vector<service_entry>>> snapshot;  // joined before opened goes
     auto desired = read_state(o.file, [&](const std::optional<scope>& file_scope) {
         if (!o.plan.scope)
             o.plan.scope = file_scope;  // the command line's scope replaces the file's
-        opened.emplace(client::open());
-        if (!*opened) return;
         // With no thread to be had, it runs when awaited (libstdc++ falls back to deferred).
-        snapshot = std::async(std::launch::async | std::launch::deferred, [&opened, &o] {
-            return (*opened)->snapshot(o.plan.scope ? &*o.plan.scope : nullptr);
-        });
+        snapshot =
+            std::async(std::launch::async | std::launch::deferred,
+                       [&opened, &o]() -> result<std::vector<service_entry>> {
+                           opened.emplace(client::open());
+                           if (!*opened) return fail(opened->error());
+                           return (*opened)->snapshot(o.plan.scope ? &*o.plan.scope : nullptr);
+                       });
     });
+    // A fault in the file is reported before one of the kernel.
     if (!desired) return std::fprintf(stderr, "apply: %s\n", desired.error().what().c_str()), 2;
-    if (!*opened) return std::fprintf(stderr, "apply: %s\n", opened->error().what().c_str()), 2;
-    client& ipvs = **opened;
     auto current = snapshot.get();
+    if (!*opened) return std::fprintf(stderr, "apply: %s\n", opened->error().what().c_str()), 2;
     if (!current) return std::fprintf(stderr, "apply: %s\n", current.error().what().c_str()), 1;
+    client& ipvs = **opened;
     auto p = plan(*current, desired->services, o.plan);
     if (!p)
         return std::fprintf(stderr, "apply: %s\n", p.error().what().c_str()),
