@@ -25,12 +25,13 @@ constexpr const char* usage =
     "usage: nlpp-ipvs apply [--dry-run] [--partial] [--scope LIST] [--drain-timeout SECONDS] [--drain-inactive] [--json] "
     "FILE|-\n";
 
-// One JSON line: {"type": ..., ...}, flushed at once for whoever reads it live.
+// One JSON line: {"type": ..., ...}. Whoever reads them live gets each group
+// of lines known at once (the plan, a chunk's outcomes, a poll's) flushed
+// together, not a system call per line.
 void json_line(const nlohmann::ordered_json& j) {
     std::string line = j.dump();
     line += '\n';
     std::fwrite(line.data(), 1, line.size(), stdout);
-    std::fflush(stdout);
 }
 
 // Built member by member (nested initializer lists copy every value again):
@@ -186,6 +187,7 @@ int apply_file(const std::vector<std::string>& args) {
     show_plan("now", p->changes, "");
     show_plan("drain", p->drains, " once drained");
     show_plan("after_drains", p->after_drains, " once its destinations are drained");
+    std::fflush(stdout);
     if (o.dry) {
         if (o.json) json_line({{"type", "summary"}, {"planned", planned}});
         std::fprintf(stderr, "%zu changes planned, 0 failed\n", planned);
@@ -266,13 +268,13 @@ int apply_file(const std::vector<std::string>& args) {
                                     d.active_conns, d.inactive_conns),
                         &d);
             }
-            std::fflush(stdout);
             if (o.json)
                 json_line({{"type", "progress"},
                            {"draining", pr.draining},
                            {"active_conns", pr.active},
                            {"inactive_conns", pr.inactive},
                            {"seconds_left", std::lround(pr.seconds_left)}});
+            std::fflush(stdout);
             if (tty) show_progress(pr);
         });
         if (tty) std::fputs("\r\033[K", stderr);
