@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <string>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace {
@@ -147,6 +148,28 @@ TEST(IpvsStateJson, FilesOfEverySizeReadTheSame) {
         ASSERT_EQ(s->services.size(), 1u);
         EXPECT_EQ(s->services[0].destinations.at(0).address, ip("192.0.2.1")) << size;
     }
+    std::remove(file.c_str());
+    rmdir(dir);
+}
+
+// A file cut short by another program after its size was taken (here: a
+// size past its end) makes the mapped pages fault: the program says so and
+// exits with status 2 instead of dying of SIGBUS.
+TEST(IpvsStateJsonDeathTest, AFileThatShrinksWhileReadIsAnError) {
+    const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    char dir[] = "/tmp/nlpp-state-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    const std::string file = std::string(dir) + "/state.json";
+    std::FILE* f = std::fopen(file.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::fputs(R"({"services": []})", f);
+    std::fclose(f);
+    const int fd = open(file.c_str(), O_RDONLY);
+    ASSERT_GE(fd, 0);
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    EXPECT_EXIT(cli::read_mapped(fd, 3 * page - 100, file), ::testing::ExitedWithCode(2),
+                "state.json: the file shrank while it was read");
+    close(fd);
     std::remove(file.c_str());
     rmdir(dir);
 }

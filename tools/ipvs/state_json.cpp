@@ -5,6 +5,7 @@
 
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -468,6 +469,46 @@ result<desired_state> parse_state(
 
 result<desired_state> state_from_json(std::string_view text) { return parse_state(text, false); }
 
+namespace {
+
+// What a SIGBUS during read_mapped() says, written before the file is mapped
+// (a signal handler can only write what is ready).
+char bus_message[1024];
+std::size_t bus_message_size = 0;
+
+void on_bus(int) {
+    [[maybe_unused]] const auto n = write(STDERR_FILENO, bus_message, bus_message_size);
+    _exit(2);
+}
+
+}  // namespace
+
+std::optional<result<desired_state>> read_mapped(
+    int fd, std::size_t size, const std::string& file,
+    const std::function<void(const std::optional<ipvs::scope>&)>& on_scope) {
+    void* map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (map == MAP_FAILED) return std::nullopt;
+    // Pages the file no longer has fault when read: another process cut it
+    // short (rewrote it in place) after its size was taken. That is said,
+    // and the program ends as on other bad input (nothing has been changed
+    // yet), rather than dying of the signal.
+    const auto said = fmt::format_to_n(
+        bus_message, sizeof bus_message - 1,
+        "{}: the file shrank while it was read (another program rewrote it in place?); "
+        "nothing was changed\n",
+        file);
+    bus_message_size = said.size < sizeof bus_message ? said.size : sizeof bus_message - 1;
+    struct sigaction bus {
+    }, before{};
+    bus.sa_handler = on_bus;
+    sigaction(SIGBUS, &bus, &before);
+    auto state = parse_state({static_cast<const char*>(map), size}, true, on_scope);
+    sigaction(SIGBUS, &before, nullptr);
+    munmap(map, size);
+    if (!state) return fail(std::move(state.error()).wrap(file));
+    return state;
+}
+
 result<desired_state> read_state(
     const std::string& file,
     const std::function<void(const std::optional<ipvs::scope>&)>& on_scope) {
@@ -484,13 +525,10 @@ result<desired_state> read_state(
     // copy, no buffer.
     const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
     if (size > 0 && size % page != 0 && size % page <= page - simdjson::SIMDJSON_PADDING) {
-        void* map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fileno(f), 0);
-        if (map != MAP_FAILED) {
+        auto state = read_mapped(fileno(f), size, file, on_scope);
+        if (state) {
             if (f != stdin) std::fclose(f);
-            auto state = parse_state({static_cast<const char*>(map), size}, true, on_scope);
-            munmap(map, size);
-            if (!state) return fail(std::move(state.error()).wrap(file));
-            return state;
+            return std::move(*state);
         }
     }
     // Else one buffer the size of the file (a pipe's grows), with simdjson's

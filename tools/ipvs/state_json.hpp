@@ -45,5 +45,12 @@ result<desired_state> state_from_json(std::string_view text);
 result<desired_state> read_state(
     const std::string& file,
     const std::function<void(const std::optional<ipvs::scope>&)>& on_scope = {});
+// How read_state() reads a regular file: the first `size` bytes of `fd`
+// (whose last page has room for simdjson's padding) parsed where the kernel
+// maps them; nullopt if it cannot map them. Should the file shrink meanwhile,
+// the program says so on stderr and exits with status 2.
+std::optional<result<desired_state>> read_mapped(
+    int fd, std::size_t size, const std::string& file,
+    const std::function<void(const std::optional<ipvs::scope>&)>& on_scope = {});
 
 }  // namespace nlpp::ipvs::cli
