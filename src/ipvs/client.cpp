@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <climits>
 #include <functional>
+#include <future>
 #include <iterator>
 #include <set>
 #include <span>
@@ -573,8 +574,35 @@ result<std::vector<std::optional<error>>> client::send(prepared_changes p) {
     return std::move(out);
 }
 
-result<std::vector<std::optional<error>>> client::apply(std::span<const change> ops) {
-    return send(prepare(ops));
+result<std::vector<std::optional<error>>> client::apply(std::span<const change> ops,
+                                                        const apply_callback& on_chunk) {
+    static constexpr std::size_t chunk = 1024;
+    if (ops.size() <= chunk) {  // one chunk: nothing to overlap
+        auto got = send(prepare(ops));
+        if (got && on_chunk) on_chunk(0, *got);
+        return got;
+    }
+    auto part = [ops](std::size_t from) {
+        return prepare(ops.subspan(from, std::min(chunk, ops.size() - from)));
+    };
+    // With no thread to be had, it runs when awaited (libstdc++ falls back to deferred).
+    auto send_there = [this](prepared_changes p) {
+        return std::async(std::launch::async | std::launch::deferred,
+                          [this, p = std::move(p)]() mutable { return send(std::move(p)); });
+    };
+    std::vector<std::optional<error>> out;
+    out.reserve(ops.size());
+    auto in_flight = send_there(part(0));
+    for (std::size_t from = 0; from < ops.size(); from += chunk) {
+        std::optional<prepared_changes> next;
+        if (from + chunk < ops.size()) next = part(from + chunk);
+        auto got = in_flight.get();
+        if (!got) return fail(std::move(got.error()));
+        if (next) in_flight = send_there(std::move(*next));
+        if (on_chunk) on_chunk(from, *got);
+        std::move(got->begin(), got->end(), std::back_inserter(out));
+    }
+    return out;
 }
 
 }  // namespace nlpp::ipvs

@@ -303,6 +303,46 @@ TEST_F(ipvs_vm, batch_apply_reports_each_outcome) {
     EXPECT_EQ(std::count_if(snap->begin(), snap->end(), [](const service_entry& e) { return e.destinations.size() == 1; }), 300);
 }
 
+// More than 1,024 changes go in chunks, each sent while the next is
+// encoded: every outcome lands at its change's index, on_chunk sees the
+// chunks in order, and a change refused before sending (no destination) or
+// by the kernel (a duplicate) in a later chunk is named there.
+TEST_F(ipvs_vm, a_large_apply_goes_in_chunks_in_order) {
+    std::vector<change> ops;
+    for (int i = 0; i < 800; ++i) {
+        auto s = web("10.2.0.0", static_cast<std::uint16_t>(1000 + i));
+        ops.push_back({change::kind::add_service, s, std::nullopt});
+        ops.push_back({change::kind::add_dest, s, destination{.address = ip("192.0.2.50"), .port = 80}});
+        ops.push_back({change::kind::add_dest, s, destination{.address = ip("192.0.2.51"), .port = 80}});
+    }
+    const std::size_t no_dest = 1501, duplicate = 2300;  // add_dests in the second and third chunks
+    ops[no_dest].dest.reset();
+    ops[duplicate] = ops[duplicate - 1];
+    std::vector<std::pair<std::size_t, std::size_t>> chunks;  // first, size
+    auto r = ipvs_->apply(ops, [&](std::size_t first, std::span<const std::optional<nlpp::error>> outcomes) {
+        chunks.emplace_back(first, outcomes.size());
+    });
+    ASSERT_TRUE(r) << r.error();
+    ASSERT_EQ(r->size(), ops.size());
+    EXPECT_EQ(chunks, (std::vector<std::pair<std::size_t, std::size_t>>{{0, 1024}, {1024, 1024}, {2048, 352}}));
+    for (std::size_t i = 0; i < r->size(); ++i) {
+        if (i != no_dest && i != duplicate) {
+            EXPECT_FALSE((*r)[i]) << i << ": " << (*r)[i]->what();
+        }
+    }
+    ASSERT_TRUE((*r)[no_dest]);
+    EXPECT_NE((*r)[no_dest]->what().find("no destination given"), std::string::npos) << (*r)[no_dest]->what();
+    ASSERT_TRUE((*r)[duplicate]);
+    EXPECT_EQ((*r)[duplicate]->errno_value(), EEXIST) << (*r)[duplicate]->what();
+    EXPECT_NE((*r)[duplicate]->what().find(ops[duplicate].describe()), std::string::npos) << (*r)[duplicate]->what();
+    auto snap = ipvs_->snapshot();
+    ASSERT_TRUE(snap);
+    EXPECT_EQ(snap->size(), 800u);
+    std::size_t dests = 0;
+    for (const auto& e : *snap) dests += e.destinations.size();
+    EXPECT_EQ(dests, 1598u);  // 1,600 less the one without a destination and the duplicate
+}
+
 // N services x 4 destinations (TCP, rr, masquerading), deterministic.
 std::vector<service_entry> desired_state(int services) {
     std::vector<service_entry> out;

@@ -213,36 +213,19 @@ int apply_file(const std::vector<std::string>& args) {
             std::printf("%s%s\n", c.describe().c_str(), note.c_str());
         }
     };
-    // Sent in chunks, each on a thread while this one encodes the next and
-    // prints the outcomes of the one before: the kernel is kept busy.
+    // Each chunk's outcomes are printed while the next is sent.
     const std::span<const change> all(p->changes);
-    static constexpr std::size_t chunk = 1024;
-    auto part = [all](std::size_t from) {
-        return prepare(all.subspan(from, std::min(chunk, all.size() - from)));
-    };
-    auto send = [&ipvs](prepared_changes pc) {
-        // With no thread to be had, it runs when awaited (libstdc++ falls back to deferred).
-        return std::async(
-            std::launch::async | std::launch::deferred,
-            [&ipvs, pc = std::move(pc)]() mutable { return ipvs.send(std::move(pc)); });
-    };
-    std::future<result<std::vector<std::optional<error>>>> in_flight;
-    if (!all.empty()) in_flight = send(part(0));
-    for (std::size_t from = 0; from < all.size(); from += chunk) {
-        std::optional<prepared_changes> next;
-        if (from + chunk < all.size()) next = part(from + chunk);
-        const auto outcomes = in_flight.get();
-        if (!outcomes)
-            return std::fprintf(stderr, "apply: %s\n", outcomes.error().what().c_str()), 1;
-        if (next) in_flight = send(std::move(*next));
-        for (std::size_t k = 0; k < outcomes->size(); ++k) {
-            const auto& e = (*outcomes)[k];
-            ++applied;
-            failed += e.has_value();
-            show_outcome(all[from + k], e ? "failed" : "applied", e, "");
-        }
-        std::fflush(stdout);
-    }
+    auto sent =
+        ipvs.apply(all, [&](std::size_t first, std::span<const std::optional<error>> outcomes) {
+            for (std::size_t k = 0; k < outcomes.size(); ++k) {
+                const auto& e = outcomes[k];
+                ++applied;
+                failed += e.has_value();
+                show_outcome(all[first + k], e ? "failed" : "applied", e, "");
+            }
+            std::fflush(stdout);
+        });
+    if (!sent) return std::fprintf(stderr, "apply: %s\n", sent.error().what().c_str()), 1;
     if (!p->drains.empty() || !p->after_drains.empty()) {
         const bool tty = !o.json && isatty(STDERR_FILENO);
         auto drained = finish_drains(ipvs, *p, o.plan.drain, [&](const drain_progress& pr) {

@@ -13,9 +13,9 @@
 // snapshot() reads every service with its destinations (one dump plus one
 // per service, as the kernel offers no more); apply() sends many changes
 // pipelined (a batch of requests per send, then their ACKs), reporting the
-// outcome of each. It is send(prepare(changes)): prepare() checks and
-// encodes without a socket, so a large load can encode its next part on
-// one thread while the kernel takes this one from another.
+// outcome of each. It is prepare() (checks and encodes, no socket) then
+// send(), and a large list goes in chunks: each is sent from a second
+// thread while the next is encoded, so the kernel is kept busy.
 //
 // The client acts in the network namespace its socket was opened in.
 // Thread safety: as nlpp::socket, one client per thread.
@@ -32,6 +32,7 @@
 //   for (const nlpp::ipvs::service_entry& entry : *all) { /* entry.service, entry.destinations */ }
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -79,9 +80,8 @@ private:
 
 /// Checks the changes (what validate() checks; a dest op needs its
 /// destination) and encodes the valid ones for client::send(). It touches no
-/// client, so it may run on one thread while a client sends on another: a
-/// large apply encodes its next part while the kernel handles this one.
-/// `ops` must outlive the send.
+/// client, so it may run on one thread while a client sends on another (as
+/// client::apply() does with chunks of a large list). `ops` must outlive the send.
 NLPP_API prepared_changes prepare(std::span<const change> ops);
 
 /// The IPVS family over one long-lived generic netlink socket: every command, snapshots and
@@ -128,10 +128,17 @@ public:
     /// given; the second dump runs only when some service has no destinations.
     result<std::vector<service_entry>> snapshot(const scope* within = nullptr,
                                                 std::vector<service_key>* vanished = nullptr);
+    /// Called by apply() after each chunk: the index of its first change and
+    /// the chunk's outcomes, in order.
+    using apply_callback =
+        std::function<void(std::size_t first, std::span<const std::optional<error>> outcomes)>;
     /// Sends the changes pipelined and returns one outcome per change
-    /// (nullopt: done). Fails as a whole only when the socket does.
-    /// send(prepare(ops)).
-    result<std::vector<std::optional<error>>> apply(std::span<const change> ops);
+    /// (nullopt: done). More than 1,024 go in chunks of 1,024: each is sent
+    /// (send()) on a second thread while this one checks and encodes the next
+    /// (prepare()) and calls on_chunk for the one before. Fails as a whole
+    /// only when the socket does (on_chunk has had the chunks before).
+    result<std::vector<std::optional<error>>> apply(std::span<const change> ops,
+                                                    const apply_callback& on_chunk = {});
     /// Sends what prepare() encoded, pipelined, and returns one outcome per
     /// change: nullopt (done), the kernel's error, or prepare()'s for a change
     /// it found invalid and did not send. Fails as a whole only when the socket does.
