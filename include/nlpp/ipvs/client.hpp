@@ -129,7 +129,8 @@ public:
     result<std::vector<service_entry>> snapshot(const scope* within = nullptr,
                                                 std::vector<service_key>* vanished = nullptr);
     /// Called by apply() after each chunk: the index of its first change and
-    /// the chunk's outcomes, in order.
+    /// the chunk's outcomes, in order. The next chunk is being sent meanwhile:
+    /// it must not use the client.
     using apply_callback =
         std::function<void(std::size_t first, std::span<const std::optional<error>> outcomes)>;
     /// Sends the changes pipelined and returns one outcome per change
