@@ -440,12 +440,14 @@ result<desired_state> parse_state(
         return std::nullopt;
     };
     // A large list in two halves at once (the document is only read); the
-    // first half's failure is the first in the file.
+    // first half's failure is the first in the file. A small one starts no thread.
     const std::size_t half = items.size() >= 2048 ? items.size() / 2 : items.size();
-    auto second = std::async(std::launch::async | std::launch::deferred,
-                             [&] { return convert(half, items.size()); });
+    std::future<std::optional<error>> second;
+    if (half < items.size())
+        second = std::async(std::launch::async | std::launch::deferred,
+                            [&] { return convert(half, items.size()); });
     const auto first_failure = convert(0, half);
-    const auto second_failure = second.get();
+    const auto second_failure = second.valid() ? second.get() : std::nullopt;
     if (first_failure) return fail(*first_failure);
     if (second_failure) return fail(*second_failure);
     // A service listed twice is an error at its second place.
