@@ -406,9 +406,8 @@ result<std::optional<scope>> scope_from_json(const member& v, const path& top) {
 
 // `padded`: SIMDJSON_PADDING readable bytes follow the text, so simdjson
 // parses it in place instead of copying it first.
-result<desired_state> parse_state(
-    std::string_view text, bool padded,
-    const std::function<void(const std::optional<ipvs::scope>&)>& on_scope = {}) {
+result<desired_state> parse_state(std::string_view text, bool padded,
+                                  const scope_callback& on_scope = {}) {
     sj::parser parser;
     sj::element doc;
     if (const auto e = parser.parse(text.data(), text.size(), !padded).get(doc))
@@ -485,9 +484,8 @@ void on_bus(int) {
 
 }  // namespace
 
-std::optional<result<desired_state>> read_mapped(
-    int fd, std::size_t size, const std::string& file,
-    const std::function<void(const std::optional<ipvs::scope>&)>& on_scope) {
+std::optional<result<desired_state>> read_mapped(int fd, std::size_t size, const std::string& file,
+                                                 const scope_callback& on_scope) {
     void* map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (map == MAP_FAILED) return std::nullopt;
     // Pages the file no longer has fault when read: another process cut it
@@ -511,9 +509,7 @@ std::optional<result<desired_state>> read_mapped(
     return state;
 }
 
-result<desired_state> read_state(
-    const std::string& file,
-    const std::function<void(const std::optional<ipvs::scope>&)>& on_scope) {
+result<desired_state> read_state(const std::string& file, const scope_callback& on_scope) {
     std::FILE* f = file == "-" ? stdin : std::fopen(file.c_str(), "rb");
     if (!f)
         return fail(errc::invalid_argument,

@@ -37,20 +37,17 @@ struct desired_state {
 // Reads a desired state from JSON text (with simdjson: a 10,000-service file
 // in milliseconds); errors name the JSON path ("$.services[2].destinations[0].port: ...").
 result<desired_state> state_from_json(std::string_view text);
+// Called with the file's scope once the JSON and its scope are read, before
+// its services are (apply starts its snapshot of the kernel then, so that the
+// two overlap); not called if reading fails before that.
+using scope_callback = std::function<void(const std::optional<ipvs::scope>&)>;
 // The same from a file ("-": standard input); errors name the file too.
-// `on_scope`, if given, is called with the file's scope once the JSON and
-// its scope are read, before its services are (apply starts its snapshot of
-// the kernel then, so that the two overlap); not called if reading fails
-// before that.
-result<desired_state> read_state(
-    const std::string& file,
-    const std::function<void(const std::optional<ipvs::scope>&)>& on_scope = {});
+result<desired_state> read_state(const std::string& file, const scope_callback& on_scope = {});
 // How read_state() reads a regular file: the first `size` bytes of `fd`
 // (whose last page has room for simdjson's padding) parsed where the kernel
 // maps them; nullopt if it cannot map them. Should the file shrink meanwhile,
 // the program says so on stderr and exits with status 2.
-std::optional<result<desired_state>> read_mapped(
-    int fd, std::size_t size, const std::string& file,
-    const std::function<void(const std::optional<ipvs::scope>&)>& on_scope = {});
+std::optional<result<desired_state>> read_mapped(int fd, std::size_t size, const std::string& file,
+                                                 const scope_callback& on_scope = {});
 
 }  // namespace nlpp::ipvs::cli
