@@ -283,13 +283,20 @@ TEST_F(ipvs_vm, sync_daemons_start_list_stop) {
     EXPECT_TRUE(ipvs_->daemons()->empty());
 }
 
-TEST_F(ipvs_vm, batch_apply_reports_each_outcome) {
+// Adding `count` services of `vip` (ports 1000 up), each with a destination
+// at port 80 of each of `dests`, in that order.
+std::vector<change> adding(const char* vip, int count, std::initializer_list<const char*> dests) {
     std::vector<change> ops;
-    for (int i = 0; i < 300; ++i) {
-        auto s = web("10.1.0.0", static_cast<std::uint16_t>(1000 + i));
+    for (int i = 0; i < count; ++i) {
+        auto s = web(vip, static_cast<std::uint16_t>(1000 + i));
         ops.push_back({change::kind::add_service, s, std::nullopt});
-        ops.push_back({change::kind::add_dest, s, destination{.address = ip("192.0.2.50"), .port = 80}});
+        for (const char* d : dests) ops.push_back({change::kind::add_dest, s, destination{.address = ip(d), .port = 80}});
     }
+    return ops;
+}
+
+TEST_F(ipvs_vm, batch_apply_reports_each_outcome) {
+    auto ops = adding("10.1.0.0", 300, {"192.0.2.50"});
     ops.push_back({change::kind::add_service, web("10.1.0.0", 1000), std::nullopt});  // duplicate: EEXIST
     auto r = ipvs_->apply(ops);
     ASSERT_TRUE(r) << r.error();
@@ -308,13 +315,7 @@ TEST_F(ipvs_vm, batch_apply_reports_each_outcome) {
 // chunks in order, and a change refused before sending (no destination) or
 // by the kernel (a duplicate) in a later chunk is named there.
 TEST_F(ipvs_vm, a_large_apply_goes_in_chunks_in_order) {
-    std::vector<change> ops;
-    for (int i = 0; i < 800; ++i) {
-        auto s = web("10.2.0.0", static_cast<std::uint16_t>(1000 + i));
-        ops.push_back({change::kind::add_service, s, std::nullopt});
-        ops.push_back({change::kind::add_dest, s, destination{.address = ip("192.0.2.50"), .port = 80}});
-        ops.push_back({change::kind::add_dest, s, destination{.address = ip("192.0.2.51"), .port = 80}});
-    }
+    auto ops = adding("10.2.0.0", 800, {"192.0.2.50", "192.0.2.51"});
     const std::size_t no_dest = 1501, duplicate = 2300;  // add_dests in the second and third chunks
     ops[no_dest].dest.reset();
     ops[duplicate] = ops[duplicate - 1];
